@@ -1,0 +1,46 @@
+import { parseArgs } from "node:util";
+import type { ParseArgsConfig } from "node:util";
+import { UsageError } from "./errors.ts";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** `node:util` parseArgs, strict, with its errors turned into one-line usage errors. */
+export function parseFlags<T extends Options>(args: string[], options: T, command: string) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    throw new UsageError(`qrsdp ${command}: ${msg} (see 'qrsdp ${command} --help')`);
+  }
+}
+
+export interface NumberRule {
+  min?: number;
+  max?: number;
+  /** The smallest allowed value is excluded. */
+  minExclusive?: boolean;
+  integer?: boolean;
+}
+
+/** Parses a numeric flag value, naming the flag and the rule it broke. */
+export function parseNumber(flag: string, text: string, rule: NumberRule = {}): number {
+  const value = text.trim() === "" ? Number.NaN : Number(text);
+  const kind = rule.integer ? "an integer" : "a number";
+  if (!Number.isFinite(value) || (rule.integer && !Number.isSafeInteger(value))) {
+    throw new UsageError(`${flag}: '${text}' is not ${kind}`);
+  }
+  const { min, max } = rule;
+  const belowMin = min !== undefined && (rule.minExclusive ? value <= min : value < min);
+  if (belowMin || (max !== undefined && value > max)) {
+    const low = min === undefined
+      ? ""
+      : rule.minExclusive
+      ? `greater than ${min}`
+      : `at least ${min}`;
+    const high = max === undefined ? "" : `at most ${max}`;
+    throw new UsageError(
+      `${flag}: ${value} is out of range (must be ${[low, high].filter(Boolean).join(" and ")})`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,45 @@
+import lz4 from "lz4js";
+import xxh32 from "lz4js/xxh32.js";
+import { compressBound, Lz4BlockCompressor } from "./lz4_block.ts";
+
+const MAGIC = 0x184d2204;
+/** FLG: version 01, independent blocks, no checksums, no content size. */
+const FLG = 0x60;
+/** BD: 64 KiB maximum block size. */
+const BD = 0x40;
+const BLOCK_MAX = 64 * 1024;
+
+const compressor = new Lz4BlockCompressor();
+const scratch = new Uint8Array(compressBound(BLOCK_MAX));
+
+/** Compresses `src` into one LZ4 frame (the format Kafka's lz4 codec carries). */
+export function compressFrame(src: Uint8Array): Uint8Array {
+  const out = new Uint8Array(
+    7 + Math.ceil(src.length / BLOCK_MAX) * 4 + compressBound(src.length) + 4,
+  );
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC, true);
+  out[4] = FLG;
+  out[5] = BD;
+  out[6] = (xxh32.hash(0, out, 4, 2) >>> 8) & 0xff;
+  let op = 7;
+  for (let start = 0; start < src.length; start += BLOCK_MAX) {
+    const block = src.subarray(start, Math.min(start + BLOCK_MAX, src.length));
+    const size = compressor.compress(block, block.length, scratch);
+    if (size < block.length) {
+      view.setUint32(op, size, true);
+      out.set(scratch.subarray(0, size), op + 4);
+      op += 4 + size;
+    } else {
+      view.setUint32(op, 0x80000000 | block.length, true);
+      out.set(block, op + 4);
+      op += 4 + block.length;
+    }
+  }
+  view.setUint32(op, 0, true);
+  return out.subarray(0, op + 4);
+}
+
+export function decompressFrame(src: Uint8Array): Uint8Array {
+  return lz4.decompress(src);
+}

@@ -1,0 +1,189 @@
+import lz4 from "lz4js";
+import { DataError } from "../cli/errors.ts";
+import {
+  CHUNK_HEADER_SIZE,
+  decodeChunkHeader,
+  decodeHeader,
+  FLAG_HAS_INDEX,
+  HEADER_SIZE,
+  INDEX_ENTRY_SIZE,
+  INDEX_MAGIC,
+  INDEX_TAIL_SIZE,
+} from "./header.ts";
+import type { FileHeader } from "./header.ts";
+import { compressBound } from "./lz4_block.ts";
+import { decodeRecord, newRecord, readU64, RECORD_SIZE } from "./record.ts";
+import type { EventRecord } from "./record.ts";
+
+export interface ChunkInfo {
+  offset: number;
+  recordCount: number;
+  compressedSize: number;
+  firstTsNs: number;
+  lastTsNs: number;
+}
+
+/**
+ * Reads a `.qrsdp` file held in memory. Chunks come from the index when the file has a sound one,
+ * else from walking chunk headers from byte 64; a file cut short keeps every complete chunk and
+ * `damage` says where and why the rest was not readable.
+ */
+export class QrsdpReader {
+  readonly header: FileHeader;
+  readonly chunks: ChunkInfo[];
+  readonly indexed: boolean;
+  /** Why reading stopped before the end of the file, with the byte offset; null if it did not. */
+  readonly damage: string | null;
+  private readonly view: DataView;
+
+  constructor(readonly bytes: Uint8Array, readonly source: string) {
+    this.header = decodeHeader(bytes, source);
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const fromIndex = this.header.headerFlags & FLAG_HAS_INDEX ? this.readIndex() : null;
+    this.indexed = fromIndex !== null;
+    if (fromIndex) {
+      this.chunks = fromIndex;
+      this.damage = null;
+    } else {
+      const end = this.findIndexStart() ?? bytes.length;
+      [this.chunks, this.damage] = this.walk(end);
+    }
+  }
+
+  static open(path: string): QrsdpReader {
+    let bytes: Uint8Array;
+    try {
+      bytes = Deno.readFileSync(path);
+    } catch (e) {
+      throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    }
+    return new QrsdpReader(bytes, path);
+  }
+
+  get recordCount(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.recordCount;
+    return n;
+  }
+
+  /** The raw 26-byte records of chunk `i`. */
+  chunkRecords(i: number): Uint8Array {
+    const c = this.chunks[i];
+    const size = c.recordCount * RECORD_SIZE;
+    const out = new Uint8Array(size);
+    const start = c.offset + CHUNK_HEADER_SIZE;
+    const n = lz4.decompressBlock(this.bytes, out, start, c.compressedSize, 0);
+    if (n !== size) {
+      throw new DataError(
+        `${this.source}: byte ${start}: chunk ${i} does not decompress to ${size} bytes (got ${n})`,
+      );
+    }
+    return out;
+  }
+
+  /** Calls `fn` for every record in order; the record object is reused between calls. */
+  forEach(fn: (rec: EventRecord) => void, fromTsNs = 0, toTsNs = Infinity): void {
+    const rec = newRecord();
+    for (let i = 0; i < this.chunks.length; i++) {
+      const c = this.chunks[i];
+      if (c.lastTsNs < fromTsNs || c.firstTsNs > toTsNs) continue;
+      const raw = this.chunkRecords(i);
+      const view = new DataView(raw.buffer);
+      for (let o = 0; o < raw.length; o += RECORD_SIZE) {
+        decodeRecord(view, o, rec);
+        if (rec.tsNs >= fromTsNs && rec.tsNs <= toTsNs) fn(rec);
+      }
+    }
+  }
+
+  /** Records with `fromTsNs <= ts_ns <= toTsNs`, using chunk time bounds to skip the rest. */
+  readRange(fromTsNs: number, toTsNs: number): EventRecord[] {
+    const out: EventRecord[] = [];
+    this.forEach((r) => out.push({ ...r }), fromTsNs, toTsNs);
+    return out;
+  }
+
+  /** The chunk list from a sound index, else null (the file is then walked instead). */
+  private readIndex(): ChunkInfo[] | null {
+    const size = this.bytes.length;
+    const tail = size - INDEX_TAIL_SIZE;
+    if (tail < HEADER_SIZE || this.tailMagic(tail) !== INDEX_MAGIC) return null;
+    const count = this.view.getUint32(tail, true);
+    const start = readU64(this.view, tail + 8);
+    if (start + count * INDEX_ENTRY_SIZE !== tail) return null;
+    const chunks: ChunkInfo[] = [];
+    let expected = HEADER_SIZE;
+    for (let i = 0; i < count; i++) {
+      const e = start + i * INDEX_ENTRY_SIZE;
+      const offset = readU64(this.view, e);
+      if (offset !== expected) return null;
+      const chunk = this.chunkAt(offset, start);
+      if (typeof chunk === "string") return null;
+      if (chunk.recordCount !== this.view.getUint32(e + 24, true)) return null;
+      chunks.push(chunk);
+      expected = offset + CHUNK_HEADER_SIZE + chunk.compressedSize;
+    }
+    return expected === start ? chunks : null;
+  }
+
+  private tailMagic(at: number): string {
+    return new TextDecoder().decode(this.bytes.subarray(at + 4, at + 8));
+  }
+
+  /** Where an index starts when one was written but HAS_INDEX was not yet set. */
+  private findIndexStart(): number | null {
+    const tail = this.bytes.length - INDEX_TAIL_SIZE;
+    if (tail < HEADER_SIZE || this.tailMagic(tail) !== INDEX_MAGIC) return null;
+    const start = readU64(this.view, tail + 8);
+    const count = this.view.getUint32(tail, true);
+    return start + count * INDEX_ENTRY_SIZE === tail ? start : null;
+  }
+
+  private walk(end: number): [ChunkInfo[], string | null] {
+    const chunks: ChunkInfo[] = [];
+    let offset = HEADER_SIZE;
+    while (offset < end) {
+      const chunk = this.chunkAt(offset, end);
+      if (typeof chunk === "string") return [chunks, `byte ${offset}: ${chunk}`];
+      const prev = chunks[chunks.length - 1];
+      if (prev && chunk.firstTsNs < prev.lastTsNs) {
+        return [chunks, `byte ${offset}: chunk ${chunks.length} starts before the previous ends`];
+      }
+      chunks.push(chunk);
+      offset += CHUNK_HEADER_SIZE + chunk.compressedSize;
+    }
+    return [chunks, null];
+  }
+
+  /** The chunk whose header is at `offset`, or why there is no complete chunk there. */
+  private chunkAt(offset: number, end: number): ChunkInfo | string {
+    if (offset + CHUNK_HEADER_SIZE > end) {
+      return `torn chunk header: ${end - offset} of ${CHUNK_HEADER_SIZE} bytes present`;
+    }
+    const h = decodeChunkHeader(this.view, offset);
+    const cap = this.header.chunkCapacity;
+    if (h.recordCount === 0 || h.recordCount > cap) {
+      return `chunk header says ${h.recordCount} records (capacity ${cap})`;
+    }
+    if (h.uncompressedSize !== h.recordCount * RECORD_SIZE) {
+      return `chunk header says ${h.uncompressedSize} bytes for ${h.recordCount} records`;
+    }
+    if (h.compressedSize === 0 || h.compressedSize > compressBound(h.uncompressedSize)) {
+      return `chunk header has an impossible compressed size ${h.compressedSize}`;
+    }
+    if (h.firstTsNs > h.lastTsNs) return "chunk header's first_ts_ns is after its last_ts_ns";
+    const dataEnd = offset + CHUNK_HEADER_SIZE + h.compressedSize;
+    if (dataEnd > end) {
+      return `torn chunk: ${
+        end - offset - CHUNK_HEADER_SIZE
+      } of ${h.compressedSize} data bytes present`;
+    }
+    return {
+      offset,
+      recordCount: h.recordCount,
+      compressedSize: h.compressedSize,
+      firstTsNs: h.firstTsNs,
+      lastTsNs: h.lastTsNs,
+    };
+  }
+}

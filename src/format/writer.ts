@@ -1,0 +1,129 @@
+import {
+  CHUNK_HEADER_SIZE,
+  encodeChunkHeader,
+  encodeHeader,
+  FLAG_HAS_INDEX,
+  HEADER_FLAGS_OFFSET,
+  HEADER_SIZE,
+  INDEX_ENTRY_SIZE,
+  INDEX_MAGIC,
+  INDEX_TAIL_SIZE,
+} from "./header.ts";
+import type { FileHeader } from "./header.ts";
+import { compressBound, Lz4BlockCompressor } from "./lz4_block.ts";
+import { encodeRecord, RECORD_SIZE, writeU64 } from "./record.ts";
+import type { EventRecord } from "./record.ts";
+
+export interface WriterStats {
+  records: number;
+  chunks: number;
+  bytes: number;
+  uncompressedBytes: number;
+}
+
+/**
+ * Streams one session to a `.qrsdp` file: header (flags 0), chunks as they fill, then at
+ * `close()` the last partial chunk, the index and its tail, and finally HAS_INDEX. Memory is one
+ * chunk, whatever the session length.
+ */
+export class QrsdpWriter {
+  private readonly raw: Uint8Array;
+  private readonly rawView: DataView;
+  private readonly out: Uint8Array;
+  private readonly compressor = new Lz4BlockCompressor();
+  private readonly capacity: number;
+  private readonly index: { offset: number; first: number; last: number; count: number }[] = [];
+  private inChunk = 0;
+  private firstTs = 0;
+  private lastTs = 0;
+  private offset = HEADER_SIZE;
+  private records = 0;
+  private closed = false;
+
+  private constructor(private readonly file: Deno.FsFile, header: FileHeader) {
+    this.capacity = header.chunkCapacity;
+    this.raw = new Uint8Array(this.capacity * RECORD_SIZE);
+    this.rawView = new DataView(this.raw.buffer);
+    this.out = new Uint8Array(CHUNK_HEADER_SIZE + compressBound(this.raw.length));
+    writeAll(file, encodeHeader({ ...header, headerFlags: 0 }));
+  }
+
+  static create(path: string, header: FileHeader): QrsdpWriter {
+    const file = Deno.openSync(path, { write: true, create: true, truncate: true });
+    return new QrsdpWriter(file, header);
+  }
+
+  append(rec: EventRecord): void {
+    const ts = rec.tsNs;
+    encodeRecord(rec, this.rawView, this.inChunk * RECORD_SIZE);
+    if (this.inChunk === 0) this.firstTs = ts;
+    this.lastTs = ts;
+    this.records++;
+    if (++this.inChunk === this.capacity) this.flushChunk();
+  }
+
+  /** Writes the partial chunk, if any, so a reader sees every record appended so far. */
+  flushChunk(): void {
+    const count = this.inChunk;
+    if (count === 0) return;
+    const size = count * RECORD_SIZE;
+    const compressed = this.compressor.compress(
+      this.raw,
+      size,
+      this.out.subarray(CHUNK_HEADER_SIZE),
+    );
+    encodeChunkHeader(
+      {
+        uncompressedSize: size,
+        compressedSize: compressed,
+        recordCount: count,
+        chunkFlags: 0,
+        firstTsNs: this.firstTs,
+        lastTsNs: this.lastTs,
+      },
+      new DataView(this.out.buffer),
+      0,
+    );
+    writeAll(this.file, this.out.subarray(0, CHUNK_HEADER_SIZE + compressed));
+    this.index.push({ offset: this.offset, first: this.firstTs, last: this.lastTs, count });
+    this.offset += CHUNK_HEADER_SIZE + compressed;
+    this.inChunk = 0;
+  }
+
+  close(): WriterStats {
+    if (this.closed) throw new Error("writer already closed");
+    this.flushChunk();
+    const n = this.index.length;
+    const tail = new Uint8Array(n * INDEX_ENTRY_SIZE + INDEX_TAIL_SIZE);
+    const v = new DataView(tail.buffer);
+    this.index.forEach((e, i) => {
+      const o = i * INDEX_ENTRY_SIZE;
+      writeU64(v, o, e.offset);
+      writeU64(v, o + 8, e.first);
+      writeU64(v, o + 16, e.last);
+      v.setUint32(o + 24, e.count, true);
+    });
+    const t = n * INDEX_ENTRY_SIZE;
+    v.setUint32(t, n, true);
+    tail.set(new TextEncoder().encode(INDEX_MAGIC), t + 4);
+    writeU64(v, t + 8, this.offset);
+    writeAll(this.file, tail);
+    this.file.seekSync(HEADER_FLAGS_OFFSET, Deno.SeekMode.Start);
+    const flags = new Uint8Array(4);
+    new DataView(flags.buffer).setUint32(0, FLAG_HAS_INDEX, true);
+    writeAll(this.file, flags);
+    this.file.close();
+    this.closed = true;
+    return {
+      records: this.records,
+      chunks: n,
+      bytes: this.offset + tail.length,
+      uncompressedBytes: this.records * RECORD_SIZE,
+    };
+  }
+}
+
+function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += file.writeSync(bytes.subarray(done));
+}

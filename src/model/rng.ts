@@ -1,0 +1,89 @@
+/**
+ * MT19937-64 (`std::mt19937_64`) on 32-bit halves, so the hot path never touches BigInt.
+ * `uniform()` maps the 64-bit output to [0, 1) exactly as the C++ producer does.
+ */
+const N = 312;
+const M = 156;
+const MATRIX_A_HI = 0xb5026f5a;
+const MATRIX_A_LO = 0xa96619e9;
+const TWO_POW_64 = 2 ** 64;
+const LARGEST_BELOW_ONE = 1 - 2 ** -53;
+
+export class Mt19937_64 {
+  private readonly hi = new Uint32Array(N);
+  private readonly lo = new Uint32Array(N);
+  private index = N;
+
+  constructor(seed: bigint | number = 5489) {
+    this.seed(seed);
+  }
+
+  seed(seed: bigint | number): void {
+    const mask = (1n << 64n) - 1n;
+    let s = BigInt.asUintN(64, BigInt(seed));
+    this.hi[0] = Number(s >> 32n);
+    this.lo[0] = Number(s & 0xffffffffn);
+    for (let i = 1; i < N; i++) {
+      s = (6364136223846793005n * (s ^ (s >> 62n)) + BigInt(i)) & mask;
+      this.hi[i] = Number(s >> 32n);
+      this.lo[i] = Number(s & 0xffffffffn);
+    }
+    this.index = N;
+  }
+
+  private twist(): void {
+    const hi = this.hi, lo = this.lo;
+    for (let i = 0; i < N; i++) {
+      const j = i + 1 === N ? 0 : i + 1;
+      // x = upper 33 bits of mt[i] | lower 31 bits of mt[j]
+      const xHi = hi[i];
+      const xLo = (lo[i] & 0x80000000) | (lo[j] & 0x7fffffff);
+      let aHi = xHi >>> 1;
+      let aLo = ((xLo >>> 1) | (xHi << 31)) >>> 0;
+      if (xLo & 1) {
+        aHi ^= MATRIX_A_HI;
+        aLo ^= MATRIX_A_LO;
+      }
+      const k = i + M < N ? i + M : i + M - N;
+      hi[i] = hi[k] ^ aHi;
+      lo[i] = lo[k] ^ aLo;
+    }
+    this.index = 0;
+  }
+
+  /** Next 64-bit output as its two 32-bit halves, written to `out[0]` (high) and `out[1]` (low). */
+  nextHalves(out: Uint32Array): void {
+    if (this.index >= N) this.twist();
+    let hi = this.hi[this.index];
+    let lo = this.lo[this.index];
+    this.index++;
+    // y ^= (y >> 29) & 0x5555555555555555
+    lo ^= ((lo >>> 29) | (hi << 3)) & 0x55555555;
+    hi ^= (hi >>> 29) & 0x55555555;
+    // y ^= (y << 17) & 0x71D67FFFEDA60000
+    const h17 = ((hi << 17) | (lo >>> 15)) & 0x71d67fff;
+    const l17 = (lo << 17) & 0xeda60000;
+    hi ^= h17;
+    lo ^= l17;
+    // y ^= (y << 37) & 0xFFF7EEE000000000
+    hi ^= (lo << 5) & 0xfff7eee0;
+    // y ^= y >> 43
+    lo ^= hi >>> 11;
+    out[0] = hi >>> 0;
+    out[1] = lo >>> 0;
+  }
+
+  nextBigInt(): bigint {
+    this.nextHalves(scratch);
+    return (BigInt(scratch[0]) << 32n) | BigInt(scratch[1]);
+  }
+
+  /** One draw in [0, 1): the output rounded to the nearest double, divided by 2^64. */
+  uniform(): number {
+    this.nextHalves(scratch);
+    const u = (scratch[0] * 4294967296 + scratch[1]) / TWO_POW_64;
+    return u >= 1 ? LARGEST_BELOW_ONE : u;
+  }
+}
+
+const scratch = new Uint32Array(2);

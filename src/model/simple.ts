@@ -1,0 +1,91 @@
+import type { Book } from "../book/book.ts";
+import type { IntensityModel } from "./intensity.ts";
+import { RATE_FLOOR, spreadMultipliers } from "./intensity.ts";
+import type { Mt19937_64 } from "./rng.ts";
+import { EventType } from "../format/record.ts";
+
+export interface SimpleParams {
+  baseL: number;
+  baseC: number;
+  baseM: number;
+  imbalanceSens: number;
+  cancelSens: number;
+  epsilonExec: number;
+  spreadSens: number;
+}
+
+/** The values the established tool really uses (its help text prints others). */
+export const SIMPLE_DEFAULTS: SimpleParams = {
+  baseL: 20,
+  baseC: 0.5,
+  baseM: 15,
+  imbalanceSens: 1,
+  cancelSens: 1,
+  epsilonExec: 0.5,
+  spreadSens: 0.4,
+};
+
+function clampRate(x: number): number {
+  return Number.isFinite(x) && x >= 0 ? Math.max(x, RATE_FLOOR) : RATE_FLOOR;
+}
+
+/** SimpleImbalance (model.md §3): six aggregate rates driven by best-level imbalance. */
+export class SimpleImbalanceModel implements IntensityModel {
+  readonly levelHint = -1;
+  private readonly rates = new Float64Array(6);
+  private total = 0;
+  private readonly sI: number;
+  private readonly sC: number;
+  private readonly eps: number;
+  private lastSpread = Number.NaN;
+  private addMult = 1;
+  private execMult = 1;
+
+  constructor(private readonly p: SimpleParams) {
+    this.sI = p.imbalanceSens > 0 ? p.imbalanceSens : 1;
+    this.sC = p.cancelSens > 0 ? p.cancelSens : 1;
+    this.eps = p.epsilonExec > 0 ? p.epsilonExec : 0.05;
+  }
+
+  totalRate(book: Book): number {
+    const qBid = book.bidDepth[0], qAsk = book.askDepth[0];
+    const spread = book.askPrice[0] - book.bidPrice[0];
+    if (spread !== this.lastSpread) {
+      [this.addMult, this.execMult] = spreadMultipliers(this.p.spreadSens, spread);
+      this.lastSpread = spread;
+    }
+    let imb = (qBid - qAsk) / (qBid + qAsk + 1e-9);
+    if (Number.isNaN(imb)) imb = 0;
+    let qb = 0, qa = 0;
+    for (let k = 0; k < book.levels; k++) {
+      qb += book.bidDepth[k];
+      qa += book.askDepth[k];
+    }
+    if (qb === 0) qb = qBid;
+    if (qa === 0) qa = qAsk;
+    const { baseL, baseC, baseM } = this.p;
+    const sI = this.sI, sC = this.sC, eps = this.eps;
+    const r = this.rates;
+    r[0] = clampRate(baseL * (1 - sI * imb) * this.addMult);
+    r[1] = clampRate(baseL * (1 + sI * imb) * this.addMult);
+    r[2] = clampRate(baseC * sC * qb);
+    r[3] = clampRate(baseC * sC * qa);
+    r[4] = clampRate(baseM * (eps + Math.max(-sI * imb, 0)) * this.execMult);
+    r[5] = clampRate(baseM * (eps + Math.max(sI * imb, 0)) * this.execMult);
+    this.total = r[0] + r[1] + r[2] + r[3] + r[4] + r[5];
+    return this.total;
+  }
+
+  sampleType(rng: Mt19937_64): number {
+    const total = this.total;
+    if (!(total > 0) || !Number.isFinite(total)) return EventType.ADD_BID;
+    const u = rng.uniform();
+    const r = this.rates;
+    let cum = 0;
+    for (let i = 0; i < 6; i++) {
+      cum += r[i];
+      if (u < cum / total) return i;
+    }
+    return EventType.EXECUTE_SELL;
+  }
+}

@@ -1,0 +1,100 @@
+import { buildManifest, writeManifest } from "../format/manifest.ts";
+import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
+import type { SinkReport } from "../sinks/sink.ts";
+import type { RunConfig } from "./config.ts";
+import type { DayReport } from "./security_run.ts";
+import type { StopFlag } from "./stop.ts";
+import type { WorkerJob, WorkerMessage } from "./worker.ts";
+
+export interface RunResult {
+  days: DayReport[];
+  /** One report per sink per worker. */
+  sinkReports: SinkReport[];
+  /** Worker failures (a sink that could not start, an exception in generation). */
+  errors: string[];
+  seconds: number;
+}
+
+export interface RunHooks {
+  onDay?(report: DayReport): void;
+  onProgress?(securityIndex: number, date: string, events: number): void;
+  /** The module that starts a worker; defaults to `worker.ts` beside this file. */
+  workerUrl?: string | URL;
+}
+
+/** Securities are dealt round-robin to the workers; each one runs its days in order. */
+export function assignSecurities(count: number, workers: number): number[][] {
+  const w = Math.max(1, Math.min(workers, count));
+  const out: number[][] = Array.from({ length: w }, () => []);
+  for (let i = 0; i < count; i++) out[i % w].push(i);
+  return out;
+}
+
+/**
+ * Runs every security of `cfg` in Web Workers and keeps `OUTPUT/manifest.json` current after
+ * every finished day, so a stopped run still describes every file it wrote.
+ */
+export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks = {}) {
+  const started = performance.now();
+  Deno.mkdirSync(cfg.output, { recursive: true });
+  const sessions: ManifestSession[][] = cfg.securities.map(() => []);
+  const result: RunResult = { days: [], sinkReports: [], errors: [], seconds: 0 };
+  const manifest = () =>
+    buildManifest(
+      {
+        baseSeed: cfg.seed,
+        sessionSeconds: cfg.sessionSeconds,
+        tickSize: cfg.tickSize,
+        levelsPerSide: cfg.levels,
+        initialSpreadTicks: cfg.initialSpreadTicks,
+        initialDepth: cfg.initialDepth,
+      },
+      cfg.securities.map((s, i): SecuritySessions => ({
+        symbol: s.symbol,
+        p0Ticks: s.p0Ticks,
+        sessions: sessions[i],
+      })),
+    );
+  // Continuous mode needs every security running at once.
+  const workers = cfg.days === 0 ? cfg.securities.length : cfg.workers;
+  const url = hooks.workerUrl ?? new URL("./worker.ts", import.meta.url);
+  await Promise.all(
+    assignSecurities(cfg.securities.length, workers).map((securityIndices) =>
+      new Promise<void>((resolve) => {
+        const worker = new Worker(url, { type: "module" });
+        worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
+          const m = e.data;
+          if (m.kind === "day") {
+            result.days.push(m.report);
+            sessions[m.report.securityIndex].push({
+              date: m.report.date,
+              seed: m.report.seed,
+              file: m.report.file,
+            });
+            writeManifest(cfg.output, manifest());
+            hooks.onDay?.(m.report);
+          } else if (m.kind === "progress") {
+            hooks.onProgress?.(m.securityIndex, m.date, m.events);
+          } else {
+            result.sinkReports.push(...m.reports);
+            if (m.error) result.errors.push(m.error);
+            worker.terminate();
+            resolve();
+          }
+        };
+        worker.onerror = (e) => {
+          e.preventDefault();
+          result.errors.push(e.message);
+          stop.request();
+          worker.terminate();
+          resolve();
+        };
+        const job: WorkerJob = { cfg, securityIndices, stop: stop.buffer };
+        worker.postMessage(job);
+      })
+    ),
+  );
+  writeManifest(cfg.output, manifest());
+  result.seconds = (performance.now() - started) / 1000;
+  return result;
+}

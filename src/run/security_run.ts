@@ -1,0 +1,136 @@
+import { VERSION_MAJOR, VERSION_MINOR } from "../format/header.ts";
+import type { FileHeader } from "../format/header.ts";
+import { newRecord, RECORD_SIZE } from "../format/record.ts";
+import { HlrModel } from "../model/hlr.ts";
+import type { IntensityModel } from "../model/intensity.ts";
+import { Session } from "../model/session.ts";
+import { SimpleImbalanceModel } from "../model/simple.ts";
+import type { Sink } from "../sinks/sink.ts";
+import { tradingDates } from "./calendar.ts";
+import { sessionFile, sessionSeed } from "./config.ts";
+import type { RunConfig } from "./config.ts";
+import { Pacer } from "./pacer.ts";
+import { sleepUnlessStopped } from "./stop.ts";
+import type { StopFlag } from "./stop.ts";
+
+export interface DayReport {
+  securityIndex: number;
+  symbol: string | null;
+  date: string;
+  seed: number;
+  file: string;
+  p0Ticks: number;
+  closeTicks: number;
+  events: number;
+  /** True when a stop request cut the session short. */
+  stopped: boolean;
+}
+
+export interface SecurityRunHooks {
+  onDay?(report: DayReport): void;
+  /** Called every few thousand events with the events generated so far in this session. */
+  onProgress?(securityIndex: number, date: string, events: number): void;
+  pacer?: Pacer;
+}
+
+const STOP_CHECK_MASK = 1023;
+const PROGRESS_MASK = (1 << 16) - 1;
+
+function createModel(cfg: RunConfig): IntensityModel {
+  return cfg.model === "hlr"
+    ? new HlrModel(cfg.hlrCurves!, cfg.levels)
+    : new SimpleImbalanceModel(cfg.simple);
+}
+
+/**
+ * Runs every day of one security into `sink`: each day opens at the previous close. Between
+ * days in realtime mode it pauses overnight; a stop request ends the session in hand cleanly.
+ */
+export async function runSecurity(
+  cfg: RunConfig,
+  securityIndex: number,
+  sink: Sink,
+  stop: StopFlag,
+  hooks: SecurityRunHooks = {},
+): Promise<void> {
+  const security = cfg.securities[securityIndex];
+  const nextDate = tradingDates(cfg.startDate);
+  const openNs = cfg.marketOpenSeconds * 1e9;
+  const pacer = hooks.pacer ??
+    (cfg.realtime ? new Pacer(cfg.speed, openNs, stop) : undefined);
+  const rec = newRecord();
+  let p0 = security.p0Ticks;
+  for (let day = 0; cfg.days === 0 || day < cfg.days; day++) {
+    if (stop.requested) break;
+    if (day > 0 && cfg.realtime) {
+      await sleepUnlessStopped(cfg.overnightSeconds * 1000, stop);
+      if (stop.requested) break;
+    }
+    const date = nextDate();
+    const seed = sessionSeed(cfg, securityIndex, day);
+    const session = new Session({
+      seed,
+      p0Ticks: p0,
+      levelsPerSide: cfg.levels,
+      initialSpreadTicks: cfg.initialSpreadTicks,
+      initialDepth: cfg.initialDepth,
+      sessionSeconds: cfg.sessionSeconds,
+      marketOpenNs: openNs,
+      thetaReinit: cfg.thetaReinit,
+      reinitDepthMean: cfg.reinitDepthMean,
+    }, createModel(cfg));
+    const header: FileHeader = {
+      versionMajor: VERSION_MAJOR,
+      versionMinor: VERSION_MINOR,
+      recordSize: RECORD_SIZE,
+      seed: BigInt(seed),
+      p0Ticks: p0,
+      tickSize: cfg.tickSize,
+      sessionSeconds: cfg.sessionSeconds,
+      levelsPerSide: cfg.levels,
+      initialSpreadTicks: cfg.initialSpreadTicks,
+      initialDepth: cfg.initialDepth,
+      chunkCapacity: cfg.chunkSize,
+      headerFlags: 0,
+      marketOpenNs: openNs,
+    };
+    const file = sessionFile(security, date);
+    await sink.beginSession({ symbol: security.symbol, date, header, file });
+    pacer?.startSession();
+    let events = 0;
+    let stopped = false;
+    while (session.next(rec)) {
+      if (pacer) {
+        const due = pacer.wait(rec.tsNs);
+        if (due) {
+          await sink.flush();
+          await due;
+        }
+      }
+      const pending = sink.append(rec);
+      if (pending) await pending;
+      events++;
+      if ((events & STOP_CHECK_MASK) === 0 || pacer) {
+        if ((events & PROGRESS_MASK) === 0) hooks.onProgress?.(securityIndex, date, events);
+        if (stop.requested) {
+          stopped = true;
+          break;
+        }
+      }
+    }
+    await sink.endSession();
+    const closeTicks = session.book.closePrice();
+    hooks.onDay?.({
+      securityIndex,
+      symbol: security.symbol,
+      date,
+      seed,
+      file,
+      p0Ticks: p0,
+      closeTicks,
+      events,
+      stopped,
+    });
+    p0 = closeTicks;
+  }
+}

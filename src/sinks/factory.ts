@@ -1,0 +1,19 @@
+import type { RunConfig } from "../run/config.ts";
+import { FileSink } from "./file_sink.ts";
+import { KafkaSink } from "./kafka_sink.ts";
+import { MultiplexSink } from "./multiplex_sink.ts";
+import type { Sink } from "./sink.ts";
+
+/** The sinks of a run: always the `.qrsdp` files; Kafka too when brokers are configured. */
+export async function createRunSink(cfg: RunConfig): Promise<Sink> {
+  const file = new FileSink(cfg.output);
+  if (!cfg.kafka) return file;
+  const kafka = new KafkaSink(cfg.kafka);
+  await kafka.connect();
+  return new MultiplexSink([file, kafka]);
+}
+
+/** Per-sink reports; a multiplexer reports each of its sinks. */
+export async function closeRunSink(sink: Sink) {
+  return sink instanceof MultiplexSink ? await sink.closeAll() : [await sink.close()];
+}

@@ -1,0 +1,203 @@
+import { Buffer } from "node:buffer";
+import { CompressionCodecs, CompressionTypes, Kafka, logLevel, Partitioners } from "kafkajs";
+import type { Message, Producer } from "kafkajs";
+import { compressFrame, decompressFrame } from "../format/lz4_frame.ts";
+import { encodeRecordBytes } from "../format/record.ts";
+import type { EventRecord } from "../format/record.ts";
+import type { KafkaSettings } from "../run/config.ts";
+import type { SessionInfo, Sink, SinkReport } from "./sink.ts";
+
+/** Message key of the unnamed security (a run without `--securities`). */
+export const UNNAMED_KEY = "DEFAULT";
+/** Header carrying the simulated trading date, YYYY-MM-DD, read by ClickHouse. */
+export const DATE_HEADER = "date";
+export const TOPIC_PARTITIONS = 3;
+
+/** Largest batch in one produce request. */
+const MAX_BATCH = 10_000;
+
+CompressionCodecs[CompressionTypes.LZ4] = () => ({
+  compress: (encoder: { buffer: Buffer }) => {
+    const frame = compressFrame(new Uint8Array(encoder.buffer));
+    return Promise.resolve(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
+  },
+  decompress: (buffer: Buffer) => Promise.resolve(Buffer.from(decompressFrame(buffer))),
+});
+
+export function kafkaClient(s: KafkaSettings, clientId: string, retryMs: number): Kafka {
+  const sasl = s.saslMechanism
+    ? {
+      mechanism: s.saslMechanism.toLowerCase() as "plain",
+      username: s.saslUsername!,
+      password: s.saslPassword!,
+    }
+    : undefined;
+  return new Kafka({
+    clientId,
+    brokers: s.brokers,
+    ssl: s.securityProtocol === "SSL" || s.securityProtocol === "SASL_SSL",
+    sasl,
+    connectionTimeout: 3000,
+    logLevel: logLevel.NOTHING,
+    retry: retryPolicy(retryMs),
+  });
+}
+
+/** Backoff from 300 ms to 5 s, with as many retries as fit in `totalMs`. */
+function retryPolicy(totalMs: number) {
+  const initialRetryTime = 300, maxRetryTime = 5000;
+  let retries = 0;
+  for (let spent = 0, wait = initialRetryTime; spent < totalMs; retries++) {
+    spent += wait;
+    wait = Math.min(wait * 2, maxRetryTime);
+  }
+  return { initialRetryTime, maxRetryTime, retries, multiplier: 2 };
+}
+
+/** Creates the topic with three partitions when it does not exist yet. */
+export async function ensureTopic(kafka: Kafka, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = await admin.listTopics();
+    if (!topics.includes(topic)) {
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: TOPIC_PARTITIONS }],
+        waitForLeaders: true,
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * One Kafka message per event: key = symbol, value = the 26-byte record, header `date`. An
+ * idempotent producer (acks from all in-sync replicas) sends one LZ4-compressed batch at a time,
+ * which keeps each symbol's order; `append` holds the generator back while `maxInFlight` events
+ * await acknowledgement. A broker that stays away longer than the retry budget fails the batch:
+ * those events are counted as not acknowledged, never dropped silently.
+ */
+export class KafkaSink implements Sink {
+  readonly name = "kafka";
+  private readonly kafka: Kafka;
+  private producer: Producer | null = null;
+  private key = UNNAMED_KEY;
+  private date = "";
+  private batch: Message[] = [];
+  private sending: Promise<void> | null = null;
+  private waiters: (() => void)[] = [];
+  private appended = 0;
+  private acknowledged = 0;
+  private failed = 0;
+  private firstError?: string;
+
+  constructor(private readonly settings: KafkaSettings) {
+    this.kafka = kafkaClient(settings, "qrsdp-producer", settings.timeoutMs);
+  }
+
+  /** Connects and creates the topic if needed; on failure the sink stays usable but failing. */
+  async connect(): Promise<void> {
+    try {
+      await ensureTopic(this.kafka, this.settings.topic);
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await producer.connect();
+      this.producer = producer;
+    } catch (e) {
+      this.noteError(`cannot reach ${this.settings.brokers.join(",")}: ${(e as Error).message}`);
+    }
+  }
+
+  beginSession(session: SessionInfo): void {
+    this.key = session.symbol ?? UNNAMED_KEY;
+    this.date = session.date;
+  }
+
+  append(rec: EventRecord): void | Promise<void> {
+    this.appended++;
+    if (!this.producer) {
+      this.failed++;
+      return;
+    }
+    this.batch.push({
+      key: this.key,
+      value: Buffer.from(encodeRecordBytes(rec).buffer),
+      headers: { [DATE_HEADER]: this.date },
+    });
+    if (this.batch.length >= MAX_BATCH) this.pump();
+    if (this.inFlight() >= this.settings.maxInFlight) {
+      this.pump();
+      return new Promise((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  endSession(): Promise<void> {
+    return this.flush();
+  }
+
+  /** Sends everything appended so far and waits for the acknowledgements. */
+  async flush(): Promise<void> {
+    while (this.batch.length > 0 || this.sending) {
+      this.pump();
+      await this.sending;
+    }
+  }
+
+  async close(): Promise<SinkReport> {
+    await this.flush();
+    await this.producer?.disconnect().catch((e) => this.noteError(e.message));
+    const shortfall = this.appended - this.acknowledged;
+    return {
+      name: this.name,
+      appended: this.appended,
+      delivered: this.acknowledged,
+      failures: shortfall,
+      firstError: shortfall > 0
+        ? `${shortfall} of ${this.appended} events not acknowledged` +
+          (this.firstError ? ` (${this.firstError})` : "")
+        : undefined,
+      detail: `${this.acknowledged} acknowledged by ${
+        this.settings.brokers.join(",")
+      } topic ${this.settings.topic}`,
+    };
+  }
+
+  private inFlight(): number {
+    return this.appended - this.acknowledged - this.failed;
+  }
+
+  /** Starts sending the pending batch unless a send is already under way. */
+  private pump(): void {
+    if (this.sending || this.batch.length === 0 || !this.producer) return;
+    const messages = this.batch.splice(0, MAX_BATCH);
+    this.sending = this.producer.send({
+      topic: this.settings.topic,
+      acks: -1,
+      compression: CompressionTypes.LZ4,
+      messages,
+    }).then(
+      () => {
+        this.acknowledged += messages.length;
+      },
+      (e: Error) => {
+        this.failed += messages.length;
+        this.noteError(e.message);
+      },
+    ).finally(() => {
+      this.sending = null;
+      if (this.inFlight() < this.settings.maxInFlight) {
+        for (const wake of this.waiters.splice(0)) wake();
+      }
+      this.pump();
+    });
+  }
+
+  private noteError(message: string): void {
+    this.firstError ??= message;
+  }
+}

@@ -1,0 +1,81 @@
+import type { EventRecord } from "../format/record.ts";
+import type { SessionInfo, Sink, SinkReport } from "./sink.ts";
+
+/**
+ * Forwards every call to each of its sinks, best effort: a sink that throws (or rejects) is
+ * counted and reported, and the other sinks still get the event.
+ */
+export class MultiplexSink implements Sink {
+  readonly name = "multiplex";
+  private readonly failures: number[];
+  private readonly firstErrors: (string | undefined)[];
+
+  constructor(readonly sinks: Sink[]) {
+    this.failures = sinks.map(() => 0);
+    this.firstErrors = sinks.map(() => undefined);
+  }
+
+  beginSession(session: SessionInfo): void | Promise<void> {
+    return this.each((s) => s.beginSession(session));
+  }
+
+  append(rec: EventRecord): void | Promise<void> {
+    return this.each((s) => s.append(rec));
+  }
+
+  endSession(): void | Promise<void> {
+    return this.each((s) => s.endSession());
+  }
+
+  flush(): void | Promise<void> {
+    return this.each((s) => s.flush());
+  }
+
+  /** One report per sink, with the failures this multiplexer caught added in. */
+  async closeAll(): Promise<SinkReport[]> {
+    return await Promise.all(this.sinks.map(async (s, i) => {
+      let report: SinkReport;
+      try {
+        report = await s.close();
+      } catch (e) {
+        this.failed(i, e);
+        report = { name: s.name, appended: 0, delivered: 0, failures: 0 };
+      }
+      return {
+        ...report,
+        failures: report.failures + this.failures[i],
+        firstError: report.firstError ?? this.firstErrors[i],
+      };
+    }));
+  }
+
+  async close(): Promise<SinkReport> {
+    const reports = await this.closeAll();
+    const failed = reports.filter((r) => r.failures > 0);
+    return {
+      name: this.name,
+      appended: Math.min(...reports.map((r) => r.appended)),
+      delivered: Math.min(...reports.map((r) => r.delivered)),
+      failures: reports.reduce((n, r) => n + r.failures, 0),
+      firstError: failed.length ? `${failed[0].name}: ${failed[0].firstError}` : undefined,
+    };
+  }
+
+  private failed(i: number, e: unknown): void {
+    this.failures[i]++;
+    this.firstErrors[i] ??= e instanceof Error ? e.message : String(e);
+  }
+
+  private each(call: (s: Sink) => void | Promise<void>): void | Promise<void> {
+    let pending: Promise<void>[] | null = null;
+    for (let i = 0; i < this.sinks.length; i++) {
+      try {
+        const r = call(this.sinks[i]);
+        if (r) (pending ??= []).push(r.catch((e) => this.failed(i, e)));
+      } catch (e) {
+        this.failed(i, e);
+      }
+    }
+    if (pending) return Promise.all(pending).then(() => {});
+  }
+}

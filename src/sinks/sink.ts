@@ -1,0 +1,40 @@
+import type { FileHeader } from "../format/header.ts";
+import type { EventRecord } from "../format/record.ts";
+
+/** What a sink learns when a session (one security, one trading date) begins. */
+export interface SessionInfo {
+  /** Security symbol; null for the unnamed security. */
+  symbol: string | null;
+  /** Simulated trading date, YYYY-MM-DD. */
+  date: string;
+  header: FileHeader;
+  /** Path of the session's `.qrsdp` file, relative to the run directory. */
+  file: string;
+}
+
+export interface SinkReport {
+  name: string;
+  /** Events handed to the sink. */
+  appended: number;
+  /** Events the sink confirms stored or delivered. */
+  delivered: number;
+  /** Calls that threw, and the first error's message. */
+  failures: number;
+  firstError?: string;
+  /** Anything else worth printing (bytes written, acks, ...). */
+  detail?: string;
+}
+
+/**
+ * Where events go. `append` may return a promise to apply backpressure; the caller awaits it
+ * before generating more. The record object is reused by the caller: copy what you keep.
+ */
+export interface Sink {
+  readonly name: string;
+  beginSession(session: SessionInfo): void | Promise<void>;
+  append(rec: EventRecord): void | Promise<void>;
+  endSession(): void | Promise<void>;
+  /** Pushes buffered events on (a file sink writes only whole chunks until the session ends). */
+  flush(): void | Promise<void>;
+  close(): Promise<SinkReport>;
+}
