@@ -9,8 +9,12 @@ export function parseFlags<T extends Options>(args: string[], options: T, comman
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (e) {
-    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, "");
-    throw new UsageError(`qrsdp ${command}: ${msg} (see 'qrsdp ${command} --help')`);
+    const msg = (e as Error).message;
+    const missing = /^Option '(--[\w-]+)(?: <value>)?' argument (?:is ambiguous|missing)/.exec(msg);
+    const text = missing
+      ? `${missing[1]}: missing value (a value starting with '-' is written ${missing[1]}=-1)`
+      : msg.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
+    throw new UsageError(`${text} (see 'qrsdp ${command} --help')`);
   }
 }
 

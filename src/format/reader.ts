@@ -139,12 +139,21 @@ export class QrsdpReader {
     return start + count * INDEX_ENTRY_SIZE === tail ? start : null;
   }
 
+  /** An index starts with the entry of the first chunk, whose offset is the header size. */
+  private looksLikeIndex(offset: number): boolean {
+    const present = this.bytes.subarray(offset, offset + 8);
+    return present.every((b, i) => b === (i === 0 ? HEADER_SIZE : 0));
+  }
+
   private walk(end: number): [ChunkInfo[], string | null] {
     const chunks: ChunkInfo[] = [];
     let offset = HEADER_SIZE;
     while (offset < end) {
       const chunk = this.chunkAt(offset, end);
-      if (typeof chunk === "string") return [chunks, `byte ${offset}: ${chunk}`];
+      if (typeof chunk === "string") {
+        const why = this.looksLikeIndex(offset) ? "torn index (every chunk is intact)" : chunk;
+        return [chunks, `byte ${offset}: ${why}`];
+      }
       const prev = chunks[chunks.length - 1];
       if (prev && chunk.firstTsNs < prev.lastTsNs) {
         return [chunks, `byte ${offset}: chunk ${chunks.length} starts before the previous ends`];

@@ -1,0 +1,60 @@
+import { QrsdpReader } from "../src/format/reader.ts";
+import type { EventRecord } from "../src/format/record.ts";
+
+export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+export const FIXTURES = `${ROOT}/tests/fixtures`;
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `main.ts` as a user would, in a child process. */
+export async function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}/main.ts`, ...args],
+    env: opts.env,
+    cwd: opts.cwd,
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Starts `main.ts` in a child process without waiting for it. */
+export function spawnCli(args: string[], env?: Record<string, string>): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}/main.ts`, ...args],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+  }).spawn();
+}
+
+export function readRecords(path: string): EventRecord[] {
+  const out: EventRecord[] = [];
+  QrsdpReader.open(path).forEach((r) => out.push({ ...r }));
+  return out;
+}
+
+export function tempDir(prefix: string): string {
+  return Deno.makeTempDirSync({ prefix: `qrsdp_${prefix}_` });
+}
+
+/** Every `.qrsdp` file under `dir`, as paths relative to it, sorted. */
+export function qrsdpFiles(dir: string, sub = ""): string[] {
+  const out: string[] = [];
+  for (const e of Deno.readDirSync(`${dir}/${sub}`)) {
+    const rel = sub ? `${sub}/${e.name}` : e.name;
+    if (e.isDirectory) out.push(...qrsdpFiles(dir, rel));
+    else if (e.name.endsWith(".qrsdp")) out.push(rel);
+  }
+  return out.sort();
+}
