@@ -81,7 +81,7 @@ export const RUN_FLAGS = {
   "reinit-depth-mean": { type: "string", default: "10", help: "mean depth of a redrawn level" },
   workers: {
     type: "string",
-    default: String(navigator.hardwareConcurrency || 1),
+    default: "one per security",
     help: "worker threads (results do not depend on it)",
   },
   realtime: { type: "boolean", default: false, help: "pace events to simulated time" },
@@ -234,7 +234,9 @@ export function runConfigFromFlags(
     realtime: flags.realtime === true,
     speed,
     overnightSeconds: real("overnight-seconds"),
-    workers: int("workers", 1, 256),
+    workers: flags.workers === undefined
+      ? securities.length
+      : parseNumber("--workers", String(flags.workers), { integer: true, min: 1, max: 256 }),
     kafka,
   };
 }

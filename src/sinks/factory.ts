@@ -1,6 +1,5 @@
 import type { RunConfig } from "../run/config.ts";
 import { FileSink } from "./file_sink.ts";
-import { KafkaSink } from "./kafka_sink.ts";
 import { MultiplexSink } from "./multiplex_sink.ts";
 import type { Sink } from "./sink.ts";
 
@@ -8,6 +7,8 @@ import type { Sink } from "./sink.ts";
 export async function createRunSink(cfg: RunConfig): Promise<Sink> {
   const file = new FileSink(cfg.output);
   if (!cfg.kafka) return file;
+  // Loaded only when needed: kafkajs adds start-up time to every worker of a file-only run.
+  const { KafkaSink } = await import("./kafka_sink.ts");
   const kafka = new KafkaSink(cfg.kafka);
   await kafka.connect();
   return new MultiplexSink([file, kafka]);
