@@ -137,3 +137,45 @@ Deno.test("run prints a line per day and a summary; info describes files and run
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /2026-01-05.qrsdp: byte 0: magic is "not a qr"/);
 });
+
+Deno.test("without --output a run lands in output/run_<seed> under the working directory", async () => {
+  const cwd = tempDir("cwd");
+  const res = await runCli(["run", "--seed", "77", "--seconds", "30", "--quiet"], { cwd });
+  assert.equal(res.code, 0, res.stderr);
+  assert.deepEqual(qrsdpFiles(`${cwd}/output/run_77`), ["2026-01-02.qrsdp"]);
+});
+
+Deno.test("--hlr-curves reads a curves file, takes K from it and rejects a clashing --levels", async () => {
+  const dir = tempDir("curves");
+  const flat = (v: number) => Array.from({ length: 11 }, () => v);
+  const curves = {
+    K: 2,
+    lambda_L_bid: [flat(10), flat(3)],
+    lambda_L_ask: [flat(10), flat(3)],
+    lambda_C_bid: [flat(1), flat(1)],
+    lambda_C_ask: [flat(1), flat(1)],
+    lambda_M_buy: flat(5),
+    lambda_M_sell: flat(5),
+  };
+  Deno.writeTextFileSync(`${dir}/curves.json`, JSON.stringify(curves));
+  const ok = await runCli([
+    "run",
+    "--hlr-curves",
+    `${dir}/curves.json`,
+    "--seconds",
+    "60",
+    "--output",
+    `${dir}/run`,
+    "--quiet",
+  ]);
+  assert.equal(ok.code, 0, ok.stderr);
+  const info = await runCli(["info", `${dir}/run/2026-01-02.qrsdp`]);
+  assert.match(info.stdout, /book +2 levels/);
+  const clash = await runCli(["run", "--hlr-curves", `${dir}/curves.json`, "--levels", "5"]);
+  assert.equal(clash.code, 2);
+  assert.match(clash.stderr, /--levels 5 disagrees with K=2/);
+  Deno.writeTextFileSync(`${dir}/bad.json`, JSON.stringify({ ...curves, lambda_M_buy: "x" }));
+  const bad = await runCli(["run", "--hlr-curves", `${dir}/bad.json`]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /bad.json: "lambda_M_buy" must be a non-empty array of numbers/);
+});

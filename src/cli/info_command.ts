@@ -30,7 +30,10 @@ export async function infoCommand(args: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new DataError("give one .qrsdp file or run directory");
   const path = positionals[0];
-  const records = parseNumber("--records", values.records!, { integer: true, min: 0 });
+  const records = parseNumber("--records", values.records ?? FLAGS.records.default, {
+    integer: true,
+    min: 0,
+  });
   let stat: Deno.FileInfo;
   try {
     stat = await Deno.stat(path);

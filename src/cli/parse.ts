@@ -7,7 +7,13 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 /** `node:util` parseArgs, strict, with its errors turned into one-line usage errors. */
 export function parseFlags<T extends Options>(args: string[], options: T, command: string) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: true });
+    // Defaults are applied by each command, so that "not given" stays visible.
+    const bare = Object.fromEntries(
+      Object.entries(options).map((
+        [name, o],
+      ) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }]),
+    ) as T;
+    return parseArgs({ args, options: bare, strict: true, allowPositionals: true });
   } catch (e) {
     const msg = (e as Error).message;
     const missing = /^Option '(--[\w-]+)(?: <value>)?' argument (?:is ambiguous|missing)/.exec(msg);
