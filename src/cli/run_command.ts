@@ -45,6 +45,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     console.log(
       `${d.symbol ?? "-"} ${d.date} seed ${d.seed}: ${thousands(d.events)} events, ` +
         `${bytesText(size)}, p0 ${d.p0Ticks} -> close ${d.closeTicks}` +
+        (cfg.realtime ? `, ${d.wallSeconds.toFixed(3)} s paced at speed ${cfg.speed}` : "") +
         (d.stopped ? " (stopped early)" : ""),
     );
   };

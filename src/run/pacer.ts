@@ -21,8 +21,8 @@ export class Pacer {
     this.lateness = recordLateness ? [] : null;
   }
 
-  startSession(): void {
-    this.start = performance.now();
+  startSession(at = performance.now()): void {
+    this.start = at;
   }
 
   /** Null when the event is due now; else a promise that resolves when it is. */

@@ -24,6 +24,8 @@ export interface DayReport {
   events: number;
   /** True when a stop request cut the session short. */
   stopped: boolean;
+  /** Wall seconds from the session's start to its end (to its simulated close when paced). */
+  wallSeconds: number;
 }
 
 export interface SecurityRunHooks {
@@ -96,7 +98,8 @@ export async function runSecurity(
     };
     const file = sessionFile(security, date);
     await sink.beginSession({ symbol: security.symbol, date, header, file });
-    pacer?.startSession();
+    const started = performance.now();
+    pacer?.startSession(started);
     let events = 0;
     let stopped = false;
     while (session.next(rec)) {
@@ -118,6 +121,10 @@ export async function runSecurity(
         }
       }
     }
+    if (pacer && !stopped) {
+      // A paced day lasts until its simulated close, not just until its last event.
+      await pacer.wait(openNs + cfg.sessionSeconds * 1e9);
+    }
     await sink.endSession();
     const closeTicks = session.book.closePrice();
     hooks.onDay?.({
@@ -130,6 +137,7 @@ export async function runSecurity(
       closeTicks,
       events,
       stopped,
+      wallSeconds: (performance.now() - started) / 1000,
     });
     p0 = closeTicks;
   }
