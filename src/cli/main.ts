@@ -1,14 +1,39 @@
 import { DataError, UsageError } from "./errors.ts";
-import { infoCommand } from "./info_command.ts";
-import { runCommand } from "./run_command.ts";
 
 export const VERSION = "0.1.0";
 
 type Command = (args: string[], workerUrl?: string | URL) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  run: { run: runCommand, summary: "generate events to .qrsdp files (and Kafka)" },
-  info: { run: infoCommand, summary: "describe a .qrsdp file or a run directory, check integrity" },
+/** Commands load on use, so that `run` does not pay for the Kafka and ClickHouse clients. */
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  run: {
+    load: async () => (await import("./run_command.ts")).runCommand,
+    summary: "generate events to .qrsdp files (and Kafka)",
+  },
+  replay: {
+    load: async () => (await import("./replay_command.ts")).replayCommand,
+    summary: "publish recorded sessions to Kafka, fast or paced",
+  },
+  info: {
+    load: async () => (await import("./info_command.ts")).infoCommand,
+    summary: "describe a .qrsdp file or a run directory, check integrity",
+  },
+  platform: {
+    load: async () => (await import("./platform_command.ts")).platformCommand,
+    summary: "platform init: create the ClickHouse tables and views",
+  },
+  query: {
+    load: async () => (await import("./query_commands.ts")).queryCommand,
+    summary: "run a SQL query on ClickHouse",
+  },
+  midprice: {
+    load: async () => (await import("./query_commands.ts")).midpriceCommand,
+    summary: "latest trade-implied bid/ask/mid per symbol",
+  },
+  status: {
+    load: async () => (await import("./query_commands.ts")).statusCommand,
+    summary: "rows per symbol and date, newest event, Kafka lag",
+  },
 };
 
 function usage(): string {
@@ -41,7 +66,7 @@ export async function main(args: string[], workerUrl?: string | URL): Promise<nu
     return 2;
   }
   try {
-    return await command.run(rest, workerUrl);
+    return await (await command.load())(rest, workerUrl);
   } catch (e) {
     if (e instanceof UsageError || e instanceof DataError) {
       console.error(`qrsdp ${name}: ${e.message}`);
