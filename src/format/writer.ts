@@ -21,30 +21,52 @@ export interface WriterStats {
   uncompressedBytes: number;
 }
 
+/** Records encoded into the raw bytes of one chunk, until it holds `capacity` of them. */
+export class ChunkBuffer {
+  raw: Uint8Array;
+  private view: DataView;
+  count = 0;
+  firstTsNs = 0;
+  lastTsNs = 0;
+
+  constructor(readonly capacity: number) {
+    this.raw = new Uint8Array(capacity * RECORD_SIZE);
+    this.view = new DataView(this.raw.buffer);
+  }
+
+  /** Adds a record; true when the chunk is now full. */
+  push(rec: EventRecord): boolean {
+    encodeRecord(rec, this.view, this.count * RECORD_SIZE);
+    if (this.count === 0) this.firstTsNs = rec.tsNs;
+    this.lastTsNs = rec.tsNs;
+    return ++this.count === this.capacity;
+  }
+
+  /** Empties the chunk, optionally switching to another buffer of the same size. */
+  reset(raw: Uint8Array = this.raw): void {
+    this.raw = raw;
+    this.view = new DataView(raw.buffer);
+    this.count = 0;
+  }
+}
+
 /**
- * Streams one session to a `.qrsdp` file: header (flags 0), chunks as they fill, then at
- * `close()` the last partial chunk, the index and its tail, and finally HAS_INDEX. Memory is one
- * chunk, whatever the session length.
+ * Streams one session to a `.qrsdp` file: header (flags 0), chunks as they are handed over, then
+ * at `close()` the index and its tail, and finally HAS_INDEX. Memory is one chunk, whatever the
+ * session length.
  */
 export class QrsdpWriter {
-  private readonly raw: Uint8Array;
-  private readonly rawView: DataView;
   private readonly out: Uint8Array;
   private readonly compressor = new Lz4BlockCompressor();
-  private readonly capacity: number;
   private readonly index: { offset: number; first: number; last: number; count: number }[] = [];
-  private inChunk = 0;
-  private firstTs = 0;
-  private lastTs = 0;
   private offset = HEADER_SIZE;
   private records = 0;
   private closed = false;
 
   private constructor(private readonly file: Deno.FsFile, header: FileHeader) {
-    this.capacity = header.chunkCapacity;
-    this.raw = new Uint8Array(this.capacity * RECORD_SIZE);
-    this.rawView = new DataView(this.raw.buffer);
-    this.out = new Uint8Array(CHUNK_HEADER_SIZE + compressBound(this.raw.length));
+    this.out = new Uint8Array(
+      CHUNK_HEADER_SIZE + compressBound(header.chunkCapacity * RECORD_SIZE),
+    );
     writeAll(file, encodeHeader({ ...header, headerFlags: 0 }));
   }
 
@@ -53,46 +75,31 @@ export class QrsdpWriter {
     return new QrsdpWriter(file, header);
   }
 
-  append(rec: EventRecord): void {
-    const ts = rec.tsNs;
-    encodeRecord(rec, this.rawView, this.inChunk * RECORD_SIZE);
-    if (this.inChunk === 0) this.firstTs = ts;
-    this.lastTs = ts;
-    this.records++;
-    if (++this.inChunk === this.capacity) this.flushChunk();
-  }
-
-  /** Writes the partial chunk, if any, so a reader sees every record appended so far. */
-  flushChunk(): void {
-    const count = this.inChunk;
+  /** Compresses and appends one chunk of `count` raw records. */
+  writeChunk(raw: Uint8Array, count: number, firstTsNs: number, lastTsNs: number): void {
     if (count === 0) return;
     const size = count * RECORD_SIZE;
-    const compressed = this.compressor.compress(
-      this.raw,
-      size,
-      this.out.subarray(CHUNK_HEADER_SIZE),
-    );
+    const compressed = this.compressor.compress(raw, size, this.out.subarray(CHUNK_HEADER_SIZE));
     encodeChunkHeader(
       {
         uncompressedSize: size,
         compressedSize: compressed,
         recordCount: count,
         chunkFlags: 0,
-        firstTsNs: this.firstTs,
-        lastTsNs: this.lastTs,
+        firstTsNs,
+        lastTsNs,
       },
       new DataView(this.out.buffer),
       0,
     );
     writeAll(this.file, this.out.subarray(0, CHUNK_HEADER_SIZE + compressed));
-    this.index.push({ offset: this.offset, first: this.firstTs, last: this.lastTs, count });
+    this.index.push({ offset: this.offset, first: firstTsNs, last: lastTsNs, count });
     this.offset += CHUNK_HEADER_SIZE + compressed;
-    this.inChunk = 0;
+    this.records += count;
   }
 
   close(): WriterStats {
     if (this.closed) throw new Error("writer already closed");
-    this.flushChunk();
     const n = this.index.length;
     const tail = new Uint8Array(n * INDEX_ENTRY_SIZE + INDEX_TAIL_SIZE);
     const v = new DataView(tail.buffer);

@@ -4,7 +4,8 @@ import type { SinkReport } from "../sinks/sink.ts";
 import type { RunConfig } from "./config.ts";
 import type { DayReport } from "./security_run.ts";
 import type { StopFlag } from "./stop.ts";
-import type { WorkerJob, WorkerMessage } from "./worker.ts";
+import type { BufferReturn, WorkerJob, WorkerMessage } from "./worker.ts";
+import { ChunkWriterHost } from "../sinks/chunk_target.ts";
 
 export interface RunResult {
   days: DayReport[];
@@ -57,6 +58,9 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
     );
   // Continuous mode needs every security running at once.
   const workers = cfg.days === 0 ? cfg.securities.length : cfg.workers;
+  // With a core to spare per security, this thread compresses and writes the files.
+  const offloadWrites = cfg.securities.length * 2 <= navigator.hardwareConcurrency;
+  const host = new ChunkWriterHost();
   const url = hooks.workerUrl ?? new URL("./worker.ts", import.meta.url);
   await Promise.all(
     assignSecurities(cfg.securities.length, workers).map((securityIndices) =>
@@ -75,6 +79,11 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
             hooks.onDay?.(m.report);
           } else if (m.kind === "progress") {
             hooks.onProgress?.(m.securityIndex, m.date, m.events);
+          } else if (m.kind !== "done") {
+            host.handle(m, (raw) => {
+              const back: BufferReturn = { kind: "buffer", raw };
+              worker.postMessage(back, [raw.buffer as ArrayBuffer]);
+            });
           } else {
             result.sinkReports.push(...m.reports);
             if (m.error) result.errors.push(m.error);
@@ -89,7 +98,13 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
           worker.terminate();
           resolve();
         };
-        const job: WorkerJob = { cfg, securityIndices, stop: stop.buffer };
+        const job: WorkerJob = {
+          kind: "job",
+          cfg,
+          securityIndices,
+          stop: stop.buffer,
+          offloadWrites,
+        };
         worker.postMessage(job);
       })
     ),

@@ -3,6 +3,9 @@
  * each finished day. Loaded as a module worker; `main.ts` imports it so that the bundled and
  * compiled program can start itself as the worker.
  */
+import { RECORD_SIZE } from "../format/record.ts";
+import { RemoteChunkTarget } from "../sinks/chunk_target.ts";
+import type { ChunkMessage, ChunkTarget } from "../sinks/chunk_target.ts";
 import { closeRunSink, createRunSink } from "../sinks/factory.ts";
 import type { SinkReport } from "../sinks/sink.ts";
 import type { RunConfig } from "./config.ts";
@@ -11,12 +14,22 @@ import type { DayReport } from "./security_run.ts";
 import { StopFlag } from "./stop.ts";
 
 export interface WorkerJob {
+  kind: "job";
   cfg: RunConfig;
   securityIndices: number[];
   stop: SharedArrayBuffer;
+  /** Hand full chunks to the main thread to compress and write (it has a core to spare). */
+  offloadWrites: boolean;
+}
+
+/** A chunk buffer the main thread has written and gives back. */
+export interface BufferReturn {
+  kind: "buffer";
+  raw: Uint8Array;
 }
 
 export type WorkerMessage =
+  | ChunkMessage
   | { kind: "day"; report: DayReport }
   | { kind: "progress"; securityIndex: number; date: string; events: number }
   | { kind: "done"; reports: SinkReport[]; error?: string };
@@ -27,12 +40,16 @@ export function inWorkerScope(): boolean {
 }
 
 /** Never rejects: a failure travels in the final "done" message. */
-async function work(job: WorkerJob, post: (m: WorkerMessage) => void): Promise<void> {
+async function work(
+  job: WorkerJob,
+  post: (m: WorkerMessage, transfer?: Transferable[]) => void,
+  target?: ChunkTarget,
+): Promise<void> {
   const stop = new StopFlag(job.stop);
   let error: string | undefined;
   let sink;
   try {
-    sink = await createRunSink(job.cfg);
+    sink = await createRunSink(job.cfg, target);
     for (const i of job.securityIndices) {
       await runSecurity(job.cfg, i, sink, stop, {
         onDay: (report) => post({ kind: "day", report }),
@@ -48,10 +65,18 @@ async function work(job: WorkerJob, post: (m: WorkerMessage) => void): Promise<v
 
 if (inWorkerScope()) {
   const scope = globalThis as unknown as {
-    onmessage: ((e: MessageEvent<WorkerJob>) => void) | null;
-    postMessage(m: WorkerMessage): void;
+    onmessage: ((e: MessageEvent<WorkerJob | BufferReturn>) => void) | null;
+    postMessage(m: WorkerMessage, transfer?: Transferable[]): void;
   };
+  const post = (m: WorkerMessage, transfer?: Transferable[]) => scope.postMessage(m, transfer);
+  let remote: RemoteChunkTarget | undefined;
   scope.onmessage = (e) => {
-    work(e.data, (m) => scope.postMessage(m));
+    const m = e.data;
+    if (m.kind === "buffer") return remote!.release(m.raw);
+    const chunkBytes = m.cfg.chunkSize * RECORD_SIZE;
+    if (m.offloadWrites) {
+      remote = new RemoteChunkTarget(post, m.securityIndices.join("+"), chunkBytes);
+    }
+    work(m, post, remote);
   };
 }

@@ -1,11 +1,12 @@
 import type { RunConfig } from "../run/config.ts";
+import type { ChunkTarget } from "./chunk_target.ts";
 import { FileSink } from "./file_sink.ts";
 import { MultiplexSink } from "./multiplex_sink.ts";
 import type { Sink } from "./sink.ts";
 
 /** The sinks of a run: always the `.qrsdp` files; Kafka too when brokers are configured. */
-export async function createRunSink(cfg: RunConfig): Promise<Sink> {
-  const file = new FileSink(cfg.output);
+export async function createRunSink(cfg: RunConfig, target?: ChunkTarget): Promise<Sink> {
+  const file = new FileSink(cfg.output, target);
   if (!cfg.kafka) return file;
   // Loaded only when needed: kafkajs adds start-up time to every worker of a file-only run.
   const { KafkaSink } = await import("./kafka_sink.ts");

@@ -1,56 +1,55 @@
+import { RECORD_SIZE } from "../format/record.ts";
 import type { EventRecord } from "../format/record.ts";
-import { QrsdpWriter } from "../format/writer.ts";
-import type { WriterStats } from "../format/writer.ts";
+import { ChunkBuffer } from "../format/writer.ts";
+import { LocalChunkTarget } from "./chunk_target.ts";
+import type { ChunkTarget } from "./chunk_target.ts";
 import type { SessionInfo, Sink, SinkReport } from "./sink.ts";
-
-export interface FileSessionReport extends WriterStats {
-  session: SessionInfo;
-}
 
 /** Writes each session to its `.qrsdp` file under the run directory. */
 export class FileSink implements Sink {
   readonly name = "file";
-  private writer: QrsdpWriter | null = null;
-  private session: SessionInfo | null = null;
+  private chunk: ChunkBuffer | null = null;
   private appended = 0;
-  private bytes = 0;
-  readonly completed: FileSessionReport[] = [];
+  private sessionRecords = 0;
+  private written = 0;
 
-  constructor(private readonly runDir: string) {}
+  constructor(
+    private readonly runDir: string,
+    private readonly target: ChunkTarget = new LocalChunkTarget(),
+  ) {}
 
   beginSession(session: SessionInfo): void {
     const path = `${this.runDir}/${session.file}`;
-    const dir = path.slice(0, path.lastIndexOf("/"));
-    Deno.mkdirSync(dir, { recursive: true });
-    this.writer = QrsdpWriter.create(path, session.header);
-    this.session = session;
+    Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+    const capacity = session.header.chunkCapacity;
+    if (this.chunk?.capacity !== capacity) this.chunk = new ChunkBuffer(capacity);
+    this.target.open(path, session.header);
+    this.sessionRecords = 0;
   }
 
-  append(rec: EventRecord): void {
-    this.writer!.append(rec);
+  append(rec: EventRecord): void | Promise<void> {
     this.appended++;
+    this.sessionRecords++;
+    if (this.chunk!.push(rec)) return this.target.write(this.chunk!);
   }
 
-  endSession(): void {
-    if (!this.writer) return;
-    const stats = this.writer.close();
-    this.bytes += stats.bytes;
-    this.completed.push({ ...stats, session: this.session! });
-    this.writer = null;
-    this.session = null;
+  /** Writes the last, partial chunk, then the index. */
+  async endSession(): Promise<void> {
+    if (this.chunk && this.chunk.count > 0) await this.target.write(this.chunk);
+    this.target.close();
+    this.written += this.sessionRecords;
+    this.sessionRecords = 0;
   }
 
   flush(): void {}
 
   close(): Promise<SinkReport> {
-    this.endSession();
-    const delivered = this.completed.reduce((n, s) => n + s.records, 0);
     return Promise.resolve({
       name: this.name,
       appended: this.appended,
-      delivered,
+      delivered: this.written,
       failures: 0,
-      detail: `${this.bytes} bytes`,
+      detail: `${this.written * RECORD_SIZE} bytes of records`,
     });
   }
 }
