@@ -25,8 +25,9 @@ export const SIMPLE_DEFAULTS: SimpleParams = {
   spreadSens: 0.4,
 };
 
+/** NaN, infinite or below the floor -> the floor (the comparisons are false for NaN). */
 function clampRate(x: number): number {
-  return Number.isFinite(x) && x >= 0 ? Math.max(x, RATE_FLOOR) : RATE_FLOOR;
+  return x >= RATE_FLOOR && x < Infinity ? x : RATE_FLOOR;
 }
 
 /** SimpleImbalance (model.md §3): six aggregate rates driven by best-level imbalance. */
