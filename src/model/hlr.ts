@@ -1,6 +1,6 @@
 import type { Book } from "../book/book.ts";
 import type { IntensityModel } from "./intensity.ts";
-import { spreadMultipliers } from "./intensity.ts";
+import { SpreadFactors } from "./intensity.ts";
 import type { Mt19937_64 } from "./rng.ts";
 import type { HlrCurves } from "./hlr_curves.ts";
 import { EventType } from "../format/record.ts";
@@ -15,11 +15,10 @@ export class HlrModel implements IntensityModel {
   levelHint = -1;
   private readonly k: number;
   private readonly weights: Float64Array;
-  private lastSpread = Number.NaN;
-  private addMult = 1;
-  private execMult = 1;
+  private readonly factors: SpreadFactors;
 
   constructor(private readonly curves: HlrCurves, levels: number) {
+    this.factors = new SpreadFactors(curves.spreadSensitivity);
     this.k = levels;
     this.weights = new Float64Array(4 * levels + 2);
   }
@@ -27,15 +26,13 @@ export class HlrModel implements IntensityModel {
   totalRate(book: Book): number {
     const k = this.k, w = this.weights, c = this.curves;
     const spread = book.askPrice[0] - book.bidPrice[0];
-    if (spread !== this.lastSpread) {
-      [this.addMult, this.execMult] = spreadMultipliers(c.spreadSensitivity, spread);
-      this.lastSpread = spread;
-    }
+    this.factors.update(spread);
+    const addMult = this.factors.add, execMult = this.factors.exec;
     let addBid = 0, addAsk = 0, cancelBid = 0, cancelAsk = 0, tb = 0, ta = 0;
     for (let i = 0; i < k; i++) {
       const nb = book.bidDepth[i], na = book.askDepth[i];
-      const lb = curveValue(c.addBid[i], nb) * this.addMult;
-      const la = curveValue(c.addAsk[i], na) * this.addMult;
+      const lb = curveValue(c.addBid[i], nb) * addMult;
+      const la = curveValue(c.addAsk[i], na) * addMult;
       const cb = curveValue(c.cancelBid[i], nb);
       const ca = curveValue(c.cancelAsk[i], na);
       w[i] = lb;
@@ -55,8 +52,8 @@ export class HlrModel implements IntensityModel {
       buyBoost = 1 + c.imbalanceSensitivity * Math.max(-imb, 0);
       sellBoost = 1 + c.imbalanceSensitivity * Math.max(imb, 0);
     }
-    const execBuy = curveValue(c.marketBuy, book.askDepth[0]) * this.execMult * buyBoost;
-    const execSell = curveValue(c.marketSell, book.bidDepth[0]) * this.execMult * sellBoost;
+    const execBuy = curveValue(c.marketBuy, book.askDepth[0]) * execMult * buyBoost;
+    const execSell = curveValue(c.marketSell, book.bidDepth[0]) * execMult * sellBoost;
     w[4 * k] = execBuy;
     w[4 * k + 1] = execSell;
     return Math.max(addBid, AGGREGATE_FLOOR) + Math.max(addAsk, AGGREGATE_FLOOR) +

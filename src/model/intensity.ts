@@ -12,8 +12,23 @@ export interface IntensityModel {
 
 export const RATE_FLOOR = 1e-9;
 
-/** Spread factors of model.md §3: adds grow and executions shrink as the spread widens. */
-export function spreadMultipliers(spreadSens: number, spreadTicks: number): [number, number] {
-  if (!(spreadSens > 0)) return [1, 1];
-  return [Math.exp(spreadSens * (spreadTicks - 2)), Math.exp(-spreadSens * (spreadTicks - 2))];
+/**
+ * Spread factors of model.md §3: adds grow and executions shrink as the spread widens. Kept
+ * per spread, since the spread changes far less often than events happen.
+ */
+export class SpreadFactors {
+  add = 1;
+  exec = 1;
+  private spread = Number.NaN;
+
+  constructor(private readonly sens: number) {}
+
+  update(spreadTicks: number): void {
+    if (spreadTicks === this.spread) return;
+    this.spread = spreadTicks;
+    if (this.sens > 0) {
+      this.add = Math.exp(this.sens * (spreadTicks - 2));
+      this.exec = Math.exp(-this.sens * (spreadTicks - 2));
+    }
+  }
 }

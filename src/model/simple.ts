@@ -1,6 +1,6 @@
 import type { Book } from "../book/book.ts";
 import type { IntensityModel } from "./intensity.ts";
-import { RATE_FLOOR, spreadMultipliers } from "./intensity.ts";
+import { RATE_FLOOR, SpreadFactors } from "./intensity.ts";
 import type { Mt19937_64 } from "./rng.ts";
 import { EventType } from "../format/record.ts";
 
@@ -38,11 +38,10 @@ export class SimpleImbalanceModel implements IntensityModel {
   private readonly sI: number;
   private readonly sC: number;
   private readonly eps: number;
-  private lastSpread = Number.NaN;
-  private addMult = 1;
-  private execMult = 1;
+  private readonly factors: SpreadFactors;
 
   constructor(private readonly p: SimpleParams) {
+    this.factors = new SpreadFactors(p.spreadSens);
     this.sI = p.imbalanceSens > 0 ? p.imbalanceSens : 1;
     this.sC = p.cancelSens > 0 ? p.cancelSens : 1;
     this.eps = p.epsilonExec > 0 ? p.epsilonExec : 0.05;
@@ -51,10 +50,8 @@ export class SimpleImbalanceModel implements IntensityModel {
   totalRate(book: Book): number {
     const qBid = book.bidDepth[0], qAsk = book.askDepth[0];
     const spread = book.askPrice[0] - book.bidPrice[0];
-    if (spread !== this.lastSpread) {
-      [this.addMult, this.execMult] = spreadMultipliers(this.p.spreadSens, spread);
-      this.lastSpread = spread;
-    }
+    this.factors.update(spread);
+    const addMult = this.factors.add, execMult = this.factors.exec;
     let imb = (qBid - qAsk) / (qBid + qAsk + 1e-9);
     if (Number.isNaN(imb)) imb = 0;
     let qb = 0, qa = 0;
@@ -67,12 +64,12 @@ export class SimpleImbalanceModel implements IntensityModel {
     const { baseL, baseC, baseM } = this.p;
     const sI = this.sI, sC = this.sC, eps = this.eps;
     const r = this.rates;
-    r[0] = clampRate(baseL * (1 - sI * imb) * this.addMult);
-    r[1] = clampRate(baseL * (1 + sI * imb) * this.addMult);
+    r[0] = clampRate(baseL * (1 - sI * imb) * addMult);
+    r[1] = clampRate(baseL * (1 + sI * imb) * addMult);
     r[2] = clampRate(baseC * sC * qb);
     r[3] = clampRate(baseC * sC * qa);
-    r[4] = clampRate(baseM * (eps + Math.max(-sI * imb, 0)) * this.execMult);
-    r[5] = clampRate(baseM * (eps + Math.max(sI * imb, 0)) * this.execMult);
+    r[4] = clampRate(baseM * (eps + Math.max(-sI * imb, 0)) * execMult);
+    r[5] = clampRate(baseM * (eps + Math.max(sI * imb, 0)) * execMult);
     this.total = r[0] + r[1] + r[2] + r[3] + r[4] + r[5];
     return this.total;
   }
