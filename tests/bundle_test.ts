@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { qrsdpFiles, ROOT, runCli, tempDir } from "./helpers.ts";
+
+/**
+ * `deno compile` needs its runtime from the internet, which our machines cannot reach; the same
+ * self-containment is shown here: the bundle is built offline and runs with an empty DENO_DIR,
+ * no remote imports and no npm fetches allowed.
+ */
+Deno.test("the bundled program runs self-contained and writes the same files as the source", async () => {
+  const dir = tempDir("bundle");
+  const bundle = `${dir}/qrsdp.js`;
+  const build = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--platform", "deno", "-o", bundle, `${ROOT}/main.ts`],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(build.code, 0, new TextDecoder().decode(build.stderr));
+
+  const emptyDenoDir = Deno.makeTempDirSync({ prefix: "qrsdp_empty_deno_dir_" });
+  const runBundle = async (args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--no-remote", "--cached-only", "--no-config", bundle, ...args],
+      cwd: dir,
+      env: { DENO_DIR: emptyDenoDir },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  };
+
+  const flags = [
+    "--seed",
+    "7",
+    "--days",
+    "2",
+    "--seconds",
+    "300",
+    "--securities",
+    "AAPL:10000,MSFT:15000",
+  ];
+  const bundled = await runBundle(["run", ...flags, "--output", `${dir}/bundled`]);
+  assert.equal(bundled.code, 0, bundled.stderr);
+  const source = await runCli(["run", ...flags, "--output", `${dir}/source`, "--quiet"]);
+  assert.equal(source.code, 0, source.stderr);
+  const files = qrsdpFiles(`${dir}/source`);
+  assert.equal(files.length, 4);
+  assert.deepEqual(qrsdpFiles(`${dir}/bundled`), files);
+  for (const f of files) {
+    assert.deepEqual(
+      Deno.readFileSync(`${dir}/bundled/${f}`),
+      Deno.readFileSync(`${dir}/source/${f}`),
+    );
+  }
+
+  // The npm clients are inside the bundle too: kafkajs answers for an unreachable broker and
+  // @clickhouse/client for an unreachable server.
+  const replay = await runBundle([
+    "replay",
+    `${dir}/bundled`,
+    "--kafka-brokers",
+    "127.0.0.1:1",
+    "--kafka-timeout",
+    "0",
+  ]);
+  assert.equal(replay.code, 1, replay.stderr);
+  assert.match(replay.stderr, /not acknowledged \(cannot reach 127\.0\.0\.1:1/);
+  const query = await runBundle(["query", "SELECT 1", "--port", "1"]);
+  assert.equal(query.code, 2);
+  assert.match(query.stderr, /cannot reach ClickHouse at http:\/\/localhost:1 \(ECONNREFUSED\)/);
+
+  const cached = [...Deno.readDirSync(emptyDenoDir)].filter((e) => e.name === "npm");
+  for (const npm of cached) {
+    assert.equal([...Deno.readDirSync(`${emptyDenoDir}/${npm.name}`)].length, 0);
+  }
+});
