@@ -1,4 +1,5 @@
 import { Buffer } from "node:buffer";
+import process from "node:process";
 import { CompressionCodecs, CompressionTypes, Kafka, logLevel, Partitioners } from "kafkajs";
 import type { Message, Producer } from "kafkajs";
 import { compressFrame, decompressFrame } from "../format/lz4_frame.ts";
@@ -13,8 +14,22 @@ export const UNNAMED_KEY = "DEFAULT";
 export const DATE_HEADER = "date";
 export const TOPIC_PARTITIONS = 3;
 
-/** Largest batch in one produce request. */
-const MAX_BATCH = 10_000;
+/**
+ * Messages per produce request. kafkajs groups a request's messages by partition in quadratic
+ * time, so throughput peaks near this size (measured: 115k messages/s at 1000-2000, 100k at 4000,
+ * 50k at 10000).
+ */
+const MAX_BATCH = 1500;
+
+// kafkajs arms a timer with a negative delay while it is not throttled; Node's timers warn about
+// it on every request. The delay is clamped to 1 ms either way, so that warning alone is dropped.
+const emitWarning = process.emitWarning;
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const name = typeof warning === "string" ? rest[0] : warning.name;
+  if (name !== "TimeoutNegativeWarning") {
+    (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }
+}) as typeof process.emitWarning;
 
 CompressionCodecs[CompressionTypes.LZ4] = () => ({
   compress: (encoder: { buffer: Buffer }) => {

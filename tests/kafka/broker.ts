@@ -1,0 +1,80 @@
+/** The test broker of tests/kafka/start.sh, and a way to read a whole topic back. */
+import { Kafka, logLevel } from "kafkajs";
+import "../../src/sinks/kafka_sink.ts"; // registers the LZ4 codec
+
+const HERE = new URL(".", import.meta.url).pathname;
+export const KAFKA_TEST_BROKERS = Deno.env.get("KAFKA_TEST_BROKERS") ?? "127.0.0.1:19092";
+
+async function script(name: string, env: Record<string, string> = {}): Promise<void> {
+  const out = await new Deno.Command("bash", {
+    args: [`${HERE}/${name}`],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  if (out.code !== 0) throw new Error(`${name} failed: ${new TextDecoder().decode(out.stderr)}`);
+}
+
+export const stopBroker = () => script("stop.sh");
+/** Starts the broker again on the data it had. */
+export const restartBroker = () => script("start.sh", { KAFKA_KEEP_DATA: "1" });
+
+export async function brokerIsUp(): Promise<boolean> {
+  const [host, port] = KAFKA_TEST_BROKERS.split(",")[0].split(":");
+  try {
+    (await Deno.connect({ hostname: host, port: Number(port) })).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface ConsumedMessage {
+  partition: number;
+  offset: number;
+  key: string;
+  value: Uint8Array;
+  headers: Record<string, string>;
+}
+
+/** Every message of `topic`, partition by partition in offset order. */
+export async function readTopic(topic: string): Promise<ConsumedMessage[]> {
+  const kafka = new Kafka({ brokers: KAFKA_TEST_BROKERS.split(","), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const total = ends.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  const out: ConsumedMessage[] = [];
+  if (total === 0) return out;
+  const consumer = kafka.consumer({ groupId: `test-${crypto.randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`read ${out.length} of ${total} messages`)),
+      60_000,
+    );
+    consumer.run({
+      eachMessage: ({ partition, message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+        out.push({
+          partition,
+          offset: Number(message.offset),
+          key: message.key?.toString() ?? "",
+          value: new Uint8Array(message.value!),
+          headers,
+        });
+        if (out.length === total) {
+          clearTimeout(timer);
+          resolve();
+        }
+        return Promise.resolve();
+      },
+    }).catch(reject);
+  });
+  await consumer.disconnect();
+  return out.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+}

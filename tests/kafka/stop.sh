@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Stops the test broker started by start.sh (SIGTERM, then SIGKILL after 20 s).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+pidfile="$here/.work/broker.pid"
+[[ -f "$pidfile" ]] || exit 0
+pid="$(cat "$pidfile")"
+if kill -0 "$pid" 2>/dev/null; then
+  kill -TERM "$pid"
+  for _ in $(seq 1 40); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+fi
+rm -f "$pidfile"
