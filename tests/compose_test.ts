@@ -1,0 +1,315 @@
+/**
+ * docker/docker-compose.yml and docker/Dockerfile, checked without a Docker engine: the Compose
+ * file is loaded by compose-go (tests/compose: the loader of Docker Compose itself, with the
+ * Compose specification's schema, interpolation, env files and profiles), and the test asserts
+ * on the project it resolves to.
+ */
+import assert from "node:assert/strict";
+import { ROOT, runCli, tempDir } from "./helpers.ts";
+
+const COMPOSE = `${ROOT}/docker/docker-compose.yml`;
+const DOCKERFILE = `${ROOT}/docker/Dockerfile`;
+const ENV_EXAMPLE = `${ROOT}/docker/.env.example`;
+const RELEASE = `${ROOT}/.github/workflows/release.yml`;
+const VALIDATOR = `${ROOT}/tests/compose/.work/validate`;
+/** The Deno the project is built with: the Docker build stage and the release workflow. */
+const DENO_VERSION = "2.9.6";
+const SERVICES = ["kafka", "clickhouse", "kafka-producer"];
+const KAFKA_VARS = [
+  "KAFKA_BROKERS",
+  "KAFKA_TOPIC",
+  "KAFKA_SECURITY_PROTOCOL",
+  "KAFKA_SASL_MECHANISM",
+  "KAFKA_SASL_USERNAME",
+  "KAFKA_SASL_PASSWORD",
+];
+
+interface Mount {
+  type: string;
+  source?: string;
+  target: string;
+  read_only?: boolean;
+}
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  entrypoint?: string[] | null;
+  command?: string[] | null;
+  environment?: Record<string, string | null>;
+  healthcheck?: { test?: string[]; disable?: boolean };
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: Mount[];
+  profiles?: string[];
+  stop_signal?: string;
+  stop_grace_period?: string;
+}
+
+interface Project {
+  name: string;
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+let built: Promise<void> | undefined;
+
+/** Builds the validator once per run (setup.sh does nothing when it is up to date). */
+function ensureValidator(): Promise<void> {
+  built ??= (async () => {
+    const out = await new Deno.Command("bash", {
+      args: [`${ROOT}/tests/compose/setup.sh`],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    assert.equal(out.code, 0, dec.decode(out.stdout) + dec.decode(out.stderr));
+  })();
+  return built;
+}
+
+let envDir: string | undefined;
+let envFiles = 0;
+
+interface Loaded {
+  code: number;
+  stderr: string;
+  project?: Project;
+}
+
+/**
+ * Loads a Compose file with profile `platform` as `docker compose` would, with `dotEnv` as its
+ * env file and `shellEnv` as the only process environment (so the caller's own KAFKA_* and
+ * CLICKHOUSE_* variables cannot leak in).
+ */
+async function load(
+  file = COMPOSE,
+  opts: { dotEnv?: string; shellEnv?: Record<string, string>; profile?: string | null } = {},
+): Promise<Loaded> {
+  await ensureValidator();
+  envDir ??= tempDir("compose_env");
+  const envFile = `${envDir}/${++envFiles}.env`;
+  Deno.writeTextFileSync(envFile, opts.dotEnv ?? "");
+  const profile = opts.profile === undefined ? "platform" : opts.profile;
+  const out = await new Deno.Command(VALIDATOR, {
+    args: ["-env-file", envFile, ...(profile ? ["-profile", profile] : []), file],
+    clearEnv: true,
+    env: opts.shellEnv ?? {},
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  const stderr = dec.decode(out.stderr);
+  if (out.code !== 0) return { code: out.code, stderr };
+  return { code: 0, stderr, project: JSON.parse(dec.decode(out.stdout)) };
+}
+
+async function project(opts: Parameters<typeof load>[1] = {}): Promise<Project> {
+  const loaded = await load(COMPOSE, opts);
+  assert.equal(loaded.code, 0, `docker-compose.yml does not load: ${loaded.stderr}`);
+  return loaded.project!;
+}
+
+function service(p: Project, name: string): Service {
+  const s = p.services[name];
+  assert.ok(s, `no service ${name} (has ${Object.keys(p.services).join(", ")})`);
+  return s;
+}
+
+Deno.test("compose: valid; kafka, clickhouse, kafka-producer in profile platform", async () => {
+  const p = await project();
+  assert.deepEqual(Object.keys(p.services).sort(), [...SERVICES].sort());
+  for (const name of SERVICES) assert.deepEqual(service(p, name).profiles, ["platform"]);
+  // Without the profile nothing starts.
+  const bare = await load(COMPOSE, { profile: null });
+  assert.equal(bare.code, 0, bare.stderr);
+  assert.deepEqual(Object.keys(bare.project!.services), []);
+});
+
+Deno.test("compose: the producer streams continuously and stops gracefully", async () => {
+  const producer = service(await project(), "kafka-producer");
+  assert.deepEqual(producer.build, { context: ROOT, dockerfile: "docker/Dockerfile" });
+  const argv = [...(producer.entrypoint ?? []), ...(producer.command ?? [])];
+  assert.match(argv.join(" "), /^qrsdp run --realtime --speed 100 --days 0( |$)/);
+  // `run --rm kafka-producer --seed 42 --days 5` replaces only the command: still `qrsdp run`.
+  assert.deepEqual(producer.entrypoint, ["qrsdp", "run"]);
+  assert.equal(producer.stop_signal, "SIGTERM");
+  assert.ok(producer.stop_grace_period, "no stop_grace_period");
+
+  // Every flag of the command is one that `qrsdp run` takes.
+  const help = await runCli(["run", "--help"]);
+  assert.equal(help.code, 0, help.stderr);
+  for (const flag of (producer.command ?? []).filter((a) => a.startsWith("--"))) {
+    assert.ok(help.stdout.includes(`  ${flag} `), `qrsdp run has no ${flag}`);
+  }
+});
+
+Deno.test("compose: Kafka and ClickHouse settings default to the local services", async () => {
+  const p = await project();
+  const producer = service(p, "kafka-producer").environment ?? {};
+  const clickhouse = service(p, "clickhouse").environment ?? {};
+  assert.equal(producer.KAFKA_BROKERS, "kafka:9092");
+  assert.equal(producer.KAFKA_TOPIC, "exchange.events");
+  assert.equal(producer.KAFKA_SECURITY_PROTOCOL, "PLAINTEXT");
+  assert.equal(producer.CLICKHOUSE_HOST, "clickhouse");
+  assert.equal(producer.CLICKHOUSE_PORT, "8123");
+  // init.sh reads the same Kafka settings as the producer.
+  for (const v of KAFKA_VARS) assert.equal(clickhouse[v], producer[v], v);
+  // The server's own clickhouse-client (healthcheck, init) must not follow a managed host.
+  assert.equal(clickhouse.CLICKHOUSE_HOST, undefined);
+});
+
+Deno.test("compose: .env and the shell override the settings of every service", async () => {
+  const managed = {
+    KAFKA_BROKERS: "broker.example:9093",
+    KAFKA_TOPIC: "sim.events",
+    KAFKA_SECURITY_PROTOCOL: "SASL_SSL",
+    KAFKA_SASL_MECHANISM: "SCRAM-SHA-256",
+    KAFKA_SASL_USERNAME: "qrsdp",
+    KAFKA_SASL_PASSWORD: "s3cret",
+  };
+  const dotEnv = Object.entries(managed).map(([k, v]) => `${k}=${v}`).join("\n") +
+    "\nCLICKHOUSE_HOST=ch.example\nCLICKHOUSE_PASSWORD=pw\n";
+  const p = await project({ dotEnv });
+  for (const name of ["clickhouse", "kafka-producer"]) {
+    const env = service(p, name).environment ?? {};
+    for (const [k, v] of Object.entries(managed)) assert.equal(env[k], v, `${name}: ${k}`);
+    assert.equal(env.CLICKHOUSE_PASSWORD, "pw", name);
+  }
+  assert.equal(service(p, "kafka-producer").environment?.CLICKHOUSE_HOST, "ch.example");
+
+  // As with docker compose, the shell's variables win over .env.
+  const shell = await project({ dotEnv, shellEnv: { KAFKA_BROKERS: "other.example:9094" } });
+  for (const name of ["clickhouse", "kafka-producer"]) {
+    assert.equal(service(shell, name).environment?.KAFKA_BROKERS, "other.example:9094");
+  }
+});
+
+Deno.test("compose: .env.example documents exactly the variables the file reads", async () => {
+  const compose = Deno.readTextFileSync(COMPOSE);
+  const read = new Set([...compose.matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => m[1]));
+  const example = Deno.readTextFileSync(ENV_EXAMPLE);
+  const documented = new Set(
+    [...example.matchAll(/^#? ?([A-Z0-9_]+)=/gm)].map((m) => m[1]),
+  );
+  assert.deepEqual([...documented].sort(), [...read].sort());
+  // The first line of each variable shows its default (the examples for managed services come
+  // after): uncommented, those change nothing.
+  const defaults = new Map<string, string>();
+  for (const m of example.matchAll(/^# ([A-Z0-9_]+)=.*$/gm)) {
+    if (!defaults.has(m[1])) defaults.set(m[1], m[0].slice(2));
+  }
+  const dotEnv = [...defaults.values()].join("\n");
+  assert.deepEqual(await project({ dotEnv }), await project());
+});
+
+Deno.test("compose: ClickHouse data in volume clickhouse-data, init scripts mounted", async () => {
+  const p = await project();
+  assert.ok(p.volumes && "clickhouse-data" in p.volumes, "volume clickhouse-data not declared");
+  const mounts = service(p, "clickhouse").volumes ?? [];
+  const data = mounts.find((m) => m.target === "/var/lib/clickhouse");
+  assert.deepEqual(data && { type: data.type, source: data.source }, {
+    type: "volume",
+    source: "clickhouse-data",
+  });
+  for (const f of ["init.sh", "init.sql"]) {
+    const m = mounts.find((m) => m.target === `/docker-entrypoint-initdb.d/${f}`);
+    assert.ok(m, `${f} not mounted`);
+    assert.equal(m.source, `${ROOT}/sql/${f}`);
+    assert.equal(m.read_only, true);
+  }
+  const output = service(p, "kafka-producer").volumes?.find((m) => m.type === "volume");
+  assert.ok(output?.source && p.volumes?.[output.source], "producer output is not in a volume");
+});
+
+Deno.test("compose: kafka and clickhouse have healthchecks the producer waits for", async () => {
+  const p = await project();
+  for (const name of ["kafka", "clickhouse"]) {
+    const hc = service(p, name).healthcheck;
+    assert.ok(hc?.test?.length && !hc.disable && hc.test[0] !== "NONE", `${name}: no healthcheck`);
+  }
+  assert.deepEqual(service(p, "kafka-producer").depends_on, {
+    kafka: { condition: "service_healthy", required: true },
+    clickhouse: { condition: "service_healthy", required: true },
+  });
+  assert.equal(service(p, "clickhouse").depends_on?.kafka?.condition, "service_healthy");
+});
+
+Deno.test("compose: images are pinned", async () => {
+  const p = await project();
+  const images: Record<string, string> = {};
+  for (const [name, s] of Object.entries(p.services)) {
+    if (s.build) continue;
+    assert.ok(s.image, `${name}: neither image nor build`);
+    images[name] = s.image;
+    const tag = s.image.match(/:([^/:@]+)$/)?.[1];
+    assert.ok(tag && tag !== "latest" && /\d/.test(tag), `${name}: ${s.image} is not pinned`);
+  }
+  assert.match(images.kafka, /^apache\/kafka:4\.\d+\.\d+$/);
+  assert.match(images.clickhouse, /^clickhouse\/clickhouse-server:\d+\.\d+/);
+});
+
+Deno.test("Dockerfile: deno compile on the project's Deno, a non-root image running qrsdp", () => {
+  const text = Deno.readTextFileSync(DOCKERFILE);
+  const from = [...text.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+  assert.equal(from[0], `denoland/deno:${DENO_VERSION}`);
+  assert.ok(from.length >= 2, "not multi-stage");
+  const compile = text.match(/deno compile [^\n\\&]*/)?.[0] ?? "";
+  assert.match(compile, /^deno compile -A .*--output \S+ main\.ts/);
+
+  const runtime = text.slice(text.lastIndexOf("\nFROM "));
+  assert.match(runtime, /^ENTRYPOINT \["qrsdp"\]$/m);
+  assert.match(runtime, /^COPY sql\/ \/usr\/local\/bin\/sql\/$/m, "init.sql not beside the binary");
+  const user = runtime.match(/^USER\s+(\S+)/m)?.[1];
+  assert.ok(user && !/^(root|0)(:|$)/.test(user), `runs as ${user ?? "root"}`);
+
+  // Everything the build copies is in the repository and not excluded from the context.
+  const ignored = Deno.readTextFileSync(`${ROOT}/.dockerignore`).split("\n")
+    .map((l) => l.trim().replace(/\/$/, "")).filter((l) => l && !l.startsWith("#"));
+  for (const m of text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
+    for (const src of m[1].split(/\s+/).map((s) => s.replace(/\/$/, ""))) {
+      assert.ok(ignored.every((i) => i !== src), `${src} is in .dockerignore`);
+      // sql/ is written separately; the build fails loudly without it.
+      if (src !== "sql") Deno.statSync(`${ROOT}/${src}`);
+    }
+  }
+});
+
+Deno.test("release workflow: the five deno compile targets on the same Deno", () => {
+  const text = Deno.readTextFileSync(RELEASE);
+  assert.match(text, new RegExp(`deno-version: "?${DENO_VERSION.replaceAll(".", "\\.")}"?\\n`));
+  for (
+    const t of [
+      "x86_64-unknown-linux-gnu",
+      "aarch64-unknown-linux-gnu",
+      "x86_64-apple-darwin",
+      "aarch64-apple-darwin",
+      "x86_64-pc-windows-msvc",
+    ]
+  ) assert.ok(text.includes(`- ${t}`), `no target ${t}`);
+});
+
+Deno.test("compose: the validator rejects broken files", async () => {
+  const good = Deno.readTextFileSync(COMPOSE);
+  const cases: [string, string, RegExp][] = [
+    ["unknown top-level key", `${good}\nservicez: {}\n`, /servicez/],
+    [
+      "unknown service field",
+      good.replace("  kafka-producer:\n", "  kafka-producer:\n    restart_policy: always\n"),
+      /restart_policy/,
+    ],
+    [
+      "undeclared volume",
+      good.replace(/^ {2}clickhouse-data:\n/m, ""),
+      /clickhouse-data/,
+    ],
+  ];
+  const dir = `${tempDir("compose_broken")}/docker`;
+  Deno.mkdirSync(dir);
+  for (const [what, text, error] of cases) {
+    assert.notEqual(text, good, `${what}: the edit did not apply`);
+    Deno.writeTextFileSync(`${dir}/docker-compose.yml`, text);
+    const loaded = await load(`${dir}/docker-compose.yml`);
+    assert.notEqual(loaded.code, 0, `${what}: accepted`);
+    assert.match(loaded.stderr, error, what);
+  }
+});
