@@ -1,5 +1,5 @@
 /**
- * Against the real broker that tests/run.sh starts (tests/kafka/start.sh): what the producer
+ * Against the real broker that tests/run.ts starts (tests/kafka/start.sh): what the producer
  * sends is exactly what the files hold, through faults.
  */
 import assert from "node:assert/strict";
@@ -10,6 +10,7 @@ import {
   KAFKA_TEST_BROKERS,
   readTopic,
   restartBroker,
+  startBroker,
   stopBroker,
 } from "./kafka/broker.ts";
 import type { ConsumedMessage } from "./kafka/broker.ts";
@@ -182,37 +183,44 @@ Deno.test("an absent broker: a clear error and a non-zero exit, and the files ar
 });
 
 Deno.test("broker stopped mid-run and started again: nothing lost, nothing duplicated", async () => {
-  const dir = tempDir("fault"), topic = topicName("fault");
-  const child = spawnCli([
-    "run",
-    "--seed",
-    "99",
-    "--seconds",
-    "12000",
-    "--securities",
-    "FA:1000,FB:2000",
-    "--realtime",
-    "--speed",
-    "1000",
-    "--kafka-brokers",
-    KAFKA_TEST_BROKERS,
-    "--kafka-topic",
-    topic,
-    "--kafka-timeout",
-    "60",
-    "--output",
-    dir,
-  ]);
-  const stdout = new Response(child.stdout).text(), stderr = new Response(child.stderr).text();
-  await new Promise((r) => setTimeout(r, 2500));
-  await stopBroker();
-  await new Promise((r) => setTimeout(r, 2000));
-  await restartBroker();
-  const status = await child.status;
-  const out = await stdout;
-  assert.equal(status.code, 0, await stderr);
-  const counts = [...out.matchAll(/kafka: ([\d,]+) produced, ([\d,]+) acknowledged/g)];
-  assert.equal(counts.length, 2);
-  for (const [, p, a] of counts) assert.equal(p, a);
-  assertTopicMatchesFiles(await readTopic(topic), dir);
+  // A broker of this test's own, so that stopping it leaves the other tests' broker alone.
+  const port = 19094, brokers = `127.0.0.1:${port}`;
+  await startBroker(port);
+  try {
+    const dir = tempDir("fault"), topic = topicName("fault");
+    const child = spawnCli([
+      "run",
+      "--seed",
+      "99",
+      "--seconds",
+      "3000",
+      "--securities",
+      "FA:1000,FB:2000",
+      "--realtime",
+      "--speed",
+      "250",
+      "--kafka-brokers",
+      brokers,
+      "--kafka-topic",
+      topic,
+      "--kafka-timeout",
+      "60",
+      "--output",
+      dir,
+    ]);
+    const stdout = new Response(child.stdout).text(), stderr = new Response(child.stderr).text();
+    await new Promise((r) => setTimeout(r, 2500));
+    await stopBroker(port);
+    await new Promise((r) => setTimeout(r, 2000));
+    await restartBroker(port);
+    const status = await child.status;
+    const out = await stdout;
+    assert.equal(status.code, 0, await stderr);
+    const counts = [...out.matchAll(/kafka: ([\d,]+) produced, ([\d,]+) acknowledged/g)];
+    assert.equal(counts.length, 2);
+    for (const [, p, a] of counts) assert.equal(p, a);
+    assertTopicMatchesFiles(await readTopic(topic, brokers), dir);
+  } finally {
+    await stopBroker(port);
+  }
 });

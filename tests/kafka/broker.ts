@@ -16,12 +16,16 @@ async function script(name: string, env: Record<string, string> = {}): Promise<v
   if (out.code !== 0) throw new Error(`${name} failed: ${new TextDecoder().decode(out.stderr)}`);
 }
 
-export const stopBroker = () => script("stop.sh");
-/** Starts the broker again on the data it had. */
-export const restartBroker = () => script("start.sh", { KAFKA_KEEP_DATA: "1" });
+/** A broker of a test's own, on `port`, with fresh storage. */
+export const startBroker = (port: number) =>
+  script("start.sh", { KAFKA_TEST_PORT: String(port), KAFKA_KEEP_DATA: "0" });
+export const stopBroker = (port: number) => script("stop.sh", { KAFKA_TEST_PORT: String(port) });
+/** Starts the broker on `port` again on the data it had. */
+export const restartBroker = (port: number) =>
+  script("start.sh", { KAFKA_TEST_PORT: String(port), KAFKA_KEEP_DATA: "1" });
 
-export async function brokerIsUp(): Promise<boolean> {
-  const [host, port] = KAFKA_TEST_BROKERS.split(",")[0].split(":");
+export async function brokerIsUp(brokers = KAFKA_TEST_BROKERS): Promise<boolean> {
+  const [host, port] = brokers.split(",")[0].split(":");
   try {
     (await Deno.connect({ hostname: host, port: Number(port) })).close();
     return true;
@@ -39,8 +43,11 @@ export interface ConsumedMessage {
 }
 
 /** Every message of `topic`, partition by partition in offset order. */
-export async function readTopic(topic: string): Promise<ConsumedMessage[]> {
-  const kafka = new Kafka({ brokers: KAFKA_TEST_BROKERS.split(","), logLevel: logLevel.NOTHING });
+export async function readTopic(
+  topic: string,
+  brokers = KAFKA_TEST_BROKERS,
+): Promise<ConsumedMessage[]> {
+  const kafka = new Kafka({ brokers: brokers.split(","), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Starts a single-node Kafka broker in KRaft mode on 127.0.0.1 and waits until it serves.
+# Starts a single-node Kafka broker in KRaft mode on 127.0.0.1 and waits until it serves. Each
+# port has its own state in .work/broker-PORT, so a test can run a broker of its own beside
+# the shared one.
 #   KAFKA_TEST_PORT   client port (default 19092; the controller uses the next one)
 #   KAFKA_KEEP_DATA=1 restart on the existing data instead of formatting fresh storage
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-work="$here/.work"
 port="${KAFKA_TEST_PORT:-19092}"
 controller=$((port + 1))
+libs="$here/.work/libs"
+work="$here/.work/broker-$port"
 "$here/fetch.sh"
+mkdir -p "$work"
 if [[ -f "$work/broker.pid" ]] && kill -0 "$(cat "$work/broker.pid")" 2>/dev/null; then
   echo "kafka broker already running (pid $(cat "$work/broker.pid"))" >&2
   exit 1
@@ -43,7 +47,7 @@ appender.file.layout.pattern=[%d] %p %m (%c)%n
 LOG
 java_cmd=(java -Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1
   -Dkafka.logs.dir="$work" -Dlog4j2.configurationFile="$work/log4j2.properties"
-  -cp "$work/libs/*")
+  -cp "$libs/*")
 if [[ "${KAFKA_KEEP_DATA:-0}" != "1" || ! -d "$work/data" ]]; then
   rm -rf "$work/data"
   "${java_cmd[@]}" kafka.tools.StorageTool format \

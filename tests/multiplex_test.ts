@@ -1,0 +1,71 @@
+/** The multiplex sink is best effort: a failing sink never costs the others an event. */
+import assert from "node:assert/strict";
+import { runConfigFromFlags } from "../src/cli/run_options.ts";
+import type { EventRecord } from "../src/format/record.ts";
+import { runSecurity } from "../src/run/security_run.ts";
+import { StopFlag } from "../src/run/stop.ts";
+import { MemorySink } from "../src/sinks/memory_sink.ts";
+import { MultiplexSink } from "../src/sinks/multiplex_sink.ts";
+import type { SessionInfo, Sink, SinkReport } from "../src/sinks/sink.ts";
+
+/** Throws on every `every`-th append, and rejects (asynchronously) on the ones after those. */
+class FlakySink implements Sink {
+  readonly name = "flaky";
+  private n = 0;
+  constructor(private readonly every: number) {}
+  beginSession(_: SessionInfo): void {}
+  append(_: EventRecord): void | Promise<void> {
+    this.n++;
+    if (this.n % this.every === 0) throw new Error(`append ${this.n} failed`);
+    if (this.n % this.every === 1 && this.n > 1) return Promise.reject(new Error("late failure"));
+  }
+  endSession(): void {}
+  flush(): void {
+    throw new Error("flush failed");
+  }
+  close(): Promise<SinkReport> {
+    return Promise.reject(new Error("close failed"));
+  }
+}
+
+const cfg = runConfigFromFlags(
+  { seed: "21", days: "2", seconds: "300", securities: "MX:900" },
+  () => undefined,
+);
+
+async function generate(sink: Sink): Promise<void> {
+  await runSecurity(cfg, 0, sink, new StopFlag());
+  await sink.flush();
+}
+
+Deno.test("a sink that throws: the others still get every event, and the failures are reported", async () => {
+  const alone = new MemorySink();
+  await generate(alone);
+  const total = alone.sessions.reduce((n, s) => n + s.records.length, 0);
+  assert.ok(total > 10_000, `a real run (${total} events)`);
+
+  const before = new MemorySink(), after = new MemorySink();
+  const multiplex = new MultiplexSink([before, new FlakySink(1000), after]);
+  await generate(multiplex);
+  assert.deepEqual(before.sessions, alone.sessions);
+  assert.deepEqual(after.sessions, alone.sessions);
+
+  const reports = await multiplex.closeAll();
+  assert.deepEqual(reports.map((r) => [r.name, r.failures]), [
+    ["memory", 0],
+    // every 1000th append throws, the next one rejects, flush throws once, close rejects once
+    ["flaky", Math.floor(total / 1000) + Math.floor((total - 1) / 1000) + 2],
+    ["memory", 0],
+  ]);
+  assert.equal(reports[0].delivered, total);
+  assert.equal(reports[1].firstError, "append 1000 failed");
+});
+
+Deno.test("the multiplexer's own report carries the failing sink's name and error", async () => {
+  const multiplex = new MultiplexSink([new MemorySink(), new FlakySink(5)]);
+  await generate(multiplex);
+  const report = await multiplex.close();
+  assert.ok(report.failures > 0);
+  assert.equal(report.firstError, "flaky: append 5 failed");
+  assert.equal(report.delivered, 0, "the failed sink confirms nothing, so neither does the whole");
+});
