@@ -1,21 +1,31 @@
 /**
- * `deno task bench`: throughput and memory of batch generation, against the C++ producer's
- * figures (3.5 M events/s for one security over a default day, written and read back; 6.3 M
- * events/s for three securities over five days). Prints figures and ratios; asserts nothing.
+ * `deno task bench [CASE...]`: throughput, memory, Kafka throughput and pacing error, against the
+ * C++ producer's figures (3.5 M events/s for one security over a default day, written and read
+ * back; 6.3 M events/s for three securities over five days). Each case runs in a process of its
+ * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
+ *
+ * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing.
+ * The Kafka case starts a broker of its own with tests/kafka/start.sh.
  */
 import { runConfigFromFlags } from "../../src/cli/run_options.ts";
 import { QrsdpReader } from "../../src/format/reader.ts";
 import { executeRun } from "../../src/run/run.ts";
+import { Pacer } from "../../src/run/pacer.ts";
+import { runSecurity } from "../../src/run/security_run.ts";
 import { StopFlag } from "../../src/run/stop.ts";
+import { closeRunSink, createRunSink } from "../../src/sinks/factory.ts";
+import { startBroker, stopBroker } from "../kafka/broker.ts";
 import { qrsdpFiles } from "../helpers.ts";
 
 const CPP_ONE = 3.5e6;
 const CPP_THREE = 6.3e6;
 const MAIN = new URL("../../main.ts", import.meta.url);
+const THREE = "AAA:10000,BBB:15000,CCC:20000";
+const KAFKA_PORT = 19096;
 
-function peakRssMiB(): number {
+function peakRssMiB(): string {
   const status = Deno.readTextFileSync("/proc/self/status");
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
+  return `${(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024).toFixed(0)} MiB`;
 }
 
 interface Figures {
@@ -55,27 +65,101 @@ function line(label: string, f: Figures, target?: number): void {
   );
 }
 
-const only = Deno.args[0];
-
-if (!only || only === "one") {
-  const one = await batch({ seed: "1", days: "1" });
-  const back = readBack(one.dir);
-  line("1 security x 1 day: write", one);
-  line("1 security x 1 day: read back", back);
-  line("1 security x 1 day: write + read", {
-    events: one.events,
-    seconds: one.seconds + back.seconds,
-    bytes: one.bytes,
-  }, CPP_ONE);
-  console.log(`peak RSS so far: ${peakRssMiB().toFixed(0)} MiB`);
-  Deno.removeSync(one.dir, { recursive: true });
+async function writeAndRead(label: string, flags: Record<string, string>, target?: number) {
+  const run = await batch(flags);
+  const writeRss = peakRssMiB();
+  const back = readBack(run.dir);
+  line(`${label}: write`, run, flags.securities ? target : undefined);
+  line(`${label}: read back`, back);
+  if (!flags.securities) {
+    const both = { events: run.events, seconds: run.seconds + back.seconds, bytes: run.bytes };
+    line(`${label}: write + read`, both, target);
+  }
+  console.log(`${label}: peak RSS ${writeRss} writing, ${peakRssMiB()} after reading back`);
+  Deno.removeSync(run.dir, { recursive: true });
 }
 
-if (!only || only === "three") {
-  const three = await batch({ seed: "1", days: "5", securities: "AAA:10000,BBB:15000,CCC:20000" });
-  line("3 securities x 5 days: write", three, CPP_THREE);
-  const back = readBack(three.dir);
-  line("3 securities x 5 days: read back", back);
-  console.log(`peak RSS so far: ${peakRssMiB().toFixed(0)} MiB`);
-  Deno.removeSync(three.dir, { recursive: true });
+/** Batch runs to a local broker through the CLI, as a user would run them. */
+async function kafka(): Promise<void> {
+  await startBroker(KAFKA_PORT);
+  try {
+    for (const securities of ["ONE:10000", THREE]) {
+      const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
+      const t0 = performance.now();
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", MAIN.pathname, "run", "--seconds", "4000", "--securities", securities]
+          .concat(["--kafka-brokers", `127.0.0.1:${KAFKA_PORT}`, "--output", dir, "--quiet"])
+          .concat(["--kafka-topic", `bench.${crypto.randomUUID().slice(0, 8)}`]),
+      }).output();
+      const seconds = (performance.now() - t0) / 1000;
+      const text = new TextDecoder().decode(out.stdout);
+      if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+      const acked = [...text.matchAll(/([\d,]+) acknowledged/g)]
+        .reduce((n, m) => n + Number(m[1].replaceAll(",", "")), 0);
+      const n = securities.split(",").length;
+      console.log(
+        `kafka, ${n} securities, batch: ${acked.toLocaleString("en-US")} events acknowledged in ` +
+          `${seconds.toFixed(2)} s (process start included): ${
+            (acked / seconds / 1e3).toFixed(0)
+          }` +
+          ` k events/s to the local broker`,
+      );
+      Deno.removeSync(dir, { recursive: true });
+    }
+  } finally {
+    await stopBroker(KAFKA_PORT);
+  }
+  console.log(`kafka: peak RSS ${peakRssMiB()}`);
+}
+
+/**
+ * Three securities paced at speed 100 on one thread (the CLI gives each its own worker, so this
+ * is the harder case), writing files: how late each event is released against its schedule.
+ */
+async function pacing(): Promise<void> {
+  const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
+  const cfg = runConfigFromFlags(
+    { seconds: "1800", securities: THREE, realtime: true, speed: "100", output: dir },
+    () => undefined,
+  );
+  const stop = new StopFlag();
+  const pacers = cfg.securities.map(() =>
+    new Pacer(cfg.speed, cfg.marketOpenSeconds * 1e9, stop, true)
+  );
+  await Promise.all(cfg.securities.map(async (_, i) => {
+    const sink = await createRunSink(cfg);
+    await runSecurity(cfg, i, sink, stop, { pacer: pacers[i] });
+    await closeRunSink(sink);
+  }));
+  const late = pacers.flatMap((p) => p.lateness!).sort((a, b) => a - b);
+  const at = (q: number) => late[Math.min(late.length - 1, Math.floor(q * late.length))].toFixed(2);
+  console.log(
+    `pacing, 3 securities x 1800 s at speed 100: ${late.length.toLocaleString("en-US")} events, ` +
+      `lateness p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${late[late.length - 1].toFixed(2)} ms`,
+  );
+  Deno.removeSync(dir, { recursive: true });
+}
+
+const CASES: Record<string, () => Promise<void>> = {
+  one: () => writeAndRead("1 security x 1 day", { seed: "1", days: "1" }, CPP_ONE),
+  three: () =>
+    writeAndRead("3 securities x 5 days", { seed: "1", days: "5", securities: THREE }, CPP_THREE),
+  days1: () => writeAndRead("memory: 1 security x 1 day", { seed: "2", days: "1", workers: "1" }),
+  days5: () => writeAndRead("memory: 1 security x 5 days", { seed: "2", days: "5", workers: "1" }),
+  kafka,
+  pacing,
+};
+
+if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {
+  await CASES[Deno.args[0]]();
+} else {
+  const names = Deno.args.length ? Deno.args : Object.keys(CASES);
+  for (const name of names) {
+    if (!CASES[name]) throw new Error(`unknown case '${name}' (${Object.keys(CASES).join(", ")})`);
+    const { code } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL(import.meta.url).pathname, name],
+      env: { QRSDP_BENCH_CHILD: "1" },
+    }).spawn().status;
+    if (code !== 0) Deno.exit(code);
+  }
 }
