@@ -32,11 +32,9 @@ async function printQuery(
   try {
     if (chosen === "table") {
       const rows = await ch.table(sql);
-      console.log(
-        rows.length
-          ? table([rows[0], rows[0].map((c) => "-".repeat(c.length)), ...rows.slice(1)])
-          : "(no rows)",
-      );
+      // rows[0] holds the column names.
+      const rule = rows[0]?.map((_, c) => "-".repeat(Math.max(...rows.map((r) => r[c].length))));
+      console.log(rows.length > 1 ? table([rows[0], rule, ...rows.slice(1)]) : "(no rows)");
     } else {
       await Deno.stdout.write(
         new TextEncoder().encode(await ch.text(sql, FORMATS[chosen as keyof typeof FORMATS])),

@@ -62,7 +62,11 @@ export class ClickHouse {
       if (/timeout/i.test(err.message)) {
         throw new DataError(`ClickHouse at ${this.settings.url} did not answer in time`);
       }
-      throw new DataError(`ClickHouse at ${this.settings.url}: ${err.message.split("\n")[0]}`);
+      // The first line only: the rest of a syntax error echoes the query and lists every token.
+      const type = err.type ? ` (${err.type})` : "";
+      throw new DataError(
+        `ClickHouse at ${this.settings.url}: ${err.message.split("\n")[0].trim()}${type}`,
+      );
     }
   }
 }

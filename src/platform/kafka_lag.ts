@@ -12,7 +12,7 @@ export async function consumerLag(brokers: string, topic: string, group: string)
   try {
     const ends = await admin.fetchTopicOffsets(topic);
     const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-    return ends.map((end) => {
+    return ends.sort((a, b) => a.partition - b.partition).map((end) => {
       const c = committed?.partitions.find((p) => p.partition === end.partition);
       const at = c && Number(c.offset) >= 0 ? Number(c.offset) : 0;
       return { partition: end.partition, lag: Number(end.high) - at };

@@ -1,0 +1,237 @@
+/**
+ * End to end against the test broker (tests/kafka/start.sh) and chdb's real Kafka engine, with
+ * sql/init.sql (only its consumer group renamed): our producer -> Kafka -> exchange_events_kafka
+ * -> the views, read back through the CLI's query commands.
+ */
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { Kafka, logLevel } from "kafkajs";
+import type { Producer } from "kafkajs";
+import { ClickHouse } from "../src/platform/client.ts";
+import { EventType, RECORD_SIZE } from "../src/format/record.ts";
+import { brokerIsUp, KAFKA_TEST_BROKERS } from "./kafka/broker.ts";
+import { startChdbServer } from "./clickhouse/server.ts";
+import { Expected, INIT_SQL, runSessions, sessionRecords, waitFor } from "./clickhouse/platform.ts";
+import { runCli, tempDir } from "./helpers.ts";
+
+assert.ok(
+  await brokerIsUp(),
+  `no Kafka broker at ${KAFKA_TEST_BROKERS}: start tests/kafka/start.sh`,
+);
+
+function record(tsNs: number, type: number, price: number): Buffer {
+  const b = Buffer.alloc(RECORD_SIZE);
+  b.writeBigUInt64LE(BigInt(tsNs), 0);
+  b.writeUInt8(type, 8);
+  b.writeUInt8(2, 9);
+  b.writeInt32LE(price, 10);
+  b.writeUInt32LE(1, 14);
+  return b;
+}
+
+Deno.test("Kafka -> chdb's Kafka engine -> the views, and what the CLI shows of them", async (t) => {
+  const server = await startChdbServer();
+  const id = crypto.randomUUID().slice(0, 8);
+  const topic = `test.clickhouse.${id}`;
+  // init.sql but for the consumer group: chdb's consumers never leave their group (not on
+  // close, not on DROP), so a group shared with the previous run stalls in a rebalance until
+  // those members time out (45 s).
+  const group = `qrsdp_clickhouse_test_${id}`;
+  const sql = `${tempDir("chkafka_sql")}/init.sql`;
+  const groupSetting = "kafka_group_name = 'qrsdp_clickhouse'";
+  assert.ok(INIT_SQL.includes(groupSetting));
+  Deno.writeTextFileSync(sql, INIT_SQL.replace(groupSetting, `kafka_group_name = '${group}'`));
+  const env = {
+    CLICKHOUSE_HOST: server.host,
+    CLICKHOUSE_PORT: String(server.port),
+    KAFKA_BROKERS: KAFKA_TEST_BROKERS,
+    KAFKA_TOPIC: topic,
+  };
+  const ch = new ClickHouse({
+    url: server.url,
+    username: "default",
+    password: "",
+    database: "default",
+  });
+  const count = async (where: string) =>
+    (await ch.rows<{ n: number }>(
+      `SELECT toUInt32(count()) AS n FROM exchange_events WHERE ${where}`,
+    ))[0].n;
+  const kafka = new Kafka({ brokers: KAFKA_TEST_BROKERS.split(","), logLevel: logLevel.NOTHING });
+  let producer: Producer | null = null;
+  try {
+    await t.step("platform init creates the consumer on the topic", async () => {
+      const init = await runCli(["platform", "init", "--sql", sql], { env });
+      assert.equal(init.code, 0, init.stderr);
+      assert.equal(init.stderr, "");
+      // The topic first: a consumer that subscribes before it exists reads nothing for a minute.
+      assert.match(
+        init.stdout,
+        new RegExp(`^Kafka topic ${topic} on ${KAFKA_TEST_BROKERS}: ready$`, "m"),
+      );
+      assert.match(init.stdout, new RegExp(`^applied 8 statements from ${sql}$`, "m"));
+      const admin = kafka.admin();
+      await admin.connect();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      await admin.disconnect();
+      assert.equal(offsets.length, 3);
+    });
+
+    const dir = tempDir("chkafka");
+    const exp = new Expected();
+    await t.step("every produced event is in exchange_events, as in the files", async () => {
+      const run = await runCli([
+        "run",
+        "--kafka-brokers",
+        KAFKA_TEST_BROKERS,
+        "--kafka-topic",
+        topic,
+        "--securities",
+        "AAA:10000,BBB:25000",
+        "--days",
+        "2",
+        "--seconds",
+        "300",
+        "--seed",
+        "7",
+        "--start-date",
+        "2026-01-02",
+        "--output",
+        dir,
+        "--quiet",
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      for (const s of runSessions(dir)) exp.add(s, sessionRecords(s));
+      await waitFor(
+        `${exp.total} rows in exchange_events`,
+        async () => (await count("1")) === exp.total || undefined,
+      );
+      const counts = await ch.rows<{ k: string; n: number }>(
+        "SELECT concat(symbol, ' ', toString(date), ' ', type_name) AS k, toUInt32(count()) AS n " +
+          "FROM exchange_events GROUP BY k",
+      );
+      assert.deepEqual(
+        Object.fromEntries(counts.map((c) => [c.k, c.n])),
+        Object.fromEntries(exp.counts),
+      );
+    });
+
+    await t.step("qrsdp midprice shows the last trades' bid, ask and mid", async () => {
+      const mid = await runCli(["midprice", "--format", "json"], { env });
+      assert.equal(mid.code, 0, mid.stderr);
+      const rows = mid.stdout.trim().split("\n").map((l) => JSON.parse(l));
+      assert.deepEqual(rows.map((r) => r.symbol), ["AAA", "BBB"]);
+      for (const r of rows) {
+        assert.ok(exp.bid.get(r.symbol)!.prices.has(r.best_bid_ticks), JSON.stringify(r));
+        assert.ok(exp.ask.get(r.symbol)!.prices.has(r.best_ask_ticks), JSON.stringify(r));
+        assert.equal(r.midprice_ticks, (r.best_bid_ticks + r.best_ask_ticks) / 2);
+      }
+    });
+
+    await t.step(
+      "qrsdp status shows rows per symbol and date and a consumer lag of 0",
+      async () => {
+        const status = await waitFor(
+          "status with lag 0",
+          async () => {
+            const res = await runCli(["status", "--kafka-brokers", KAFKA_TEST_BROKERS], { env });
+            assert.equal(res.code, 0, res.stderr);
+            return /p0=0 p1=0 p2=0$/m.test(res.stdout) ? res.stdout : undefined;
+          },
+          20_000,
+          500,
+        );
+        const lines = status.split("\n");
+        assert.match(lines[0], /^symbol\s+date\s+events\s+newest_event$/);
+        for (const { symbol, date } of runSessions(dir)) {
+          const events = [...exp.counts].filter(([k]) => k.startsWith(`${symbol} ${date} `))
+            .reduce((a, [, n]) => a + n, 0);
+          const row = new RegExp(`^${symbol}\\s+${date}\\s+${events}\\s+${date} 09:3\\d:`);
+          assert.ok(lines.some((l) => row.test(l)), `${symbol} ${date} ${events} in\n${status}`);
+        }
+        assert.match(status, /^malformed messages: 0$/m);
+        assert.match(
+          status,
+          new RegExp(`^kafka consumer lag \\(${group} on ${topic}\\)`, "m"),
+        );
+      },
+    );
+
+    producer = kafka.producer();
+    await producer.connect();
+    await t.step("an event is queryable about a second after it is produced", async () => {
+      const latencies: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        await producer!.send({
+          topic,
+          messages: [{
+            key: "LAT",
+            value: record(34_200e9 + i, EventType.EXECUTE_BUY, 100 + i),
+            headers: { date: "2026-01-06" },
+          }],
+        });
+        await waitFor(
+          "the event",
+          async () => (await count("symbol = 'LAT'")) > i || undefined,
+          10_000,
+          20,
+        );
+        latencies.push(Math.round(performance.now() - start));
+      }
+      console.log(`produce-to-query latency (ms): ${latencies.join(", ")}`);
+      assert.ok(Math.max(...latencies) < 2000, `latencies ${latencies}`);
+    });
+
+    await t.step(
+      "a malformed message lands in exchange_events_errors; the next one arrives",
+      async () => {
+        const bad = Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        await producer!.send({
+          topic,
+          messages: [
+            { key: "BAD", value: bad, headers: { date: "2026-01-06" } },
+            { key: "BAD", value: record(1, EventType.EXECUTE_SELL, 99) },
+            {
+              key: "BAD",
+              value: record(2, EventType.EXECUTE_SELL, 98),
+              headers: { date: "2026-01-06" },
+            },
+          ],
+        });
+        await waitFor(
+          "the good message",
+          async () => (await count("symbol = 'BAD'")) > 0 || undefined,
+        );
+        const errors = await waitFor("two error rows", async () => {
+          const rows = await ch.rows<{ topic: string; key: string; raw: string; error: string }>(
+            "SELECT topic, key, hex(raw_message) AS raw, error FROM exchange_events_errors " +
+              "ORDER BY offset",
+          );
+          return rows.length === 2 ? rows : undefined;
+        });
+        assert.deepEqual(errors.map((e) => [e.topic, e.key, e.raw]), [
+          [topic, "BAD", "0102030405060708090A"],
+          [topic, "BAD", record(1, EventType.EXECUTE_SELL, 99).toString("hex").toUpperCase()],
+        ]);
+        assert.match(errors[0].error, /^Cannot read all data/);
+        assert.equal(errors[1].error, "message has no date header");
+        assert.deepEqual(
+          await ch.rows(
+            "SELECT symbol, toString(date) AS date, price_ticks FROM exchange_events WHERE symbol = 'BAD'",
+          ),
+          [{ symbol: "BAD", date: "2026-01-06", price_ticks: 98 }],
+        );
+        const status = await runCli(["status"], { env: { ...env, KAFKA_BROKERS: "" } });
+        assert.match(status.stdout, /^malformed messages: 2$/m);
+      },
+    );
+  } catch (e) {
+    console.error(`chdb_http.py stderr (tail):\n${server.log().slice(-3000)}`);
+    throw e;
+  } finally {
+    await producer?.disconnect();
+    await ch.close();
+    await server.stop();
+  }
+});
