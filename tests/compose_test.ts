@@ -14,7 +14,7 @@ const RELEASE = `${ROOT}/.github/workflows/release.yml`;
 const VALIDATOR = `${ROOT}/tests/compose/.work/validate`;
 /** The Deno the project is built with: the Docker build stage and the release workflow. */
 const DENO_VERSION = "2.9.6";
-const SERVICES = ["kafka", "clickhouse", "kafka-producer"];
+const SERVICES = ["kafka", "kafka-topic", "clickhouse", "kafka-producer"];
 const KAFKA_VARS = [
   "KAFKA_BROKERS",
   "KAFKA_TOPIC",
@@ -115,7 +115,7 @@ function service(p: Project, name: string): Service {
   return s;
 }
 
-Deno.test("compose: valid; kafka, clickhouse, kafka-producer in profile platform", async () => {
+Deno.test("compose: valid; kafka, kafka-topic, clickhouse, kafka-producer in profile platform", async () => {
   const p = await project();
   assert.deepEqual(Object.keys(p.services).sort(), [...SERVICES].sort());
   for (const name of SERVICES) assert.deepEqual(service(p, name).profiles, ["platform"]);
@@ -211,17 +211,31 @@ Deno.test("compose: ClickHouse data in volume clickhouse-data, init scripts moun
     type: "volume",
     source: "clickhouse-data",
   });
-  for (const f of ["init.sh", "init.sql"]) {
-    const m = mounts.find((m) => m.target === `/docker-entrypoint-initdb.d/${f}`);
-    assert.ok(m, `${f} not mounted`);
-    assert.equal(m.source, `${ROOT}/sql/${f}`);
-    assert.equal(m.read_only, true);
-  }
+  const mounted = (target: string) => mounts.find((m) => m.target === target);
+  const init = mounted("/docker-entrypoint-initdb.d/init.sh");
+  assert.equal(init?.source, `${ROOT}/sql/init.sh`);
+  assert.equal(init?.read_only, true);
+  // init.sql beside it would also run unsubstituted: it is elsewhere, and init.sh is told where.
+  assert.deepEqual(
+    mounts.filter((m) => m.target.startsWith("/docker-entrypoint-initdb.d/")).map((m) => m.target),
+    ["/docker-entrypoint-initdb.d/init.sh"],
+  );
+  const sql = service(p, "clickhouse").environment?.QRSDP_INIT_SQL ?? "";
+  const sqlDir = mounts.find((m) => sql.startsWith(`${m.target}/`));
+  assert.equal(sqlDir?.source, `${ROOT}/sql`);
+  Deno.statSync(`${sqlDir.source}/${sql.slice(sqlDir.target.length + 1)}`);
+  // Executable, so that the image's entrypoint runs it rather than sourcing it.
+  assert.ok((Deno.statSync(`${ROOT}/sql/init.sh`).mode ?? 0) & 0o100, "init.sh is not executable");
+  const profile = mounted("/etc/clickhouse-server/users.d/qrsdp.xml");
+  assert.match(
+    Deno.readTextFileSync(profile!.source!),
+    /<max_partitions_per_insert_block>0<\/max_partitions_per_insert_block>/,
+  );
   const output = service(p, "kafka-producer").volumes?.find((m) => m.type === "volume");
   assert.ok(output?.source && p.volumes?.[output.source], "producer output is not in a volume");
 });
 
-Deno.test("compose: kafka and clickhouse have healthchecks the producer waits for", async () => {
+Deno.test("compose: healthchecks and start order: kafka, the topic, clickhouse, the producer", async () => {
   const p = await project();
   for (const name of ["kafka", "clickhouse"]) {
     const hc = service(p, name).healthcheck;
@@ -231,14 +245,28 @@ Deno.test("compose: kafka and clickhouse have healthchecks the producer waits fo
     kafka: { condition: "service_healthy", required: true },
     clickhouse: { condition: "service_healthy", required: true },
   });
-  assert.equal(service(p, "clickhouse").depends_on?.kafka?.condition, "service_healthy");
+  assert.deepEqual(service(p, "kafka-topic").depends_on, {
+    kafka: { condition: "service_healthy", required: true },
+  });
+  assert.equal(
+    service(p, "clickhouse").depends_on?.["kafka-topic"]?.condition,
+    "service_completed_successfully",
+  );
+  const topic = service(p, "kafka-topic");
+  assert.deepEqual(topic.entrypoint, ["qrsdp", "platform", "topic"]);
+  for (const v of KAFKA_VARS) {
+    assert.equal(topic.environment?.[v], service(p, "kafka-producer").environment?.[v], v);
+  }
 });
 
 Deno.test("compose: images are pinned", async () => {
   const p = await project();
   const images: Record<string, string> = {};
   for (const [name, s] of Object.entries(p.services)) {
-    if (s.build) continue;
+    if (s.build) {
+      assert.deepEqual(s.build, { context: ROOT, dockerfile: "docker/Dockerfile" }, name);
+      continue;
+    }
     assert.ok(s.image, `${name}: neither image nor build`);
     images[name] = s.image;
     const tag = s.image.match(/:([^/:@]+)$/)?.[1];

@@ -3,6 +3,7 @@
  * sends is exactly what the files hold, through faults.
  */
 import assert from "node:assert/strict";
+import { Kafka, logLevel } from "kafkajs";
 import { QrsdpReader } from "../src/format/reader.ts";
 import { RECORD_SIZE } from "../src/format/record.ts";
 import {
@@ -223,4 +224,38 @@ Deno.test("broker stopped mid-run and started again: nothing lost, nothing dupli
   } finally {
     await stopBroker(port);
   }
+});
+
+Deno.test("platform topic creates the topic with 3 partitions, once", async () => {
+  const topic = topicName("topic");
+  for (let i = 0; i < 2; i++) {
+    const res = await runCli(["platform", "topic", "--kafka-topic", topic], {
+      env: { KAFKA_BROKERS: KAFKA_TEST_BROKERS },
+    });
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(
+      res.stdout,
+      new RegExp(`Kafka topic ${topic.replaceAll(".", "\\.")} on .*: ready`),
+    );
+  }
+  const kafka = new Kafka({ brokers: KAFKA_TEST_BROKERS.split(","), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+  await admin.disconnect();
+  assert.equal(meta.topics[0].partitions.length, 3);
+
+  const down = await runCli([
+    "platform",
+    "topic",
+    "--kafka-brokers",
+    "127.0.0.1:1",
+    "--kafka-timeout",
+    "1",
+  ]);
+  assert.equal(down.code, 2);
+  assert.match(
+    down.stderr,
+    /^qrsdp platform: Kafka topic exchange\.events on 127\.0\.0\.1:1: .+\n$/,
+  );
 });

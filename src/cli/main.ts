@@ -20,7 +20,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   },
   platform: {
     load: async () => (await import("./platform_command.ts")).platformCommand,
-    summary: "platform init: create the ClickHouse tables and views",
+    summary: "platform init | topic: create the ClickHouse tables, the Kafka topic",
   },
   query: {
     load: async () => (await import("./query_commands.ts")).queryCommand,

@@ -2,6 +2,7 @@ import { initSqlVariables, splitStatements, substitute } from "../platform/init_
 import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, connect } from "./clickhouse_options.ts";
 import { DataError, UsageError } from "./errors.ts";
 import { flagHelp } from "./help.ts";
+import { kafkaSettings } from "./kafka_options.ts";
 import { parseFlags } from "./parse.ts";
 
 const FLAGS = {
@@ -21,7 +22,10 @@ ${flagHelp(FLAGS)}
 
 \${KAFKA_BROKERS}, \${KAFKA_TOPIC}, \${KAFKA_SECURITY_PROTOCOL}, \${KAFKA_SASL_MECHANISM},
 \${KAFKA_SASL_USERNAME} and \${KAFKA_SASL_PASSWORD} in the script take the values of those
-variables (defaults kafka:9092, exchange.events, PLAINTEXT). ${CLICKHOUSE_ENV_HELP}`;
+variables (defaults kafka:9092, exchange.events, PLAINTEXT). When KAFKA_BROKERS is set, the
+topic is created first if it does not exist (ClickHouse's consumer notices a topic created
+after it subscribed only about a minute later).
+${CLICKHOUSE_ENV_HELP}`;
 
 /** init.sql: beside the executable (release archives), else in the source tree. */
 function defaultSqlPath(): string {
@@ -41,12 +45,13 @@ function defaultSqlPath(): string {
 
 export async function platformCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === "topic") return await topicCommand(rest);
   if (sub !== "init") {
     if (sub === undefined || sub === "--help" || sub === "-h") {
-      console.log(HELP);
+      console.log(`${HELP}\n\n${TOPIC_HELP}`);
       return sub === undefined ? 2 : 0;
     }
-    throw new UsageError(`unknown subcommand '${sub}' (only 'platform init')`);
+    throw new UsageError(`unknown subcommand '${sub}' (platform init or platform topic)`);
   }
   const { values } = parseFlags(rest, FLAGS, "platform init");
   if (values.help) {
@@ -61,6 +66,7 @@ export async function platformCommand(args: string[]): Promise<number> {
     throw new DataError(`${path}: cannot read (${(e as Error).message})`);
   }
   const statements = splitStatements(substitute(text, initSqlVariables((n) => Deno.env.get(n))));
+  await ensureKafkaTopic();
   const ch = connect(values);
   try {
     for (const [i, statement] of statements.entries()) {
@@ -78,4 +84,83 @@ export async function platformCommand(args: string[]): Promise<number> {
   }
   console.log(`applied ${statements.length} statements from ${path}`);
   return 0;
+}
+
+const TOPIC_FLAGS = {
+  "kafka-brokers": {
+    type: "string",
+    default: "",
+    help: "host:port,... (or KAFKA_BROKERS); required",
+  },
+  "kafka-topic": { type: "string", default: "exchange.events", help: "topic (or KAFKA_TOPIC)" },
+  "kafka-timeout": {
+    type: "string",
+    default: "30",
+    help: "seconds to keep retrying an unreachable broker",
+  },
+  help: { type: "boolean", default: false, help: "show this help" },
+} as const;
+
+const TOPIC_HELP = `qrsdp platform topic: create the Kafka topic (3 partitions) if it does not exist
+
+Usage: qrsdp platform topic [flags]
+
+${flagHelp(TOPIC_FLAGS)}
+
+Run it before ClickHouse subscribes: a consumer that subscribed before its topic existed reads
+nothing until its next metadata refresh (about a minute). KAFKA_SECURITY_PROTOCOL and the SASL
+variables apply as for 'qrsdp run'.`;
+
+async function topicCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, TOPIC_FLAGS, "platform topic");
+  if (values.help) {
+    console.log(TOPIC_HELP);
+    return 0;
+  }
+  const timeoutSeconds = Number(values["kafka-timeout"] ?? 30);
+  if (!(timeoutSeconds > 0)) {
+    throw new UsageError(`--kafka-timeout: '${values["kafka-timeout"]}' is not a positive number`);
+  }
+  const settings = kafkaSettings({
+    brokers: values["kafka-brokers"],
+    topic: values["kafka-topic"],
+    maxInFlight: 1,
+    timeoutSeconds,
+  }, (n) => Deno.env.get(n));
+  if (!settings) throw new UsageError("--kafka-brokers (or KAFKA_BROKERS) is required");
+  const { ensureTopic, kafkaClient } = await import("../sinks/kafka_sink.ts");
+  const kafka = kafkaClient(settings, "qrsdp-platform-topic", settings.timeoutMs);
+  try {
+    await ensureTopic(kafka, settings.topic);
+  } catch (e) {
+    throw new DataError(
+      `Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ${(e as Error).message}`,
+    );
+  }
+  console.log(`Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ready`);
+  return 0;
+}
+
+/**
+ * Creates the topic ClickHouse will read, when KAFKA_BROKERS names brokers this machine may reach.
+ * Without it, a consumer that subscribed before the producer's first run created the topic waits
+ * for librdkafka's next metadata refresh (measured: 49 s) before it reads anything. Only a warning
+ * when it fails: the ClickHouse server may reach brokers that this machine cannot.
+ */
+async function ensureKafkaTopic(): Promise<void> {
+  const env = (n: string) => Deno.env.get(n);
+  const where = `${env("KAFKA_TOPIC") || "exchange.events"} on ${env("KAFKA_BROKERS")}`;
+  try {
+    const settings = kafkaSettings({ maxInFlight: 1, timeoutSeconds: 2 }, env);
+    if (!settings) return;
+    const { ensureTopic, kafkaClient } = await import("../sinks/kafka_sink.ts");
+    const kafka = kafkaClient(settings, "qrsdp-platform-init", settings.timeoutMs);
+    await ensureTopic(kafka, settings.topic);
+    console.log(`Kafka topic ${where}: ready`);
+  } catch (e) {
+    console.error(
+      `qrsdp platform init: warning: could not make sure of Kafka topic ${where} ` +
+        `(${(e as Error).message}); ClickHouse reads it about a minute after it is created`,
+    );
+  }
 }
