@@ -1,0 +1,45 @@
+/**
+ * The whole test suite, as `deno task test` and .ci/run run it: installs what the integration
+ * tests need (Kafka jars from Maven Central, chdb from PyPI, the compose validator from the Go
+ * module proxy), starts the Kafka test broker, runs every test file, and stops the broker
+ * whatever happens. Arguments go to `deno test` (e.g. a file or `--filter NAME`).
+ */
+import { KAFKA_TEST_BROKERS } from "./kafka/broker.ts";
+
+const HERE = new URL(".", import.meta.url).pathname;
+
+async function bash(script: string, env: Record<string, string> = {}): Promise<void> {
+  console.log(`tests/run: ${script}`);
+  const { code } = await new Deno.Command("bash", {
+    args: [`${HERE}${script}`],
+    env,
+    stdout: "inherit",
+    stderr: "inherit",
+  })
+    .output();
+  if (code !== 0) throw new Error(`tests/${script} failed with exit code ${code}`);
+}
+
+const port = KAFKA_TEST_BROKERS.split(":").pop()!;
+await bash("kafka/fetch.sh");
+await bash("clickhouse/setup.sh");
+await bash("compose/setup.sh");
+await bash("kafka/start.sh", { KAFKA_TEST_PORT: port });
+
+let code = 1;
+const stop = () => bash("kafka/stop.sh", { KAFKA_TEST_PORT: port });
+const onSignal = () => stop().finally(() => Deno.exit(130));
+Deno.addSignalListener("SIGINT", onSignal);
+Deno.addSignalListener("SIGTERM", onSignal);
+try {
+  const args = Deno.args.length ? Deno.args : [`${HERE}`];
+  ({ code } = await new Deno.Command(Deno.execPath(), {
+    args: ["test", "-A", "--parallel", ...args],
+    env: { KAFKA_TEST_BROKERS: `127.0.0.1:${port}` },
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output());
+} finally {
+  await stop();
+}
+Deno.exit(code);
