@@ -63,7 +63,9 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   const events = result.days.reduce((n, d) => n + d.events, 0);
   const raw = events * RECORD_SIZE;
   console.log(
-    `total: ${thousands(events)} events in ${result.days.length} sessions, ` +
+    `total: ${thousands(events)} events in ${result.days.length} session${
+      result.days.length === 1 ? "" : "s"
+    }, ` +
       `${bytesText(bytes)} written (${(raw / Math.max(bytes, 1)).toFixed(2)}x compression), ` +
       `${result.seconds.toFixed(2)} s, ${
         thousands(events / result.seconds)
