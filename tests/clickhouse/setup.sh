@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates tests/clickhouse/.venv with the pinned chdb of requirements.txt. Does nothing when the
-# venv already has exactly those requirements; concurrent callers wait for one install.
+# Creates tests/clickhouse/.venv with the pinned packages of requirements.txt (chdb, lz4). Does
+# nothing when the venv already has exactly those requirements; concurrent callers wait for one
+# install.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="$here/.venv"
@@ -16,6 +17,6 @@ installed && exit 0
 rm -rf "$venv"
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-"$venv/bin/python" -c 'import chdb.session'
+"$venv/bin/python" -c 'import chdb.session, lz4.block, lz4.frame'
 cp "$here/requirements.txt" "$stamp"
-echo "chdb venv ready in $venv" >&2
+echo "test venv ready in $venv" >&2
