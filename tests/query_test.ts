@@ -100,6 +100,9 @@ Deno.test("platform init, query, midprice and status against ClickHouse", async 
           '"symbol","best_bid_ticks","best_ask_ticks","midprice_ticks"\n' +
             '"AAA",10010,10003,10006.5\n"BBB",\\N,25001,\\N\n',
         );
+        const table = await cli("midprice", "--format", "table");
+        assert.equal(table.code, 0, table.stderr);
+        assert.match(table.stdout, /^BBB +NULL +25001 +NULL$/m);
         const one = await cli("midprice", "BBB", "--format", "json");
         assert.equal(one.code, 0, one.stderr);
         assert.deepEqual(JSON.parse(one.stdout), {

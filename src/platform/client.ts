@@ -38,7 +38,7 @@ export class ClickHouse {
       const rs = await this.client.query({ query, format: "JSONCompactEachRowWithNames" });
       const rows = await rs.json<unknown[]>();
       return rows.map((r) =>
-        r.map((v) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)))
+        r.map((v) => v === null ? "NULL" : typeof v === "object" ? JSON.stringify(v) : String(v))
       );
     });
   }

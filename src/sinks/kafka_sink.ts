@@ -58,15 +58,15 @@ export function kafkaClient(s: KafkaSettings, clientId: string, retryMs: number)
   });
 }
 
-/** Backoff from 300 ms to 5 s, with as many retries as fit in `totalMs`. */
+/** Backoff from 300 ms to 5 s, with as many retries as fit in `totalMs` (at least one). */
 function retryPolicy(totalMs: number) {
   const initialRetryTime = 300, maxRetryTime = 5000;
   let retries = 0;
-  for (let spent = 0, wait = initialRetryTime; spent < totalMs; retries++) {
+  for (let spent = 0, wait = initialRetryTime; spent + wait <= totalMs; retries++) {
     spent += wait;
     wait = Math.min(wait * 2, maxRetryTime);
   }
-  return { initialRetryTime, maxRetryTime, retries, multiplier: 2 };
+  return { initialRetryTime, maxRetryTime, retries: Math.max(retries, 1), multiplier: 2 };
 }
 
 /** Creates the topic with three partitions when it does not exist yet. */
