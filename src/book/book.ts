@@ -83,8 +83,10 @@ export class Book {
       ? price > this.bidPrice[0] && price < this.askPrice[0]
       : price < this.askPrice[0] && price > this.bidPrice[0];
     if (inSpread) {
-      prices.copyWithin(1, 0, this.levels - 1);
-      depths.copyWithin(1, 0, this.levels - 1);
+      for (let k = this.levels - 1; k > 0; k--) {
+        prices[k] = prices[k - 1];
+        depths[k] = depths[k - 1];
+      }
       prices[0] = price;
       depths[0] = qty;
     } else if (idx >= 0 && idx < this.levels) {
@@ -120,8 +122,10 @@ export class Book {
         prices[0] += outward;
         depths[0] = this.initialDepth;
       } else {
-        prices.copyWithin(0, 1, k);
-        depths.copyWithin(0, 1, k);
+        for (let i = 1; i < k; i++) {
+          prices[i - 1] = prices[i];
+          depths[i - 1] = depths[i];
+        }
         prices[k - 1] = prices[k - 2] + outward;
         depths[k - 1] = this.initialDepth;
       }

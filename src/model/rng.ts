@@ -51,8 +51,11 @@ export class Mt19937_64 {
     this.index = 0;
   }
 
-  /** Next 64-bit output as its two 32-bit halves, written to `out[0]` (high) and `out[1]` (low). */
-  nextHalves(out: Uint32Array): void {
+  /** Low 32 bits of the latest output (see `nextHigh`). */
+  private low = 0;
+
+  /** Next 64-bit output: returns its high 32 bits and leaves the low 32 in `this.low`. */
+  private nextHigh(): number {
     if (this.index >= N) this.twist();
     let hi = this.hi[this.index];
     let lo = this.lo[this.index];
@@ -69,21 +72,13 @@ export class Mt19937_64 {
     hi ^= (lo << 5) & 0xfff7eee0;
     // y ^= y >> 43
     lo ^= hi >>> 11;
-    out[0] = hi >>> 0;
-    out[1] = lo >>> 0;
-  }
-
-  nextBigInt(): bigint {
-    this.nextHalves(scratch);
-    return (BigInt(scratch[0]) << 32n) | BigInt(scratch[1]);
+    this.low = lo >>> 0;
+    return hi >>> 0;
   }
 
   /** One draw in [0, 1): the output rounded to the nearest double, divided by 2^64. */
   uniform(): number {
-    this.nextHalves(scratch);
-    const u = (scratch[0] * 4294967296 + scratch[1]) / TWO_POW_64;
+    const u = (this.nextHigh() * 4294967296 + this.low) / TWO_POW_64;
     return u >= 1 ? LARGEST_BELOW_ONE : u;
   }
 }
-
-const scratch = new Uint32Array(2);
