@@ -4,6 +4,31 @@ import { UsageError } from "./errors.ts";
 const PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_SSL", "SASL_PLAINTEXT"] as const;
 const MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
 
+/**
+ * The flags of every command that talks to Kafka. `brokersNote` says what happens without
+ * brokers; `waits` names what the bounded in-flight buffer holds back.
+ */
+export function kafkaFlags(brokersNote: string, waits: string) {
+  return {
+    "kafka-brokers": {
+      type: "string",
+      default: "",
+      help: `host:port,... (or KAFKA_BROKERS); ${brokersNote}`,
+    },
+    "kafka-topic": { type: "string", default: "exchange.events", help: "topic (or KAFKA_TOPIC)" },
+    "kafka-max-in-flight": {
+      type: "string",
+      default: "100000",
+      help: `unacknowledged events before ${waits} waits`,
+    },
+    "kafka-timeout": {
+      type: "string",
+      default: "30",
+      help: "seconds to keep retrying an unreachable broker",
+    },
+  } as const;
+}
+
 export interface KafkaFlags {
   brokers?: string;
   topic?: string;

@@ -2,8 +2,8 @@ import { initSqlVariables, splitStatements, substitute } from "../platform/init_
 import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, connect } from "./clickhouse_options.ts";
 import { DataError, UsageError } from "./errors.ts";
 import { flagHelp } from "./help.ts";
-import { kafkaSettings } from "./kafka_options.ts";
-import { parseFlags } from "./parse.ts";
+import { kafkaFlags, kafkaSettings } from "./kafka_options.ts";
+import { parseFlags, parseNumber } from "./parse.ts";
 
 const FLAGS = {
   sql: {
@@ -86,18 +86,9 @@ export async function platformCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+const { "kafka-max-in-flight": _, ...TOPIC_KAFKA_FLAGS } = kafkaFlags("required", "");
 const TOPIC_FLAGS = {
-  "kafka-brokers": {
-    type: "string",
-    default: "",
-    help: "host:port,... (or KAFKA_BROKERS); required",
-  },
-  "kafka-topic": { type: "string", default: "exchange.events", help: "topic (or KAFKA_TOPIC)" },
-  "kafka-timeout": {
-    type: "string",
-    default: "30",
-    help: "seconds to keep retrying an unreachable broker",
-  },
+  ...TOPIC_KAFKA_FLAGS,
   help: { type: "boolean", default: false, help: "show this help" },
 } as const;
 
@@ -117,10 +108,9 @@ async function topicCommand(args: string[]): Promise<number> {
     console.log(TOPIC_HELP);
     return 0;
   }
-  const timeoutSeconds = Number(values["kafka-timeout"] ?? 30);
-  if (!(timeoutSeconds > 0)) {
-    throw new UsageError(`--kafka-timeout: '${values["kafka-timeout"]}' is not a positive number`);
-  }
+  const timeoutSeconds = parseNumber("--kafka-timeout", values["kafka-timeout"] ?? "30", {
+    min: 0,
+  });
   const settings = kafkaSettings({
     brokers: values["kafka-brokers"],
     topic: values["kafka-topic"],

@@ -4,17 +4,11 @@ import { StopFlag } from "../run/stop.ts";
 import { DataError, UsageError } from "./errors.ts";
 import { thousands } from "./format.ts";
 import { flagHelp } from "./help.ts";
-import { kafkaSettings } from "./kafka_options.ts";
+import { kafkaFlags, kafkaSettings } from "./kafka_options.ts";
 import { parseFlags, parseNumber } from "./parse.ts";
 import { onStopSignals } from "./signals.ts";
 
 const FLAGS = {
-  "kafka-brokers": {
-    type: "string",
-    default: "",
-    help: "host:port,... (or KAFKA_BROKERS); required",
-  },
-  "kafka-topic": { type: "string", default: "exchange.events", help: "topic (or KAFKA_TOPIC)" },
   symbol: { type: "string", default: "DEFAULT", help: "message key when replaying a single file" },
   realtime: { type: "boolean", default: false, help: "pace events to their timestamps" },
   speed: {
@@ -27,16 +21,7 @@ const FLAGS = {
     default: "3",
     help: "with --realtime: pause between days",
   },
-  "kafka-max-in-flight": {
-    type: "string",
-    default: "100000",
-    help: "unacknowledged events before reading waits",
-  },
-  "kafka-timeout": {
-    type: "string",
-    default: "30",
-    help: "seconds to keep retrying an unreachable broker",
-  },
+  ...kafkaFlags("required", "reading"),
   help: { type: "boolean", default: false, help: "show this help" },
 } as const;
 

@@ -4,6 +4,7 @@ import { MAX_LEVELS } from "../book/book.ts";
 import { parseIsoDate } from "../run/calendar.ts";
 import type { KafkaSettings, RunConfig, Security } from "../run/config.ts";
 import { DataError, UsageError } from "./errors.ts";
+import { kafkaFlags } from "./kafka_options.ts";
 import { parseNumber } from "./parse.ts";
 import { kafkaSettings } from "./kafka_options.ts";
 
@@ -95,22 +96,7 @@ export const RUN_FLAGS = {
     default: "3",
     help: "with --realtime: pause between days",
   },
-  "kafka-brokers": {
-    type: "string",
-    default: "",
-    help: "host:port,... (or KAFKA_BROKERS); none: files only",
-  },
-  "kafka-topic": { type: "string", default: "exchange.events", help: "topic (or KAFKA_TOPIC)" },
-  "kafka-max-in-flight": {
-    type: "string",
-    default: "100000",
-    help: "unacknowledged events before the generator waits",
-  },
-  "kafka-timeout": {
-    type: "string",
-    default: "30",
-    help: "seconds to keep retrying an unreachable broker",
-  },
+  ...kafkaFlags("none: files only", "the generator"),
   quiet: { type: "boolean", default: false, help: "no per-day lines" },
   help: { type: "boolean", default: false, help: "show this help" },
 } as const;
