@@ -259,3 +259,40 @@ Deno.test("platform topic creates the topic with 3 partitions, once", async () =
     /^qrsdp platform: Kafka topic exchange\.events on 127\.0\.0\.1:1: .+\n$/,
   );
 });
+
+Deno.test("continuous streaming stopped by SIGTERM: Kafka flushed, every event acknowledged, exit 0 promptly", async () => {
+  const dir = tempDir("kstop"), topic = topicName("stop");
+  const child = spawnCli([
+    "run",
+    "--seed",
+    "8",
+    "--securities",
+    "SA:4000,SB:6000",
+    "--days",
+    "0",
+    "--realtime",
+    "--speed",
+    "100",
+    "--kafka-brokers",
+    KAFKA_TEST_BROKERS,
+    "--kafka-topic",
+    topic,
+    "--output",
+    dir,
+  ]);
+  const stdout = new Response(child.stdout).text(), stderr = new Response(child.stderr).text();
+  await new Promise((r) => setTimeout(r, 4000));
+  const signalled = performance.now();
+  child.kill("SIGTERM");
+  const status = await child.status;
+  const stopSeconds = (performance.now() - signalled) / 1000;
+  assert.equal(status.code, 0, await stderr);
+  assert.ok(stopSeconds < 2, `stopped in ${stopSeconds} s`);
+  const counts = [...(await stdout).matchAll(/kafka: ([\d,]+) produced, ([\d,]+) acknowledged/g)];
+  assert.equal(counts.length, 2);
+  for (const [, p, a] of counts) {
+    assert.equal(p, a);
+    assert.notEqual(p, "0");
+  }
+  assertTopicMatchesFiles(await readTopic(topic), dir);
+});
