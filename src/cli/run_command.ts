@@ -1,3 +1,4 @@
+import { DataError } from "./errors.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import { executeRun } from "../run/run.ts";
 import type { DayReport } from "../run/security_run.ts";
@@ -49,6 +50,11 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         (d.stopped ? " (stopped early)" : ""),
     );
   };
+  try {
+    Deno.mkdirSync(cfg.output, { recursive: true });
+  } catch (e) {
+    throw new DataError(`--output: cannot create ${cfg.output} (${(e as Error).message})`);
+  }
   let result;
   try {
     result = await executeRun(cfg, stop, {
@@ -66,7 +72,8 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     `total: ${thousands(events)} events in ${result.days.length} session${
       result.days.length === 1 ? "" : "s"
     }, ` +
-      `${bytesText(bytes)} written (${(raw / Math.max(bytes, 1)).toFixed(2)}x compression), ` +
+      `${bytesText(bytes)} written` +
+      (bytes > 0 ? ` (${(raw / bytes).toFixed(2)}x compression), ` : ", ") +
       `${result.seconds.toFixed(2)} s, ${
         thousands(events / result.seconds)
       } events/s -> ${cfg.output}`,

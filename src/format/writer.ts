@@ -63,16 +63,25 @@ export class QrsdpWriter {
   private records = 0;
   private closed = false;
 
-  private constructor(private readonly file: Deno.FsFile, header: FileHeader) {
+  private constructor(
+    private readonly file: Deno.FsFile,
+    private readonly path: string,
+    header: FileHeader,
+  ) {
     this.out = new Uint8Array(
       CHUNK_HEADER_SIZE + compressBound(header.chunkCapacity * RECORD_SIZE),
     );
-    writeAll(file, encodeHeader({ ...header, headerFlags: 0 }));
+    this.write(encodeHeader({ ...header, headerFlags: 0 }), 0);
   }
 
   static create(path: string, header: FileHeader): QrsdpWriter {
-    const file = Deno.openSync(path, { write: true, create: true, truncate: true });
-    return new QrsdpWriter(file, header);
+    let file: Deno.FsFile;
+    try {
+      file = Deno.openSync(path, { write: true, create: true, truncate: true });
+    } catch (e) {
+      throw new Error(`${path}: cannot create (${(e as Error).message})`);
+    }
+    return new QrsdpWriter(file, path, header);
   }
 
   /** Compresses and appends one chunk of `count` raw records. */
@@ -92,7 +101,7 @@ export class QrsdpWriter {
       new DataView(this.out.buffer),
       0,
     );
-    writeAll(this.file, this.out.subarray(0, CHUNK_HEADER_SIZE + compressed));
+    this.write(this.out.subarray(0, CHUNK_HEADER_SIZE + compressed), this.offset);
     this.index.push({ offset: this.offset, first: firstTsNs, last: lastTsNs, count });
     this.offset += CHUNK_HEADER_SIZE + compressed;
     this.records += count;
@@ -114,13 +123,16 @@ export class QrsdpWriter {
     v.setUint32(t, n, true);
     tail.set(new TextEncoder().encode(INDEX_MAGIC), t + 4);
     writeU64(v, t + 8, this.offset);
-    writeAll(this.file, tail);
-    this.file.seekSync(HEADER_FLAGS_OFFSET, Deno.SeekMode.Start);
-    const flags = new Uint8Array(4);
-    new DataView(flags.buffer).setUint32(0, FLAG_HAS_INDEX, true);
-    writeAll(this.file, flags);
-    this.file.close();
-    this.closed = true;
+    try {
+      this.write(tail, this.offset);
+      this.file.seekSync(HEADER_FLAGS_OFFSET, Deno.SeekMode.Start);
+      const flags = new Uint8Array(4);
+      new DataView(flags.buffer).setUint32(0, FLAG_HAS_INDEX, true);
+      this.write(flags, HEADER_FLAGS_OFFSET);
+    } finally {
+      this.file.close();
+      this.closed = true;
+    }
     return {
       records: this.records,
       chunks: n,
@@ -128,9 +140,21 @@ export class QrsdpWriter {
       uncompressedBytes: this.records * RECORD_SIZE,
     };
   }
-}
 
-function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
-  let done = 0;
-  while (done < bytes.length) done += file.writeSync(bytes.subarray(done));
+  /** Closes the file without an index, after a failed write; readers recover its whole chunks. */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.file.close();
+  }
+
+  /** Writes all of `bytes`, which belong at byte `at` of the file (for the error message). */
+  private write(bytes: Uint8Array, at: number): void {
+    let done = 0;
+    try {
+      while (done < bytes.length) done += this.file.writeSync(bytes.subarray(done));
+    } catch (e) {
+      throw new Error(`${this.path}: write failed at byte ${at + done} (${(e as Error).message})`);
+    }
+  }
 }

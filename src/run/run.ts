@@ -61,6 +61,12 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
   // With a core to spare per security, this thread compresses and writes the files.
   const offloadWrites = cfg.securities.length * 2 <= navigator.hardwareConcurrency;
   const host = new ChunkWriterHost();
+  // A file this thread cannot write (disk full, ...) ends the run as a stop does, reported once.
+  const fail = (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    if (!result.errors.includes(message)) result.errors.push(message);
+    stop.request();
+  };
   const url = hooks.workerUrl ?? new URL("./worker.ts", import.meta.url);
   await Promise.all(
     assignSecurities(cfg.securities.length, workers).map((securityIndices) =>
@@ -75,15 +81,23 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
               seed: m.report.seed,
               file: m.report.file,
             });
-            writeManifest(cfg.output, manifest());
-            hooks.onDay?.(m.report);
+            try {
+              writeManifest(cfg.output, manifest());
+              hooks.onDay?.(m.report);
+            } catch (e) {
+              fail(e);
+            }
           } else if (m.kind === "progress") {
             hooks.onProgress?.(m.securityIndex, m.date, m.events);
           } else if (m.kind !== "done") {
-            host.handle(m, (raw) => {
-              const back: BufferReturn = { kind: "buffer", raw };
-              worker.postMessage(back, [raw.buffer as ArrayBuffer]);
-            });
+            try {
+              host.handle(m, (raw) => {
+                const back: BufferReturn = { kind: "buffer", raw };
+                worker.postMessage(back, [raw.buffer as ArrayBuffer]);
+              });
+            } catch (e) {
+              fail(e);
+            }
           } else {
             result.sinkReports.push(...m.reports);
             if (m.error) result.errors.push(m.error);

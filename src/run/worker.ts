@@ -60,7 +60,13 @@ async function work(
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
-  post({ kind: "done", reports: sink ? await closeRunSink(sink) : [], error });
+  let reports: SinkReport[] = [];
+  try {
+    if (sink) reports = await closeRunSink(sink);
+  } catch (e) {
+    error ??= e instanceof Error ? e.message : String(e);
+  }
+  post({ kind: "done", reports, error });
 }
 
 if (inWorkerScope()) {

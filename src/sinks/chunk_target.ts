@@ -21,13 +21,20 @@ export class LocalChunkTarget implements ChunkTarget {
   }
 
   write(chunk: ChunkBuffer): void {
-    this.writer!.writeChunk(chunk.raw, chunk.count, chunk.firstTsNs, chunk.lastTsNs);
-    chunk.reset();
+    try {
+      this.writer!.writeChunk(chunk.raw, chunk.count, chunk.firstTsNs, chunk.lastTsNs);
+    } catch (e) {
+      this.writer!.abandon();
+      throw e;
+    } finally {
+      chunk.reset();
+    }
   }
 
   close(): void {
-    this.writer?.close();
+    const writer = this.writer;
     this.writer = null;
+    writer?.close();
   }
 }
 
@@ -86,22 +93,29 @@ export class RemoteChunkTarget implements ChunkTarget {
   }
 }
 
-/** The writing side of `RemoteChunkTarget`: one writer per open file, buffers sent back. */
+/**
+ * The writing side of `RemoteChunkTarget`: one writer per open file, buffers sent back. A file
+ * that fails is reported once (the error is thrown) and its later chunks are dropped.
+ */
 export class ChunkWriterHost {
   private readonly writers = new Map<string, QrsdpWriter>();
 
   handle(m: ChunkMessage, giveBack: (raw: Uint8Array) => void): void {
     if (m.kind === "open") {
       this.writers.set(m.id, QrsdpWriter.create(m.path, m.header));
-    } else if (m.kind === "chunk") {
-      try {
-        this.writers.get(m.id)!.writeChunk(m.raw, m.count, m.first, m.last);
-      } finally {
-        giveBack(m.raw);
-      }
-    } else {
-      this.writers.get(m.id)?.close();
+      return;
+    }
+    const writer = this.writers.get(m.id);
+    try {
+      if (m.kind === "chunk") writer?.writeChunk(m.raw, m.count, m.first, m.last);
+      else writer?.close();
+    } catch (e) {
+      writer?.abandon();
       this.writers.delete(m.id);
+      throw e;
+    } finally {
+      if (m.kind === "chunk") giveBack(m.raw);
+      else this.writers.delete(m.id);
     }
   }
 }
