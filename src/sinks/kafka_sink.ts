@@ -173,7 +173,9 @@ export class KafkaSink implements Sink {
       delivered: this.acknowledged,
       failures: shortfall,
       firstError: shortfall > 0
-        ? `${shortfall} of ${this.appended} events not acknowledged` +
+        ? `${shortfall.toLocaleString("en-US")} of ${
+          this.appended.toLocaleString("en-US")
+        } events not acknowledged` +
           (this.firstError ? ` (${this.firstError})` : "")
         : undefined,
       detail: `${this.acknowledged} acknowledged by ${
