@@ -1,3 +1,4 @@
+import type { KafkaSettings } from "../run/config.ts";
 import { initSqlVariables, splitStatements, substitute } from "../platform/init_sql.ts";
 import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, connect } from "./clickhouse_options.ts";
 import { DataError, UsageError } from "./errors.ts";
@@ -118,17 +119,21 @@ async function topicCommand(args: string[]): Promise<number> {
     timeoutSeconds,
   }, (n) => Deno.env.get(n));
   if (!settings) throw new UsageError("--kafka-brokers (or KAFKA_BROKERS) is required");
-  const { ensureTopic, kafkaClient } = await import("../sinks/kafka_sink.ts");
-  const kafka = kafkaClient(settings, "qrsdp-platform-topic", settings.timeoutMs);
   try {
-    await ensureTopic(kafka, settings.topic);
+    await makeTopic(settings, "qrsdp-platform-topic");
   } catch (e) {
     throw new DataError(
       `Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ${(e as Error).message}`,
     );
   }
-  console.log(`Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ready`);
   return 0;
+}
+
+/** Creates the topic unless it exists, and says so; throws when the brokers cannot be reached. */
+async function makeTopic(settings: KafkaSettings, clientId: string): Promise<void> {
+  const { ensureTopic, kafkaClient } = await import("../sinks/kafka_sink.ts");
+  await ensureTopic(kafkaClient(settings, clientId, settings.timeoutMs), settings.topic);
+  console.log(`Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ready`);
 }
 
 /**
@@ -142,11 +147,7 @@ async function ensureKafkaTopic(): Promise<void> {
   const where = `${env("KAFKA_TOPIC") || "exchange.events"} on ${env("KAFKA_BROKERS")}`;
   try {
     const settings = kafkaSettings({ maxInFlight: 1, timeoutSeconds: 2 }, env);
-    if (!settings) return;
-    const { ensureTopic, kafkaClient } = await import("../sinks/kafka_sink.ts");
-    const kafka = kafkaClient(settings, "qrsdp-platform-init", settings.timeoutMs);
-    await ensureTopic(kafka, settings.topic);
-    console.log(`Kafka topic ${where}: ready`);
+    if (settings) await makeTopic(settings, "qrsdp-platform-init");
   } catch (e) {
     console.error(
       `qrsdp platform init: warning: could not make sure of Kafka topic ${where} ` +
