@@ -11,7 +11,14 @@ import { ClickHouse } from "../src/platform/client.ts";
 import { EventType, RECORD_SIZE } from "../src/format/record.ts";
 import { brokerIsUp, KAFKA_TEST_BROKERS } from "./kafka/broker.ts";
 import { startChdbServer } from "./clickhouse/server.ts";
-import { Expected, INIT_SQL, runSessions, sessionRecords, waitFor } from "./clickhouse/platform.ts";
+import {
+  Expected,
+  INIT_SQL,
+  runSessions,
+  sessionRecords,
+  waitFor,
+  WEEKEND_RUN,
+} from "./clickhouse/platform.ts";
 import { runCli, tempDir } from "./helpers.ts";
 
 assert.ok(
@@ -86,19 +93,9 @@ Deno.test("Kafka -> chdb's Kafka engine -> the views, and what the CLI shows of 
         KAFKA_TEST_BROKERS,
         "--kafka-topic",
         topic,
-        "--securities",
-        "AAA:10000,BBB:25000",
-        "--days",
-        "2",
-        "--seconds",
-        "300",
-        "--seed",
-        "7",
-        "--start-date",
-        "2026-01-02",
+        ...WEEKEND_RUN,
         "--output",
         dir,
-        "--quiet",
       ]);
       assert.equal(run.code, 0, run.stderr);
       for (const s of runSessions(dir)) exp.add(s, sessionRecords(s));

@@ -22,6 +22,7 @@ import {
   STAND_IN_INSERT,
   StandInRows,
   standInSql,
+  WEEKEND_RUN,
 } from "./clickhouse/platform.ts";
 import type { Session } from "./clickhouse/platform.ts";
 import { ROOT, runCli, tempDir } from "./helpers.ts";
@@ -203,22 +204,7 @@ async function assertMidprice(ch: ClickHouse, exp: Expected, what: string) {
 
 Deno.test("the views: counts per symbol, date and type, event_time, and the midprice across a weekend", async () => {
   const dir = tempDir("chfeed");
-  const run = await runCli([
-    "run",
-    "--securities",
-    "AAA:10000,BBB:25000",
-    "--days",
-    "2",
-    "--seconds",
-    "300",
-    "--seed",
-    "7",
-    "--start-date",
-    "2026-01-02",
-    "--output",
-    dir,
-    "--quiet",
-  ]);
+  const run = await runCli(["run", ...WEEKEND_RUN, "--output", dir]);
   assert.equal(run.code, 0, run.stderr);
   const sessions = runSessions(dir);
   assert.deepEqual([...new Set(sessions.map((s) => s.date))], ["2026-01-02", "2026-01-05"]);

@@ -68,6 +68,14 @@ function assertTopicMatchesFiles(messages: ConsumedMessage[], dir: string): void
   assert.equal(messages.length, total);
 }
 
+/** The run's "kafka: N produced, M acknowledged" lines: `sinks` of them, none short. */
+function assertAllAcknowledged(stdout: string, sinks: number): string[] {
+  const counts = [...stdout.matchAll(/kafka: ([\d,]+) produced, ([\d,]+) acknowledged/g)];
+  assert.equal(counts.length, sinks);
+  for (const [, p, a] of counts) assert.equal(p, a);
+  return counts.map(([, p]) => p);
+}
+
 const topicName = (what: string) => `test.${what}.${crypto.randomUUID().slice(0, 8)}`;
 
 Deno.test("every event of a multi-security, multi-day run is in the topic once, as in the files", async () => {
@@ -93,9 +101,7 @@ Deno.test("every event of a multi-security, multi-day run is in the topic once, 
     "--quiet",
   ]);
   assert.equal(res.code, 0, res.stderr);
-  const produced = [...res.stdout.matchAll(/kafka: ([\d,]+) produced, ([\d,]+) acknowledged/g)];
-  assert.equal(produced.length, 3);
-  for (const [, p, a] of produced) assert.equal(p, a);
+  assertAllAcknowledged(res.stdout, 3);
   const messages = await readTopic(topic);
   assert.deepEqual(
     new Set(messages.map((m) => m.partition)).size > 1,
@@ -217,9 +223,7 @@ Deno.test("broker stopped mid-run and started again: nothing lost, nothing dupli
     const status = await child.status;
     const out = await stdout;
     assert.equal(status.code, 0, await stderr);
-    const counts = [...out.matchAll(/kafka: ([\d,]+) produced, ([\d,]+) acknowledged/g)];
-    assert.equal(counts.length, 2);
-    for (const [, p, a] of counts) assert.equal(p, a);
+    assertAllAcknowledged(out, 2);
     assertTopicMatchesFiles(await readTopic(topic, brokers), dir);
   } finally {
     await stopBroker(port);
@@ -288,11 +292,6 @@ Deno.test("continuous streaming stopped by SIGTERM: Kafka flushed, every event a
   const stopSeconds = (performance.now() - signalled) / 1000;
   assert.equal(status.code, 0, await stderr);
   assert.ok(stopSeconds < 2, `stopped in ${stopSeconds} s`);
-  const counts = [...(await stdout).matchAll(/kafka: ([\d,]+) produced, ([\d,]+) acknowledged/g)];
-  assert.equal(counts.length, 2);
-  for (const [, p, a] of counts) {
-    assert.equal(p, a);
-    assert.notEqual(p, "0");
-  }
+  for (const produced of assertAllAcknowledged(await stdout, 2)) assert.notEqual(produced, "0");
   assertTopicMatchesFiles(await readTopic(topic), dir);
 });

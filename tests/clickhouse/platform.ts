@@ -6,6 +6,21 @@ import { UNNAMED_KEY } from "../../src/sinks/kafka_sink.ts";
 import { initSqlVariables, splitStatements, substitute } from "../../src/platform/init_sql.ts";
 import { ROOT } from "../helpers.ts";
 
+/** Two securities over a Friday and a Monday: the run both ClickHouse tests feed. */
+export const WEEKEND_RUN = [
+  "--securities",
+  "AAA:10000,BBB:25000",
+  "--days",
+  "2",
+  "--seconds",
+  "300",
+  "--seed",
+  "7",
+  "--start-date",
+  "2026-01-02",
+  "--quiet",
+];
+
 export const INIT_SQL = Deno.readTextFileSync(`${ROOT}/sql/init.sql`);
 
 /** The objects init.sql creates, with their engines. */
