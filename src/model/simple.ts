@@ -40,13 +40,21 @@ export class SimpleImbalanceModel implements IntensityModel {
   readonly levelHint = -1;
   private readonly rates = new Float64Array(6);
   private total = 0;
+  // Copied out of the params: a config that came through postMessage (a worker's) is a
+  // structured clone, and reading it in the hot path made a generated day 30 % slower.
+  private readonly baseL: number;
+  private readonly baseC: number;
+  private readonly baseM: number;
   private readonly sI: number;
   private readonly sC: number;
   private readonly eps: number;
   private readonly factors: SpreadFactors;
 
-  constructor(private readonly p: SimpleParams) {
+  constructor(p: SimpleParams) {
     this.factors = new SpreadFactors(p.spreadSens);
+    this.baseL = p.baseL;
+    this.baseC = p.baseC;
+    this.baseM = p.baseM;
     this.sI = p.imbalanceSens > 0 ? p.imbalanceSens : 1;
     this.sC = p.cancelSens > 0 ? p.cancelSens : 1;
     this.eps = p.epsilonExec > 0 ? p.epsilonExec : 0.05;
@@ -66,7 +74,7 @@ export class SimpleImbalanceModel implements IntensityModel {
     }
     if (qb === 0) qb = qBid;
     if (qa === 0) qa = qAsk;
-    const { baseL, baseC, baseM } = this.p;
+    const baseL = this.baseL, baseC = this.baseC, baseM = this.baseM;
     const sI = this.sI, sC = this.sC, eps = this.eps;
     const r = this.rates;
     r[0] = clampRate(baseL * (1 - sI * imb) * addMult);
