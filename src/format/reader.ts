@@ -66,11 +66,14 @@ export class QrsdpReader {
     return n;
   }
 
-  /** The raw 26-byte records of chunk `i`. */
-  chunkRecords(i: number): Uint8Array {
+  /**
+   * The raw 26-byte records of chunk `i`, decompressed into `into` when given (it must hold the
+   * chunk), else into a new array.
+   */
+  chunkRecords(i: number, into?: Uint8Array): Uint8Array {
     const c = this.chunks[i];
     const size = c.recordCount * RECORD_SIZE;
-    const out = new Uint8Array(size);
+    const out = into ? into.subarray(0, size) : new Uint8Array(size);
     const start = c.offset + CHUNK_HEADER_SIZE;
     const n = lz4.decompressBlock(this.bytes, out, start, c.compressedSize, 0);
     if (n !== size) {
@@ -84,12 +87,15 @@ export class QrsdpReader {
   /** Calls `fn` for every record in order; the record object is reused between calls. */
   forEach(fn: (rec: EventRecord) => void, fromTsNs = 0, toTsNs = Infinity): void {
     const rec = newRecord();
+    let largest = 0;
+    for (const c of this.chunks) largest = Math.max(largest, c.recordCount);
+    const buffer = new Uint8Array(largest * RECORD_SIZE);
+    const view = new DataView(buffer.buffer);
     for (let i = 0; i < this.chunks.length; i++) {
       const c = this.chunks[i];
       if (c.lastTsNs < fromTsNs || c.firstTsNs > toTsNs) continue;
-      const raw = this.chunkRecords(i);
-      const view = new DataView(raw.buffer);
-      for (let o = 0; o < raw.length; o += RECORD_SIZE) {
+      const size = this.chunkRecords(i, buffer).length;
+      for (let o = 0; o < size; o += RECORD_SIZE) {
         decodeRecord(view, o, rec);
         if (rec.tsNs >= fromTsNs && rec.tsNs <= toTsNs) fn(rec);
       }
