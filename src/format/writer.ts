@@ -31,7 +31,7 @@ export class ChunkBuffer {
 
   constructor(readonly capacity: number) {
     this.raw = new Uint8Array(capacity * RECORD_SIZE);
-    this.view = new DataView(this.raw.buffer);
+    this.view = new DataView(this.raw.buffer, this.raw.byteOffset, this.raw.byteLength);
   }
 
   /** Adds a record; true when the chunk is now full. */
@@ -45,7 +45,7 @@ export class ChunkBuffer {
   /** Empties the chunk, optionally switching to another buffer of the same size. */
   reset(raw: Uint8Array = this.raw): void {
     this.raw = raw;
-    this.view = new DataView(raw.buffer);
+    this.view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     this.count = 0;
   }
 }

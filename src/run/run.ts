@@ -4,7 +4,7 @@ import type { SinkReport } from "../sinks/sink.ts";
 import type { RunConfig } from "./config.ts";
 import type { DayReport } from "./security_run.ts";
 import type { StopFlag } from "./stop.ts";
-import type { BufferReturn, WorkerJob, WorkerMessage } from "./worker.ts";
+import type { WorkerJob, WorkerMessage } from "./worker.ts";
 import { ChunkWriterHost } from "../sinks/chunk_target.ts";
 
 export interface RunResult {
@@ -91,10 +91,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
             hooks.onProgress?.(m.securityIndex, m.date, m.events);
           } else if (m.kind !== "done") {
             try {
-              host.handle(m, (raw) => {
-                const back: BufferReturn = { kind: "buffer", raw };
-                worker.postMessage(back, [raw.buffer as ArrayBuffer]);
-              });
+              host.handle(m);
             } catch (e) {
               fail(e);
             }

@@ -22,12 +22,6 @@ export interface WorkerJob {
   offloadWrites: boolean;
 }
 
-/** A chunk buffer the main thread has written and gives back. */
-export interface BufferReturn {
-  kind: "buffer";
-  raw: Uint8Array;
-}
-
 export type WorkerMessage =
   | ChunkMessage
   | { kind: "day"; report: DayReport }
@@ -42,7 +36,7 @@ export function inWorkerScope(): boolean {
 /** Never rejects: a failure travels in the final "done" message. */
 async function work(
   job: WorkerJob,
-  post: (m: WorkerMessage, transfer?: Transferable[]) => void,
+  post: (m: WorkerMessage) => void,
   target?: ChunkTarget,
 ): Promise<void> {
   const stop = new StopFlag(job.stop);
@@ -71,18 +65,16 @@ async function work(
 
 if (inWorkerScope()) {
   const scope = globalThis as unknown as {
-    onmessage: ((e: MessageEvent<WorkerJob | BufferReturn>) => void) | null;
-    postMessage(m: WorkerMessage, transfer?: Transferable[]): void;
+    onmessage: ((e: MessageEvent<WorkerJob>) => void) | null;
+    postMessage(m: WorkerMessage): void;
   };
-  const post = (m: WorkerMessage, transfer?: Transferable[]) => scope.postMessage(m, transfer);
-  let remote: RemoteChunkTarget | undefined;
+  const post = (m: WorkerMessage) => scope.postMessage(m);
   scope.onmessage = (e) => {
     const m = e.data;
-    if (m.kind === "buffer") return remote!.release(m.raw);
     const chunkBytes = m.cfg.chunkSize * RECORD_SIZE;
-    if (m.offloadWrites) {
-      remote = new RemoteChunkTarget(post, m.securityIndices.join("+"), chunkBytes);
-    }
+    const remote = m.offloadWrites
+      ? new RemoteChunkTarget(post, m.securityIndices.join("+"), chunkBytes)
+      : undefined;
     work(m, post, remote);
   };
 }

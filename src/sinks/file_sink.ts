@@ -27,15 +27,15 @@ export class FileSink implements Sink {
     this.sessionRecords = 0;
   }
 
-  append(rec: EventRecord): void | Promise<void> {
+  append(rec: EventRecord): void {
     this.appended++;
     this.sessionRecords++;
-    if (this.chunk!.push(rec)) return this.target.write(this.chunk!);
+    if (this.chunk!.push(rec)) this.target.write(this.chunk!);
   }
 
   /** Writes the last, partial chunk, then the index. */
-  async endSession(): Promise<void> {
-    if (this.chunk && this.chunk.count > 0) await this.target.write(this.chunk);
+  endSession(): void {
+    if (this.chunk && this.chunk.count > 0) this.target.write(this.chunk);
     this.target.close();
     this.written += this.sessionRecords;
     this.sessionRecords = 0;
