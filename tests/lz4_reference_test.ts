@@ -86,3 +86,19 @@ Deno.test("liblz4 decodes every LZ4 frame we build for Kafka", async () => {
   const results = await referenceDecodes("frame", all);
   results.forEach((r, i) => assert.equal(r, "ok", `input ${i} (${all[i].length} bytes): ${r}`));
 });
+
+Deno.test("one compressor gives the same block for the same input, also past its table's restart", () => {
+  const input = Uint8Array.from({ length: 300 }, (_, i) => (i % 26) * 7);
+  const block = new Lz4BlockCompressor();
+  const dst = new Uint8Array(compressBound(input.length));
+  const first = dst.slice(0, block.compress(input, input.length, dst));
+  assert.ok(first.length < input.length / 2);
+  // Every call moves the table's base on by more than 64 KiB: past 2^30 it restarts, and 40,000
+  // calls would take it past 2^31.
+  for (let i = 1; i < 40_000; i++) {
+    const size = block.compress(input, input.length, dst);
+    if (size !== first.length || dst.some((b, j) => j < size && b !== first[j])) {
+      assert.fail(`call ${i}: ${size} bytes, not the first call's ${first.length}`);
+    }
+  }
+});

@@ -9,20 +9,32 @@ const MIN_MATCH = 4;
 const LAST_LITERALS = 5;
 const MF_LIMIT = 12;
 const MAX_OFFSET = 65535;
-const HASH_LOG = 14;
+const HASH_LOG = 16;
 const SKIP_TRIGGER = 6;
+/** Past this, `base` restarts from 0 (and the table is cleared) so entries stay below 2^31. */
+const BASE_LIMIT = 2 ** 30;
 
 export function compressBound(n: number): number {
   return n + Math.floor(n / 255) + 16;
 }
 
 export class Lz4BlockCompressor {
+  // 64K entries miss fewer matches than 16K did, and the probes saved more than pay for the size:
+  // a generated day's chunks compress 13% faster (154 -> 133 ms, in-process A/B). Entries are
+  // positions plus `base`, which moves on past every block, so the table is never cleared:
+  // entries from an earlier block lie more than MAX_OFFSET behind.
   private readonly table = new Int32Array(1 << HASH_LOG);
+  private base = 0;
 
   /** Compresses `src[0..n)` into `dst` (at least `compressBound(n)` long); returns the size. */
   compress(src: Uint8Array, n: number, dst: Uint8Array): number {
     const table = this.table;
-    table.fill(-1);
+    if (this.base > BASE_LIMIT) {
+      table.fill(0);
+      this.base = 0;
+    }
+    const base = this.base + MAX_OFFSET + 1;
+    this.base = base + n;
     let op = 0;
     let anchor = 0;
     if (n >= MF_LIMIT + 1) {
@@ -33,11 +45,11 @@ export class Lz4BlockCompressor {
       while (ip <= lastMatchStart) {
         const seq = read32(src, ip);
         // Hashing five bytes, as liblz4 does for inputs over 64 KiB, finds longer matches in
-        // 26-byte records: 563,602 bytes for golden g1 against the C++ producer's 564,814.
+        // 26-byte records: 563,309 bytes of chunks for golden g1 against the C++ producer's 564,814.
         const h = (Math.imul(seq, 2654435761) ^ Math.imul(src[ip + 4], 0x85ebca6b)) >>>
           (32 - HASH_LOG);
-        let ref = table[h];
-        table[h] = ip;
+        let ref = table[h] - base;
+        table[h] = ip + base;
         if (ref < 0 || ip - ref > MAX_OFFSET || read32(src, ref) !== seq) {
           ip += searches++ >> SKIP_TRIGGER;
           continue;
