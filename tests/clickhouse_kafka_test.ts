@@ -9,7 +9,7 @@ import { Kafka, logLevel } from "kafkajs";
 import type { Producer } from "kafkajs";
 import { ClickHouse } from "../src/platform/client.ts";
 import { EventType, RECORD_SIZE } from "../src/format/record.ts";
-import { brokerIsUp, KAFKA_TEST_BROKERS } from "./kafka/broker.ts";
+import { KAFKA_TEST_BROKERS, kafkaFlags, requireBroker } from "./kafka/broker.ts";
 import { startChdbServer } from "./clickhouse/server.ts";
 import {
   Expected,
@@ -21,10 +21,7 @@ import {
 } from "./clickhouse/platform.ts";
 import { runCli, tempDir } from "./helpers.ts";
 
-assert.ok(
-  await brokerIsUp(),
-  `no Kafka broker at ${KAFKA_TEST_BROKERS}: start tests/kafka/start.sh`,
-);
+await requireBroker();
 
 function record(tsNs: number, type: number, price: number): Buffer {
   const b = Buffer.alloc(RECORD_SIZE);
@@ -89,10 +86,7 @@ Deno.test("Kafka -> chdb's Kafka engine -> the views, and what the CLI shows of 
     await t.step("every produced event is in exchange_events, as in the files", async () => {
       const run = await runCli([
         "run",
-        "--kafka-brokers",
-        KAFKA_TEST_BROKERS,
-        "--kafka-topic",
-        topic,
+        ...kafkaFlags(topic),
         ...WEEKEND_RUN,
         "--output",
         dir,

@@ -7,9 +7,10 @@ import { Kafka, logLevel } from "kafkajs";
 import { QrsdpReader } from "../src/format/reader.ts";
 import { RECORD_SIZE } from "../src/format/record.ts";
 import {
-  brokerIsUp,
   KAFKA_TEST_BROKERS,
+  kafkaFlags,
   readTopic,
+  requireBroker,
   restartBroker,
   startBroker,
   stopBroker,
@@ -17,10 +18,7 @@ import {
 import type { ConsumedMessage } from "./kafka/broker.ts";
 import { runCli, spawnCli, tempDir } from "./helpers.ts";
 
-assert.ok(
-  await brokerIsUp(),
-  `no Kafka broker at ${KAFKA_TEST_BROKERS}: start tests/kafka/start.sh`,
-);
+await requireBroker();
 
 interface Session {
   symbol: string;
@@ -92,10 +90,7 @@ Deno.test("every event of a multi-security, multi-day run is in the topic once, 
     "AAA:10000,BBB:20000,CCC:300",
     "--start-date",
     "2026-01-09",
-    "--kafka-brokers",
-    KAFKA_TEST_BROKERS,
-    "--kafka-topic",
-    topic,
+    ...kafkaFlags(topic),
     "--output",
     dir,
     "--quiet",
@@ -122,10 +117,7 @@ Deno.test("the unnamed security's key is DEFAULT", async () => {
     "run",
     "--seconds",
     "60",
-    "--kafka-brokers",
-    KAFKA_TEST_BROKERS,
-    "--kafka-topic",
-    topic,
+    ...kafkaFlags(topic),
     "--output",
     dir,
   ]);
@@ -155,10 +147,7 @@ Deno.test("replay publishes a recorded run exactly as the run did", async () => 
   const res = await runCli([
     "replay",
     dir,
-    "--kafka-brokers",
-    KAFKA_TEST_BROKERS,
-    "--kafka-topic",
-    topic,
+    ...kafkaFlags(topic),
   ]);
   assert.equal(res.code, 0, res.stderr);
   assert.match(res.stdout, /^XX: [\d,]+ produced, [\d,]+ acknowledged$/m);
@@ -206,10 +195,7 @@ Deno.test("broker stopped mid-run and started again: nothing lost, nothing dupli
       "--realtime",
       "--speed",
       "250",
-      "--kafka-brokers",
-      brokers,
-      "--kafka-topic",
-      topic,
+      ...kafkaFlags(topic, brokers),
       "--kafka-timeout",
       "60",
       "--output",
@@ -277,10 +263,7 @@ Deno.test("continuous streaming stopped by SIGTERM: Kafka flushed, every event a
     "--realtime",
     "--speed",
     "100",
-    "--kafka-brokers",
-    KAFKA_TEST_BROKERS,
-    "--kafka-topic",
-    topic,
+    ...kafkaFlags(topic),
     "--output",
     dir,
   ]);

@@ -1,4 +1,5 @@
 /** The test broker of tests/kafka/start.sh, and a way to read a whole topic back. */
+import assert from "node:assert/strict";
 import { Kafka, logLevel } from "kafkajs";
 import "../../src/sinks/kafka_sink.ts"; // registers the LZ4 codec
 
@@ -24,7 +25,7 @@ export const stopBroker = (port: number) => script("stop.sh", { KAFKA_TEST_PORT:
 export const restartBroker = (port: number) =>
   script("start.sh", { KAFKA_TEST_PORT: String(port), KAFKA_KEEP_DATA: "1" });
 
-export async function brokerIsUp(brokers = KAFKA_TEST_BROKERS): Promise<boolean> {
+async function brokerIsUp(brokers: string): Promise<boolean> {
   const [host, port] = brokers.split(",")[0].split(":");
   try {
     (await Deno.connect({ hostname: host, port: Number(port) })).close();
@@ -32,6 +33,19 @@ export async function brokerIsUp(brokers = KAFKA_TEST_BROKERS): Promise<boolean>
   } catch {
     return false;
   }
+}
+
+/** Fails the test module at once when the suite's broker is not running. */
+export async function requireBroker(): Promise<void> {
+  assert.ok(
+    await brokerIsUp(KAFKA_TEST_BROKERS),
+    `no Kafka broker at ${KAFKA_TEST_BROKERS}: start tests/kafka/start.sh`,
+  );
+}
+
+/** The CLI flags that send a run to `topic` on `brokers`. */
+export function kafkaFlags(topic: string, brokers = KAFKA_TEST_BROKERS): string[] {
+  return ["--kafka-brokers", brokers, "--kafka-topic", topic];
 }
 
 export interface ConsumedMessage {
