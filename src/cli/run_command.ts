@@ -55,11 +55,20 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   } catch (e) {
     throw new DataError(`--output: cannot create ${cfg.output} (${(e as Error).message})`);
   }
+  const live = values.serve
+    ? await (await import("./serve_command.ts")).serveLive(String(values.serve), cfg, workerUrl)
+    : null;
   let result;
   try {
     result = await executeRun(cfg, stop, {
-      onDay,
-      onProgress: progress ? (i, date, n) => progress.update(i, date, n) : undefined,
+      onDay: (d) => {
+        live?.onDay(d);
+        onDay(d);
+      },
+      onProgress: (i, date, n) => {
+        live?.onProgress(i, date, n);
+        progress?.update(i, date, n);
+      },
       workerUrl,
     });
   } finally {
@@ -89,5 +98,6 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       console.error(`qrsdp run: ${r.name}: ${r.firstError ?? `${r.failures} failures`}`);
     }
   }
+  await live?.finish(result.errors[0]);
   return ok ? 0 : 1;
 }

@@ -97,6 +97,11 @@ export const RUN_FLAGS = {
     help: "with --realtime: pause between days",
   },
   ...kafkaFlags("none: files only", "the generator"),
+  serve: {
+    type: "string",
+    default: "",
+    help: "[HOST:]PORT: show the run in the dashboard while it is generated (HOST 127.0.0.1)",
+  },
   quiet: { type: "boolean", default: false, help: "no per-day lines" },
   help: { type: "boolean", default: false, help: "show this help" },
 } as const;

@@ -1,0 +1,198 @@
+import { Book } from "../book/book.ts";
+import { EVENT_TYPE_NAMES } from "../format/record.ts";
+import { QrsdpReader } from "../format/reader.ts";
+
+export interface Histogram {
+  /** Bin edges, one more than counts. */
+  edges: number[];
+  counts: number[];
+  /** Counts a fitted distribution expects per bin. */
+  fitted: number[];
+}
+
+export interface ReturnStats {
+  horizonSeconds: number;
+  n: number;
+  mean: number;
+  std: number;
+  /** Excess kurtosis: 0 for a normal distribution. */
+  kurtosis: number;
+  histogram: Histogram;
+}
+
+export interface Analysis {
+  date: string;
+  events: number;
+  sessionSeconds: number;
+  /** 1-minute candles of the mid price in ticks: [minute, open, high, low, close]. */
+  candles: number[][];
+  /** Log returns in basis points against a normal of the same mean and deviation. */
+  returns: ReturnStats[];
+  /** Autocorrelation of 1-second returns and of their absolute values, lags 1..50. */
+  acf: { lags: number[]; returns: number[]; absReturns: number[] };
+  /** Seconds between events against an exponential of the same mean. */
+  interArrival: Histogram & { mean: number; rate: number; cv: number };
+  /** Share of session time at each spread in ticks. */
+  spread: { ticks: number[]; share: number[] };
+  eventMix: Record<string, number>;
+}
+
+const RETURN_HORIZONS = [1, 10, 60];
+const MAX_LAG = 50;
+const BINS = 41;
+
+/** Statistics of one recorded session, with the book rebuilt from its events. */
+export function analyseSession(path: string, date: string): Analysis {
+  const reader = QrsdpReader.open(path);
+  const h = reader.header;
+  const book = new Book(h.levelsPerSide, h.initialDepth);
+  book.seed(h.p0Ticks, h.initialSpreadTicks);
+  const open = h.marketOpenNs;
+  const seconds = h.sessionSeconds;
+  const mix = new Array(EVENT_TYPE_NAMES.length).fill(0);
+  const candles: number[][] = [];
+  // Mid at each whole second of the session (the state just before that second).
+  const perSecond = new Float64Array(seconds + 1);
+  let second = 0;
+  let mid = (book.bestBid + book.bestAsk) / 2;
+  let spread = book.bestAsk - book.bestBid;
+  const spreadTime = new Map<number, number>();
+  let lastTs = open;
+  const gaps: number[] = [];
+  let events = 0;
+  const candle = (ts: number, price: number) => {
+    const minute = Math.floor((ts - open) / 60e9);
+    const c = candles[candles.length - 1];
+    if (!c || c[0] !== minute) candles.push([minute, price, price, price, price]);
+    else {
+      c[2] = Math.max(c[2], price);
+      c[3] = Math.min(c[3], price);
+      c[4] = price;
+    }
+  };
+  candle(open, mid);
+  reader.forEach((r) => {
+    while (second <= seconds && open + second * 1e9 <= r.tsNs) perSecond[second++] = mid;
+    spreadTime.set(spread, (spreadTime.get(spread) ?? 0) + (r.tsNs - lastTs));
+    if (events > 0) gaps.push((r.tsNs - lastTs) / 1e9);
+    lastTs = r.tsNs;
+    book.apply(r.type, r.priceTicks, r.qty);
+    mix[r.type]++;
+    events++;
+    mid = (book.bestBid + book.bestAsk) / 2;
+    spread = book.bestAsk - book.bestBid;
+    candle(r.tsNs, mid);
+  });
+  while (second <= seconds) perSecond[second++] = mid;
+  spreadTime.set(spread, (spreadTime.get(spread) ?? 0) + (open + seconds * 1e9 - lastTs));
+
+  const returns = RETURN_HORIZONS.map((k) => returnStats(perSecond, k));
+  const r1 = logReturns(perSecond, 1);
+  const lags = Array.from({ length: MAX_LAG }, (_, i) => i + 1);
+  const ticks = [...spreadTime.keys()].sort((a, b) => a - b);
+  const total = seconds * 1e9;
+  return {
+    date,
+    events,
+    sessionSeconds: seconds,
+    candles,
+    returns,
+    acf: {
+      lags,
+      returns: lags.map((l) => autocorrelation(r1, l)),
+      absReturns: lags.map((l) => autocorrelation(r1.map(Math.abs), l)),
+    },
+    interArrival: interArrivals(gaps),
+    spread: { ticks, share: ticks.map((t) => spreadTime.get(t)! / total) },
+    eventMix: Object.fromEntries(EVENT_TYPE_NAMES.map((n, i) => [n, mix[i]])),
+  };
+}
+
+export function logReturns(series: ArrayLike<number>, step: number): number[] {
+  const out: number[] = [];
+  for (let i = step; i < series.length; i += step) {
+    out.push(Math.log(series[i] / series[i - step]) * 1e4);
+  }
+  return out;
+}
+
+export function moments(xs: number[]): { mean: number; std: number; kurtosis: number } {
+  const n = xs.length;
+  if (n === 0) return { mean: 0, std: 0, kurtosis: 0 };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  let m2 = 0, m4 = 0;
+  for (const x of xs) {
+    const d = (x - mean) ** 2;
+    m2 += d;
+    m4 += d * d;
+  }
+  m2 /= n;
+  m4 /= n;
+  return { mean, std: Math.sqrt(m2), kurtosis: m2 > 0 ? m4 / (m2 * m2) - 3 : 0 };
+}
+
+function returnStats(perSecond: Float64Array, horizon: number): ReturnStats {
+  const xs = logReturns(perSecond, horizon);
+  const { mean, std, kurtosis } = moments(xs);
+  const half = Math.max(4 * std, 1e-9);
+  const edges = Array.from({ length: BINS + 1 }, (_, i) => mean - half + (2 * half * i) / BINS);
+  const counts = new Array(BINS).fill(0);
+  for (const x of xs) {
+    const i = Math.floor(((x - edges[0]) / (2 * half)) * BINS);
+    if (i >= 0 && i < BINS) counts[i]++;
+  }
+  const cdf = (x: number) => std > 0 ? normalCdf((x - mean) / std) : x >= mean ? 1 : 0;
+  const fitted = counts.map((_, i) => xs.length * (cdf(edges[i + 1]) - cdf(edges[i])));
+  return {
+    horizonSeconds: horizon,
+    n: xs.length,
+    mean,
+    std,
+    kurtosis,
+    histogram: { edges, counts, fitted },
+  };
+}
+
+export function autocorrelation(xs: number[], lag: number): number {
+  const n = xs.length;
+  if (lag >= n) return 0;
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  let num = 0, den = 0;
+  for (let i = 0; i < n; i++) {
+    const d = xs[i] - mean;
+    den += d * d;
+    if (i + lag < n) num += d * (xs[i + lag] - mean);
+  }
+  return den > 0 ? num / den : 0;
+}
+
+function interArrivals(gaps: number[]) {
+  const { mean, std } = moments(gaps);
+  const rate = mean > 0 ? 1 / mean : 0;
+  const top = Math.max(quantile(gaps, 0.99), 1e-9);
+  const edges = Array.from({ length: BINS + 1 }, (_, i) => (top * i) / BINS);
+  const counts = new Array(BINS).fill(0);
+  for (const g of gaps) {
+    const i = Math.floor((g / top) * BINS);
+    if (i < BINS) counts[i]++;
+  }
+  const fitted = counts.map((_, i) =>
+    gaps.length * (Math.exp(-rate * edges[i]) - Math.exp(-rate * edges[i + 1]))
+  );
+  return { edges, counts, fitted, mean, rate, cv: mean > 0 ? std / mean : 0 };
+}
+
+function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return 0;
+  const sorted = Float64Array.from(xs).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Standard normal CDF (Abramowitz and Stegun 7.1.26, error below 1.5e-7). */
+export function normalCdf(z: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.SQRT2);
+  const poly = t *
+    (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-(z * z) / 2);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
