@@ -367,7 +367,9 @@ function replayPage(id, live) {
   const events = [];
   const root = view.firstElementChild.parentElement;
 
+  let left = false;
   ws.onmessage = (e) => {
+    if (left) return;
     const m = JSON.parse(e.data);
     if (m.type === "hello") {
       $("#title").textContent = m.run.id;
@@ -470,6 +472,7 @@ function replayPage(id, live) {
     series.ask = [];
   };
   cleanup = () => {
+    left = true;
     ws.close();
     clearInterval(drawTimer);
     removeEventListener("resize", onResize);
@@ -482,16 +485,26 @@ function replayPage(id, live) {
 
 function barsChart(el, title, edges, counts, fitted, fitLabel) {
   const x = counts.map((_, i) => (edges[i] + edges[i + 1]) / 2);
-  return chart(el, title, [x, counts, fitted], [
-    {
-      label: "observed",
-      stroke: "#4c9aff",
-      fill: "rgba(76,154,255,0.3)",
-      paths: uPlot.paths.bars({ size: [0.9] }),
-    },
-    { label: fitLabel, stroke: "#e0b341", width: 2 },
-  ], false);
+  return chart(
+    el,
+    title,
+    [x, counts, fitted],
+    [
+      {
+        label: "observed",
+        stroke: "#4c9aff",
+        fill: "rgba(76,154,255,0.3)",
+        paths: uPlot.paths.bars({ size: [0.9] }),
+      },
+      { label: fitLabel, stroke: "#e0b341", width: 2 },
+    ],
+    false,
+    { scales: { y: fromZero } },
+  );
 }
+
+const fromZero = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
+const padded = { range: (_u, min, max) => [min - 0.5, max + 0.5] };
 
 function chart(el, title, data, series, time, extra = {}) {
   const box = document.createElement("section");
@@ -502,13 +515,13 @@ function chart(el, title, data, series, time, extra = {}) {
     {
       width: 460,
       height: 240,
-      scales: { x: { time } },
       axes: [
         { stroke: "#8a96a6", grid: { stroke: "#263040" } },
         { stroke: "#8a96a6", grid: { stroke: "#263040" }, size: 60 },
       ],
       series: [{}, ...series],
       ...extra,
+      scales: { x: { time, ...extra.scales?.x }, y: { ...extra.scales?.y } },
     },
     data,
     box,
@@ -571,7 +584,18 @@ function analysisPage(id, symbolArg) {
         { label: "close", stroke: "#e0b341", width: 1.5 },
       ],
       true,
-      { bands: [{ series: [2, 3], fill: "rgba(76,154,255,0.15)" }] },
+      {
+        bands: [{ series: [2, 3], fill: "rgba(76,154,255,0.15)" }],
+        axes: [
+          { stroke: "#8a96a6", grid: { stroke: "#263040" } },
+          {
+            stroke: "#8a96a6",
+            grid: { stroke: "#263040" },
+            size: 60,
+            values: (_, v) => v.map(price),
+          },
+        ],
+      },
     );
     candles.id = "chart-candles";
     for (const r of a.returns) {
@@ -605,14 +629,21 @@ function analysisPage(id, symbolArg) {
     );
     gaps.id = "chart-gaps";
     const sp = a.spread;
-    chart(charts, "Spread (ticks), share of time", [sp.ticks, sp.share], [
-      {
-        label: "share",
-        stroke: "#4c9aff",
-        fill: "rgba(76,154,255,0.3)",
-        paths: uPlot.paths.bars({ size: [0.6] }),
-      },
-    ], false).id = "chart-spread";
+    chart(
+      charts,
+      "Spread (ticks), share of time",
+      [sp.ticks, sp.share],
+      [
+        {
+          label: "share",
+          stroke: "#4c9aff",
+          fill: "rgba(76,154,255,0.3)",
+          paths: uPlot.paths.bars({ size: [0.6] }),
+        },
+      ],
+      false,
+      { scales: { x: padded, y: fromZero } },
+    ).id = "chart-spread";
     const mix = Object.entries(a.eventMix);
     chart(
       charts,
@@ -631,10 +662,14 @@ function analysisPage(id, symbolArg) {
         axes: [
           {
             stroke: "#8a96a6",
-            values: (_, vals) => vals.map((v) => mix[v]?.[0].replace("_", " ") ?? ""),
+            values: (_, vals) =>
+              vals.map((v) =>
+                Number.isInteger(v) ? (mix[v]?.[0] ?? "").toLowerCase().replace("_", " ") : ""
+              ),
           },
           { stroke: "#8a96a6", size: 70 },
         ],
+        scales: { x: padded, y: fromZero },
       },
     ).id = "chart-mix";
     view.dataset.analysis = "ready";
