@@ -132,12 +132,13 @@ Deno.test("the dashboard in a browser: create, list, replay, pause, speed, overl
         () => document.querySelector<HTMLElement>("#view")!.dataset.paused === "true",
         WAIT,
       );
-      const ticks = await dataset(page, "ticks");
+      const ticks = await dataset(page, "ticksAtState");
       await page.select("#speed", "5000");
       await page.waitForFunction(
         () => document.querySelector<HTMLElement>("#view")!.dataset.speed === "5000",
         WAIT,
       );
+      assert.equal(await dataset(page, "ticksAtState"), ticks);
       assert.equal(await dataset(page, "ticks"), ticks);
       assert.equal(await page.$eval("#state", (e) => e.textContent), "paused");
 

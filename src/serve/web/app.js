@@ -380,6 +380,7 @@ function replayPage(id, live) {
       speedSel.value = String(m.speed);
       $("#state").textContent = paused ? "paused" : `playing at ${m.speed}×`;
       root.dataset.paused = String(paused);
+      root.dataset.ticksAtState = String(ticks);
       root.dataset.speed = String(m.speed);
     } else if (m.type === "day") {
       $("#closed").classList.remove("visible");
