@@ -5,7 +5,7 @@ import { SessionCursor } from "./session_cursor.ts";
 
 /** Snapshots a day: about this many, but at most one per MIN_TICK_MS and one per second. */
 export const SNAPSHOTS_PER_DAY = 400;
-const MIN_TICK_MS = 20;
+const MIN_TICK_MS = 10;
 const MAX_TICK_MS = 1000;
 /** How long the "market closed" pause between two days lasts, in wall time. */
 export const OVERNIGHT_MS = 1200;
@@ -178,7 +178,12 @@ export class ReplayStream {
       await this.replayDay(day, plan.days, refs, plan.symbols, plan.sessionSeconds, growing);
       day++;
     }
-    this.out.send({ type: "end", sent: this.sent, dropped: this.dropped, maxLagMs: this.maxLagMs });
+    this.out.send({
+      type: "end",
+      sent: this.sent,
+      dropped: this.dropped,
+      maxLagMs: Math.round(this.maxLagMs),
+    });
   }
 
   private async replayDay(

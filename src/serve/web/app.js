@@ -393,6 +393,7 @@ function replayPage(id, live) {
     } else if (m.type === "end") {
       $("#state").textContent = "end of run";
       root.dataset.ended = "true";
+      root.dataset.end = JSON.stringify(m);
     } else if (m.type === "error") {
       $("#msg").className = "msg error";
       $("#msg").textContent = m.message;
@@ -425,6 +426,8 @@ function replayPage(id, live) {
     root.dataset.ticks = String(ticks);
     root.dataset.step = lastT === null ? "" : String((m.t - lastT) / 1e9);
     root.dataset.tickSpeed = String(m.speed);
+    root.dataset.lagMs = String(m.lagMs);
+    root.dataset.dropped = String(m.dropped);
     lastT = m.t;
 
     const panel = $("#securities-panel");
