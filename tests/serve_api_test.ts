@@ -180,6 +180,20 @@ Deno.test("serve API: bad input is a 4xx with a message, nothing outside --data 
       assert.match(String(messages.find((m) => m.type === "error")?.message), /outside the run/);
     });
 
+    await t.step("presets, and no platform view without ClickHouse", async () => {
+      const presets = (await call(`${api}/presets`)).body;
+      assert.deepEqual(presets.presets.map((p: { name: string }) => p.name), [
+        "default",
+        "calm",
+        "volatile",
+        "hlr",
+      ]);
+      assert.equal(presets.presets[0].params.baseM, 15);
+      assert.deepEqual(presets.sessionLengths, [3600, 7200, 23400]);
+      assert.deepEqual((await call(`${api}/platform`)).body, { configured: false });
+      assert.deepEqual((await call(`${api}/live`)).body, { run: null });
+    });
+
     await t.step("a run written by `qrsdp run` can be opened and replayed", async () => {
       const run = (await call(`${api}/runs/run_7`)).body;
       assert.equal(run.status, "done");

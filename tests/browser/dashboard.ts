@@ -37,8 +37,11 @@ export interface Dashboard {
  * Starts `main.ts` with `args` (`serve ...` or `run ... --serve ...`) and waits for the line
  * announcing the dashboard's address; stderr keeps being read so that the process never blocks.
  */
-export async function startDashboard(args: string[]): Promise<Dashboard> {
-  const process = spawnCli(args);
+export async function startDashboard(
+  args: string[],
+  env?: Record<string, string>,
+): Promise<Dashboard> {
+  const process = spawnCli(args, env);
   let text = "";
   let url: string | null = null;
   const { promise: ready, resolve: announced } = Promise.withResolvers<string>();
