@@ -121,6 +121,10 @@ Deno.test("the bundled program runs self-contained and writes the same files as 
     }
     assert.equal(run.status, "done", JSON.stringify(run));
     assert.ok(run.events > 100_000);
+    // The analysis runs in a worker started from the bundle too.
+    const analysis = await (await fetch(`${url}api/runs/BNDL-1/analysis`)).json();
+    assert.equal(analysis.events, run.events);
+    assert.equal(analysis.candles.length, 60);
   } finally {
     serve.kill("SIGTERM");
     assert.equal((await serve.status).code, 0);

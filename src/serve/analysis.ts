@@ -32,7 +32,7 @@ export interface Analysis {
   acf: { lags: number[]; returns: number[]; absReturns: number[] };
   /** Seconds between events against an exponential of the same mean. */
   interArrival: Histogram & { mean: number; rate: number; cv: number };
-  /** Share of session time at each spread in ticks. */
+  /** Share of session time at each spread in ticks (100 stands for 100 and wider). */
   spread: { ticks: number[]; share: number[] };
   eventMix: Record<string, number>;
 }
@@ -40,6 +40,7 @@ export interface Analysis {
 const RETURN_HORIZONS = [1, 10, 60];
 const MAX_LAG = 50;
 const BINS = 41;
+const MAX_SPREAD = 100;
 
 /** Statistics of one recorded session, with the book rebuilt from its events. */
 export function analyseSession(path: string, date: string): Analysis {
@@ -54,42 +55,50 @@ export function analyseSession(path: string, date: string): Analysis {
   // Mid at each whole second of the session (the state just before that second).
   const perSecond = new Float64Array(seconds + 1);
   let second = 0;
+  let nextSecondNs = open;
   let mid = (book.bestBid + book.bestAsk) / 2;
   let spread = book.bestAsk - book.bestBid;
-  const spreadTime = new Map<number, number>();
+  // Nanoseconds spent at each spread in ticks; wider spreads share the last slot.
+  const spreadNs = new Float64Array(MAX_SPREAD + 1);
   let lastTs = open;
-  const gaps: number[] = [];
+  const gaps = new Float64Array(Math.max(reader.recordCount - 1, 0));
   let events = 0;
-  const candle = (ts: number, price: number) => {
-    const minute = Math.floor((ts - open) / 60e9);
-    const c = candles[candles.length - 1];
-    if (!c || c[0] !== minute) candles.push([minute, price, price, price, price]);
-    else {
-      c[2] = Math.max(c[2], price);
-      c[3] = Math.min(c[3], price);
-      c[4] = price;
-    }
-  };
-  candle(open, mid);
+  let minute = 0, minuteEndNs = open + 60e9;
+  let c = [0, mid, mid, mid, mid];
+  candles.push(c);
   reader.forEach((r) => {
-    while (second <= seconds && open + second * 1e9 <= r.tsNs) perSecond[second++] = mid;
-    spreadTime.set(spread, (spreadTime.get(spread) ?? 0) + (r.tsNs - lastTs));
-    if (events > 0) gaps.push((r.tsNs - lastTs) / 1e9);
-    lastTs = r.tsNs;
+    const ts = r.tsNs;
+    while (nextSecondNs <= ts && second <= seconds) {
+      perSecond[second++] = mid;
+      nextSecondNs += 1e9;
+    }
+    spreadNs[spread < MAX_SPREAD ? spread : MAX_SPREAD] += ts - lastTs;
+    if (events > 0) gaps[events - 1] = (ts - lastTs) / 1e9;
+    lastTs = ts;
     book.apply(r.type, r.priceTicks, r.qty);
     mix[r.type]++;
     events++;
-    mid = (book.bestBid + book.bestAsk) / 2;
-    spread = book.bestAsk - book.bestBid;
-    candle(r.tsNs, mid);
+    mid = (book.bidPrice[0] + book.askPrice[0]) / 2;
+    spread = book.askPrice[0] - book.bidPrice[0];
+    if (ts >= minuteEndNs) {
+      minute = Math.floor((ts - open) / 60e9);
+      minuteEndNs = open + (minute + 1) * 60e9;
+      c = [minute, mid, mid, mid, mid];
+      candles.push(c);
+    } else {
+      if (mid > c[2]) c[2] = mid;
+      if (mid < c[3]) c[3] = mid;
+      c[4] = mid;
+    }
   });
   while (second <= seconds) perSecond[second++] = mid;
-  spreadTime.set(spread, (spreadTime.get(spread) ?? 0) + (open + seconds * 1e9 - lastTs));
+  spreadNs[spread < MAX_SPREAD ? spread : MAX_SPREAD] += open + seconds * 1e9 - lastTs;
 
   const returns = RETURN_HORIZONS.map((k) => returnStats(perSecond, k));
   const r1 = logReturns(perSecond, 1);
   const lags = Array.from({ length: MAX_LAG }, (_, i) => i + 1);
-  const ticks = [...spreadTime.keys()].sort((a, b) => a - b);
+  const ticks: number[] = [];
+  for (let t = 0; t <= MAX_SPREAD; t++) if (spreadNs[t] > 0) ticks.push(t);
   const total = seconds * 1e9;
   return {
     date,
@@ -103,7 +112,7 @@ export function analyseSession(path: string, date: string): Analysis {
       absReturns: lags.map((l) => autocorrelation(r1.map(Math.abs), l)),
     },
     interArrival: interArrivals(gaps),
-    spread: { ticks, share: ticks.map((t) => spreadTime.get(t)! / total) },
+    spread: { ticks, share: ticks.map((t) => spreadNs[t] / total) },
     eventMix: Object.fromEntries(EVENT_TYPE_NAMES.map((n, i) => [n, mix[i]])),
   };
 }
@@ -116,13 +125,15 @@ export function logReturns(series: ArrayLike<number>, step: number): number[] {
   return out;
 }
 
-export function moments(xs: number[]): { mean: number; std: number; kurtosis: number } {
+export function moments(xs: ArrayLike<number>): { mean: number; std: number; kurtosis: number } {
   const n = xs.length;
   if (n === 0) return { mean: 0, std: 0, kurtosis: 0 };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += xs[i];
+  const mean = sum / n;
   let m2 = 0, m4 = 0;
-  for (const x of xs) {
-    const d = (x - mean) ** 2;
+  for (let i = 0; i < n; i++) {
+    const d = (xs[i] - mean) ** 2;
     m2 += d;
     m4 += d * d;
   }
@@ -166,7 +177,7 @@ export function autocorrelation(xs: number[], lag: number): number {
   return den > 0 ? num / den : 0;
 }
 
-function interArrivals(gaps: number[]) {
+function interArrivals(gaps: Float64Array) {
   const { mean, std } = moments(gaps);
   const rate = mean > 0 ? 1 / mean : 0;
   const top = Math.max(quantile(gaps, 0.99), 1e-9);
@@ -182,10 +193,20 @@ function interArrivals(gaps: number[]) {
   return { edges, counts, fitted, mean, rate, cv: mean > 0 ? std / mean : 0 };
 }
 
-function quantile(xs: number[], q: number): number {
+/** The q-quantile to within 1/4096 of the range, by counting (no sort of a day's gaps). */
+function quantile(xs: Float64Array, q: number): number {
   if (xs.length === 0) return 0;
-  const sorted = Float64Array.from(xs).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  let max = 0;
+  for (let i = 0; i < xs.length; i++) if (xs[i] > max) max = xs[i];
+  if (max <= 0) return 0;
+  const bins = new Uint32Array(4096);
+  for (let i = 0; i < xs.length; i++) bins[Math.min(4095, Math.floor((xs[i] / max) * 4096))]++;
+  let seen = 0;
+  for (let b = 0; b < 4096; b++) {
+    seen += bins[b];
+    if (seen >= q * xs.length) return ((b + 1) / 4096) * max;
+  }
+  return max;
 }
 
 /** Standard normal CDF (Abramowitz and Stegun 7.1.26, error below 1.5e-7). */

@@ -1,4 +1,4 @@
-import { analyseSession } from "./analysis.ts";
+import { analyseInWorker } from "./analysis_worker.ts";
 import { BadRequest, Catalog, NotFound } from "./catalog.ts";
 import { ASSETS } from "./assets.ts";
 import { PRESETS } from "./presets.ts";
@@ -42,9 +42,10 @@ export function startServer(opts: ServerOptions): Promise<Server> {
   const catalog = opts.catalog ?? new Catalog(opts.dataDir);
   const simulations = new Simulations(catalog, opts.baseConfig, opts.workerUrl);
   const streams = new Set<ReplayStream>();
-  const analyses = new Map<string, { stamp: string; body: string }>();
+  /** Analyses by file, size and modification time; concurrent requests share one. */
+  const analyses = new Map<string, Promise<string>>();
 
-  const analysis = (id: string, url: URL): Response => {
+  const analysis = async (id: string, url: URL): Promise<Response> => {
     const plan = catalog.plan(id);
     const sessions = catalog.sessions(id);
     const symbol = url.searchParams.get("symbol");
@@ -56,20 +57,20 @@ export function startServer(opts: ServerOptions): Promise<Server> {
     if (!ref.complete) return error(409, `the session ${date} is still being generated`);
     const st = Deno.statSync(ref.path);
     const stamp = `${ref.path}:${st.size}:${st.mtime?.getTime()}`;
-    let hit = analyses.get(stamp);
-    if (!hit) {
-      hit = {
-        stamp,
-        body: JSON.stringify({
+    let body = analyses.get(stamp);
+    if (!body) {
+      body = analyseInWorker(ref.path, ref.date, opts.workerUrl).then((a) =>
+        JSON.stringify({
           run: id,
           symbol: plan.symbols[i],
           dates: sessions[i].filter((s) => s.complete).map((s) => s.date),
-          ...analyseSession(ref.path, ref.date),
-        }),
-      };
-      analyses.set(stamp, hit);
+          ...a,
+        })
+      );
+      analyses.set(stamp, body);
+      body.catch(() => analyses.delete(stamp));
     }
-    return new Response(hit.body, { headers: { "content-type": "application/json" } });
+    return new Response(await body, { headers: { "content-type": "application/json" } });
   };
 
   const runDetail = (id: string) => {
@@ -193,7 +194,9 @@ export function startServer(opts: ServerOptions): Promise<Server> {
       }
       return error(405, `${method} not allowed here`);
     }
-    if (sub === "analysis" && method === "GET" && parts.length === 3) return analysis(id, url);
+    if (sub === "analysis" && method === "GET" && parts.length === 3) {
+      return await analysis(id, url);
+    }
     if (sub === "stream" && method === "GET" && parts.length === 3) return stream(req, id, url);
     return error(404, "no such API path");
   };
