@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import lz4 from "lz4js";
-import { DataError } from "../src/cli/errors.ts";
+import { DataError } from "../src/core/errors.ts";
 import { QrsdpReader } from "../src/format/reader.ts";
 import { RECORD_SIZE } from "../src/format/record.ts";
 import { verifyFile } from "../src/format/verify.ts";
-import { Mt19937_64 } from "../src/model/rng.ts";
+import { Mt19937_64 } from "../src/core/rng.ts";
 import { readRecords, runCli, tempDir } from "./helpers.ts";
 
 const dir = tempDir("format");

@@ -1,7 +1,7 @@
 /** The multiplex sink is best effort: a failing sink never costs the others an event. */
 import assert from "node:assert/strict";
 import { runConfigFromFlags } from "../src/cli/run_options.ts";
-import type { EventRecord } from "../src/format/record.ts";
+import type { EventRecord } from "../src/core/events.ts";
 import { runSecurity } from "../src/run/security_run.ts";
 import { StopFlag } from "../src/run/stop.ts";
 import { MemorySink } from "../src/sinks/memory_sink.ts";

@@ -1,5 +1,5 @@
-import type { Mt19937_64 } from "../model/rng.ts";
-import { EventType } from "../format/record.ts";
+import type { Mt19937_64 } from "../core/rng.ts";
+import { EventType } from "../core/events.ts";
 
 /** Deepest book the model keeps per side. */
 export const MAX_LEVELS = 64;

@@ -1,9 +1,9 @@
 import { readManifest } from "../format/manifest.ts";
 import { QrsdpReader } from "../format/reader.ts";
-import { EVENT_TYPE_NAMES } from "../format/record.ts";
-import type { EventRecord } from "../format/record.ts";
+import { EVENT_TYPE_NAMES } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
 import { verifyFile } from "../format/verify.ts";
-import { DataError } from "./errors.ts";
+import { DataError } from "../core/errors.ts";
 import { bytesText, clockText, table, thousands } from "./format.ts";
 import { parseFlags, parseNumber } from "./parse.ts";
 
@@ -38,7 +38,7 @@ export async function infoCommand(args: string[]): Promise<number> {
   try {
     stat = await Deno.stat(path);
   } catch (e) {
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
   return stat.isDirectory ? describeRun(path) : describeFile(path, records);
 }

@@ -1,5 +1,5 @@
 import type { KafkaSettings } from "../run/config.ts";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../core/errors.ts";
 
 const PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_SSL", "SASL_PLAINTEXT"] as const;
 const MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;

@@ -1,7 +1,7 @@
 import type { KafkaSettings } from "../run/config.ts";
 import { initSqlVariables, splitStatements, substitute } from "../platform/init_sql.ts";
 import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, connect } from "./clickhouse_options.ts";
-import { DataError, UsageError } from "./errors.ts";
+import { DataError, UsageError } from "../core/errors.ts";
 import { flagHelp } from "./help.ts";
 import { kafkaFlags, kafkaSettings } from "./kafka_options.ts";
 import { parseFlags, parseNumber } from "./parse.ts";
@@ -64,7 +64,7 @@ export async function platformCommand(args: string[]): Promise<number> {
   try {
     text = Deno.readTextFileSync(path);
   } catch (e) {
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
   const statements = splitStatements(substitute(text, initSqlVariables((n) => Deno.env.get(n))));
   await ensureKafkaTopic();
@@ -76,7 +76,8 @@ export async function platformCommand(args: string[]): Promise<number> {
       } catch (e) {
         const head = statement.split("\n").find((l) => l.trim()) ?? "";
         throw new DataError(
-          `${path}: statement ${i + 1} (${head.trim().slice(0, 60)}): ${(e as Error).message}`,
+          `statement ${i + 1} (${head.trim().slice(0, 60)}): ${(e as Error).message}`,
+          { source: path },
         );
       }
     }

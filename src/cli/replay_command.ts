@@ -1,7 +1,7 @@
 import { KafkaSink } from "../sinks/kafka_sink.ts";
 import { replayPlan, replaySecurity } from "../run/replay.ts";
 import { StopFlag } from "../run/stop.ts";
-import { DataError, UsageError } from "./errors.ts";
+import { DataError, UsageError } from "../core/errors.ts";
 import { thousands } from "./format.ts";
 import { flagHelp } from "./help.ts";
 import { kafkaFlags, kafkaSettings } from "./kafka_options.ts";
@@ -61,7 +61,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   try {
     isDirectory = Deno.statSync(path).isDirectory;
   } catch (e) {
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
   const plan = replayPlan(path, isDirectory, values.symbol ?? "DEFAULT");
   if (plan.some((sessions) => sessions.some((s) => !s.date))) {

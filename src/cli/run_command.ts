@@ -1,4 +1,4 @@
-import { DataError } from "./errors.ts";
+import { DataError } from "../core/errors.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import { executeRun } from "../run/run.ts";
 import type { DayReport } from "../run/security_run.ts";

@@ -3,7 +3,7 @@ import { SIMPLE_DEFAULTS } from "../model/simple.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { parseIsoDate } from "../run/calendar.ts";
 import type { KafkaSettings, RunConfig, Security } from "../run/config.ts";
-import { DataError, UsageError } from "./errors.ts";
+import { DataError, UsageError } from "../core/errors.ts";
 import { kafkaFlags } from "./kafka_options.ts";
 import { parseNumber } from "./parse.ts";
 import { kafkaSettings } from "./kafka_options.ts";

@@ -1,4 +1,4 @@
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import { readU64, RECORD_SIZE, writeU64 } from "./record.ts";
 
 export const MAGIC = "QRSDPLOG";
@@ -52,12 +52,13 @@ export function encodeHeader(h: FileHeader): Uint8Array {
 export function decodeHeader(bytes: Uint8Array, source: string): FileHeader {
   if (bytes.length < HEADER_SIZE) {
     throw new DataError(
-      `${source}: file is ${bytes.length} bytes, shorter than the ${HEADER_SIZE}-byte header`,
+      `file is ${bytes.length} bytes, shorter than the ${HEADER_SIZE}-byte header`,
+      { source },
     );
   }
   const magic = new TextDecoder().decode(bytes.subarray(0, 8));
   if (magic !== MAGIC) {
-    throw new DataError(`${source}: byte 0: magic is ${JSON.stringify(magic)}, not "${MAGIC}"`);
+    throw new DataError(`magic is ${JSON.stringify(magic)}, not "${MAGIC}"`, { source, offset: 0 });
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, HEADER_SIZE);
   const h: FileHeader = {
@@ -77,12 +78,14 @@ export function decodeHeader(bytes: Uint8Array, source: string): FileHeader {
   };
   if (h.versionMajor !== VERSION_MAJOR) {
     throw new DataError(
-      `${source}: byte 8: version_major is ${h.versionMajor}, this reader knows ${VERSION_MAJOR}`,
+      `version_major is ${h.versionMajor}, this reader knows ${VERSION_MAJOR}`,
+      { source, offset: 8 },
     );
   }
   if (h.recordSize !== RECORD_SIZE) {
     throw new DataError(
-      `${source}: byte 12: record_size is ${h.recordSize}, this reader reads ${RECORD_SIZE}`,
+      `record_size is ${h.recordSize}, this reader reads ${RECORD_SIZE}`,
+      { source, offset: 12 },
     );
   }
   return h;

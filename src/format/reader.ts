@@ -1,5 +1,5 @@
 import lz4 from "lz4js";
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import {
   CHUNK_HEADER_SIZE,
   decodeChunkHeader,
@@ -12,8 +12,9 @@ import {
 } from "./header.ts";
 import type { FileHeader } from "./header.ts";
 import { compressBound } from "./lz4_block.ts";
-import { decodeRecord, newRecord, readU64, RECORD_SIZE } from "./record.ts";
-import type { EventRecord } from "./record.ts";
+import { newRecord } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
+import { decodeRecord, readU64, RECORD_SIZE } from "./record.ts";
 
 export interface ChunkInfo {
   offset: number;
@@ -55,7 +56,7 @@ export class QrsdpReader {
     try {
       bytes = Deno.readFileSync(path);
     } catch (e) {
-      throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+      throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
     }
     return new QrsdpReader(bytes, path);
   }
@@ -78,7 +79,8 @@ export class QrsdpReader {
     const n = lz4.decompressBlock(this.bytes, out, start, c.compressedSize, 0);
     if (n !== size) {
       throw new DataError(
-        `${this.source}: byte ${start}: chunk ${i} does not decompress to ${size} bytes (got ${n})`,
+        `chunk ${i} does not decompress to ${size} bytes (got ${n})`,
+        { source: this.source, offset: start },
       );
     }
     return out;

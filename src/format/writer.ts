@@ -12,7 +12,7 @@ import {
 import type { FileHeader } from "./header.ts";
 import { compressBound, Lz4BlockCompressor } from "./lz4_block.ts";
 import { encodeRecord, RECORD_SIZE, writeU64 } from "./record.ts";
-import type { EventRecord } from "./record.ts";
+import type { EventRecord } from "../core/events.ts";
 
 export interface WriterStats {
   records: number;

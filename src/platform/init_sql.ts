@@ -1,4 +1,4 @@
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../core/errors.ts";
 
 /**
  * Replaces every `${NAME}` in the SQL with the value from `vars`, quoting nothing: the

@@ -1,6 +1,7 @@
 import { readManifest } from "../format/manifest.ts";
 import { QrsdpReader } from "../format/reader.ts";
-import { decodeRecord, newRecord, RECORD_SIZE } from "../format/record.ts";
+import { newRecord } from "../core/events.ts";
+import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
 import type { Sink } from "../sinks/sink.ts";
 import { Pacer } from "./pacer.ts";
 import { sleepUnlessStopped } from "./stop.ts";

@@ -1,6 +1,7 @@
 import { VERSION_MAJOR, VERSION_MINOR } from "../format/header.ts";
 import type { FileHeader } from "../format/header.ts";
-import { newRecord, RECORD_SIZE } from "../format/record.ts";
+import { newRecord } from "../core/events.ts";
+import { RECORD_SIZE } from "../format/record.ts";
 import { HlrModel } from "../model/hlr.ts";
 import type { IntensityModel } from "../model/intensity.ts";
 import { Session } from "../model/session.ts";

@@ -1,5 +1,5 @@
 import { RECORD_SIZE } from "../format/record.ts";
-import type { EventRecord } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
 import { ChunkBuffer } from "../format/writer.ts";
 import { LocalChunkTarget } from "./chunk_target.ts";
 import type { ChunkTarget } from "./chunk_target.ts";

@@ -4,7 +4,7 @@ import { CompressionCodecs, CompressionTypes, Kafka, logLevel, Partitioners } fr
 import type { Message, Producer } from "kafkajs";
 import { compressFrame, decompressFrame } from "../format/lz4_frame.ts";
 import { encodeRecordBytes } from "../format/record.ts";
-import type { EventRecord } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
 import type { KafkaSettings } from "../run/config.ts";
 import type { SessionInfo, Sink, SinkReport } from "./sink.ts";
 

@@ -1,5 +1,5 @@
 import type { FileHeader } from "../format/header.ts";
-import type { EventRecord } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
 
 /** What a sink learns when a session (one security, one trading date) begins. */
 export interface SessionInfo {
