@@ -1,9 +1,10 @@
-import type { KafkaSettings } from "../run/config.ts";
+import { DEFAULT_TOPIC, kafkaSettings } from "../kafka/settings.ts";
+import type { KafkaSettings } from "../kafka/settings.ts";
 import { initSqlVariables, splitStatements, substitute } from "../platform/init_sql.ts";
 import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, connect } from "./clickhouse_options.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import { flagHelp } from "./help.ts";
-import { kafkaFlags, kafkaSettings } from "./kafka_options.ts";
+import { kafkaFlags } from "./kafka_options.ts";
 import { parseFlags, parseNumber } from "./parse.ts";
 
 const FLAGS = {
@@ -132,7 +133,8 @@ async function topicCommand(args: string[]): Promise<number> {
 
 /** Creates the topic unless it exists, and says so; throws when the brokers cannot be reached. */
 async function makeTopic(settings: KafkaSettings, clientId: string): Promise<void> {
-  const { ensureTopic, kafkaClient } = await import("../sinks/kafka_sink.ts");
+  const { kafkaClient } = await import("../kafka/client.ts");
+  const { ensureTopic } = await import("../kafka/topic.ts");
   await ensureTopic(kafkaClient(settings, clientId, settings.timeoutMs), settings.topic);
   console.log(`Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ready`);
 }
@@ -145,7 +147,7 @@ async function makeTopic(settings: KafkaSettings, clientId: string): Promise<voi
  */
 async function ensureKafkaTopic(): Promise<void> {
   const env = (n: string) => Deno.env.get(n);
-  const where = `${env("KAFKA_TOPIC") || "exchange.events"} on ${env("KAFKA_BROKERS")}`;
+  const where = `${env("KAFKA_TOPIC") || DEFAULT_TOPIC} on ${env("KAFKA_BROKERS")}`;
   try {
     const settings = kafkaSettings({ maxInFlight: 1, timeoutSeconds: 2 }, env);
     if (settings) await makeTopic(settings, "qrsdp-platform-init");

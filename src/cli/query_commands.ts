@@ -124,7 +124,7 @@ export async function statusCommand(args: string[]): Promise<number> {
     const group = /kafka_group_name = '([^']+)'/.exec(engine[0]?.engine_full ?? "")?.[1];
     const topic = /kafka_topic_list = '([^']+)'/.exec(engine[0]?.engine_full ?? "")?.[1];
     if (brokers && group && topic) {
-      const { consumerLag } = await import("../platform/kafka_lag.ts");
+      const { consumerLag } = await import("../kafka/consumer_lag.ts");
       try {
         const lag = await consumerLag(brokers, topic, group);
         console.log(

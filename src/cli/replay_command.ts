@@ -4,7 +4,8 @@ import { StopFlag } from "../run/stop.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import { thousands } from "./format.ts";
 import { flagHelp } from "./help.ts";
-import { kafkaFlags, kafkaSettings } from "./kafka_options.ts";
+import { kafkaSettings } from "../kafka/settings.ts";
+import { kafkaFlags } from "./kafka_options.ts";
 import { parseFlags, parseNumber } from "./parse.ts";
 import { onStopSignals } from "./signals.ts";
 

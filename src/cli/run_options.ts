@@ -2,11 +2,12 @@ import { defaultHlrCurves, parseHlrCurves } from "../model/hlr_curves.ts";
 import { SIMPLE_DEFAULTS } from "../model/simple.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { parseIsoDate } from "../run/calendar.ts";
-import type { KafkaSettings, RunConfig, Security } from "../run/config.ts";
+import { kafkaSettings } from "../kafka/settings.ts";
+import type { KafkaSettings } from "../kafka/settings.ts";
+import type { RunConfig, Security } from "../run/config.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import { kafkaFlags } from "./kafka_options.ts";
 import { parseNumber } from "./parse.ts";
-import { kafkaSettings } from "./kafka_options.ts";
 
 /** Every `qrsdp run` flag with its default; the help text is printed from this table. */
 export const RUN_FLAGS = {

@@ -1,23 +1,11 @@
 import type { HlrCurves } from "../model/hlr_curves.ts";
 import type { SimpleParams } from "../model/simple.ts";
+import type { KafkaSettings } from "../kafka/settings.ts";
 
 export interface Security {
   /** Null for the one unnamed security of a run without `--securities`. */
   symbol: string | null;
   p0Ticks: number;
-}
-
-export interface KafkaSettings {
-  brokers: string[];
-  topic: string;
-  securityProtocol: "PLAINTEXT" | "SSL" | "SASL_SSL" | "SASL_PLAINTEXT";
-  saslMechanism?: "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
-  saslUsername?: string;
-  saslPassword?: string;
-  /** Events awaiting acknowledgement before the generator is held back. */
-  maxInFlight: number;
-  /** How long an unreachable broker is retried before its events count as failed. */
-  timeoutMs: number;
 }
 
 export interface RunConfig {

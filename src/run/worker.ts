@@ -43,7 +43,7 @@ async function work(
   let error: string | undefined;
   let sink;
   try {
-    sink = await createRunSink(job.cfg, target);
+    sink = await createRunSink(job.cfg.output, job.cfg.kafka, target);
     for (const i of job.securityIndices) {
       await runSecurity(job.cfg, i, sink, stop, {
         onDay: (report) => post({ kind: "day", report }),

@@ -144,7 +144,7 @@ async function pacing(): Promise<void> {
     new Pacer(cfg.speed, cfg.marketOpenSeconds * 1e9, stop, true)
   );
   await Promise.all(cfg.securities.map(async (_, i) => {
-    const sink = await createRunSink(cfg);
+    const sink = await createRunSink(cfg.output, cfg.kafka);
     await runSecurity(cfg, i, sink, stop, { pacer: pacers[i] });
     await closeRunSink(sink);
   }));
