@@ -1,6 +1,6 @@
 /** The multiplex sink is best effort: a failing sink never costs the others an event. */
 import assert from "node:assert/strict";
-import { runConfigFromFlags } from "../src/cli/run_options.ts";
+import { runConfigFromArgs } from "../src/cli/run_options.ts";
 import type { EventRecord } from "../src/core/events.ts";
 import { runSecurity } from "../src/run/security_run.ts";
 import { StopFlag } from "../src/run/stop.ts";
@@ -28,10 +28,16 @@ class FlakySink implements Sink {
   }
 }
 
-const cfg = runConfigFromFlags(
-  { seed: "21", days: "2", seconds: "300", securities: "MX:900" },
-  () => undefined,
-);
+const cfg = runConfigFromArgs([
+  "--seed",
+  "21",
+  "--days",
+  "2",
+  "--seconds",
+  "300",
+  "--securities",
+  "MX:900",
+]);
 
 async function generate(sink: Sink): Promise<void> {
   await runSecurity(cfg, 0, sink, new StopFlag());

@@ -4,33 +4,17 @@ import { executeRun } from "../run/run.ts";
 import type { DayReport } from "../run/security_run.ts";
 import { StopFlag } from "../run/stop.ts";
 import { bytesText, thousands } from "./format.ts";
-import { flagHelp } from "./help.ts";
-import { parseFlags } from "./parse.ts";
-import { RUN_FLAGS, runConfigFromFlags } from "./run_options.ts";
+import { parseCommand } from "./flags.ts";
+import { RUN_COMMAND, runConfigFromFlags } from "./run_options.ts";
 import { onStopSignals } from "./signals.ts";
 import { Progress } from "./progress.ts";
 
-const HELP =
-  `qrsdp run: generate order book events to .qrsdp files (and Kafka, when brokers are given)
-
-Usage: qrsdp run [flags]
-
-${flagHelp(RUN_FLAGS)}
-
-Environment: KAFKA_BROKERS, KAFKA_TOPIC, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
-KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD (flags win over the environment).
-SIGINT/SIGTERM: finish the event in hand, flush, close every file with its index, write the
-manifest, exit 0. A second signal exits at once; files stay readable.`;
-
 export async function runCommand(args: string[], workerUrl?: string | URL): Promise<number> {
-  const { values } = parseFlags(args, RUN_FLAGS, "run");
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const cfg = runConfigFromFlags(values, (n) => Deno.env.get(n));
+  const parsed = parseCommand(RUN_COMMAND, args);
+  if (!parsed) return 0;
+  const cfg = runConfigFromFlags(parsed.values, parsed.given);
   const stop = new StopFlag();
-  const quiet = values.quiet === true;
+  const quiet = parsed.values.quiet;
   const progress = Deno.stdout.isTerminal() ? new Progress(cfg.securities) : null;
   const removeSignals = onStopSignals(() => {
     stop.request();
