@@ -23,21 +23,23 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   });
   let bytes = 0;
   const onDay = (d: DayReport) => {
-    const size = Deno.statSync(`${cfg.output}/${d.file}`).size;
+    const size = Deno.statSync(`${cfg.output.dir}/${d.file}`).size;
     bytes += size;
     if (quiet) return;
     progress?.clear();
     console.log(
       `${d.symbol ?? "-"} ${d.date} seed ${d.seed}: ${thousands(d.events)} events, ` +
         `${bytesText(size)}, p0 ${d.p0Ticks} -> close ${d.closeTicks}` +
-        (cfg.realtime ? `, ${d.wallSeconds.toFixed(3)} s paced at speed ${cfg.speed}` : "") +
+        (cfg.pacing.realtime
+          ? `, ${d.wallSeconds.toFixed(3)} s paced at speed ${cfg.pacing.speed}`
+          : "") +
         (d.stopped ? " (stopped early)" : ""),
     );
   };
   try {
-    Deno.mkdirSync(cfg.output, { recursive: true });
+    Deno.mkdirSync(cfg.output.dir, { recursive: true });
   } catch (e) {
-    throw new DataError(`--output: cannot create ${cfg.output} (${(e as Error).message})`);
+    throw new DataError(`--output: cannot create ${cfg.output.dir} (${(e as Error).message})`);
   }
   let result;
   try {
@@ -60,7 +62,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       (bytes > 0 ? ` (${(raw / bytes).toFixed(2)}x compression), ` : ", ") +
       `${result.seconds.toFixed(2)} s, ${
         thousands(events / result.seconds)
-      } events/s -> ${cfg.output}`,
+      } events/s -> ${cfg.output.dir}`,
   );
   let ok = result.errors.length === 0;
   for (const e of result.errors) console.error(`qrsdp run: ${e}`);

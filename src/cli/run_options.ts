@@ -4,6 +4,7 @@ import { MAX_LEVELS } from "../book/book.ts";
 import { defaultHlrCurves, parseHlrCurves } from "../model/hlr_curves.ts";
 import { SIMPLE_DEFAULTS } from "../model/simple.ts";
 import { clockSeconds, parseIsoDate } from "../run/calendar.ts";
+import { bookSettings } from "../run/config.ts";
 import type { RunConfig, Security } from "../run/config.ts";
 import { flags, parseCommand, parseNumber } from "./flags.ts";
 import type { CommandSpec, FlagValues } from "./flags.ts";
@@ -186,38 +187,35 @@ export function runConfigFromFlags(
   const securities = v.securities
     ? parseSecurities(v.securities)
     : [{ symbol: null, p0Ticks: v.p0 }];
-  const pacing = pacingFromFlags(v);
   return {
     seed: v.seed,
-    days: v.days,
-    sessionSeconds: v.seconds,
-    output: v.output ?? `output/run_${v.seed}`,
-    startDate: v["start-date"],
-    chunkSize: v["chunk-size"],
-    initialDepth: v.depth,
-    levels,
-    initialSpreadTicks: 2,
-    tickSize: 100,
     securities,
-    model,
-    hlrCurves,
-    simple: {
-      baseL: v["base-L"],
-      baseC: v["base-C"],
-      baseM: v["base-M"],
-      imbalanceSens: v["imbalance-sens"],
-      cancelSens: v["cancel-sens"],
-      epsilonExec: v["epsilon-exec"],
-      spreadSens: v["spread-sens"],
-    },
-    marketOpenSeconds: clockSeconds(v["market-open"])!,
-    thetaReinit: v["theta-reinit"],
-    reinitDepthMean: v["reinit-depth-mean"],
-    realtime: pacing.realtime,
-    speed: pacing.speed,
-    overnightSeconds: pacing.overnightSeconds,
     workers: v.workers ?? securities.length,
+    book: bookSettings(levels, v.depth),
+    session: {
+      days: v.days,
+      startDate: v["start-date"],
+      seconds: v.seconds,
+      marketOpenSeconds: clockSeconds(v["market-open"])!,
+    },
+    model: {
+      kind: model,
+      simple: {
+        baseL: v["base-L"],
+        baseC: v["base-C"],
+        baseM: v["base-M"],
+        imbalanceSens: v["imbalance-sens"],
+        cancelSens: v["cancel-sens"],
+        epsilonExec: v["epsilon-exec"],
+        spreadSens: v["spread-sens"],
+      },
+      hlrCurves,
+      thetaReinit: v["theta-reinit"],
+      reinitDepthMean: v["reinit-depth-mean"],
+    },
+    pacing: pacingFromFlags(v),
     kafka: kafkaFromFlags(v, env),
+    output: { dir: v.output ?? `output/run_${v.seed}`, chunkSize: v["chunk-size"] },
   };
 }
 

@@ -120,9 +120,51 @@ export function decodeChunkHeader(view: DataView, offset: number): ChunkHeader {
   };
 }
 
+/** One chunk's entry in the index footer. */
 export interface IndexEntry {
   fileOffset: number;
   firstTsNs: number;
   lastTsNs: number;
   recordCount: number;
+}
+
+export function encodeIndexEntry(e: IndexEntry, view: DataView, offset: number): void {
+  writeU64(view, offset, e.fileOffset);
+  writeU64(view, offset + 8, e.firstTsNs);
+  writeU64(view, offset + 16, e.lastTsNs);
+  view.setUint32(offset + 24, e.recordCount, true);
+}
+
+export function decodeIndexEntry(view: DataView, offset: number): IndexEntry {
+  return {
+    fileOffset: readU64(view, offset),
+    firstTsNs: readU64(view, offset + 8),
+    lastTsNs: readU64(view, offset + 16),
+    recordCount: view.getUint32(offset + 24, true),
+  };
+}
+
+/** The last 16 bytes of an indexed file: entry count, "QIDX", where the index starts. */
+export interface IndexTail {
+  entryCount: number;
+  magic: string;
+  indexOffset: number;
+}
+
+export function encodeIndexTail(t: Omit<IndexTail, "magic">, view: DataView, offset: number) {
+  view.setUint32(offset, t.entryCount, true);
+  new Uint8Array(view.buffer, view.byteOffset + offset + 4, 4).set(
+    new TextEncoder().encode(INDEX_MAGIC),
+  );
+  writeU64(view, offset + 8, t.indexOffset);
+}
+
+export function decodeIndexTail(view: DataView, offset: number): IndexTail {
+  return {
+    entryCount: view.getUint32(offset, true),
+    magic: new TextDecoder().decode(
+      new Uint8Array(view.buffer, view.byteOffset + offset + 4, 4),
+    ),
+    indexOffset: readU64(view, offset + 8),
+  };
 }

@@ -4,6 +4,8 @@ import {
   CHUNK_HEADER_SIZE,
   decodeChunkHeader,
   decodeHeader,
+  decodeIndexEntry,
+  decodeIndexTail,
   FLAG_HAS_INDEX,
   HEADER_SIZE,
   INDEX_ENTRY_SIZE,
@@ -14,7 +16,7 @@ import type { FileHeader } from "./header.ts";
 import { compressBound } from "./lz4_block.ts";
 import { newRecord } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
-import { decodeRecord, readU64, RECORD_SIZE } from "./record.ts";
+import { decodeRecord, RECORD_SIZE } from "./record.ts";
 
 export interface ChunkInfo {
   offset: number;
@@ -46,7 +48,7 @@ export class QrsdpReader {
       this.chunks = fromIndex;
       this.damage = null;
     } else {
-      const end = this.findIndexStart() ?? bytes.length;
+      const end = this.indexStart() ?? bytes.length;
       [this.chunks, this.damage] = this.walk(end);
     }
   }
@@ -113,38 +115,30 @@ export class QrsdpReader {
 
   /** The chunk list from a sound index, else null (the file is then walked instead). */
   private readIndex(): ChunkInfo[] | null {
-    const size = this.bytes.length;
-    const tail = size - INDEX_TAIL_SIZE;
-    if (tail < HEADER_SIZE || this.tailMagic(tail) !== INDEX_MAGIC) return null;
-    const count = this.view.getUint32(tail, true);
-    const start = readU64(this.view, tail + 8);
-    if (start + count * INDEX_ENTRY_SIZE !== tail) return null;
+    const start = this.indexStart();
+    if (start === null) return null;
+    const count = (this.bytes.length - INDEX_TAIL_SIZE - start) / INDEX_ENTRY_SIZE;
     const chunks: ChunkInfo[] = [];
     let expected = HEADER_SIZE;
     for (let i = 0; i < count; i++) {
-      const e = start + i * INDEX_ENTRY_SIZE;
-      const offset = readU64(this.view, e);
-      if (offset !== expected) return null;
-      const chunk = this.chunkAt(offset, start);
+      const entry = decodeIndexEntry(this.view, start + i * INDEX_ENTRY_SIZE);
+      if (entry.fileOffset !== expected) return null;
+      const chunk = this.chunkAt(entry.fileOffset, start);
       if (typeof chunk === "string") return null;
-      if (chunk.recordCount !== this.view.getUint32(e + 24, true)) return null;
+      if (chunk.recordCount !== entry.recordCount) return null;
       chunks.push(chunk);
-      expected = offset + CHUNK_HEADER_SIZE + chunk.compressedSize;
+      expected = entry.fileOffset + CHUNK_HEADER_SIZE + chunk.compressedSize;
     }
     return expected === start ? chunks : null;
   }
 
-  private tailMagic(at: number): string {
-    return new TextDecoder().decode(this.bytes.subarray(at + 4, at + 8));
-  }
-
-  /** Where an index starts when one was written but HAS_INDEX was not yet set. */
-  private findIndexStart(): number | null {
-    const tail = this.bytes.length - INDEX_TAIL_SIZE;
-    if (tail < HEADER_SIZE || this.tailMagic(tail) !== INDEX_MAGIC) return null;
-    const start = readU64(this.view, tail + 8);
-    const count = this.view.getUint32(tail, true);
-    return start + count * INDEX_ENTRY_SIZE === tail ? start : null;
+  /** Where the index starts, when the file ends with a tail that fits it (HAS_INDEX or not). */
+  private indexStart(): number | null {
+    const at = this.bytes.length - INDEX_TAIL_SIZE;
+    if (at < HEADER_SIZE) return null;
+    const tail = decodeIndexTail(this.view, at);
+    if (tail.magic !== INDEX_MAGIC) return null;
+    return tail.indexOffset + tail.entryCount * INDEX_ENTRY_SIZE === at ? tail.indexOffset : null;
   }
 
   /** An index starts with the entry of the first chunk, whose offset is the header size. */

@@ -144,10 +144,10 @@ async function pacing(): Promise<void> {
   );
   const stop = new StopFlag();
   const pacers = cfg.securities.map(() =>
-    new Pacer(cfg.speed, cfg.marketOpenSeconds * 1e9, stop, true)
+    new Pacer(cfg.pacing.speed, cfg.session.marketOpenSeconds * 1e9, stop, true)
   );
   await Promise.all(cfg.securities.map(async (_, i) => {
-    const sink = await createRunSink(cfg.output, cfg.kafka);
+    const sink = await createRunSink(cfg.output.dir, cfg.kafka);
     await runSecurity(cfg, i, sink, stop, { pacer: pacers[i] });
     await closeRunSink(sink);
   }));
