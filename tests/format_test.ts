@@ -144,11 +144,3 @@ Deno.test("random corruption never crashes the reader: it reads, or fails with a
   }
   assert.ok(damaged > 0, "some corruption is detected");
 });
-
-Deno.test("time-range read returns exactly the records in the range", () => {
-  const r = new QrsdpReader(BYTES, "range");
-  const from = RECORDS[1000].tsNs, to = RECORDS[2500].tsNs;
-  const got = r.readRange(from, to);
-  const want = RECORDS.filter((x) => x.tsNs >= from && x.tsNs <= to);
-  assert.deepEqual(got, want);
-});

@@ -41,14 +41,6 @@ export class Book {
     }
   }
 
-  get bestBid(): number {
-    return this.bidPrice[0];
-  }
-
-  get bestAsk(): number {
-    return this.askPrice[0];
-  }
-
   /** Opening price of the next session: the mid, truncated toward zero. */
   closePrice(): number {
     return Math.trunc((this.bidPrice[0] + this.askPrice[0]) / 2);

@@ -152,7 +152,7 @@ function flagValue(name: string, f: Flag, raw: string | boolean): unknown {
 }
 
 /** "a", "a or b", "a, b or c". */
-export function orList(items: readonly string[]): string {
+function orList(items: readonly string[]): string {
   return items.length < 2
     ? items.join("")
     : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;

@@ -89,28 +89,18 @@ export class QrsdpReader {
   }
 
   /** Calls `fn` for every record in order; the record object is reused between calls. */
-  forEach(fn: (rec: EventRecord) => void, fromTsNs = 0, toTsNs = Infinity): void {
+  forEach(fn: (rec: EventRecord) => void): void {
     const rec = newRecord();
     let largest = 0;
     for (const c of this.chunks) largest = Math.max(largest, c.recordCount);
     const buffer = new Uint8Array(largest * RECORD_SIZE);
     const view = new DataView(buffer.buffer);
     for (let i = 0; i < this.chunks.length; i++) {
-      const c = this.chunks[i];
-      if (c.lastTsNs < fromTsNs || c.firstTsNs > toTsNs) continue;
       const size = this.chunkRecords(i, buffer).length;
       for (let o = 0; o < size; o += RECORD_SIZE) {
-        decodeRecord(view, o, rec);
-        if (rec.tsNs >= fromTsNs && rec.tsNs <= toTsNs) fn(rec);
+        fn(decodeRecord(view, o, rec));
       }
     }
-  }
-
-  /** Records with `fromTsNs <= ts_ns <= toTsNs`, using chunk time bounds to skip the rest. */
-  readRange(fromTsNs: number, toTsNs: number): EventRecord[] {
-    const out: EventRecord[] = [];
-    this.forEach((r) => out.push({ ...r }), fromTsNs, toTsNs);
-    return out;
   }
 
   /** The chunk list from a sound index, else null (the file is then walked instead). */

@@ -2,7 +2,7 @@ import { readManifest } from "../format/manifest.ts";
 import { QrsdpReader } from "../format/reader.ts";
 import { newRecord } from "../core/events.ts";
 import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
-import type { Sink } from "../sinks/sink.ts";
+import type { EventSink } from "../sinks/sink.ts";
 import { Pacer } from "./pacer.ts";
 import type { PacingSettings } from "./pacer.ts";
 import { sleepUnlessStopped } from "./stop.ts";
@@ -39,7 +39,7 @@ export function replayPlan(
  */
 export async function replaySecurity(
   sessions: ReplaySession[],
-  sink: Sink,
+  sink: EventSink,
   stop: StopFlag,
   opts: PacingSettings,
 ): Promise<number> {

@@ -1,6 +1,6 @@
 import { newRecord } from "../core/events.ts";
 import { Session } from "../model/session.ts";
-import type { Sink } from "../sinks/sink.ts";
+import type { EventSink } from "../sinks/sink.ts";
 import { tradingDates } from "./calendar.ts";
 import { createModel, fileHeader, sessionConfig, sessionFile, sessionSeed } from "./config.ts";
 import type { RunConfig } from "./config.ts";
@@ -40,7 +40,7 @@ const PROGRESS_MASK = (1 << 16) - 1;
 export async function runSecurity(
   cfg: RunConfig,
   securityIndex: number,
-  sink: Sink,
+  sink: EventSink,
   stop: StopFlag,
   hooks: SecurityRunHooks = {},
 ): Promise<void> {

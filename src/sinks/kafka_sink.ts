@@ -108,9 +108,6 @@ export class KafkaSink implements Sink {
         } events not acknowledged` +
           (this.firstError ? ` (${this.firstError})` : "")
         : undefined,
-      detail: `${this.acknowledged} acknowledged by ${
-        this.settings.brokers.join(",")
-      } topic ${this.settings.topic}`,
     };
   }
 
