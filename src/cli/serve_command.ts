@@ -1,52 +1,55 @@
+import { DataError, UsageError } from "../core/errors.ts";
+import { ClickHouse } from "../platform/client.ts";
+import { clickHouseSettings } from "../platform/settings.ts";
 import type { RunConfig } from "../run/config.ts";
 import type { DayReport } from "../run/security_run.ts";
-import { Catalog } from "../serve/catalog.ts";
+import { Catalog, isRunId } from "../serve/catalog.ts";
 import { startServer } from "../serve/server.ts";
 import type { PlatformView, Server } from "../serve/server.ts";
-import { DataError, UsageError } from "./errors.ts";
-import { flagHelp } from "./help.ts";
-import { parseFlags, parseNumber } from "./parse.ts";
-import { runConfigFromFlags } from "./run_options.ts";
+import { flags, parseCommand, parseNumber } from "./flags.ts";
+import { runConfigFromArgs } from "./run_options.ts";
 
-export const SERVE_FLAGS = {
-  data: {
-    type: "string",
-    default: "output",
-    help: "folder of run directories: simulations are written here, every run here can be opened",
-  },
-  host: {
-    type: "string",
-    default: "127.0.0.1",
-    help: "address to listen on (0.0.0.0 to be reachable from other machines)",
-  },
-  port: { type: "string", default: "8080", help: "TCP port (0: any free port)" },
-  clickhouse: {
-    type: "boolean",
-    default: false,
-    help: "show the platform's view from ClickHouse (also when CLICKHOUSE_HOST is set)",
-  },
-  help: { type: "boolean", default: false, help: "show this help" },
-} as const;
-
-const HELP = `qrsdp serve: the dashboard in a browser: create simulations, replay them, analyse them
-
-Usage: qrsdp serve [flags]
-
-${flagHelp(SERVE_FLAGS)}
-
-Simulations run in this process's worker threads, each into a run directory under --data
+export const SERVE_COMMAND = {
+  name: "serve",
+  summary: "the dashboard in a browser: create simulations, replay them, analyse them",
+  usage: "qrsdp serve [flags]",
+  flags: flags({
+    data: {
+      type: "string",
+      default: "output",
+      help: "folder of run directories: simulations are written here, every run here can be opened",
+    },
+    host: {
+      type: "string",
+      default: "127.0.0.1",
+      help: "address to listen on (0.0.0.0: reachable from other machines)",
+    },
+    port: {
+      type: "number",
+      default: 8080,
+      integer: true,
+      min: 0,
+      max: 65535,
+      help: "TCP port (0: any free port)",
+    },
+    clickhouse: {
+      type: "boolean",
+      help: "show the platform's view from ClickHouse (also when CLICKHOUSE_HOST is set)",
+    },
+  }),
+  notes: `Simulations run in this process's worker threads, each into a run directory under --data
 (it survives a restart). ClickHouse settings come from the CLICKHOUSE_* variables.
-SIGINT/SIGTERM: simulations in progress stop with their files closed, then the server exits.`;
+SIGINT/SIGTERM: simulations in progress stop with their files closed, then the server exits.`,
+};
 
 /** A run configuration with every `qrsdp run` default, writing to `output`. */
 function baseConfig(output: string): RunConfig {
-  return runConfigFromFlags({ output }, () => undefined);
+  return runConfigFromArgs(["--output", output]);
 }
 
 function platformView(): PlatformView {
   return async () => {
-    const { connect } = await import("./clickhouse_options.ts");
-    const ch = connect({});
+    const ch = new ClickHouse(clickHouseSettings({}, (n) => Deno.env.get(n)));
     try {
       const midprice = await ch.rows(
         "SELECT symbol, best_bid_ticks, best_ask_ticks, midprice_ticks FROM v_current_midprice " +
@@ -88,18 +91,11 @@ function untilSignal(): Promise<void> {
 }
 
 export async function serveCommand(args: string[], workerUrl?: string | URL): Promise<number> {
-  const { values, positionals } = parseFlags(args, SERVE_FLAGS, "serve");
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommand(SERVE_COMMAND, args);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  const port = parseNumber("--port", values.port ?? SERVE_FLAGS.port.default, {
-    integer: true,
-    min: 0,
-    max: 65535,
-  });
-  const data = values.data ?? SERVE_FLAGS.data.default;
+  const data = values.data;
   let catalog: Catalog;
   try {
     catalog = new Catalog(data);
@@ -111,8 +107,8 @@ export async function serveCommand(args: string[], workerUrl?: string | URL): Pr
   const server = await listen({
     dataDir: data,
     catalog,
-    hostname: values.host ?? SERVE_FLAGS.host.default,
-    port,
+    hostname: values.host,
+    port: values.port,
     baseConfig,
     workerUrl,
     platform: withClickHouse ? platformView() : null,
@@ -145,10 +141,11 @@ export async function serveLive(
   workerUrl?: string | URL,
 ): Promise<LiveServer> {
   const { hostname, port } = parseServeAddress(address);
-  const slash = cfg.output.replace(/\/+$/, "").lastIndexOf("/");
-  const id = cfg.output.replace(/\/+$/, "").slice(slash + 1);
-  const dataDir = slash < 0 ? "." : cfg.output.slice(0, slash) || "/";
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(id)) {
+  const dir = cfg.output.dir.replace(/\/+$/, "");
+  const slash = dir.lastIndexOf("/");
+  const id = dir.slice(slash + 1);
+  const dataDir = slash < 0 ? "." : dir.slice(0, slash) || "/";
+  if (!isRunId(id)) {
     throw new UsageError(
       `--serve: the run folder name '${id}' must be a plain name (A-Z a-z 0-9 . _ -)`,
     );
@@ -158,11 +155,11 @@ export async function serveLive(
     plan: {
       symbols: cfg.securities.map((s) => s.symbol),
       p0Ticks: cfg.securities.map((s) => s.p0Ticks),
-      days: cfg.days,
-      sessionSeconds: cfg.sessionSeconds,
+      days: cfg.session.days,
+      sessionSeconds: cfg.session.seconds,
       seed: cfg.seed,
-      startDate: cfg.startDate,
-      levels: cfg.levels,
+      startDate: cfg.session.startDate,
+      levels: cfg.book.levels,
     },
     running: true,
     partial: cfg.securities.map(() => 0),

@@ -43,7 +43,7 @@ async function work(
   let error: string | undefined;
   let sink;
   try {
-    sink = await createRunSink(job.cfg, target);
+    sink = await createRunSink(job.cfg.output.dir, job.cfg.kafka, target);
     for (const i of job.securityIndices) {
       await runSecurity(job.cfg, i, sink, stop, {
         onDay: (report) => post({ kind: "day", report }),
@@ -73,7 +73,7 @@ if (inWorkerScope()) {
     const m = e.data;
     // The same entry module also serves other kinds of work (the dashboard's analysis).
     if (m.kind !== "job") return;
-    const chunkBytes = m.cfg.chunkSize * RECORD_SIZE;
+    const chunkBytes = m.cfg.output.chunkSize * RECORD_SIZE;
     const remote = m.offloadWrites
       ? new RemoteChunkTarget(post, m.securityIndices.join("+"), chunkBytes)
       : undefined;

@@ -1,5 +1,5 @@
 import { Book } from "../book/book.ts";
-import { EVENT_TYPE_NAMES } from "../format/record.ts";
+import { EVENT_TYPE_NAMES } from "../core/events.ts";
 import { QrsdpReader } from "../format/reader.ts";
 
 export interface Histogram {
@@ -56,8 +56,8 @@ export function analyseSession(path: string, date: string): Analysis {
   const perSecond = new Float64Array(seconds + 1);
   let second = 0;
   let nextSecondNs = open;
-  let mid = (book.bestBid + book.bestAsk) / 2;
-  let spread = book.bestAsk - book.bestBid;
+  let mid = (book.bidPrice[0] + book.askPrice[0]) / 2;
+  let spread = book.askPrice[0] - book.bidPrice[0];
   // Nanoseconds spent at each spread in ticks; wider spreads share the last slot.
   const spreadNs = new Float64Array(MAX_SPREAD + 1);
   let lastTs = open;

@@ -50,6 +50,11 @@ export class NotFound extends Error {}
 export class BadRequest extends Error {}
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** A run id is the plain name of its directory: no separators, no leading dot. */
+export function isRunId(text: string): boolean {
+  return RUN_ID.test(text);
+}
 export const META_FILE = "simulation.json";
 
 /**

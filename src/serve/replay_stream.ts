@@ -1,5 +1,6 @@
 import { Book } from "../book/book.ts";
-import { decodeRecord, newRecord, RECORD_SIZE } from "../format/record.ts";
+import { newRecord } from "../core/events.ts";
+import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
 import type { Catalog, SessionRef } from "./catalog.ts";
 import { SessionCursor } from "./session_cursor.ts";
 
@@ -78,7 +79,7 @@ class SecurityReplay {
   row() {
     const b = this.book;
     if (!b) return { symbol: this.symbol, events: 0 };
-    const bid = b.bestBid, ask = b.bestAsk;
+    const bid = b.bidPrice[0], ask = b.askPrice[0];
     return {
       symbol: this.symbol,
       bid,

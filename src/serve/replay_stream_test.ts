@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { encodeRecord, newRecord, RECORD_SIZE } from "../format/record.ts";
+import { newRecord } from "../core/events.ts";
+import { encodeRecord, RECORD_SIZE } from "../format/record.ts";
 import { QrsdpWriter } from "../format/writer.ts";
 import { buildManifest, writeManifest } from "../format/manifest.ts";
 import { Session } from "../model/session.ts";

@@ -1,3 +1,4 @@
+import { isSymbol, SYMBOL_RULE } from "../core/symbol.ts";
 import { defaultHlrCurves } from "../model/hlr_curves.ts";
 import type { RunConfig } from "../run/config.ts";
 import { executeRun } from "../run/run.ts";
@@ -8,7 +9,6 @@ import { PRESETS } from "./presets.ts";
 
 export const SESSION_LENGTHS = [3600, 7200, 23400];
 export const MAX_DAYS = 252;
-const SYMBOL = /^[A-Z0-9._-]{1,16}$/;
 
 export interface SimulationRequest {
   /** One symbol, or several separated by commas (each its own security, same start price). */
@@ -35,8 +35,8 @@ export function parseRequest(body: unknown): SimulationRequest {
   };
   const symbol = typeof b.symbol === "string" ? b.symbol.trim().toUpperCase() : "";
   const symbols = symbol.split(",").map((s) => s.trim());
-  if (!symbols.every((s) => SYMBOL.test(s) && s !== "." && s !== "..")) {
-    throw new BadRequest("symbol: 1-16 of A-Z 0-9 . _ - (several separated by commas)");
+  if (!symbols.every(isSymbol)) {
+    throw new BadRequest(`symbol: ${SYMBOL_RULE} (several separated by commas)`);
   }
   if (new Set(symbols).size !== symbols.length) throw new BadRequest("symbol: a symbol repeats");
   const sessionSeconds = int("sessionSeconds", 1, 23400, 23400);
@@ -89,13 +89,16 @@ export class Simulations {
     const cfg: RunConfig = {
       ...base,
       seed: req.seed,
-      days: req.days,
-      sessionSeconds: req.sessionSeconds,
       securities: symbols.map((symbol) => ({ symbol, p0Ticks: req.p0 })),
       workers: symbols.length,
-      model: preset.model,
-      hlrCurves: preset.model === "hlr" ? defaultHlrCurves(base.levels) : null,
-      simple: preset.simple,
+      session: { ...base.session, days: req.days, seconds: req.sessionSeconds },
+      model: {
+        ...base.model,
+        kind: preset.model,
+        hlrCurves: preset.model === "hlr" ? defaultHlrCurves(base.book.levels) : null,
+        simple: preset.simple,
+      },
+      pacing: { ...base.pacing, realtime: false },
       kafka: null,
     };
     const plan: RunPlan = {
@@ -104,8 +107,8 @@ export class Simulations {
       days: req.days,
       sessionSeconds: req.sessionSeconds,
       seed: req.seed,
-      startDate: cfg.startDate,
-      levels: cfg.levels,
+      startDate: cfg.session.startDate,
+      levels: cfg.book.levels,
       preset: req.preset,
     };
     Deno.mkdirSync(dir, { recursive: true });
