@@ -17,7 +17,7 @@ export const SERVE_COMMAND = {
     data: {
       type: "string",
       default: "output",
-      help: "folder of run directories: simulations are written here, every run here can be opened",
+      help: "folder of run directories: new simulations go here; every run in it can be opened",
     },
     host: {
       type: "string",

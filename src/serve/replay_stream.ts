@@ -5,11 +5,11 @@ import type { Catalog, SessionRef } from "./catalog.ts";
 import { SessionCursor } from "./session_cursor.ts";
 
 /** Snapshots a day: about this many, but at most one per MIN_TICK_MS and one per second. */
-export const SNAPSHOTS_PER_DAY = 400;
+const SNAPSHOTS_PER_DAY = 400;
 const MIN_TICK_MS = 10;
 const MAX_TICK_MS = 1000;
 /** How long the "market closed" pause between two days lasts, in wall time. */
-export const OVERNIGHT_MS = 1200;
+const OVERNIGHT_MS = 1200;
 /** While a send is waiting behind this many bytes, snapshots are dropped, not queued. */
 export const MAX_BACKLOG_BYTES = 256 * 1024;
 const POLL_MS = 100;
