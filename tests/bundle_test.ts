@@ -110,6 +110,7 @@ Deno.test("the bundled program runs self-contained and writes the same files as 
     assert.ok(runs.runs.some((r: { id: string }) => r.id === "bundled"));
     const created = await fetch(`${url}api/simulations`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ symbol: "BNDL", p0: 10000, sessionSeconds: 3600, days: 1, seed: 1 }),
     });
     assert.equal(created.status, 201);

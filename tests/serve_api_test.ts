@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { runCli, tempDir } from "./helpers.ts";
 import { startDashboard } from "./browser/dashboard.ts";
 
+const JSON_BODY = { "content-type": "application/json" };
+
 async function call(url: string, init?: RequestInit) {
   const res = await fetch(url, init);
   const text = await res.text();
@@ -124,6 +126,35 @@ Deno.test("serve API: bad input is a 4xx with a message, nothing outside --data 
         [post(JSON.stringify({ ...good, preset: "nope" })), 400, /^preset: one of default/],
         [post(JSON.stringify({ ...good, p0: -1 })), 400, /^p0: /],
         [post(JSON.stringify({ ...good, seed: 1.5 })), 400, /^seed: /],
+        [
+          call(`${api}/simulations`, { method: "POST", body: JSON.stringify(good) }),
+          415,
+          /application\/json/,
+        ],
+        [
+          call(`${api}/simulations`, {
+            method: "POST",
+            body: JSON.stringify(good),
+            headers: { ...JSON_BODY, origin: "http://evil.example" },
+          }),
+          403,
+          /evil\.example are not accepted/,
+        ],
+        [
+          call(`${api}/runs/run_7`, {
+            method: "DELETE",
+            headers: { origin: "http://evil.example" },
+          }),
+          403,
+          /not accepted/,
+        ],
+        [
+          call(`${api}/runs/run_7/stream`, {
+            headers: { upgrade: "websocket", origin: "http://127.0.0.1.evil.example" },
+          }),
+          403,
+          /not accepted/,
+        ],
         [call(`${api}/runs/nope`), 404, /no run 'nope'/],
         [call(`${api}/runs/bad%20id`), 400, /not a plain name/],
         [call(`${api}/runs/nope`, { method: "DELETE" }), 404, /no run/],
@@ -254,12 +285,14 @@ Deno.test("serve: simulations are run directories that survive a restart", async
   try {
     const created = await call(`${api}/simulations`, {
       method: "POST",
+      headers: JSON_BODY,
       body: JSON.stringify({ symbol: "KEEP", p0: 20000, sessionSeconds: 3600, days: 2, seed: 3 }),
     });
     assert.equal(created.status, 201);
     assert.equal(created.body.id, "KEEP-3");
     const long = await call(`${api}/simulations`, {
       method: "POST",
+      headers: JSON_BODY,
       body: JSON.stringify({ symbol: "LONG", p0: 100, sessionSeconds: 23400, days: 252, seed: 3 }),
     });
     assert.equal(long.body.status, "running");
@@ -269,6 +302,7 @@ Deno.test("serve: simulations are run directories that survive a restart", async
     // A second simulation with the same symbol and seed gets a name of its own.
     const again = await call(`${api}/simulations`, {
       method: "POST",
+      headers: JSON_BODY,
       body: JSON.stringify({ symbol: "KEEP", p0: 20000, sessionSeconds: 3600, days: 1, seed: 3 }),
     });
     assert.equal(again.body.id, "KEEP-3-2");

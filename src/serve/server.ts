@@ -37,6 +37,14 @@ const json = (body: unknown, status = 200, headers: Record<string, string> = {})
 
 const error = (status: number, message: string) => json({ error: message }, status);
 
+function sameOrigin(origin: string, host: string | null): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /** The dashboard's HTTP server: embedded page, JSON API and the WebSocket replay stream. */
 export function startServer(opts: ServerOptions): Promise<Server> {
   const catalog = opts.catalog ?? new Catalog(opts.dataDir);
@@ -175,6 +183,10 @@ export function startServer(opts: ServerOptions): Promise<Server> {
         return json({ runs });
       }
       if (method === "POST" && kind === "simulations") {
+        // A JSON content type makes a browser ask first (CORS preflight) on another site's behalf.
+        if (!/^application\/json\b/.test(req.headers.get("content-type") ?? "")) {
+          return error(415, "the body must be sent as application/json");
+        }
         let body: unknown;
         try {
           body = await req.json();
@@ -208,6 +220,11 @@ export function startServer(opts: ServerOptions): Promise<Server> {
       path = decodeURIComponent(url.pathname);
     } catch {
       return error(400, "malformed path");
+    }
+    // Pages of other sites may not drive this server from the user's browser.
+    const origin = req.headers.get("origin");
+    if (origin !== null && !sameOrigin(origin, req.headers.get("host"))) {
+      return error(403, `requests from ${origin} are not accepted`);
     }
     try {
       if (path.startsWith("/api/")) return await api(req, url, path.slice(5).split("/"));
