@@ -241,6 +241,19 @@ Deno.test("the dashboard in a browser: create, list, replay, pause, speed, overl
         WAIT,
       );
       await page.waitForSelector('#securities tr.focused[data-symbol="BBB"]', WAIT);
+      // The analysis page offers each security.
+      await page.click("#analysis");
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>("#view")!.dataset.analysis === "ready",
+        WAIT,
+      );
+      await page.select("#symbol-select", "BBB");
+      await page.waitForFunction(() => location.hash === "#/analysis/AAA-BBB-9/BBB", WAIT);
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>("#view")!.dataset.analysis === "ready",
+        WAIT,
+      );
+      assert.match(await page.$eval("#summary", (e) => e.textContent!), /BBB/);
       assert.deepEqual(page.errors, []);
     });
 

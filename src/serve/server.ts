@@ -71,6 +71,7 @@ export function startServer(opts: ServerOptions): Promise<Server> {
         JSON.stringify({
           run: id,
           symbol: plan.symbols[i],
+          symbols: plan.symbols,
           dates: sessions[i].filter((s) => s.complete).map((s) => s.date),
           ...a,
         })

@@ -66,6 +66,7 @@ async function homePage() {
   const form = $("#create");
   const msg = $("#msg");
   const { presets } = await api("presets");
+  if (!form.isConnected) return;
   const select = form.elements.preset;
   select.innerHTML = presets.map((p) => `<option value="${esc(p.name)}">${esc(p.name)}</option>`)
     .join("");
@@ -149,7 +150,7 @@ async function homePage() {
   const timers = [setInterval(refresh, 1000)];
   const platform = async () => {
     const p = await api("platform").catch((err) => ({ configured: true, error: err.message }));
-    if (!p.configured) return;
+    if (!p.configured || !form.isConnected) return;
     $("#platform").hidden = false;
     $("#platform-body").innerHTML = p.error ? `<div class="msg error">${esc(p.error)}</div>` : `
       <table><thead><tr><th>Symbol</th><th>Bid</th><th>Ask</th><th>Mid</th></tr></thead><tbody>
@@ -172,7 +173,7 @@ async function homePage() {
   timers.push(setInterval(platform, 3000));
   cleanup = () => timers.forEach(clearInterval);
   const live = await api("live");
-  if (live.run && !sessionStorage.getItem("qrsdp-live-seen")) {
+  if (form.isConnected && live.run && !sessionStorage.getItem("qrsdp-live-seen")) {
     sessionStorage.setItem("qrsdp-live-seen", "1");
     location.hash = `#/live/${encodeURIComponent(live.run)}`;
   }
@@ -400,7 +401,7 @@ function replayPage(id, live) {
     }
   };
   ws.onclose = () => {
-    if (!root.dataset.ended) $("#state").textContent = "disconnected";
+    if (!left && !root.dataset.ended) $("#state").textContent = "disconnected";
   };
 
   function onTick(m) {
@@ -537,6 +538,7 @@ function chart(el, title, data, series, time, extra = {}) {
 function analysisPage(id, symbolArg) {
   view.innerHTML = `<div class="controls"><a href="#/">← simulations</a>
     <strong>${esc(id)}</strong><span class="dim">analysis</span>
+    <label class="dim" id="symbol-label" hidden>security <select id="symbol-select"></select></label>
     <label class="dim">date <select id="date"></select></label>
     <a href="#/replay/${encodeURIComponent(id)}">replay</a></div>
     <div id="summary" class="quote"></div><div class="charts" id="charts"></div><div class="msg" id="msg">computing…</div>`;
@@ -545,9 +547,12 @@ function analysisPage(id, symbolArg) {
     if (symbolArg) q.set("symbol", symbolArg);
     if (date) q.set("date", date);
     let a;
+    const page = location.hash;
     try {
       a = await api(`runs/${encodeURIComponent(id)}/analysis?${q}`);
+      if (location.hash !== page) return;
     } catch (err) {
+      if (location.hash !== page) return;
       $("#msg").className = "msg error";
       $("#msg").textContent = err.message;
       return;
@@ -557,6 +562,16 @@ function analysisPage(id, symbolArg) {
     sel.innerHTML = a.dates.map((d) => `<option${d === a.date ? " selected" : ""}>${d}</option>`)
       .join("");
     sel.onchange = () => load(sel.value);
+    if (a.symbols.length > 1) {
+      const symSel = $("#symbol-select");
+      $("#symbol-label").hidden = false;
+      symSel.innerHTML = a.symbols.map((s) =>
+        `<option${s === a.symbol ? " selected" : ""}>${esc(symName(s))}</option>`
+      ).join("");
+      symSel.onchange = () => {
+        location.hash = `#/analysis/${encodeURIComponent(id)}/${encodeURIComponent(symSel.value)}`;
+      };
+    }
     const ia = a.interArrival;
     $("#summary").innerHTML = [
       ["symbol", symName(a.symbol)],
