@@ -231,7 +231,8 @@ export class ReplayStream {
       else if (!this.live) this.maxLagMs = Math.max(this.maxLagMs, -wait);
       if (this.live) this.rebase(sim);
       this.sim = sim;
-      if (this.paused) continue;
+      // Paused while waiting: this snapshot goes out on resume, nothing before.
+      while (this.paused && !this.stopped) await this.sleep(1000);
       lastSentSeq = this.tick(secs, lastSentSeq, day, days, date, sim, open, close);
       if (sim >= close && secs.every((s) => s.advance(Infinity, live))) break;
       if (caughtUp) {

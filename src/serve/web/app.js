@@ -361,6 +361,7 @@ function replayPage(id, live) {
   let paused = false;
   let ticks = 0;
   let lastT = null;
+  const stepBySpeed = {};
   let focus = undefined;
   const pauseBtn = $("#pause");
   pauseBtn.onclick = () => send({ type: paused ? "resume" : "pause" });
@@ -385,10 +386,13 @@ function replayPage(id, live) {
       root.dataset.speed = String(m.speed);
     } else if (m.type === "day") {
       $("#closed").classList.remove("visible");
+      root.dataset.overlayOnDay = getComputedStyle($("#closed")).display;
       lastT = null;
     } else if (m.type === "closed") {
       $("#closed-next").textContent = `next session ${m.next}`;
       $("#closed").classList.add("visible");
+      root.dataset.closedBefore = m.next;
+      root.dataset.overlayOnClose = getComputedStyle($("#closed")).display;
     } else if (m.type === "tick") {
       onTick(m);
     } else if (m.type === "end") {
@@ -426,6 +430,11 @@ function replayPage(id, live) {
     $("#progress").style.width = `${Math.min(100, m.progress * 100).toFixed(2)}%`;
     root.dataset.ticks = String(ticks);
     root.dataset.step = lastT === null ? "" : String((m.t - lastT) / 1e9);
+    // The largest simulated step between two snapshots at each speed.
+    if (lastT !== null) {
+      stepBySpeed[m.speed] = Math.max(stepBySpeed[m.speed] ?? 0, (m.t - lastT) / 1e9);
+      root.dataset.stepBySpeed = JSON.stringify(stepBySpeed);
+    }
     root.dataset.tickSpeed = String(m.speed);
     root.dataset.lagMs = String(m.lagMs);
     root.dataset.dropped = String(m.dropped);
