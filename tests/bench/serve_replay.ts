@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * The dashboard keeping up: a 20-day replay (6.5 h sessions) at speed 5000 in headless Chromium.
- * Per day: wall time, the page's JS heap and DOM nodes, how far the stream is behind schedule
+ * Per day: wall time, the page's JS heap and DOM nodes after a garbage collection, how far the stream is behind schedule
  * and how many snapshots it dropped behind a full socket.
  */
 import { launchBrowser, openPage, startDashboard } from "../browser/dashboard.ts";
@@ -29,6 +29,7 @@ export async function serveReplay(): Promise<void> {
     await page.waitForFunction(() => document.querySelector<HTMLElement>("#view")!.dataset.ticks, {
       timeout: 60_000,
     });
+    const cdp = await page.createCDPSession();
     await page.select("#speed", "5000");
     const t0 = performance.now();
     let day = "";
@@ -39,6 +40,8 @@ export async function serveReplay(): Promise<void> {
       if (await view("ended") === "true") break;
       const now = await page.$eval("#q-day", (e) => e.textContent!);
       if (now !== day && day !== "") {
+        // After a full collection, so that the figure is what the page holds, not its garbage.
+        await cdp.send("HeapProfiler.collectGarbage");
         const m = await page.metrics();
         heaps.push(m.JSHeapUsedSize! / 2 ** 20);
         const total = await page.$eval("#chart", (e) => (e as HTMLElement).dataset.total);
