@@ -527,7 +527,7 @@ function chart(el, title, data, series, time, extra = {}) {
   el.append(box);
   new uPlot(
     {
-      width: 460,
+      width: Math.max(320, box.clientWidth - 26),
       height: 240,
       axes: [
         { stroke: "#8a96a6", grid: { stroke: "#263040" } },
