@@ -109,6 +109,7 @@ async function homePage() {
   };
 
   const tbody = $("#runs tbody");
+  let shown = "";
   const refresh = async () => {
     let runs;
     try {
@@ -117,7 +118,7 @@ async function homePage() {
       tbody.innerHTML = `<tr><td colspan="8" class="msg error">${esc(err.message)}</td></tr>`;
       return;
     }
-    tbody.innerHTML = runs.length === 0
+    const html = runs.length === 0
       ? `<tr><td colspan="8" class="dim">none yet</td></tr>`
       : runs.map((r) => `
       <tr data-run="${esc(r.id)}">
@@ -133,6 +134,8 @@ async function homePage() {
           <a href="#/analysis/${encodeURIComponent(r.id)}">analysis</a>
           <button class="danger" data-delete="${esc(r.id)}">delete</button></td>
       </tr>`).join("");
+    // Unchanged rows are left alone, so that a click on them is never lost to a re-render.
+    if (html !== shown) tbody.innerHTML = shown = html;
   };
   tbody.onclick = async (e) => {
     const id = e.target.dataset?.delete;
@@ -443,12 +446,21 @@ function replayPage(id, live) {
     const panel = $("#securities-panel");
     panel.hidden = m.securities.length < 2;
     if (!panel.hidden) {
-      $("#securities tbody").innerHTML = m.securities.map((s) => `
-        <tr class="clickable${s.symbol === focus ? " focused" : ""}" data-symbol="${
-        esc(symName(s.symbol))
-      }">
-        <td>${esc(symName(s.symbol))}</td><td>${s.last === undefined ? "–" : price(s.last)}</td>
-        <td>${s.spread ?? "–"}</td><td>${int(s.events)}</td></tr>`).join("");
+      // Rows are made once and updated in place, so that a click is never lost to a re-render.
+      const body = $("#securities tbody");
+      if (body.rows.length !== m.securities.length) {
+        body.innerHTML = m.securities.map((s) =>
+          `<tr class="clickable" data-symbol="${esc(symName(s.symbol))}">
+          <td>${esc(symName(s.symbol))}</td><td></td><td></td><td></td></tr>`
+        ).join("");
+      }
+      m.securities.forEach((s, i) => {
+        const cells = body.rows[i].cells;
+        body.rows[i].classList.toggle("focused", s.symbol === focus);
+        cells[1].textContent = s.last === undefined ? "–" : price(s.last);
+        cells[2].textContent = s.spread ?? "–";
+        cells[3].textContent = int(s.events);
+      });
     }
 
     const depthMax = Math.max(1, ...f.asks.map((l) => l[1]), ...f.bids.map((l) => l[1]));
