@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { calibrate } from "../src/calibrate/calibrate.ts";
+import type { CalibrateSettings } from "../src/calibrate/calibrate.ts";
+import { FIXTURES } from "./helpers.ts";
+
+const CAL = `${FIXTURES}/calibrate`;
+const G1 = `${FIXTURES}/g1_seed42_simple/2026-01-02.qrsdp`;
+const G2 = `${FIXTURES}/g2_seed7_multi`;
+const G3 = `${FIXTURES}/g3_seed11_hlr/2026-01-02.qrsdp`;
+
+/** Each golden curves file of tests/fixtures/calibrate/README.md with its inputs and options. */
+const GOLDENS: [string, string[], Partial<CalibrateSettings>][] = [
+  ["c1_g1.json", [G1], {}],
+  ["c2_g2_aapl.json", [`${G2}/AAPL/2026-03-06.qrsdp`, `${G2}/AAPL/2026-03-09.qrsdp`], {}],
+  [
+    "c3_g2_all.json",
+    ["AAPL/2026-03-06", "AAPL/2026-03-09", "MSFT/2026-03-06", "MSFT/2026-03-09"].map((f) =>
+      `${G2}/${f}.qrsdp`
+    ),
+    {},
+  ],
+  ["c4_g3.json", [G3], {}],
+  ["c6_g1_opts.json", [G1], { levels: 3, nMax: 12, spreadSensitivity: 0.55 }],
+  ["c8_g1_nmax0.json", [G1], { nMax: 0 }],
+  ["tiny/tiny_curves.json", [`${CAL}/tiny/tiny.qrsdp`], { nMax: 4 }],
+  ["depth0/curves.json", [`${CAL}/depth0/input_seed3_depth0.qrsdp`], {}],
+  ["empty/curves.json", [`${CAL}/empty/input_zero_events.qrsdp`], {}],
+];
+
+function settings(files: string[], opts: Partial<CalibrateSettings>): CalibrateSettings {
+  return {
+    files,
+    levels: null,
+    nMax: 100,
+    spreadSensitivity: 0.3,
+    imbalanceSensitivity: 1,
+    compat: true,
+    ...opts,
+  };
+}
+
+for (const [golden, files, opts] of GOLDENS) {
+  Deno.test(`calibrate --compat writes golden ${golden} byte for byte`, () => {
+    const warnings: string[] = [];
+    const result = calibrate(settings(files, opts), (l) => warnings.push(l));
+    assert.equal(result.json, Deno.readTextFileSync(`${CAL}/${golden}`));
+    if (!golden.startsWith("depth0")) assert.deepEqual(warnings, []);
+  });
+}
+
+Deno.test("calibrate --compat on the tiny example counts 9 events and 7 sojourns", () => {
+  const result = calibrate(settings([`${CAL}/tiny/tiny.qrsdp`], { nMax: 4 }), () => {});
+  assert.equal(result.events, 9);
+  assert.equal(result.sojourns, 7);
+});
+
+Deno.test("calibrate --compat replays header depth 0 as 5 and reports 296 mispriced executions", () => {
+  const warnings: string[] = [];
+  calibrate(settings([`${CAL}/depth0/input_seed3_depth0.qrsdp`], {}), (l) => warnings.push(l));
+  assert.equal(warnings.length, 296);
+  for (const w of warnings) {
+    assert.match(
+      w,
+      /^QRSDP: EXECUTE_(BUY target price \d+ != best ask|SELL target price \d+ != best bid) \d+ \(not k=0\)$/,
+    );
+  }
+});
+
+Deno.test("calibrate default mode on g1 differs from --compat only at the initial queue size", () => {
+  const compat = calibrate(settings([G1], {}), () => {});
+  const ours = calibrate(settings([G1], { compat: false }), () => {});
+  assert.equal(ours.sojourns, compat.sojourns);
+  const parse = (json: string) => JSON.parse(json) as Record<string, unknown>;
+  const a = parse(compat.json), b = parse(ours.json);
+  const changed: string[] = [];
+  for (const key of Object.keys(a)) {
+    if (!key.startsWith("lambda_")) {
+      assert.deepEqual(b[key], a[key], key);
+      continue;
+    }
+    const rows = Array.isArray((a[key] as unknown[])[0])
+      ? (a[key] as number[][]).map((r, i) =>
+        [`${key}[${i}]`, r, (b[key] as number[][])[i]] as const
+      )
+      : [[key, a[key] as number[], b[key] as number[]] as const];
+    for (const [name, ra, rb] of rows) {
+      ra.forEach((v, n) => {
+        if (rb[n] !== v) changed.push(`${name}[${n}]`);
+      });
+    }
+  }
+  // The queues whose first sojourn began at the open, before any price change re-started it.
+  assert.deepEqual(changed, [
+    "lambda_L_bid[1][5]",
+    "lambda_L_bid[3][5]",
+    "lambda_L_ask[0][5]",
+    "lambda_C_bid[1][5]",
+    "lambda_C_bid[3][5]",
+    "lambda_C_ask[0][5]",
+    "lambda_M_buy[5]",
+  ]);
+  // The midnight dips are gone: lambda_L_bid[1][5] was 0.00374125 between values near 10.
+  const addBid1 = (b.lambda_L_bid as number[][])[1];
+  assert.ok(addBid1[5] > 5 && addBid1[5] < 20, String(addBid1[5]));
+});
+
+Deno.test("calibrate default mode replays header depth 0 as 50: no mispriced executions", () => {
+  const warnings: string[] = [];
+  const result = calibrate(
+    settings([`${CAL}/depth0/input_seed3_depth0.qrsdp`], { compat: false }),
+    (l) => warnings.push(l),
+  );
+  assert.deepEqual(warnings, []);
+  assert.ok(result.sojourns > 0);
+});
