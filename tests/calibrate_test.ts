@@ -35,6 +35,7 @@ function settings(files: string[], opts: Partial<CalibrateSettings>): CalibrateS
     spreadSensitivity: 0.3,
     imbalanceSensitivity: 1,
     compat: true,
+    censored: false,
     ...opts,
   };
 }

@@ -17,6 +17,8 @@ export interface CalibrateSettings {
   imbalanceSensitivity: number;
   /** The established tool's estimator and file, quirks included (calibration.md). */
   compat: boolean;
+  /** Count censored time at risk too (see ReplayOptions.censored); not with compat. */
+  censored: boolean;
 }
 
 export interface FileSummary {
@@ -92,6 +94,9 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
   const headers = settings.files.map(readHeader);
   const levels = settings.levels ?? (headers[0].levelsPerSide || 5);
   const compat = settings.compat;
+  if (compat && settings.censored) {
+    throw new UsageError("--censored and --compat exclude each other");
+  }
   if (!compat && settings.nMax < 0) {
     throw new UsageError(`--n-max: ${settings.nMax} is below 0 (the tables would be empty)`);
   }
@@ -118,6 +123,7 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
     }
     const counts = replayFile(reader, cells, {
       compat,
+      censored: settings.censored,
       onPriceMismatch: compat ? warn : () => {},
     });
     if (!compat && counts.priceMismatches > 0) {

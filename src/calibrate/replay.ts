@@ -11,6 +11,11 @@ const DEFAULT_OPEN_NS = 34_200e9;
 export interface ReplayOptions {
   /** The established tool's quirks: clock from midnight, header depth 0 replayed as 5. */
   compat: boolean;
+  /**
+   * Also count the time a queue spent at its size before a price change (or the file's end)
+   * re-started its clock. The established estimator drops that time, which inflates every rate.
+   */
+  censored: boolean;
   /** Called before an execution whose price is not the replay's best (compat: one line each). */
   onPriceMismatch: (line: string) => void;
 }
@@ -42,7 +47,17 @@ export function replayFile(
   // Trackers per (side, slot): when the queue's current sojourn began, and its size then.
   const lastTime = new Float64Array(2 * slots);
   const lastN = new Int32Array(2 * slots);
-  const snapshot = (t: number) => {
+  const trackedSlots = Math.min(slots, useK);
+  const censor = (t: number) => {
+    for (let side = BID; side <= ASK; side++) {
+      for (let k = 0; k < trackedSlots; k++) {
+        const dt = t - lastTime[side * slots + k];
+        if (dt > 0) cells.addExposure(side, k, lastN[side * slots + k], dt);
+      }
+    }
+  };
+  /** Every queue's sojourn starts now, at its current size. */
+  const restart = (t: number) => {
     for (let k = 0; k < slots; k++) {
       lastTime[k] = t;
       lastN[k] = bidDepth[k];
@@ -50,7 +65,9 @@ export function replayFile(
       lastN[slots + k] = askDepth[k];
     }
   };
-  snapshot(options.compat ? 0 : nsToSeconds(h.marketOpenNs || DEFAULT_OPEN_NS));
+  const open = options.compat ? 0 : nsToSeconds(h.marketOpenNs || DEFAULT_OPEN_NS);
+  restart(open);
+  let t = open;
 
   let events = 0, sojourns = 0, mismatches = 0;
   let largest = 0;
@@ -61,7 +78,7 @@ export function replayFile(
     const size = reader.chunkRecords(chunk, buffer).length;
     events += size / RECORD_SIZE;
     for (let o = 0; o < size; o += RECORD_SIZE) {
-      const t = nsToSeconds(view.getUint32(o + 4, true) * TWO_POW_32 + view.getUint32(o, true));
+      t = nsToSeconds(view.getUint32(o + 4, true) * TWO_POW_32 + view.getUint32(o, true));
       const type = buffer[o + 8];
       const price = view.getInt32(o + 10, true);
       let side: number, level: number;
@@ -118,10 +135,13 @@ export function replayFile(
         );
       }
       book.apply(type, price, view.getUint32(o + 14, true));
-      if (bidPrice[0] !== bestBid || askPrice[0] !== bestAsk) snapshot(t);
-      else if (tracked) lastN[tracker] = depths[level];
+      if (bidPrice[0] !== bestBid || askPrice[0] !== bestAsk) {
+        if (options.censored) censor(t);
+        restart(t);
+      } else if (tracked) lastN[tracker] = depths[level];
     }
   }
+  if (options.censored) censor(t);
   return { events, sojourns, priceMismatches: mismatches };
 }
 

@@ -29,6 +29,12 @@ export class SojournCells {
     this.counts[cell * COUNTS + 1 + type]++;
   }
 
+  /** Time at risk at queue size n that no event ended (a censored sojourn): no count. */
+  addExposure(side: number, level: number, n: number, dt: number): void {
+    if (n >= this.capacity) this.grow(n);
+    this.sumDt[(side * this.levels + level) * this.capacity + n] += dt;
+  }
+
   /** Sojourns recorded at queue size n (0 where none were). */
   count(side: number, level: number, n: number): number {
     if (n < 0 || n >= this.capacity) return 0;
