@@ -4,9 +4,10 @@
  * back; 6.3 M events/s for three securities over five days). Each case runs in a process of its
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
- * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing.
+ * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, calibrate.
  * The Kafka case starts a broker of its own with tests/kafka/start.sh.
  */
+import { calibrate, expandInputs } from "../../src/calibrate/calibrate.ts";
 import { runConfigFromFlags } from "../../src/cli/run_options.ts";
 import { QrsdpReader } from "../../src/format/reader.ts";
 import { executeRun } from "../../src/run/run.ts";
@@ -19,6 +20,8 @@ import { qrsdpFiles } from "../helpers.ts";
 
 const CPP_ONE = 3.5e6;
 const CPP_THREE = 6.3e6;
+/** The C++ qrsdp_calibrate: 3.37 M events (`run --seed 5 --days 2`) in 0.35 s. */
+const CPP_CALIBRATE = 3.37e6 / 0.35;
 const MAIN = new URL("../../main.ts", import.meta.url);
 const THREE = "AAA:10000,BBB:15000,CCC:20000";
 const KAFKA_PORT = 19096;
@@ -157,6 +160,40 @@ async function pacing(): Promise<void> {
   Deno.removeSync(dir, { recursive: true });
 }
 
+/**
+ * `calibrate --compat` of a two-day run (`run --seed 5 --days 2`, 3.37 M events), in process,
+ * best of several runs, against the established tool's 0.35 s for the same run.
+ */
+async function calibrateCase(): Promise<void> {
+  const run = await batch({ seed: "5", days: "2" });
+  const files = expandInputs([run.dir]);
+  const times: number[] = [];
+  let events = 0;
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    events = calibrate({
+      files,
+      levels: null,
+      nMax: 100,
+      spreadSensitivity: 0.3,
+      imbalanceSensitivity: 1,
+      compat: true,
+      censored: false,
+    }, () => {}).events;
+    times.push((performance.now() - t0) / 1000);
+  }
+  Deno.removeSync(run.dir, { recursive: true });
+  const best = Math.min(...times);
+  console.log(
+    `calibrate: ${times.length} runs, seconds ${times.map((t) => t.toFixed(3)).join(", ")}`,
+  );
+  console.log(
+    `calibrate, 2 days: ${events.toLocaleString("en-US")} events in ${best.toFixed(3)} s: ` +
+      `${(events / best / 1e6).toFixed(2)} M events/s, ` +
+      `${((events / best) / CPP_CALIBRATE).toFixed(2)}x the C++ tool; peak RSS ${peakRssMiB()}`,
+  );
+}
+
 const CASES: Record<string, () => Promise<void>> = {
   one: () => writeAndRead("1 security x 1 day", { seed: "1", days: "1" }, CPP_ONE, 5),
   three: () =>
@@ -170,6 +207,7 @@ const CASES: Record<string, () => Promise<void>> = {
   days5: () => writeAndRead("memory: 1 security x 5 days", { seed: "2", days: "5", workers: "1" }),
   kafka,
   pacing,
+  calibrate: calibrateCase,
 };
 
 if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {
