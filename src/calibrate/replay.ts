@@ -1,4 +1,5 @@
 import { Book } from "../book/book.ts";
+import type { FileHeader } from "../format/header.ts";
 import type { QrsdpReader } from "../format/reader.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import { ASK, BID } from "./sojourns.ts";
@@ -35,51 +36,64 @@ export function replayFile(
   cells: SojournCells,
   options: ReplayOptions,
 ): ReplayCounts {
-  const h = reader.header;
-  const depth = h.initialDepth > 0 ? h.initialDepth : options.compat ? 5 : 50;
-  const book = new Book(h.levelsPerSide, depth);
-  book.seed(h.p0Ticks, h.initialSpreadTicks);
-  const slots = book.levels;
-  const useK = h.levelsPerSide === 0 ? cells.levels : Math.min(cells.levels, h.levelsPerSide);
-  const bidPrice = book.bidPrice, bidDepth = book.bidDepth;
-  const askPrice = book.askPrice, askDepth = book.askDepth;
-
-  // Trackers per (side, slot): when the queue's current sojourn began, and its size then.
-  const lastTime = new Float64Array(2 * slots);
-  const lastN = new Int32Array(2 * slots);
-  const trackedSlots = Math.min(slots, useK);
-  const censor = (t: number) => {
-    for (let side = BID; side <= ASK; side++) {
-      for (let k = 0; k < trackedSlots; k++) {
-        const dt = t - lastTime[side * slots + k];
-        if (dt > 0) cells.addExposure(side, k, lastN[side * slots + k], dt);
-      }
-    }
-  };
-  /** Every queue's sojourn starts now, at its current size. */
-  const restart = (t: number) => {
-    for (let k = 0; k < slots; k++) {
-      lastTime[k] = t;
-      lastN[k] = bidDepth[k];
-      lastTime[slots + k] = t;
-      lastN[slots + k] = askDepth[k];
-    }
-  };
-  const open = options.compat ? 0 : nsToSeconds(h.marketOpenNs || DEFAULT_OPEN_NS);
-  restart(open);
-  let t = open;
-
-  let events = 0, sojourns = 0, mismatches = 0;
+  const replay = new Replay(reader.header, cells, options);
   let largest = 0;
   for (const c of reader.chunks) largest = Math.max(largest, c.recordCount);
   const buffer = new Uint8Array(largest * RECORD_SIZE);
   const view = new DataView(buffer.buffer);
   for (let chunk = 0; chunk < reader.chunks.length; chunk++) {
-    const size = reader.chunkRecords(chunk, buffer).length;
-    events += size / RECORD_SIZE;
+    replay.records(buffer, view, reader.chunkRecords(chunk, buffer).length);
+  }
+  if (options.censored) replay.censor(replay.t);
+  return { events: replay.events, sojourns: replay.sojourns, priceMismatches: replay.mismatches };
+}
+
+/** A multiplication by the double nearest 1e-9, as the established tool does; not ns / 1e9. */
+export function nsToSeconds(ns: number): number {
+  return ns * 1e-9;
+}
+
+/** The replay book and the trackers of one file; `records` takes one chunk's records. */
+class Replay {
+  events = 0;
+  sojourns = 0;
+  mismatches = 0;
+  /** Time of the latest record, in seconds since midnight. */
+  t: number;
+  private readonly book: Book;
+  private readonly slots: number;
+  /** Levels tracked in this file: min(K, the file's levels), or K if its header says 0. */
+  private readonly useK: number;
+  // Trackers per (side, slot), bid slots then ask slots: when the queue's current sojourn
+  // began, and its size then.
+  private readonly lastTime: Float64Array;
+  private readonly lastN: Int32Array;
+
+  constructor(
+    h: FileHeader,
+    private readonly cells: SojournCells,
+    private readonly options: ReplayOptions,
+  ) {
+    const depth = h.initialDepth > 0 ? h.initialDepth : options.compat ? 5 : 50;
+    this.book = new Book(h.levelsPerSide, depth);
+    this.book.seed(h.p0Ticks, h.initialSpreadTicks);
+    this.slots = this.book.levels;
+    this.useK = h.levelsPerSide === 0 ? cells.levels : Math.min(cells.levels, h.levelsPerSide);
+    this.lastTime = new Float64Array(2 * this.slots);
+    this.lastN = new Int32Array(2 * this.slots);
+    this.t = options.compat ? 0 : nsToSeconds(h.marketOpenNs || DEFAULT_OPEN_NS);
+    this.restart(this.t);
+  }
+
+  records(bytes: Uint8Array, view: DataView, size: number): void {
+    const book = this.book, cells = this.cells, slots = this.slots, useK = this.useK;
+    const lastTime = this.lastTime, lastN = this.lastN;
+    const bidPrice = book.bidPrice, bidDepth = book.bidDepth;
+    const askPrice = book.askPrice, askDepth = book.askDepth;
+    let sojourns = 0, t = this.t;
     for (let o = 0; o < size; o += RECORD_SIZE) {
       t = nsToSeconds(view.getUint32(o + 4, true) * TWO_POW_32 + view.getUint32(o, true));
-      const type = buffer[o + 8];
+      const type = bytes[o + 8];
       const price = view.getInt32(o + 10, true);
       let side: number, level: number;
       switch (type) {
@@ -123,31 +137,51 @@ export function replayFile(
         lastN[tracker] = depths[level];
       }
       const bestBid = bidPrice[0], bestAsk = askPrice[0];
-      if (type === 4 && price !== bestAsk) {
-        mismatches++;
-        options.onPriceMismatch(
-          `QRSDP: EXECUTE_BUY target price ${price} != best ask ${bestAsk} (not k=0)`,
-        );
-      } else if (type === 5 && price !== bestBid) {
-        mismatches++;
-        options.onPriceMismatch(
-          `QRSDP: EXECUTE_SELL target price ${price} != best bid ${bestBid} (not k=0)`,
-        );
+      if ((type === 4 && price !== bestAsk) || (type === 5 && price !== bestBid)) {
+        this.mismatch(type, price, bestBid, bestAsk);
       }
       book.apply(type, price, view.getUint32(o + 14, true));
       if (bidPrice[0] !== bestBid || askPrice[0] !== bestAsk) {
-        if (options.censored) censor(t);
-        restart(t);
+        if (this.options.censored) this.censor(t);
+        this.restart(t);
       } else if (tracked) lastN[tracker] = depths[level];
     }
+    this.t = t;
+    this.sojourns += sojourns;
+    this.events += size / RECORD_SIZE;
   }
-  if (options.censored) censor(t);
-  return { events, sojourns, priceMismatches: mismatches };
-}
 
-/** A multiplication by the double nearest 1e-9, as the established tool does; not ns / 1e9. */
-export function nsToSeconds(ns: number): number {
-  return ns * 1e-9;
+  /** Every queue's sojourn starts now, at its current size. */
+  private restart(t: number): void {
+    const book = this.book, slots = this.slots;
+    for (let k = 0; k < slots; k++) {
+      this.lastTime[k] = t;
+      this.lastN[k] = book.bidDepth[k];
+      this.lastTime[slots + k] = t;
+      this.lastN[slots + k] = book.askDepth[k];
+    }
+  }
+
+  /** Adds the time at risk of every tracked queue's unfinished sojourn, without an event. */
+  censor(t: number): void {
+    const tracked = Math.min(this.slots, this.useK);
+    for (let side = BID; side <= ASK; side++) {
+      for (let k = 0; k < tracked; k++) {
+        const tracker = side * this.slots + k;
+        const dt = t - this.lastTime[tracker];
+        if (dt > 0) this.cells.addExposure(side, k, this.lastN[tracker], dt);
+      }
+    }
+  }
+
+  private mismatch(type: number, price: number, bestBid: number, bestAsk: number): void {
+    this.mismatches++;
+    this.options.onPriceMismatch(
+      type === 4
+        ? `QRSDP: EXECUTE_BUY target price ${price} != best ask ${bestAsk} (not k=0)`
+        : `QRSDP: EXECUTE_SELL target price ${price} != best bid ${bestBid} (not k=0)`,
+    );
+  }
 }
 
 /** The first slot whose price is exactly `price`, or -1. */
