@@ -15,7 +15,7 @@ import { runCli, tempDir } from "./helpers.ts";
 const MIN_SOJOURNS = 1000;
 const LEVELS = 5;
 
-export interface Deviation {
+interface Deviation {
   table: string;
   n: number;
   count: number;
@@ -26,7 +26,7 @@ export interface Deviation {
 }
 
 /** Every entry with enough sojourns and a non-zero true value, estimate against truth. */
-export function deviations(result: Calibration, truthText: string): Deviation[] {
+function deviations(result: Calibration, truthText: string): Deviation[] {
   const truth = JSON.parse(truthText), estimate = JSON.parse(result.json);
   const out: Deviation[] = [];
   const compare = (table: string, t: number[], e: number[], side: number, level: number) => {
