@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { calibrate } from "../src/calibrate/calibrate.ts";
+import { calibrate, DamagedInputError } from "../src/calibrate/calibrate.ts";
+import { UsageError } from "../src/cli/errors.ts";
 import type { CalibrateSettings } from "../src/calibrate/calibrate.ts";
 import { FIXTURES } from "./helpers.ts";
 
@@ -113,4 +114,38 @@ Deno.test("calibrate default mode replays header depth 0 as 50: no mispriced exe
   );
   assert.deepEqual(warnings, []);
   assert.ok(result.sojourns > 0);
+});
+
+Deno.test("a torn file: --compat refuses it, the default uses its complete chunks with a warning", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "qrsdp_cal_torn_" });
+  try {
+    const torn = `${dir}/torn.qrsdp`;
+    const bytes = Deno.readFileSync(G1);
+    Deno.writeFileSync(torn, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    assert.throws(
+      () => calibrate(settings([torn], {}), () => {}),
+      (e: Error) => e instanceof DamagedInputError && e.message.startsWith(`${torn}: byte `),
+    );
+    const warnings: string[] = [];
+    const result = calibrate(settings([torn], { compat: false }), (l) => warnings.push(l));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /torn chunk.*using its \d+ complete chunks$/);
+    assert.ok(result.events > 0 && result.events % 4096 === 0, String(result.events));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("default mode refuses --n-max below 0 and --levels above a file's levels; --compat warns", () => {
+  assert.throws(() => calibrate(settings([G1], { compat: false, nMax: -1 }), () => {}), UsageError);
+  assert.throws(
+    () => calibrate(settings([G1], { compat: false, levels: 6 }), () => {}),
+    (e: Error) => e instanceof UsageError && /--levels 6: .* has 5 levels per side/.test(e.message),
+  );
+  const warnings: string[] = [];
+  const result = calibrate(settings([G1], { levels: 6, nMax: -1 }), (l) => warnings.push(l));
+  assert.equal(warnings.length, 1);
+  assert.match(result.json, /"n_max": -1,/);
+  assert.match(result.json, /"lambda_M_buy": \[0\],/);
+  assert.equal(JSON.parse(result.json).lambda_L_bid.length, 6);
 });

@@ -7,6 +7,11 @@ import { curvesJson } from "./curves_json.ts";
 import { replayFile } from "./replay.ts";
 import { curveTables, SojournCells } from "./sojourns.ts";
 
+/** A torn or damaged input in compat mode, where the established tool gives up on it. */
+export class DamagedInputError extends DataError {
+  override name = "DamagedInputError";
+}
+
 export interface CalibrateSettings {
   /** `.qrsdp` files, read in this order into one set of estimators. */
   files: string[];
@@ -118,7 +123,7 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
   for (const path of settings.files) {
     const reader = QrsdpReader.open(path);
     if (reader.damage !== null) {
-      if (compat) throw new DataError(`${path}: ${reader.damage}`);
+      if (compat) throw new DamagedInputError(`${path}: ${reader.damage}`);
       warn(`warning: ${path}: ${reader.damage}; using its ${reader.chunks.length} complete chunks`);
     }
     const counts = replayFile(reader, cells, {
