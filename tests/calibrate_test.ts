@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { calibrate, DamagedInputError } from "../src/calibrate/calibrate.ts";
-import { UsageError } from "../src/cli/errors.ts";
+import { UsageError } from "../src/core/errors.ts";
 import type { CalibrateSettings } from "../src/calibrate/calibrate.ts";
 import { FIXTURES } from "./helpers.ts";
 

@@ -1,4 +1,4 @@
-import { DataError, UsageError } from "../cli/errors.ts";
+import { DataError, UsageError } from "../core/errors.ts";
 import { decodeHeader, HEADER_SIZE } from "../format/header.ts";
 import type { FileHeader } from "../format/header.ts";
 import { readManifest } from "../format/manifest.ts";

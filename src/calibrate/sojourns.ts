@@ -1,4 +1,4 @@
-import { EventType } from "../format/record.ts";
+import { EventType } from "../core/events.ts";
 
 export const BID = 0;
 export const ASK = 1;

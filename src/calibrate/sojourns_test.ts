@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EventType } from "../format/record.ts";
+import { EventType } from "../core/events.ts";
 import { ASK, BID, curveTables, SojournCells } from "./sojourns.ts";
 
 Deno.test("a rate is (count / sum_dt) * (type count / count), not the simplified ratio", () => {
