@@ -12,7 +12,14 @@ import { Progress } from "./progress.ts";
 export async function runCommand(args: string[], workerUrl?: string | URL): Promise<number> {
   const parsed = parseCommand(RUN_COMMAND, args);
   if (!parsed) return 0;
-  const cfg = runConfigFromFlags(parsed.values, parsed.given);
+  const cfg = runConfigFromFlags(parsed.values);
+  const curves = cfg.model.hlrCurves;
+  if (curves && curves.levels > cfg.book.levels) {
+    console.error(
+      `qrsdp run: warning: --hlr-curves has K=${curves.levels} levels, the book ${cfg.book.levels} ` +
+        `levels (--levels): every rate is 0, so every session is empty (as in the established tool)`,
+    );
+  }
   const stop = new StopFlag();
   const quiet = parsed.values.quiet;
   const progress = Deno.stdout.isTerminal() ? new Progress(cfg.securities) : null;
