@@ -53,7 +53,7 @@ export function expandInputs(inputs: string[]): string[] {
     try {
       isDirectory = Deno.statSync(input).isDirectory;
     } catch (e) {
-      throw new DataError(`${input}: cannot read (${(e as Error).message})`);
+      throw new DataError(`cannot read (${(e as Error).message})`, { source: input });
     }
     if (!isDirectory) {
       files.push(input);
@@ -62,7 +62,9 @@ export function expandInputs(inputs: string[]): string[] {
     try {
       Deno.statSync(`${input}/manifest.json`);
     } catch {
-      throw new DataError(`${input}: a directory without manifest.json (not a run directory)`);
+      throw new DataError("a directory without manifest.json (not a run directory)", {
+        source: input,
+      });
     }
     const dir = input.replace(/\/+$/, "") || "/";
     for (const security of readManifest(dir).securities) {
@@ -85,7 +87,7 @@ function readHeader(path: string): FileHeader {
     }
     bytes = bytes.subarray(0, got);
   } catch (e) {
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
   return decodeHeader(bytes, path);
 }
@@ -123,7 +125,7 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
   for (const path of settings.files) {
     const reader = QrsdpReader.open(path);
     if (reader.damage !== null) {
-      if (compat) throw new DamagedInputError(`${path}: ${reader.damage}`);
+      if (compat) throw new DamagedInputError(reader.damage, { source: path });
       warn(`warning: ${path}: ${reader.damage}; using its ${reader.chunks.length} complete chunks`);
     }
     const counts = replayFile(reader, cells, {
