@@ -167,7 +167,9 @@ function summaryText(result: Calibration, output: string): string {
     thousands(q.sojournsAtLargestN),
   ]);
   return [
-    `${result.files.length} file(s): ${thousands(result.events)} events, ` +
+    `${result.files.length} file${result.files.length === 1 ? "" : "s"}: ${
+      thousands(result.events)
+    } events, ` +
     `${thousands(result.sojourns)} sojourns; K=${result.levels}, n_max=${result.nMax} -> ${
       output === "-" ? "stdout" : output
     }`,
