@@ -28,6 +28,7 @@ const CALIBRATE_COMMAND = {
       type: "number",
       default: 100,
       integer: true,
+      max: 100_000,
       help: "largest queue size in each table (tables hold n = 0..N)",
     },
     "spread-sens": {
