@@ -3,6 +3,7 @@ import { decodeHeader, HEADER_SIZE } from "../format/header.ts";
 import type { FileHeader } from "../format/header.ts";
 import { readManifest } from "../format/manifest.ts";
 import { QrsdpReader } from "../format/reader.ts";
+import { RECORD_SIZE } from "../format/record.ts";
 import { curvesJson } from "./curves_json.ts";
 import { replayFile } from "./replay.ts";
 import { curveTables, SojournCells } from "./sojourns.ts";
@@ -74,6 +75,14 @@ export function expandInputs(inputs: string[]): string[] {
   return files;
 }
 
+/** The raw records of each complete chunk, in order, in one buffer reused from chunk to chunk. */
+function* chunksOf(reader: QrsdpReader): Generator<Uint8Array> {
+  let largest = 0;
+  for (const c of reader.chunks) largest = Math.max(largest, c.recordCount);
+  const buffer = new Uint8Array(largest * RECORD_SIZE);
+  for (let i = 0; i < reader.chunks.length; i++) yield reader.chunkRecords(i, buffer);
+}
+
 function readHeader(path: string): FileHeader {
   let bytes: Uint8Array;
   try {
@@ -124,15 +133,15 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
   let events = 0, sojourns = 0;
   for (const path of settings.files) {
     const reader = QrsdpReader.open(path);
-    if (reader.damage !== null) {
-      if (compat) throw new DamagedInputError(reader.damage, { source: path });
-      warn(`warning: ${path}: ${reader.damage}; using its ${reader.chunks.length} complete chunks`);
-    }
-    const counts = replayFile(reader, cells, {
+    const counts = replayFile(reader.header, chunksOf(reader), cells, {
       compat,
       censored: settings.censored,
       onPriceMismatch: compat ? warn : () => {},
     });
+    if (reader.damage !== null) {
+      if (compat) throw new DamagedInputError(reader.damage, { source: path });
+      warn(`warning: ${path}: ${reader.damage}; using its ${reader.chunks.length} complete chunks`);
+    }
     if (!compat && counts.priceMismatches > 0) {
       warn(
         `warning: ${path}: ${counts.priceMismatches} executions at a price other than the ` +

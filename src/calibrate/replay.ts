@@ -1,6 +1,5 @@
 import { Book } from "../book/book.ts";
 import type { FileHeader } from "../format/header.ts";
-import type { QrsdpReader } from "../format/reader.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import { ASK, BID } from "./sojourns.ts";
 import type { SojournCells } from "./sojourns.ts";
@@ -28,22 +27,18 @@ export interface ReplayCounts {
 }
 
 /**
- * Replays one file's records through a fresh book seeded from its header and adds every
- * sojourn it observes on levels below `cells.levels` to `cells` (calibration.md §3-4).
+ * Replays one file's records (its chunks' raw 26-byte records, in order) through a fresh book
+ * seeded from its header and adds every sojourn it observes on levels below `cells.levels` to
+ * `cells` (calibration.md §3-4).
  */
 export function replayFile(
-  reader: QrsdpReader,
+  header: FileHeader,
+  chunks: Iterable<Uint8Array>,
   cells: SojournCells,
   options: ReplayOptions,
 ): ReplayCounts {
-  const replay = new Replay(reader.header, cells, options);
-  let largest = 0;
-  for (const c of reader.chunks) largest = Math.max(largest, c.recordCount);
-  const buffer = new Uint8Array(largest * RECORD_SIZE);
-  const view = new DataView(buffer.buffer);
-  for (let chunk = 0; chunk < reader.chunks.length; chunk++) {
-    replay.records(buffer, view, reader.chunkRecords(chunk, buffer).length);
-  }
+  const replay = new Replay(header, cells, options);
+  for (const records of chunks) replay.records(records);
   if (options.censored) replay.censor(replay.t);
   return { events: replay.events, sojourns: replay.sojourns, priceMismatches: replay.mismatches };
 }
@@ -85,7 +80,9 @@ class Replay {
     this.restart(this.t);
   }
 
-  records(bytes: Uint8Array, view: DataView, size: number): void {
+  records(bytes: Uint8Array): void {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const size = bytes.length;
     const book = this.book, cells = this.cells, slots = this.slots, useK = this.useK;
     const lastTime = this.lastTime, lastN = this.lastN;
     const bidPrice = book.bidPrice, bidDepth = book.bidDepth;
