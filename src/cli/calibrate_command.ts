@@ -35,22 +35,21 @@ const CALIBRATE_COMMAND = {
       type: "number",
       default: 0.3,
       min: 0,
-      help: "spread sensitivity written into the file (labels it; not estimated)",
+      help: "spread sensitivity written into the file (not estimated)",
     },
     "imbalance-sens": {
       type: "number",
       default: 1,
       min: 0,
-      help: "imbalance sensitivity written into the file (not with --compat, which writes 1)",
+      help: "imbalance sensitivity written into the file (compat: 1)",
     },
     compat: {
       type: "boolean",
-      help: "the established qrsdp_calibrate's estimator and file, byte for byte, quirks included",
+      help: "the established tool's estimator, quirks included: the same file, byte for byte",
     },
     censored: {
       type: "boolean",
-      help:
-        "also count time at risk cut short by a price change (unbiased rates; not with --compat)",
+      help: "count the time at risk cut short by price changes too (unbiased rates)",
     },
     json: { type: "boolean", help: "print the summary as one JSON document" },
   }),
