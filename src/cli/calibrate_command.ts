@@ -45,7 +45,7 @@ const CALIBRATE_COMMAND = {
     },
     compat: {
       type: "boolean",
-      help: "the established tool's estimator, quirks included: the same file, byte for byte",
+      help: "the established tool's estimator and quirks: its file, byte for byte",
     },
     censored: {
       type: "boolean",
