@@ -56,6 +56,31 @@ Deno.test(
   }),
 );
 
+/** The remaining goldens of tests/fixtures/calibrate/README.md, as command lines. */
+const GOLDEN_ARGS: [string, string[]][] = [
+  ["c1_g1.json", [G1]],
+  ["c2_g2_aapl.json", [`${G2}/AAPL/2026-03-06.qrsdp`, `${G2}/AAPL/2026-03-09.qrsdp`]],
+  ["c4_g3.json", [`${FIXTURES}/g3_seed11_hlr`]],
+  ["c8_g1_nmax0.json", [G1, "--n-max", "0"]],
+  ["tiny/tiny_curves.json", [`${CAL}/tiny/tiny.qrsdp`, "--n-max", "4"]],
+  ["empty/curves.json", [`${CAL}/empty/input_zero_events.qrsdp`]],
+];
+
+Deno.test(
+  "calibrate --compat through the CLI writes every other golden byte for byte",
+  withDir("cal_goldens", async (dir) => {
+    for (const [golden, args] of GOLDEN_ARGS) {
+      const res = await runCli(["calibrate", ...args, "--compat", "--output", `${dir}/c.json`]);
+      assert.equal(res.code, 0, res.stderr);
+      assert.equal(
+        Deno.readTextFileSync(`${dir}/c.json`),
+        Deno.readTextFileSync(`${CAL}/${golden}`),
+        golden,
+      );
+    }
+  }),
+);
+
 Deno.test(
   "calibrate --json prints one JSON summary; the default mode writes both sensitivities",
   withDir("cal_json", async (dir) => {
