@@ -14,6 +14,8 @@ export const LobsterDirection = { BUY: 1, SELL: -1 } as const;
 /** What LOBSTER writes for a level the book does not have. */
 export const EMPTY_ASK_PRICE = 9_999_999_999;
 export const EMPTY_BID_PRICE = -9_999_999_999;
+const EMPTY_ASK = `${EMPTY_ASK_PRICE},0`;
+const EMPTY_BID = `${EMPTY_BID_PRICE},0`;
 
 /** One message line: the LOBSTER view of an event, given the book before it. */
 export interface LobsterMessage {
@@ -63,22 +65,16 @@ export function lobsterMessage(rec: EventRecord, book: Book): LobsterMessage {
  * missing levels are LOBSTER's dummies (±9999999999, size 0).
  */
 export function lobsterBookLine(book: Book, tickSize: number): string {
-  const asks: number[] = [];
-  const bids: number[] = [];
-  for (let k = 0; k < book.levels; k++) {
-    if (book.askDepth[k] > 0) asks.push(book.askPrice[k] * tickSize, book.askDepth[k]);
-    if (book.bidDepth[k] > 0) bids.push(book.bidPrice[k] * tickSize, book.bidDepth[k]);
+  const k = book.levels;
+  let line = "";
+  for (let level = 0, a = 0, b = 0; level < k; level++, a++, b++) {
+    while (a < k && book.askDepth[a] <= 0) a++;
+    while (b < k && book.bidDepth[b] <= 0) b++;
+    const ask = a < k ? `${book.askPrice[a] * tickSize},${book.askDepth[a]}` : EMPTY_ASK;
+    const bid = b < k ? `${book.bidPrice[b] * tickSize},${book.bidDepth[b]}` : EMPTY_BID;
+    line += level === 0 ? `${ask},${bid}` : `,${ask},${bid}`;
   }
-  const cells: number[] = [];
-  for (let k = 0; k < book.levels; k++) {
-    cells.push(
-      asks[2 * k] ?? EMPTY_ASK_PRICE,
-      asks[2 * k + 1] ?? 0,
-      bids[2 * k] ?? EMPTY_BID_PRICE,
-      bids[2 * k + 1] ?? 0,
-    );
-  }
-  return cells.join(",");
+  return line;
 }
 
 /** The book a session opened with, from its file header (model.md §2). */
