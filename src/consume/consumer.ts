@@ -1,5 +1,5 @@
-import type { KafkaSettings } from "../run/config.ts";
-import { kafkaClient } from "../sinks/kafka_sink.ts";
+import { kafkaClient } from "../kafka/client.ts";
+import type { KafkaSettings } from "../kafka/settings.ts";
 import type { StopFlag } from "../run/stop.ts";
 import { decodeMessage } from "./decode.ts";
 import type { ConsumedEvent } from "./decode.ts";

@@ -1,6 +1,7 @@
-import { DataError } from "../cli/errors.ts";
-import { decodeRecord, EVENT_TYPE_NAMES, RECORD_SIZE } from "../format/record.ts";
-import type { EventRecord } from "../format/record.ts";
+import { DataError } from "../core/errors.ts";
+import { EVENT_TYPE_NAMES, SIDE_NAMES } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
+import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
 
 /** A Kafka message as the consumer hands it over. */
 export interface RawMessage {
@@ -93,7 +94,7 @@ export function eventText(e: ConsumedEvent): string {
     e.date ?? "-",
     clock(e.tsNs),
     EVENT_TYPE_NAMES[e.type] ?? `type${e.type}`,
-    ["BID", "ASK", "NA"][e.side] ?? String(e.side),
+    SIDE_NAMES[e.side] ?? String(e.side),
     e.priceTicks,
     e.qty,
     e.orderId,

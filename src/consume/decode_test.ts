@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import { encodeRecordBytes } from "../format/record.ts";
 import { decodeMessage, eventJson, eventText } from "./decode.ts";
 

@@ -1,4 +1,4 @@
-import { DataError, UsageError } from "../cli/errors.ts";
+import { DataError, UsageError } from "../core/errors.ts";
 import { QrsdpReader } from "../format/reader.ts";
 import { writeCsv } from "./csv.ts";
 import { writeJsonl } from "./jsonl.ts";

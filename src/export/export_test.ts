@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import { QrsdpReader } from "../format/reader.ts";
-import type { EventRecord } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
 import { exportRun } from "./export.ts";
 import { exportSessions } from "./sessions.ts";
 

@@ -1,9 +1,9 @@
 import { Book } from "../book/book.ts";
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import type { FileHeader } from "../format/header.ts";
 import type { QrsdpReader } from "../format/reader.ts";
-import { EventType } from "../format/record.ts";
-import type { EventRecord } from "../format/record.ts";
+import { EventType } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
 import type { ExportSession } from "./sessions.ts";
 import { TextFile } from "./text_file.ts";
 
@@ -42,12 +42,12 @@ export function lobsterMessage(rec: EventRecord, book: Book): LobsterMessage {
     case EventType.ADD_ASK:
       return { type: LobsterType.SUBMISSION, direction: LobsterDirection.SELL };
     case EventType.CANCEL_BID: {
-      const idx = book.bestBid - rec.priceTicks;
+      const idx = book.bidPrice[0] - rec.priceTicks;
       const empties = idx >= 0 && idx < book.levels && rec.qty >= book.bidDepth[idx];
       return { type: empties ? LobsterType.DELETION : LobsterType.CANCELLATION, direction: 1 };
     }
     case EventType.CANCEL_ASK: {
-      const idx = rec.priceTicks - book.bestAsk;
+      const idx = rec.priceTicks - book.askPrice[0];
       const empties = idx >= 0 && idx < book.levels && rec.qty >= book.askDepth[idx];
       return { type: empties ? LobsterType.DELETION : LobsterType.CANCELLATION, direction: -1 };
     }
@@ -107,9 +107,9 @@ export function writeLobster(reader: QrsdpReader, session: ExportSession, dir: s
   try {
     reader.forEach((r) => {
       const best = r.type === EventType.EXECUTE_BUY
-        ? book.bestAsk
+        ? book.askPrice[0]
         : r.type === EventType.EXECUTE_SELL
-        ? book.bestBid
+        ? book.bidPrice[0]
         : r.priceTicks;
       if (best !== r.priceTicks) {
         throw new DataError(

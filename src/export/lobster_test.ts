@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Book } from "../book/book.ts";
-import { EventType, Side } from "../format/record.ts";
+import { EventType, Side } from "../core/events.ts";
 import { QrsdpReader } from "../format/reader.ts";
-import type { EventRecord } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
 import { exportRun } from "./export.ts";
 import { lobsterBookLine, lobsterMessage, lobsterTime } from "./lobster.ts";
 
@@ -77,8 +77,8 @@ function checkAgainstReplay(source: string, files: string[]) {
     book.apply(r.type, r.priceTicks, r.qty);
     const row = books[i].split(",").map(Number);
     assert.equal(row.length, 4 * book.levels);
-    assert.equal(row[0], book.bestAsk * h.tickSize);
-    assert.equal(row[2], book.bestBid * h.tickSize);
+    assert.equal(row[0], book.askPrice[0] * h.tickSize);
+    assert.equal(row[2], book.bidPrice[0] * h.tickSize);
     assert.equal(books[i], lobsterBookLine(book, h.tickSize));
     previous = row;
     i++;

@@ -1,4 +1,4 @@
-import { EVENT_TYPE_NAMES } from "../format/record.ts";
+import { EVENT_TYPE_NAMES } from "../core/events.ts";
 
 /**
  * The columns of the csv, jsonl and parquet exports: those of ClickHouse's `exchange_events`

@@ -1,4 +1,4 @@
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import { readManifest } from "../format/manifest.ts";
 
 /** The symbol of the unnamed security of a run without `--securities`, as its Kafka key. */
