@@ -27,7 +27,7 @@ Deno.test("consume --from-beginning --json: every event of a run with key, parti
   const r = await runCli([
     "consume",
     ...brokers,
-    "--topic",
+    "--kafka-topic",
     topic,
     "--from-beginning",
     "--to-end",
@@ -88,7 +88,7 @@ Deno.test("consume --max N: N text lines, then exit 0", async () => {
   const r = await runCli([
     "consume",
     ...brokers,
-    "--topic",
+    "--kafka-topic",
     topic,
     "--from-beginning",
     "--max",
@@ -115,7 +115,14 @@ Deno.test("consume: a message that is not whole records is a data error naming p
   await producer.connect();
   await producer.send({ topic, messages: [{ key: "X", value: "not a record" }] });
   await producer.disconnect();
-  const r = await runCli(["consume", ...brokers, "--topic", topic, "--from-beginning", "--to-end"]);
+  const r = await runCli([
+    "consume",
+    ...brokers,
+    "--kafka-topic",
+    topic,
+    "--from-beginning",
+    "--to-end",
+  ]);
   assert.equal(r.code, 1);
   assert.match(
     r.stderr,
@@ -130,7 +137,14 @@ Deno.test("consume: an empty topic with --to-end prints nothing and exits 0", as
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
   await admin.disconnect();
-  const r = await runCli(["consume", ...brokers, "--topic", topic, "--from-beginning", "--to-end"]);
+  const r = await runCli([
+    "consume",
+    ...brokers,
+    "--kafka-topic",
+    topic,
+    "--from-beginning",
+    "--to-end",
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, "");
 });

@@ -18,6 +18,14 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./info_command.ts")).infoCommand,
     summary: "describe a .qrsdp file or a run directory, check integrity",
   },
+  export: {
+    load: async () => (await import("./export_command.ts")).exportCommand,
+    summary: "write recorded sessions as CSV, JSON Lines, Parquet or LOBSTER",
+  },
+  consume: {
+    load: async () => (await import("./consume_command.ts")).consumeCommand,
+    summary: "print the events on a Kafka topic, decoded",
+  },
   platform: {
     load: async () => (await import("./platform_command.ts")).platformCommand,
     summary: "platform init | topic: create the ClickHouse tables, the Kafka topic",
