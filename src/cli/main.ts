@@ -1,6 +1,5 @@
 import { DataError, UsageError } from "../core/errors.ts";
-
-export const VERSION = "0.1.0";
+import { VERSION } from "./version.ts";
 
 type Command = (args: string[], workerUrl?: string | URL) => Promise<number>;
 
@@ -60,9 +59,13 @@ ${lines.join("\n")}`;
 /** Runs the CLI; returns the exit code. Usage and data errors print one line and give 2. */
 export async function main(args: string[], workerUrl?: string | URL): Promise<number> {
   const [name, ...rest] = args;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  if (name === undefined) {
+    console.error(usage());
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     console.log(usage());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   if (name === "--version") {
     console.log(VERSION);
