@@ -1,6 +1,11 @@
-import { DEFAULT_TOPIC, kafkaSettings } from "../kafka/settings.ts";
+import { DEFAULT_PROTOCOL, DEFAULT_TOPIC, kafkaSettings } from "../kafka/settings.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
-import { initSqlVariables, splitStatements, substitute } from "../platform/init_sql.ts";
+import {
+  COMPOSE_BROKERS,
+  initSqlVariables,
+  splitStatements,
+  substitute,
+} from "../platform/init_sql.ts";
 import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, clickHouseFromFlags } from "./clickhouse_flags.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import { commandHelp, flags, parseCommand } from "./flags.ts";
@@ -21,7 +26,7 @@ const INIT_COMMAND = {
   }),
   notes: `\${KAFKA_BROKERS}, \${KAFKA_TOPIC}, \${KAFKA_SECURITY_PROTOCOL}, \${KAFKA_SASL_MECHANISM},
 \${KAFKA_SASL_USERNAME} and \${KAFKA_SASL_PASSWORD} in the script take the values of those
-variables (defaults kafka:9092, ${DEFAULT_TOPIC}, PLAINTEXT). When KAFKA_BROKERS is set, the
+variables (defaults ${COMPOSE_BROKERS}, ${DEFAULT_TOPIC}, ${DEFAULT_PROTOCOL}). When KAFKA_BROKERS is set, the
 topic is created first if it does not exist (ClickHouse's consumer notices a topic created
 after it subscribed only about a minute later).
 ${CLICKHOUSE_ENV_HELP}`,
