@@ -9,6 +9,7 @@ import {
 import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, clickHouseFromFlags } from "./clickhouse_flags.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import { commandHelp, flags, parseCommand } from "./flags.ts";
+import { VERSION } from "./version.ts";
 import { kafkaConnectionFlags, requiredKafkaFromFlags } from "./kafka_flags.ts";
 
 const INIT_COMMAND = {
@@ -51,9 +52,18 @@ export async function platformCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === "topic") return await topicCommand(rest);
   if (sub !== "init") {
-    if (sub === undefined || sub === "--help" || sub === "-h") {
-      console.log(`${commandHelp(INIT_COMMAND)}\n\n${commandHelp(TOPIC_COMMAND)}`);
-      return sub === undefined ? 2 : 0;
+    const help = `${commandHelp(INIT_COMMAND)}\n\n${commandHelp(TOPIC_COMMAND)}`;
+    if (sub === undefined) {
+      console.error(help);
+      return 2;
+    }
+    if (sub === "--help" || sub === "-h") {
+      console.log(help);
+      return 0;
+    }
+    if (sub === "--version") {
+      console.log(VERSION);
+      return 0;
     }
     throw new UsageError(`unknown subcommand '${sub}' (platform init or platform topic)`);
   }

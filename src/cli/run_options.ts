@@ -126,8 +126,23 @@ export const RUN_FLAGS = flags({
     help: "worker threads (results do not depend on it)",
   },
   ...PACING_FLAGS,
+  rate: {
+    type: "number",
+    min: 0,
+    minExclusive: true,
+    defaultHelp: "as fast as it can",
+    help: "events per wall second across the run (instead of --realtime --speed)",
+  },
+  "max-events": {
+    type: "number",
+    integer: true,
+    min: 1,
+    defaultHelp: "no cap",
+    help: "stop after this many events across the run (shared out among the securities)",
+  },
   ...kafkaProducerFlags("none: files only", "the generator"),
-  quiet: { type: "boolean", help: "no per-day lines" },
+  quiet: { type: "boolean", help: "no per-day lines, no progress line" },
+  json: { type: "boolean", help: "the summary as one JSON document on stdout (no per-day lines)" },
 });
 
 export const RUN_COMMAND: CommandSpec<typeof RUN_FLAGS> = {
@@ -163,6 +178,7 @@ export function parseSecurities(text: string): Security[] {
 /** Turns parsed `qrsdp run` flags (and the KAFKA_* environment) into a run configuration. */
 export function runConfigFromFlags(
   v: RunFlagValues,
+  given: ReadonlySet<string>,
   env?: (name: string) => string | undefined,
 ): RunConfig {
   const curvesPath = v["hlr-curves"];
@@ -180,6 +196,9 @@ export function runConfigFromFlags(
   } else if (model === "hlr") {
     hlrCurves = defaultHlrCurves(levels);
   }
+  if (v.rate !== undefined && (v.realtime || given.has("speed"))) {
+    throw new UsageError("--rate paces by wall clock: give it or --realtime --speed, not both");
+  }
   const securities = v.securities
     ? parseSecurities(v.securities)
     : [{ symbol: null, p0Ticks: v.p0 }];
@@ -193,6 +212,7 @@ export function runConfigFromFlags(
       startDate: v["start-date"],
       seconds: v.seconds,
       marketOpenSeconds: clockSeconds(v["market-open"])!,
+      maxEvents: v["max-events"] ?? null,
     },
     model: {
       kind: model,
@@ -209,7 +229,7 @@ export function runConfigFromFlags(
       thetaReinit: v["theta-reinit"],
       reinitDepthMean: v["reinit-depth-mean"],
     },
-    pacing: pacingFromFlags(v),
+    pacing: { ...pacingFromFlags(v), rate: v.rate ?? null },
     kafka: kafkaFromFlags(v, env),
     output: { dir: v.output ?? `output/run_${v.seed}`, chunkSize: v["chunk-size"] },
   };
@@ -221,5 +241,5 @@ export function runConfigFromArgs(
   env: (name: string) => string | undefined = () => undefined,
 ): RunConfig {
   const parsed = parseCommand(RUN_COMMAND, args)!;
-  return runConfigFromFlags(parsed.values, env);
+  return runConfigFromFlags(parsed.values, parsed.given, env);
 }
