@@ -2,7 +2,7 @@ import { DataError, UsageError } from "../core/errors.ts";
 import { ClickHouse } from "../platform/client.ts";
 import { clickHouseSettings } from "../platform/settings.ts";
 import type { RunConfig } from "../run/config.ts";
-import type { DayReport } from "../run/security_run.ts";
+import type { DayReport, SecurityProgress } from "../run/security_run.ts";
 import { Catalog, isRunId } from "../serve/catalog.ts";
 import { startServer } from "../serve/server.ts";
 import type { PlatformView, Server } from "../serve/server.ts";
@@ -123,7 +123,7 @@ export async function serveCommand(args: string[], workerUrl?: string | URL): Pr
 /** `qrsdp run --serve [HOST:]PORT`: the dashboard, opened on the run being generated. */
 export interface LiveServer {
   onDay(d: DayReport): void;
-  onProgress(securityIndex: number, date: string, events: number): void;
+  onProgress(progress: SecurityProgress): void;
   /** The run is over: keep serving until SIGINT/SIGTERM, then stop. */
   finish(error?: string): Promise<void>;
 }
@@ -178,7 +178,7 @@ export async function serveLive(
   console.error(`qrsdp run: dashboard at ${server.url}#/live/${id}`);
   return {
     onDay: (d) => active.partial[d.securityIndex] = 0,
-    onProgress: (i, _date, events) => active.partial[i] = events,
+    onProgress: (p) => active.partial[p.securityIndex] = p.events,
     finish: async (error) => {
       active.running = false;
       active.error = error;

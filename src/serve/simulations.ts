@@ -126,7 +126,7 @@ export class Simulations {
     const stop = new StopFlag();
     const done = executeRun(cfg, stop, {
       workerUrl: this.workerUrl,
-      onProgress: (i, _date, events) => active.partial[i] = events,
+      onProgress: (p) => active.partial[p.securityIndex] = p.events,
       onDay: (d) => active.partial[d.securityIndex] = 0,
     }).then((result) => {
       if (result.errors.length) active.error = result.errors.join("; ");
