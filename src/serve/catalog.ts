@@ -120,9 +120,10 @@ export class Catalog {
     const dir = this.dir(id);
     if (this.hasFile(id, META_FILE)) {
       try {
-        return JSON.parse(Deno.readTextFileSync(`${dir}/${META_FILE}`)).plan;
+        const plan = JSON.parse(Deno.readTextFileSync(`${dir}/${META_FILE}`)).plan;
+        if (Array.isArray(plan?.symbols) && Array.isArray(plan?.p0Ticks)) return plan;
       } catch {
-        // An unreadable simulation.json: fall back to the manifest.
+        // An unreadable simulation.json: the manifest says the rest.
       }
     }
     const { raw, securities } = readManifest(dir);
