@@ -4,11 +4,12 @@
  * back; 6.3 M events/s for three securities over five days). Each case runs in a process of its
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
- * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing.
+ * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, export.
  * The Kafka case starts a broker of its own with tests/kafka/start.sh.
  */
 import { runConfigFromArgs } from "../../src/cli/run_options.ts";
 import { QrsdpReader } from "../../src/format/reader.ts";
+import { EXPORT_FORMATS, exportRun } from "../../src/export/export.ts";
 import { executeRun } from "../../src/run/run.ts";
 import { Pacer } from "../../src/run/pacer.ts";
 import { runSecurity } from "../../src/run/security_run.ts";
@@ -160,6 +161,26 @@ async function pacing(): Promise<void> {
   Deno.removeSync(dir, { recursive: true });
 }
 
+/** Each export format over one default day: time, rate, size. */
+async function exports(): Promise<void> {
+  const { dir, events } = await batch({ seed: "3", days: "1" });
+  for (const format of Object.keys(EXPORT_FORMATS)) {
+    const out = `${dir}/${format}`;
+    const t0 = performance.now();
+    const [done] = exportRun(dir, format, out);
+    const seconds = (performance.now() - t0) / 1000;
+    const bytes = done.files.reduce((n, f) => n + Deno.statSync(f).size, 0);
+    console.log(
+      `export ${format}, 1 security x 1 day (${events.toLocaleString("en-US")} events): ` +
+        `${seconds.toFixed(2)} s, ${(events / seconds / 1e6).toFixed(2)} M events/s, ` +
+        `${(bytes / 2 ** 20).toFixed(1)} MiB`,
+    );
+    Deno.removeSync(out, { recursive: true });
+  }
+  console.log(`export: peak RSS ${peakRssMiB()}`);
+  Deno.removeSync(dir, { recursive: true });
+}
+
 const CASES: Record<string, () => Promise<void>> = {
   one: () => writeAndRead("1 security x 1 day", { seed: "1", days: "1" }, CPP_ONE, 5),
   three: () =>
@@ -173,6 +194,7 @@ const CASES: Record<string, () => Promise<void>> = {
   days5: () => writeAndRead("memory: 1 security x 5 days", { seed: "2", days: "5", workers: "1" }),
   kafka,
   pacing,
+  export: exports,
 };
 
 if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {
