@@ -13,6 +13,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./replay_command.ts")).replayCommand,
     summary: "publish recorded sessions to Kafka, fast or paced",
   },
+  calibrate: {
+    load: async () => (await import("./calibrate_command.ts")).calibrateCommand,
+    summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",
+  },
   info: {
     load: async () => (await import("./info_command.ts")).infoCommand,
     summary: "describe a .qrsdp file or a run directory, check integrity",

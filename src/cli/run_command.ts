@@ -21,6 +21,13 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   if (!parsed) return 0;
   const cfg = runConfigFromFlags(parsed.values, parsed.given);
   const { quiet, json } = parsed.values;
+  const curves = cfg.model.hlrCurves;
+  if (curves && curves.levels > cfg.book.levels) {
+    console.error(
+      `qrsdp run: warning: --hlr-curves has K=${curves.levels} levels, the book ${cfg.book.levels} ` +
+        `levels (--levels): every rate is 0, so every session is empty (as in the established tool)`,
+    );
+  }
   const stop = new StopFlag();
   const progress = Deno.stderr.isTerminal() && !quiet ? new Progress(cfg) : null;
   const removeSignals = onStopSignals(() => {

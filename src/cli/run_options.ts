@@ -86,7 +86,10 @@ export const RUN_FLAGS = flags({
     oneOf: ["simple", "hlr"],
     help: "intensity model: simple or hlr",
   },
-  "hlr-curves": { type: "string", help: "HLR curves JSON file (implies --model hlr)" },
+  "hlr-curves": {
+    type: "string",
+    help: "HLR curves JSON file (implies --model hlr); its K drives the model, --levels the book",
+  },
   "base-L": rate("limit order rate", SIMPLE_DEFAULTS.baseL),
   "base-C": rate("cancel rate per resting order", SIMPLE_DEFAULTS.baseC),
   "base-M": rate("market order rate", SIMPLE_DEFAULTS.baseM),
@@ -180,7 +183,7 @@ export function runConfigFromFlags(
 ): RunConfig {
   const curvesPath = v["hlr-curves"];
   const model = curvesPath ? "hlr" : v.model as "simple" | "hlr";
-  let levels = v.levels;
+  const levels = v.levels;
   let hlrCurves = null;
   if (curvesPath) {
     let text: string;
@@ -190,12 +193,6 @@ export function runConfigFromFlags(
       throw new DataError(`--hlr-curves: cannot read ${curvesPath} (${(e as Error).message})`);
     }
     hlrCurves = parseHlrCurves(text, curvesPath);
-    if (given.has("levels") && levels !== hlrCurves.levels) {
-      throw new UsageError(
-        `--levels ${levels} disagrees with K=${hlrCurves.levels} in ${curvesPath}`,
-      );
-    }
-    levels = hlrCurves.levels;
   } else if (model === "hlr") {
     hlrCurves = defaultHlrCurves(levels);
   }

@@ -129,6 +129,6 @@ export function manifestSettings(cfg: RunConfig): RunSettings {
 
 export function createModel(cfg: RunConfig): IntensityModel {
   return cfg.model.kind === "hlr"
-    ? new HlrModel(cfg.model.hlrCurves!, cfg.book.levels)
+    ? new HlrModel(cfg.model.hlrCurves!, cfg.model.hlrCurves!.levels)
     : new SimpleImbalanceModel(cfg.model.simple);
 }
