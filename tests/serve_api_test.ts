@@ -68,6 +68,17 @@ Deno.test("serve API: bad input is a 4xx with a message, nothing outside --data 
   Deno.copyFileSync(`${outside}/manifest.json`, `${data}/sneaky/manifest.json`);
   Deno.symlinkSync(`${outside}/2026-01-02.qrsdp`, `${data}/sneaky/2026-01-02.qrsdp`);
   // A run written by `qrsdp run` into --data is listed and can be opened.
+  const reinit = await runCli([
+    "run",
+    "--seconds",
+    "60",
+    "--theta-reinit",
+    "0.1",
+    "--output",
+    `${data}/reinit`,
+    "--quiet",
+  ]);
+  assert.equal(reinit.code, 0, reinit.stderr);
   const own = await runCli([
     "run",
     "--seed",
@@ -179,7 +190,7 @@ Deno.test("serve API: bad input is a 4xx with a message, nothing outside --data 
       }
       // Nothing was created by the bad requests.
       const ids = (await call(`${api}/runs`)).body.runs.map((r: { id: string }) => r.id);
-      assert.deepEqual(ids, ["evil", "run_7", "sneaky"]);
+      assert.deepEqual(ids, ["evil", "reinit", "run_7", "sneaky"]);
     });
 
     await t.step("no path leads out of --data", async () => {
@@ -224,6 +235,14 @@ Deno.test("serve API: bad input is a 4xx with a message, nothing outside --data 
       assert.deepEqual((await call(`${api}/platform`)).body, { configured: false });
       assert.deepEqual((await call(`${api}/live`)).body, { run: null });
     });
+
+    await t.step(
+      "a run with --theta-reinit says that its books cannot be rebuilt exactly",
+      async () => {
+        assert.equal((await call(`${api}/runs/reinit`)).body.thetaReinit, 0.1);
+        assert.equal((await call(`${api}/runs/run_7`)).body.thetaReinit, undefined);
+      },
+    );
 
     await t.step("a run written by `qrsdp run` can be opened and replayed", async () => {
       const run = (await call(`${api}/runs/run_7`)).body;

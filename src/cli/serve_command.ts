@@ -160,6 +160,7 @@ export async function serveLive(
       seed: cfg.seed,
       startDate: cfg.session.startDate,
       levels: cfg.book.levels,
+      ...(cfg.model.thetaReinit > 0 ? { thetaReinit: cfg.model.thetaReinit } : {}),
     },
     running: true,
     partial: cfg.securities.map(() => 0),

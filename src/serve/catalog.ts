@@ -16,6 +16,8 @@ export interface RunPlan {
   startDate: string;
   levels: number;
   preset?: string;
+  /** Above 0, the generator redrew depths the log does not record: a replayed ladder's depths drift. */
+  thetaReinit?: number;
 }
 
 export type RunStatus = "running" | "done" | "stopped" | "failed";
@@ -139,6 +141,7 @@ export class Catalog {
         raw.levels_per_side ??
           (raw.securities as { levels_per_side: number }[])[0]?.levels_per_side ?? 5,
       ),
+      ...(Number(raw.theta_reinit) > 0 ? { thetaReinit: Number(raw.theta_reinit) } : {}),
     };
   }
 

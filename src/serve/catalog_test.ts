@@ -9,6 +9,7 @@ const SETTINGS = {
   levelsPerSide: 5,
   initialSpreadTicks: 2,
   initialDepth: 5,
+  thetaReinit: 0,
 };
 
 function run(dir: string, file = "2026-01-02.qrsdp") {

@@ -65,6 +65,7 @@ function writeRun(dir: string) {
       levelsPerSide: 5,
       initialSpreadTicks: 2,
       initialDepth: 5,
+      thetaReinit: 0,
     }, [{
       symbol: null,
       p0Ticks: 10000,

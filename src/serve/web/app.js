@@ -378,6 +378,11 @@ function replayPage(id, live) {
     const m = JSON.parse(e.data);
     if (m.type === "hello") {
       $("#title").textContent = m.run.id;
+      if (m.run.thetaReinit > 0) {
+        $("#msg").textContent =
+          `this run redrew book depths at random (theta_reinit ${m.run.thetaReinit}), ` +
+          "which the files do not record: the ladder's depths are approximate";
+      }
       $("#conn").textContent = live ? "live" : "replay";
     } else if (m.type === "state") {
       paused = m.paused;
