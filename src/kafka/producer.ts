@@ -1,0 +1,164 @@
+import { CompressionTypes } from "kafkajs";
+import type { Producer } from "kafkajs";
+import type { EventRecord } from "../format/record.ts";
+import { prepareBatch } from "./batch_codec.ts";
+import type { PreparedBatch } from "./batch_codec.ts";
+import { Packer } from "./packer.ts";
+import type { PackerLimits } from "./packer.ts";
+import { EncodedFrame } from "./records.ts";
+
+export interface ProducerOptions extends PackerLimits {
+  topic: string;
+  /** Events awaiting acknowledgement before `append` holds the caller back. */
+  maxInFlight: number;
+  /** A partly filled message leaves at most this long after its first event. */
+  lingerMs: number;
+}
+
+/** Encoded records per produce request: big enough that a request's fixed costs vanish. */
+export const BATCH_BYTES = 256 * 1024;
+/**
+ * Messages per produce request: kafkajs groups a request's messages by partition in time that
+ * grows with the square of their number, so one-event-per-message requests stay near this.
+ */
+export const BATCH_MESSAGES = 2000;
+
+interface Queued {
+  prepared: PreparedBatch;
+  messages: number;
+  events: number;
+}
+
+export interface ProducerCounts {
+  /** Events appended. */
+  events: number;
+  acknowledgedEvents: number;
+  failedEvents: number;
+  /** Messages sent (each acknowledged or failed). */
+  messages: number;
+  acknowledgedMessages: number;
+}
+
+/**
+ * Sends events to one topic through an idempotent kafkajs producer, packed into messages of up
+ * to `recordsPerMessage` records that we encode ourselves (batch_codec.ts). One request is in
+ * flight at a time, which keeps each partition's order through retries; the next batches are
+ * packed and compressed meanwhile. A failed request's events count as failed, never dropped
+ * silently.
+ */
+export class EventProducer {
+  private readonly packer: Packer;
+  private readonly queue: Queued[] = [];
+  private sending: Promise<void> | null = null;
+  private waiters: (() => void)[] = [];
+  private linger: ReturnType<typeof setTimeout> | null = null;
+  private partitionOfKey = new Map<string, number>();
+  readonly counts: ProducerCounts = {
+    events: 0,
+    acknowledgedEvents: 0,
+    failedEvents: 0,
+    messages: 0,
+    acknowledgedMessages: 0,
+  };
+  /** The first send error. */
+  firstError?: string;
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly partitionFor: (key: Uint8Array) => number,
+    private readonly options: ProducerOptions,
+  ) {
+    this.packer = new Packer(options);
+  }
+
+  /** Later events carry this key and header (a new security or trading date). */
+  setFrame(key: Uint8Array, headerKey: string, headerValue: string): void {
+    const id = key.join(",");
+    let partition = this.partitionOfKey.get(id);
+    if (partition === undefined) {
+      partition = this.partitionFor(key);
+      this.partitionOfKey.set(id, partition);
+    }
+    this.packer.closeMessage();
+    if (this.packer.needsTake(partition)) this.seal();
+    this.packer.setFrame(new EncodedFrame({ key, headerKey, headerValue }), partition);
+  }
+
+  append(rec: EventRecord): void | Promise<void> {
+    this.counts.events++;
+    if (this.packer.add(rec)) this.seal();
+    else if (this.linger === null) this.armLinger();
+    if (this.inFlight() >= this.options.maxInFlight) {
+      this.packer.closeMessage();
+      this.seal();
+      return new Promise((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** Sends everything appended so far and waits until each request has settled. */
+  async flush(): Promise<void> {
+    this.packer.closeMessage();
+    this.seal();
+    while (this.sending) await this.sending;
+  }
+
+  /** Stops the linger timer (after the last flush). */
+  close(): void {
+    if (this.linger !== null) clearTimeout(this.linger);
+    this.linger = null;
+  }
+
+  private inFlight(): number {
+    return this.counts.events - this.counts.acknowledgedEvents - this.counts.failedEvents;
+  }
+
+  private armLinger(): void {
+    this.linger = setTimeout(() => {
+      this.linger = null;
+      this.packer.closeMessage();
+      this.seal();
+    }, this.options.lingerMs);
+  }
+
+  /** Hands the packed messages to the send queue. */
+  private seal(): void {
+    const batch = this.packer.take();
+    if (batch) {
+      this.queue.push({
+        prepared: prepareBatch(batch.records, batch.messages, batch.partition, Date.now()),
+        messages: batch.messages,
+        events: batch.events,
+      });
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.sending) return;
+    const next = this.queue.shift();
+    if (!next) return;
+    this.sending = this.producer.send({
+      topic: this.options.topic,
+      acks: -1,
+      compression: CompressionTypes.LZ4,
+      messages: next.prepared.messages,
+    }).then(
+      () => {
+        this.counts.acknowledgedEvents += next.events;
+        this.counts.acknowledgedMessages += next.messages;
+      },
+      (e: Error) => {
+        this.counts.failedEvents += next.events;
+        this.firstError ??= e.message;
+      },
+    ).finally(() => {
+      next.prepared.release();
+      this.counts.messages += next.messages;
+      this.sending = null;
+      if (this.inFlight() < this.options.maxInFlight) {
+        for (const wake of this.waiters.splice(0)) wake();
+      }
+      this.pump();
+    });
+  }
+}
