@@ -1,5 +1,6 @@
 import type { KafkaSettings } from "../run/config.ts";
 import { UsageError } from "./errors.ts";
+import { parseNumber } from "./parse.ts";
 
 const PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_SSL", "SASL_PLAINTEXT"] as const;
 const MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
@@ -26,6 +27,16 @@ export function kafkaFlags(brokersNote: string, waits: string) {
       default: "30",
       help: "seconds to keep retrying an unreachable broker",
     },
+    "kafka-records-per-message": {
+      type: "string",
+      default: "1",
+      help: "events per message, of one security and date (or KAFKA_RECORDS_PER_MESSAGE)",
+    },
+    "kafka-linger-ms": {
+      type: "string",
+      default: "5",
+      help: "longest wait before a partly filled message is sent",
+    },
   } as const;
 }
 
@@ -34,7 +45,13 @@ export interface KafkaFlags {
   topic?: string;
   maxInFlight: number;
   timeoutSeconds: number;
+  /** The flag's text; KAFKA_RECORDS_PER_MESSAGE when absent; 1 when neither is given. */
+  recordsPerMessage?: string;
+  lingerMs?: number;
 }
+
+/** A message of this many records stays well under the broker's 1 MB message limit. */
+const MAX_RECORDS_PER_MESSAGE = 10_000;
 
 /**
  * Kafka settings from flags, falling back to KAFKA_* variables; null when no broker is named
@@ -65,6 +82,8 @@ export function kafkaSettings(
     securityProtocol: protocol as KafkaSettings["securityProtocol"],
     maxInFlight: flags.maxInFlight,
     timeoutMs: flags.timeoutSeconds * 1000,
+    recordsPerMessage: recordsPerMessage(flags.recordsPerMessage, env),
+    lingerMs: flags.lingerMs ?? 5,
   };
   if (protocol.startsWith("SASL")) {
     const mechanism = (env("KAFKA_SASL_MECHANISM") || "PLAIN").toUpperCase();
@@ -83,4 +102,12 @@ export function kafkaSettings(
     settings.saslPassword = password;
   }
   return settings;
+}
+
+function recordsPerMessage(flag: string | undefined, env: (name: string) => string | undefined) {
+  const fromEnv = env("KAFKA_RECORDS_PER_MESSAGE");
+  const [name, text] = flag !== undefined
+    ? ["--kafka-records-per-message", flag]
+    : ["KAFKA_RECORDS_PER_MESSAGE", fromEnv || "1"];
+  return parseNumber(name, text, { integer: true, min: 1, max: MAX_RECORDS_PER_MESSAGE });
 }

@@ -128,7 +128,7 @@ export async function statusCommand(args: string[]): Promise<number> {
       try {
         const lag = await consumerLag(brokers, topic, group);
         console.log(
-          `kafka consumer lag (${group} on ${topic}): ${
+          `kafka consumer lag (${group} on ${topic}), in messages: ${
             lag.map((p) => `p${p.partition}=${p.lag}`).join(" ")
           }`,
         );

@@ -2,7 +2,7 @@ import { KafkaSink } from "../sinks/kafka_sink.ts";
 import { replayPlan, replaySecurity } from "../run/replay.ts";
 import { StopFlag } from "../run/stop.ts";
 import { DataError, UsageError } from "./errors.ts";
-import { thousands } from "./format.ts";
+import { kafkaCountsText, thousands } from "./format.ts";
 import { flagHelp } from "./help.ts";
 import { kafkaFlags, kafkaSettings } from "./kafka_options.ts";
 import { parseFlags, parseNumber } from "./parse.ts";
@@ -51,6 +51,12 @@ export async function replayCommand(args: string[]): Promise<number> {
       min: 1,
     }),
     timeoutSeconds: parseNumber("--kafka-timeout", values["kafka-timeout"] ?? "30", { min: 0 }),
+    recordsPerMessage: values["kafka-records-per-message"],
+    lingerMs: parseNumber("--kafka-linger-ms", values["kafka-linger-ms"] ?? "5", {
+      integer: true,
+      min: 0,
+      max: 60_000,
+    }),
   }, env);
   if (!kafka) throw new UsageError("--kafka-brokers (or KAFKA_BROKERS) is required");
   const speed = parseNumber("--speed", values.speed ?? "100", { min: 0, minExclusive: true });
@@ -89,11 +95,7 @@ export async function replayCommand(args: string[]): Promise<number> {
     }));
     const seconds = (performance.now() - started) / 1000;
     for (const { report, symbol } of results) {
-      console.log(
-        `${symbol ?? "-"}: ${thousands(report.appended)} produced, ${
-          thousands(report.delivered)
-        } acknowledged`,
-      );
+      for (const c of report.bySymbol ?? []) console.log(kafkaCountsText(c));
       if (report.failures > 0) {
         ok = false;
         console.error(`qrsdp replay: ${symbol ?? "-"}: ${report.firstError}`);

@@ -3,7 +3,7 @@ import { RECORD_SIZE } from "../format/record.ts";
 import { executeRun } from "../run/run.ts";
 import type { DayReport } from "../run/security_run.ts";
 import { StopFlag } from "../run/stop.ts";
-import { bytesText, thousands } from "./format.ts";
+import { bytesText, kafkaCountsText, thousands } from "./format.ts";
 import { flagHelp } from "./help.ts";
 import { parseFlags } from "./parse.ts";
 import { RUN_FLAGS, runConfigFromFlags } from "./run_options.ts";
@@ -81,9 +81,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   let ok = result.errors.length === 0;
   for (const e of result.errors) console.error(`qrsdp run: ${e}`);
   for (const r of result.sinkReports.filter((r) => r.name !== "file")) {
-    console.log(
-      `${r.name}: ${thousands(r.appended)} produced, ${thousands(r.delivered)} acknowledged`,
-    );
+    for (const c of r.bySymbol ?? []) console.log(kafkaCountsText(c));
     if (r.failures > 0) {
       ok = false;
       console.error(`qrsdp run: ${r.name}: ${r.firstError ?? `${r.failures} failures`}`);

@@ -185,6 +185,8 @@ export function runConfigFromFlags(
       topic: flags["kafka-topic"] as string | undefined,
       maxInFlight: int("kafka-max-in-flight", 1, 10_000_000),
       timeoutSeconds: real("kafka-timeout"),
+      recordsPerMessage: flags["kafka-records-per-message"] as string | undefined,
+      lingerMs: int("kafka-linger-ms", 0, 60_000),
     },
     env,
   );

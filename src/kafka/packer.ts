@@ -48,19 +48,11 @@ export class Packer {
     return this.batchEvents;
   }
 
-  /**
-   * Starts messages with this key and header. The caller first takes the batch when the
-   * partition changes (`needsTake`).
-   */
+  /** Starts messages with this key and header (take the batch in hand first if need be). */
   setFrame(frame: EncodedFrame, partition: number): void {
     this.closeMessage();
     this.frame = frame;
     this.partition = partition;
-  }
-
-  /** True when the next messages go to another partition than the batch in hand. */
-  needsTake(partition: number): boolean {
-    return this.writer.count > 0 && partition !== this.partition;
   }
 
   /** Adds one event; true when the batch is full and should be taken. */

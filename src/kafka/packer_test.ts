@@ -41,7 +41,6 @@ Deno.test("events are packed N to a message, in order; a session's end closes a 
   packer.setFrame(frame("AAA", "2026-01-09"), 2);
   for (let i = 0; i < 10; i++) assert.equal(packer.add(event(i)), false);
   assert.equal(packer.openEvents, 2);
-  assert.equal(packer.needsTake(2), false);
   packer.setFrame(frame("AAA", "2026-01-12"), 2);
   for (let i = 10; i < 13; i++) packer.add(event(i));
   packer.closeMessage();
@@ -60,12 +59,11 @@ Deno.test("events are packed N to a message, in order; a session's end closes a 
   assert.equal(packer.take(), null);
 });
 
-Deno.test("a batch is full at its byte or message limit; another partition needs a new batch", () => {
+Deno.test("a batch is full at its byte or message limit", () => {
   const byMessages = new Packer({ recordsPerMessage: 1, batchBytes: 1 << 20, batchMessages: 5 });
   byMessages.setFrame(frame("X", "2026-01-02"), 0);
   const full = Array.from({ length: 5 }, (_, i) => byMessages.add(event(i)));
   assert.deepEqual(full, [false, false, false, false, true]);
-  assert.equal(byMessages.needsTake(1), true);
   assert.equal(byMessages.take()!.messages, 5);
 
   const byBytes = new Packer({ recordsPerMessage: 64, batchBytes: 4000, batchMessages: 1000 });

@@ -25,8 +25,19 @@ export const BATCH_MESSAGES = 2000;
 
 interface Queued {
   prepared: PreparedBatch;
+  counts: ProducerCounts;
   messages: number;
   events: number;
+}
+
+function newCounts(): ProducerCounts {
+  return {
+    events: 0,
+    acknowledgedEvents: 0,
+    failedEvents: 0,
+    messages: 0,
+    acknowledgedMessages: 0,
+  };
 }
 
 export interface ProducerCounts {
@@ -48,18 +59,17 @@ export interface ProducerCounts {
  */
 export class EventProducer {
   private readonly packer: Packer;
+  /** Per key (bytes joined by commas): its partition and its counts. */
+  private readonly keys = new Map<string, { partition: number; counts: ProducerCounts }>();
+  /** The key of the events being packed: a batch holds one key's messages. */
+  private current: { partition: number; counts: ProducerCounts } | null = null;
+  private batchKey: { partition: number; counts: ProducerCounts } | null = null;
   private readonly queue: Queued[] = [];
   private sending: Promise<void> | null = null;
   private waiters: (() => void)[] = [];
   private linger: ReturnType<typeof setTimeout> | null = null;
-  private partitionOfKey = new Map<string, number>();
-  readonly counts: ProducerCounts = {
-    events: 0,
-    acknowledgedEvents: 0,
-    failedEvents: 0,
-    messages: 0,
-    acknowledgedMessages: 0,
-  };
+  /** Counts over every key. */
+  readonly counts: ProducerCounts = newCounts();
   /** The first send error. */
   firstError?: string;
 
@@ -74,18 +84,26 @@ export class EventProducer {
   /** Later events carry this key and header (a new security or trading date). */
   setFrame(key: Uint8Array, headerKey: string, headerValue: string): void {
     const id = key.join(",");
-    let partition = this.partitionOfKey.get(id);
-    if (partition === undefined) {
-      partition = this.partitionFor(key);
-      this.partitionOfKey.set(id, partition);
+    let entry = this.keys.get(id);
+    if (!entry) {
+      entry = { partition: this.partitionFor(key), counts: newCounts() };
+      this.keys.set(id, entry);
     }
     this.packer.closeMessage();
-    if (this.packer.needsTake(partition)) this.seal();
-    this.packer.setFrame(new EncodedFrame({ key, headerKey, headerValue }), partition);
+    if (entry !== this.batchKey) this.seal();
+    this.current = entry;
+    this.packer.setFrame(new EncodedFrame({ key, headerKey, headerValue }), entry.partition);
+  }
+
+  /** The counts of one key's events (zero for a key never given). */
+  countsOf(key: Uint8Array): ProducerCounts {
+    return this.keys.get(key.join(","))?.counts ?? newCounts();
   }
 
   append(rec: EventRecord): void | Promise<void> {
     this.counts.events++;
+    this.current!.counts.events++;
+    this.batchKey = this.current;
     if (this.packer.add(rec)) this.seal();
     else if (this.linger === null) this.armLinger();
     if (this.inFlight() >= this.options.maxInFlight) {
@@ -126,6 +144,7 @@ export class EventProducer {
     if (batch) {
       this.queue.push({
         prepared: prepareBatch(batch.records, batch.messages, batch.partition, Date.now()),
+        counts: this.batchKey!.counts,
         messages: batch.messages,
         events: batch.events,
       });
@@ -144,16 +163,20 @@ export class EventProducer {
       messages: next.prepared.messages,
     }).then(
       () => {
-        this.counts.acknowledgedEvents += next.events;
-        this.counts.acknowledgedMessages += next.messages;
+        for (const c of [this.counts, next.counts]) {
+          c.acknowledgedEvents += next.events;
+          c.acknowledgedMessages += next.messages;
+        }
       },
       (e: Error) => {
         this.counts.failedEvents += next.events;
+        next.counts.failedEvents += next.events;
         this.firstError ??= e.message;
       },
     ).finally(() => {
       next.prepared.release();
       this.counts.messages += next.messages;
+      next.counts.messages += next.messages;
       this.sending = null;
       if (this.inFlight() < this.options.maxInFlight) {
         for (const wake of this.waiters.splice(0)) wake();

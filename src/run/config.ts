@@ -18,6 +18,10 @@ export interface KafkaSettings {
   maxInFlight: number;
   /** How long an unreachable broker is retried before its events count as failed. */
   timeoutMs: number;
+  /** Events per message: a value is k x 26 bytes, 1 <= k <= this. */
+  recordsPerMessage: number;
+  /** A partly filled message leaves at most this long after its first event. */
+  lingerMs: number;
 }
 
 export interface RunConfig {

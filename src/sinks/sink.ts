@@ -23,6 +23,16 @@ export interface SinkReport {
   firstError?: string;
   /** Anything else worth printing (bytes written, acks, ...). */
   detail?: string;
+  /** Per security, for a sink that sends messages (Kafka). */
+  bySymbol?: SymbolCounts[];
+}
+
+export interface SymbolCounts {
+  symbol: string;
+  events: number;
+  acknowledgedEvents: number;
+  messages: number;
+  acknowledgedMessages: number;
 }
 
 /**
