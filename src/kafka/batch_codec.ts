@@ -83,9 +83,14 @@ const codec = () => ({
   decompress: (buffer: Buffer) => Promise.resolve(Buffer.from(decompressFrame(buffer))),
 });
 
-/** Makes our codec kafkajs's LZ4 codec (idempotent; done before every prepared batch). */
+/**
+ * Makes our codec kafkajs's LZ4 codec: on import, and again before every prepared batch, so
+ * that no other registration can stand in its way.
+ */
 export function installCodec(): void {
   if (CompressionCodecs[CompressionTypes.LZ4] !== codec) {
     CompressionCodecs[CompressionTypes.LZ4] = codec;
   }
 }
+
+installCodec();
