@@ -59,6 +59,8 @@ export interface ConsumedMessage {
   /** k x 26 bytes: the message's k records, in time order. */
   value: Uint8Array;
   headers: Record<string, string>;
+  /** The producer's timestamp (ms since the epoch). */
+  timestamp: number;
 }
 
 /** One record of a message: the message's fields, and the 26 bytes of this record. */
@@ -114,6 +116,7 @@ export async function readTopic(
           key: message.key?.toString() ?? "",
           value: new Uint8Array(message.value!),
           headers,
+          timestamp: Number(message.timestamp),
         });
         if (out.length === total) {
           clearTimeout(timer);
