@@ -15,13 +15,18 @@ export interface ProducerOptions extends PackerLimits {
   lingerMs: number;
 }
 
-/** Encoded records per produce request: big enough that a request's fixed costs vanish. */
-export const BATCH_BYTES = 256 * 1024;
+/**
+ * Encoded records per produce request. Fewer, larger requests cost the broker less (one request
+ * is in flight at a time), but a batch must stay under the broker's default limit of 1 MiB
+ * (`message.max.bytes`, compressed size) even if the records did not compress at all.
+ */
+export const BATCH_BYTES = 900 * 1024;
 /**
  * Messages per produce request: kafkajs groups a request's messages by partition in time that
- * grows with the square of their number, so one-event-per-message requests stay near this.
+ * grows with the square of their number (CPU for a day of one event per message: 12.2 s at 500,
+ * 13.9 s at 1000, 16.3 s at 2000).
  */
-export const BATCH_MESSAGES = 2000;
+export const BATCH_MESSAGES = 500;
 
 interface Queued {
   prepared: PreparedBatch;
