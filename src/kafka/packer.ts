@@ -1,5 +1,5 @@
 import { encodeRecord, RECORD_SIZE } from "../format/record.ts";
-import type { EventRecord } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
 import { EncodedFrame, RecordsWriter } from "./records.ts";
 
 /** A request's worth of messages for one partition, encoded as a records section. */

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { decodeRecord, newRecord, RECORD_SIZE } from "../format/record.ts";
-import type { EventRecord } from "../format/record.ts";
+import { newRecord } from "../core/events.ts";
+import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
 import { Packer } from "./packer.ts";
 import type { PackedBatch } from "./packer.ts";
 import { EncodedFrame, readZigzag } from "./records.ts";

@@ -1,8 +1,8 @@
 import { CompressionTypes } from "kafkajs";
 import type { Producer } from "kafkajs";
-import type { EventRecord } from "../format/record.ts";
-import { prepareBatch } from "./batch_codec.ts";
-import type { PreparedBatch } from "./batch_codec.ts";
+import type { EventRecord } from "../core/events.ts";
+import { prepareBatch } from "./lz4_codec.ts";
+import type { PreparedBatch } from "./lz4_codec.ts";
 import { Packer } from "./packer.ts";
 import type { PackerLimits } from "./packer.ts";
 import { EncodedFrame } from "./records.ts";
@@ -57,7 +57,7 @@ export interface ProducerCounts {
 
 /**
  * Sends events to one topic through an idempotent kafkajs producer, packed into messages of up
- * to `recordsPerMessage` records that we encode ourselves (batch_codec.ts). One request is in
+ * to `recordsPerMessage` records that we encode ourselves (lz4_codec.ts). One request is in
  * flight at a time, which keeps each partition's order through retries; the next batches are
  * packed and compressed meanwhile. A failed request's events count as failed, never dropped
  * silently.

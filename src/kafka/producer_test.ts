@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Producer, ProducerRecord } from "kafkajs";
-import type { EventRecord } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
 import { EventProducer } from "./producer.ts";
 import type { ProducerOptions } from "./producer.ts";
 

@@ -1,77 +1,15 @@
-import process from "node:process";
-import { Kafka, logLevel, Partitioners } from "kafkajs";
-import type { Producer } from "kafkajs";
-import type { EventRecord } from "../format/record.ts";
-import "../kafka/batch_codec.ts"; // registers the LZ4 codec
+import { Partitioners } from "kafkajs";
+import type { Kafka, Producer } from "kafkajs";
+import type { EventRecord } from "../core/events.ts";
+import { kafkaClient } from "../kafka/client.ts";
+import { DATE_HEADER, UNNAMED_KEY } from "../kafka/message.ts";
 import { partitionOf } from "../kafka/partition.ts";
 import { BATCH_BYTES, BATCH_MESSAGES, EventProducer } from "../kafka/producer.ts";
-import type { KafkaSettings } from "../run/config.ts";
+import type { KafkaSettings } from "../kafka/settings.ts";
+import { ensureTopic } from "../kafka/topic.ts";
 import type { SessionInfo, Sink, SinkReport, SymbolCounts } from "./sink.ts";
 
 const ENCODER = new TextEncoder();
-
-/** Message key of the unnamed security (a run without `--securities`). */
-export const UNNAMED_KEY = "DEFAULT";
-/** Header carrying the simulated trading date, YYYY-MM-DD, read by ClickHouse. */
-export const DATE_HEADER = "date";
-export const TOPIC_PARTITIONS = 3;
-
-// kafkajs arms a timer with a negative delay while it is not throttled; Node's timers warn about
-// it on every request. The delay is clamped to 1 ms either way, so that warning alone is dropped.
-const emitWarning = process.emitWarning;
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const name = typeof warning === "string" ? rest[0] : warning.name;
-  if (name !== "TimeoutNegativeWarning") {
-    (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
-  }
-}) as typeof process.emitWarning;
-
-export function kafkaClient(s: KafkaSettings, clientId: string, retryMs: number): Kafka {
-  const sasl = s.saslMechanism
-    ? {
-      mechanism: s.saslMechanism.toLowerCase() as "plain",
-      username: s.saslUsername!,
-      password: s.saslPassword!,
-    }
-    : undefined;
-  return new Kafka({
-    clientId,
-    brokers: s.brokers,
-    ssl: s.securityProtocol === "SSL" || s.securityProtocol === "SASL_SSL",
-    sasl,
-    connectionTimeout: 3000,
-    logLevel: logLevel.NOTHING,
-    retry: retryPolicy(retryMs),
-  });
-}
-
-/** Backoff from 300 ms to 5 s, with as many retries as fit in `totalMs` (at least one). */
-function retryPolicy(totalMs: number) {
-  const initialRetryTime = 300, maxRetryTime = 5000;
-  let retries = 0;
-  for (let spent = 0, wait = initialRetryTime; spent + wait <= totalMs; retries++) {
-    spent += wait;
-    wait = Math.min(wait * 2, maxRetryTime);
-  }
-  return { initialRetryTime, maxRetryTime, retries: Math.max(retries, 1), multiplier: 2 };
-}
-
-/** Creates the topic with three partitions when it does not exist yet. */
-export async function ensureTopic(kafka: Kafka, topic: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const topics = await admin.listTopics();
-    if (!topics.includes(topic)) {
-      await admin.createTopics({
-        topics: [{ topic, numPartitions: TOPIC_PARTITIONS }],
-        waitForLeaders: true,
-      });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /**
  * Events to Kafka: key = symbol, header `date`, value = up to `recordsPerMessage` 26-byte records
@@ -99,8 +37,7 @@ export class KafkaSink implements Sink {
   /** Connects and creates the topic if needed; on failure the sink stays usable but failing. */
   async connect(): Promise<void> {
     try {
-      await ensureTopic(this.kafka, this.settings.topic);
-      const partitions = await partitionCount(this.kafka, this.settings.topic);
+      const partitions = await ensureTopic(this.kafka, this.settings.topic);
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
@@ -171,38 +108,11 @@ export class KafkaSink implements Sink {
         } events not acknowledged` +
           (this.firstError ? ` (${this.firstError})` : "")
         : undefined,
-      detail: `${acknowledged} acknowledged by ${
-        this.settings.brokers.join(",")
-      } topic ${this.settings.topic}`,
       bySymbol,
     };
   }
 
   private noteError(message: string): void {
     this.firstError ??= message;
-  }
-}
-
-/**
- * The topic's partition count. A topic just created can be briefly unknown to the broker that
- * answers ("does not host this topic-partition"), so that answer is asked again for a while.
- */
-async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (let attempt = 1;; attempt++) {
-      try {
-        const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-        return meta.topics[0].partitions.length;
-      } catch (e) {
-        if (attempt >= 40 || (e as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION") {
-          throw e;
-        }
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
-  } finally {
-    await admin.disconnect();
   }
 }

@@ -7,7 +7,7 @@ import KafkajsRecord from "kafkajs/src/protocol/recordBatch/record/v0/index.js";
 import { RecordBatch } from "kafkajs/src/protocol/recordBatch/v0/index.js";
 import decodeBatch from "kafkajs/src/protocol/recordBatch/v0/decoder.js";
 import Decoder from "kafkajs/src/protocol/decoder.js";
-import { installCodec, prepareBatch } from "./batch_codec.ts";
+import { installCodec, prepareBatch } from "./lz4_codec.ts";
 import { EncodedFrame, RecordsWriter } from "./records.ts";
 
 /** Encodes `messages` as kafkajs's produce request does (LZ4), then decodes the batch. */
