@@ -42,7 +42,8 @@ export function prepareBatch(
 ): PreparedBatch {
   installCodec();
   const marker = `${MARKER_PREFIX}${nextId++}`;
-  const frame = compressFrame(records);
+  // A copy of the frame's size: compressFrame's buffer is sized for the worst case.
+  const frame = compressFrame(records).slice();
   prepared.set(marker, {
     frame: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength),
     records: count,
