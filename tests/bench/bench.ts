@@ -221,7 +221,8 @@ async function kafka(): Promise<void> {
         const rate = f.events / f.seconds;
         const cpp = n === 1 ? CPP_KAFKA_ONE : CPP_KAFKA_THREE;
         console.log(
-          `kafka, ${n} securities x 1 day, ${perMessage} per message: ` +
+          `kafka, ${n === 1 ? "1 security" : `${n} securities`} x 1 day, ` +
+            `${perMessage} per message: ` +
             `${f.events.toLocaleString("en-US")} events in ${f.messages.toLocaleString("en-US")} ` +
             `messages (topic: ${f.topicMessages.toLocaleString("en-US")}), ` +
             `${f.seconds.toFixed(2)} s, ${(rate / 1e6).toFixed(3)} M events/s, ` +
