@@ -225,7 +225,7 @@ Deno.test("an absent broker: a clear error and a non-zero exit, and the files ar
   assert.equal(res.code, 1);
   assert.match(
     res.stderr,
-    /kafka: ([\d,]+) of \1 events not acknowledged \(cannot reach 127\.0\.0\.1:1/,
+    /kafka DEFAULT: ([\d,]+) of \1 events not acknowledged \(cannot reach 127\.0\.0\.1:1/,
   );
   const events = Number(/: ([\d,]+) events/.exec(res.stdout)![1].replaceAll(",", ""));
   const reader = QrsdpReader.open(`${dir}/2026-01-02.qrsdp`);

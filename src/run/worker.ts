@@ -10,7 +10,7 @@ import { closeRunSink, createRunSink } from "../sinks/factory.ts";
 import type { SinkReport } from "../sinks/sink.ts";
 import type { RunConfig } from "./config.ts";
 import { runSecurity } from "./security_run.ts";
-import type { DayReport } from "./security_run.ts";
+import type { DayReport, SecurityProgress } from "./security_run.ts";
 import { StopFlag } from "./stop.ts";
 
 export interface WorkerJob {
@@ -25,7 +25,7 @@ export interface WorkerJob {
 export type WorkerMessage =
   | ChunkMessage
   | { kind: "day"; report: DayReport }
-  | { kind: "progress"; securityIndex: number; date: string; events: number }
+  | { kind: "progress"; progress: SecurityProgress }
   | { kind: "done"; reports: SinkReport[]; error?: string };
 
 export function inWorkerScope(): boolean {
@@ -47,8 +47,7 @@ async function work(
     for (const i of job.securityIndices) {
       await runSecurity(job.cfg, i, sink, stop, {
         onDay: (report) => post({ kind: "day", report }),
-        onProgress: (securityIndex, date, events) =>
-          post({ kind: "progress", securityIndex, date, events }),
+        onProgress: (progress) => post({ kind: "progress", progress }),
       });
     }
   } catch (e) {
