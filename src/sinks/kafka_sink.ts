@@ -24,8 +24,8 @@ export class KafkaSink implements Sink {
   private readonly kafka: Kafka;
   private producer: Producer | null = null;
   private events: EventProducer | null = null;
-  /** Events appended while no producer could be had. */
-  private unsent = 0;
+  /** Events appended while no producer could be had, per symbol. */
+  private readonly unsent = new Map<string, number>();
   private symbol = UNNAMED_KEY;
   private readonly symbols: string[] = [];
   private firstError?: string;
@@ -67,7 +67,7 @@ export class KafkaSink implements Sink {
 
   append(rec: EventRecord): void | Promise<void> {
     if (this.events) return this.events.append(rec);
-    this.unsent++;
+    this.unsent.set(this.symbol, (this.unsent.get(this.symbol) ?? 0) + 1);
   }
 
   /** Sends everything appended so far and waits for the acknowledgements. */
@@ -90,13 +90,13 @@ export class KafkaSink implements Sink {
       const c = this.events?.countsOf(ENCODER.encode(symbol));
       return {
         symbol,
-        events: (c?.events ?? 0) + (this.events ? 0 : this.unsent),
+        events: (c?.events ?? 0) + (this.unsent.get(symbol) ?? 0),
         acknowledgedEvents: c?.acknowledgedEvents ?? 0,
         messages: c?.messages ?? 0,
         acknowledgedMessages: c?.acknowledgedMessages ?? 0,
       };
     });
-    const appended = (this.events?.counts.events ?? 0) + this.unsent;
+    const appended = bySymbol.reduce((n, c) => n + c.events, 0);
     const acknowledged = this.events?.counts.acknowledgedEvents ?? 0;
     const shortfall = appended - acknowledged;
     this.firstError ??= this.events?.firstError;
