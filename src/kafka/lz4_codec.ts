@@ -42,8 +42,7 @@ export function prepareBatch(
 ): PreparedBatch {
   installCodec();
   const marker = `${MARKER_PREFIX}${nextId++}`;
-  // A copy of the frame's size: compressFrame's buffer is sized for the worst case.
-  const frame = compressFrame(records).slice();
+  const frame = compressFrame(records);
   prepared.set(marker, {
     frame: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength),
     records: count,
