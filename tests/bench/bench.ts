@@ -5,7 +5,7 @@
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
  * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, export,
- * calibrate.
+ * calibrate, serve (the dashboard replaying 20 days at speed 5000 in headless Chromium).
  * The Kafka case starts a broker of its own with tests/kafka/start.sh (port 19096, or
  * KAFKA_BENCH_PORT) and compares with the established producer's 799 k events/s (one security)
  * and 1.33 M (three), and with Kafka's own ProducerPerformance on the same broker.
@@ -25,6 +25,7 @@ import { kafkaSettings } from "../../src/kafka/settings.ts";
 import { ensureTopic } from "../../src/kafka/topic.ts";
 import { startBroker, stopBroker } from "../kafka/broker.ts";
 import { qrsdpFiles } from "../helpers.ts";
+import { serveReplay } from "./serve_replay.ts";
 
 const CPP_ONE = 3.5e6;
 const CPP_THREE = 6.3e6;
@@ -352,6 +353,7 @@ const CASES: Record<string, () => Promise<void>> = {
   pacing,
   export: exports,
   calibrate: calibrateCase,
+  serve: serveReplay,
 };
 
 if (Deno.args[0] === "kafka-run" && Deno.env.get("QRSDP_BENCH_CHILD")) {
