@@ -14,6 +14,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./replay_command.ts")).replayCommand,
     summary: "publish recorded sessions to Kafka, fast or paced",
   },
+  itch: {
+    load: async () => (await import("./itch_command.ts")).itchCommand,
+    summary: "recorded sessions as an ITCH 5.0 feed: daily files, MoldUDP64 over UDP",
+  },
   info: {
     load: async () => (await import("./info_command.ts")).infoCommand,
     summary: "describe a .qrsdp file or a run directory, check integrity",
