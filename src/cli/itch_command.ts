@@ -133,6 +133,7 @@ export async function itchCommand(args: string[]): Promise<number> {
   if (sender) {
     const s = sender.stats;
     parts.push(`${thousands(s.packets)} packets`, `${s.heartbeats} heartbeats`);
+    if (udp!.ackWindow > 0) parts.push(`${thousands(s.acks)} acknowledgements`);
     if (s.lateness.length > 0) parts.push(`packet lateness ${latenessText(s.lateness)}`);
   }
   console.log(`total: ${parts.join(", ")}${stats.stopped ? " (stopped early)" : ""}`);

@@ -18,6 +18,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./itch_command.ts")).itchCommand,
     summary: "recorded sessions as an ITCH 5.0 feed: daily files, MoldUDP64 over UDP",
   },
+  listen: {
+    load: async () => (await import("./listen_command.ts")).listenCommand,
+    summary: "receive a MoldUDP64 ITCH feed: messages, gaps, book checks",
+  },
   info: {
     load: async () => (await import("./info_command.ts")).infoCommand,
     summary: "describe a .qrsdp file or a run directory, check integrity",

@@ -23,13 +23,15 @@ export interface UdpStats {
   packets: number;
   messages: number;
   heartbeats: number;
+  /** Acknowledgements received from a listener (flow control). */
+  acks: number;
   /** Milliseconds each paced packet left after its first message was due. */
   lateness: number[];
 }
 
 const HEARTBEAT_MS = 1000;
-/** Sends the socket may have outstanding before the feed waits. */
-const MAX_IN_FLIGHT = 64;
+/** Sends outstanding at once: Deno may complete concurrent sends out of order. */
+const MAX_IN_FLIGHT = 1;
 /** With flow control, how long to wait for an acknowledgement before sending anyway. */
 const ACK_TIMEOUT_MS = 1000;
 
@@ -63,7 +65,13 @@ export async function openUdpSocket(
  * per day with sequence numbers from 1.
  */
 export class UdpFeedOutput implements FeedOutput {
-  readonly stats: UdpStats = { packets: 0, messages: 0, heartbeats: 0, lateness: [] };
+  readonly stats: UdpStats = {
+    packets: 0,
+    messages: 0,
+    heartbeats: 0,
+    acks: 0,
+    lateness: [],
+  };
   private readonly mold: MoldPacketizer;
   private readonly queue: Queued[] = [];
   private inFlight = 0;
@@ -75,6 +83,7 @@ export class UdpFeedOutput implements FeedOutput {
   private error: Error | null = null;
   private wake: (() => void) | null = null;
   private unacked: number[] = [];
+  private paced = false;
 
   private constructor(private readonly socket: dgram.Socket, private readonly opts: UdpOptions) {
     this.mold = new MoldPacketizer(
@@ -105,6 +114,7 @@ export class UdpFeedOutput implements FeedOutput {
 
   async write(framed: Uint8Array, messages: number, dueMs?: number): Promise<void> {
     this.stats.messages += messages;
+    if (dueMs !== undefined) this.paced = true;
     this.mold.add(framed, dueMs);
     const since = this.mold.pendingSince;
     if (since !== null && performance.now() - since >= this.opts.flushMs) this.mold.flush();
@@ -167,6 +177,7 @@ export class UdpFeedOutput implements FeedOutput {
   private onRequest(msg: Uint8Array): void {
     const req = decodeMoldPacket(msg);
     if (!req || msg.length !== MOLD_HEADER_SIZE || req.session !== this.session) return;
+    if (req.count === 0) this.stats.acks++;
     if (req.count === 0 && req.sequence > this.acked) {
       this.acked = req.sequence;
       let n = 0;
@@ -176,16 +187,17 @@ export class UdpFeedOutput implements FeedOutput {
     }
   }
 
-  private waitForWake(ms: number): Promise<void> {
+  /** Resolves true when woken (a send completed, an acknowledgement came), false on timeout. */
+  private waitForWake(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.wake = null;
-        resolve();
+        resolve(false);
       }, ms);
       this.wake = () => {
         clearTimeout(timer);
         this.wake = null;
-        resolve();
+        resolve(true);
       };
     });
   }
@@ -206,17 +218,15 @@ export class UdpFeedOutput implements FeedOutput {
         continue;
       }
       if (ackWindow > 0 && this.unacked.length >= ackWindow) {
-        const before = this.unacked.length;
-        await this.waitForWake(ACK_TIMEOUT_MS);
         // No acknowledgement for a second: the listener is gone or lost packets; go on.
-        if (this.unacked.length >= before && this.inFlight === 0) this.unacked.shift();
+        if (!await this.waitForWake(ACK_TIMEOUT_MS)) this.unacked.length = 0;
         continue;
       }
       const q = this.queue.shift()!;
       this.inFlight++;
       if (ackWindow > 0 && q.packet.length > MOLD_HEADER_SIZE) this.unacked.push(q.end);
       const now = performance.now();
-      if (q.due !== null) this.stats.lateness.push(Math.max(0, now - q.due));
+      if (q.due !== null && this.paced) this.stats.lateness.push(Math.max(0, now - q.due));
       this.lastSend = now;
       this.stats.packets++;
       this.socket.send(q.packet, endpoint.port, endpoint.host, (e) => {

@@ -1,0 +1,168 @@
+import { Buffer } from "node:buffer";
+import { messageText, priceText } from "../itch/decode.ts";
+import type { ItchMessage } from "../itch/decode.ts";
+import { FeedListener } from "../itch/listener.ts";
+import type { ListenStats } from "../itch/listener.ts";
+import { encodeMoldHeader, MOLD_HEADER_SIZE } from "../itch/moldudp64.ts";
+import { parseEndpoint, portProblem } from "../itch/udp_address.ts";
+import { openUdpSocket } from "../itch/udp_output.ts";
+import { UsageError } from "./errors.ts";
+import { thousands } from "./format.ts";
+import { flagHelp } from "./help.ts";
+import { parseFlags, parseNumber } from "./parse.ts";
+import { onStopSignals } from "./signals.ts";
+
+const FLAGS = {
+  udp: { type: "string", default: "", help: "receive unicast packets on this UDP port" },
+  multicast: { type: "string", default: "", help: "join multicast GROUP:PORT" },
+  interface: {
+    type: "string",
+    default: "",
+    help: "with --multicast: local IPv4 address of the interface to join on",
+  },
+  json: { type: "boolean", default: false, help: "messages as JSON lines (default: text)" },
+  quiet: { type: "boolean", default: false, help: "no line per message, only the summary" },
+  book: {
+    type: "boolean",
+    default: false,
+    help: "rebuild the book: unknown references, negative and crossed books, top of book",
+  },
+  ack: {
+    type: "boolean",
+    default: false,
+    help: "acknowledge packets to the sender (flow control for 'qrsdp itch --ack-window')",
+  },
+  sessions: {
+    type: "string",
+    default: "0",
+    help: "exit after this many ends of session (0: never)",
+  },
+  help: { type: "boolean", default: false, help: "show this help" },
+} as const;
+
+const HELP = `qrsdp listen: receive a MoldUDP64 + ITCH 5.0 feed and check it
+
+Usage: qrsdp listen (--udp PORT | --multicast GROUP:PORT) [flags]
+
+${flagHelp(FLAGS)}
+
+Prints each message as it arrives (text or JSON lines, on stdout, flushed per packet); gaps,
+duplicates and sessions are reported on stderr. SIGINT/SIGTERM (or --sessions) prints a summary
+on stderr (packets, messages, gaps, duplicates, counts per message type, and with --book the
+book's problems and the top of book per symbol) and exits 0.`;
+
+const encoder = new TextEncoder();
+
+function writeOut(text: string): void {
+  const bytes = encoder.encode(text);
+  let at = 0;
+  while (at < bytes.length) at += Deno.stdout.writeSync(bytes.subarray(at));
+}
+
+function jsonLine(m: ItchMessage, seq: number): string {
+  const { type, ...rest } = m;
+  const fields: Record<string, unknown> = { seq, type, ...rest };
+  if (m.type === "A") fields.price = Number(priceText(m.price));
+  return JSON.stringify(fields);
+}
+
+function summary(stats: ListenStats, listener: FeedListener): string {
+  const types = Object.entries(stats.byType).sort().map(([t, n]) => `${t} ${thousands(n)}`);
+  const lines = [
+    `packets: ${thousands(stats.packets)} (${thousands(stats.heartbeats)} heartbeats, ${
+      thousands(stats.endsOfSession)
+    } ends of session)`,
+    `messages: ${thousands(stats.messages)} (${types.join(", ") || "none"})`,
+    `gaps: ${thousands(stats.gaps)} (${thousands(stats.missing)} messages missing)`,
+    `duplicates: ${thousands(stats.duplicates)}`,
+    `malformed: ${thousands(stats.malformed)}`,
+  ];
+  const book = listener.book;
+  if (book) {
+    lines.push(
+      `book: ${thousands(book.unknownRefs)} unknown references, ${
+        thousands(book.duplicateRefs)
+      } duplicate references, ${thousands(book.negative)} negative, ${
+        thousands(book.crossed)
+      } crossed`,
+    );
+    for (const t of book.top()) lines.push(`top of book ${topText(t)}`);
+  }
+  return lines.join("\n");
+}
+
+function topText(t: { stock: string; bid: [number, number] | null; ask: [number, number] | null }) {
+  const side = (x: [number, number] | null) => x ? `${x[1]} @ ${priceText(x[0])}` : "none";
+  return `${t.stock}: bid ${side(t.bid)}, ask ${side(t.ask)}`;
+}
+
+export async function listenCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, FLAGS, "listen");
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (values.udp && values.multicast) throw new UsageError("give --udp or --multicast, not both");
+  let port: number, group: string | null = null;
+  if (values.udp) {
+    const bad = portProblem(values.udp);
+    if (bad) throw new UsageError(`--udp: ${bad}`);
+    port = Number(values.udp);
+  } else if (values.multicast) {
+    const e = parseEndpoint(values.multicast, true);
+    if (typeof e === "string") throw new UsageError(`--multicast: ${e}`);
+    port = e.port;
+    group = e.host;
+  } else {
+    throw new UsageError("give --udp PORT or --multicast GROUP:PORT");
+  }
+  const iface = values.interface || undefined;
+  if (iface && !/^\d{1,3}(\.\d{1,3}){3}$/.test(iface)) {
+    throw new UsageError(`--interface: '${iface}' is not an IPv4 address`);
+  }
+  const sessions = parseNumber("--sessions", values.sessions ?? "0", { integer: true, min: 0 });
+  const flag = group ? "--multicast" : "--udp";
+  let socket;
+  try {
+    socket = await openUdpSocket(port, "0.0.0.0", 16 << 20);
+    if (group) socket.addMembership(group, iface);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const why = err.code === "EADDRINUSE" ? `port ${port} is in use` : err.message;
+    throw new UsageError(`${flag}: ${why}`);
+  }
+  const json = values.json === true, quiet = values.quiet === true;
+  let pending = "";
+  const listener = new FeedListener(values.book === true, (m, seq) => {
+    if (quiet) return;
+    pending += (json ? jsonLine(m, seq) : messageText(m, listener.book?.stocks ?? new Map())) +
+      "\n";
+  }, (event) => {
+    console.error(`qrsdp listen: ${event}`);
+    if (event.startsWith("end of session") && listener.book) {
+      for (const t of listener.book.top()) console.error(`qrsdp listen: top of book ${topText(t)}`);
+    }
+  });
+  const ack = new Uint8Array(MOLD_HEADER_SIZE);
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => done = resolve);
+  socket.on("message", (msg: Buffer, from: { address: string; port: number }) => {
+    listener.onPacket(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
+    if (pending) {
+      writeOut(pending);
+      pending = "";
+    }
+    if (values.ack && listener.session) {
+      encodeMoldHeader(ack, listener.session, listener.expected, 0);
+      socket.send(ack, from.port, from.address);
+    }
+    if (sessions > 0 && listener.stats.endsOfSession >= sessions) done();
+  });
+  const removeSignals = onStopSignals(done);
+  await finished;
+  removeSignals();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  console.error(summary(listener.stats, listener));
+  return 0;
+}
