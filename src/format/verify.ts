@@ -1,4 +1,4 @@
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import type { QrsdpReader } from "./reader.ts";
 import { readU64, RECORD_SIZE } from "./record.ts";
 
@@ -32,7 +32,7 @@ export function verifyFile(reader: QrsdpReader): FileCheck {
       raw = reader.chunkRecords(i);
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
-      check.problems.push(e.message.slice(reader.source.length + 2));
+      check.problems.push(e.located);
       return;
     }
     const view = new DataView(raw.buffer);
