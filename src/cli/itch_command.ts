@@ -5,60 +5,56 @@ import { TeeOutput } from "../itch/feed_output.ts";
 import { feedPlan } from "../itch/feed_plan.ts";
 import { ItchFileError, ItchFileOutput } from "../itch/itch_file.ts";
 import { ItchPriceError } from "../itch/order_image.ts";
-import { MIN_PACKET_SIZE } from "../itch/moldudp64.ts";
 import { UdpFeedOutput } from "../itch/udp_output.ts";
 import { StopFlag } from "../run/stop.ts";
-import { DataError, UsageError } from "./errors.ts";
+import { DataError, UsageError } from "../core/errors.ts";
 import { thousands } from "./format.ts";
-import { flagHelp } from "./help.ts";
-import { udpFeedFlags, udpFeedOptions } from "./itch_options.ts";
-import { parseFlags, parseNumber } from "./parse.ts";
+import { flags, parseCommand } from "./flags.ts";
+import { UDP_FEED_FLAGS, udpFeedFromFlags } from "./itch_flags.ts";
+import { PACING_FLAGS } from "./pacing_flags.ts";
 import { onStopSignals } from "./signals.ts";
 
-const FLAGS = {
-  output: { type: "string", default: "", help: "folder for the daily ITCH 5.0 files" },
-  gzip: { type: "boolean", default: false, help: "gzip the files (YYYYMMDD.qrsdp_ITCH50.gz)" },
-  "lot-size": { type: "string", default: "100", help: "shares per order (one unit of depth)" },
-  ...udpFeedFlags,
-  realtime: { type: "boolean", default: false, help: "release messages at their events' times" },
-  speed: {
-    type: "string",
-    default: "100",
-    help: "with --realtime: simulated seconds per wall second",
-  },
-  quiet: { type: "boolean", default: false, help: "no per-day lines" },
-  help: { type: "boolean", default: false, help: "show this help" },
-} as const;
+const ITCH_COMMAND = {
+  name: "itch",
+  summary: "turn recorded sessions into a NASDAQ TotalView-ITCH 5.0 feed",
+  usage:
+    "qrsdp itch RUN_DIR|FILE.qrsdp... (--output DIR | --udp HOST:PORT | --multicast GROUP:PORT)",
+  flags: flags({
+    output: { type: "string", help: "folder for the daily ITCH 5.0 files" },
+    gzip: { type: "boolean", help: "gzip the files (YYYYMMDD.qrsdp_ITCH50.gz)" },
+    "lot-size": {
+      type: "number",
+      default: 100,
+      integer: true,
+      min: 1,
+      max: 0xffffffff,
+      help: "shares per order (one unit of depth)",
+    },
+    ...UDP_FEED_FLAGS,
+    realtime: PACING_FLAGS.realtime,
+    speed: PACING_FLAGS.speed,
+    quiet: { type: "boolean", help: "no line per file written" },
+  }),
+  notes: `One ITCH 5.0 file per trading date (YYYYMMDD.qrsdp_ITCH50), every security merged by time,
+and/or the same messages in MoldUDP64 packets over UDP (session Q+YYYYMMDD+A per day, sequence
+numbers from 1, heartbeats after 1 s idle, end of session after each day's C).
 
-const HELP = `qrsdp itch: turn recorded sessions into a NASDAQ TotalView-ITCH 5.0 feed
-
-Usage: qrsdp itch RUN_DIR|FILE.qrsdp... (--output DIR | --udp HOST:PORT | --multicast GROUP:PORT)
-
-${flagHelp(FLAGS)}
-
-One ITCH 5.0 file per trading date (YYYYMMDD.qrsdp_ITCH50), every security merged by time, and/or
-the same messages in MoldUDP64 packets over UDP (session Q+YYYYMMDD+A per day, heartbeats after
-1 s idle, end of session after each day). The feed is an order-level image of the book replayed
-from the records: every unit of depth is one order of --lot-size shares. The log does not record
-reinitialisations, so for a run with --theta-reinit > 0 the feed shows the replayed book, not the
-generator's. Symbols must be 1-8 of A-Z 0-9 '.' space (the unnamed security is DEFAULT), prices
-must fit ITCH's u32: checked before anything is written. The same inputs and flags give the same
-bytes. A file is written under a temporary name and renamed when its day is complete.`;
+The feed is an order-level image of the book replayed from the records: every unit of depth is
+one order of --lot-size shares. The log does not record reinitialisations, so for a run with
+--theta-reinit > 0 the feed shows the replayed book, not the generator's. Symbols must be 1-8 of
+A-Z 0-9 '.' space (the unnamed security is DEFAULT) and prices must fit ITCH's u32: both are
+checked before anything is written. The same inputs and flags give the same bytes. A file is
+written under a temporary name and renamed when its day is complete.`,
+};
 
 export async function itchCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, FLAGS, "itch");
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommand(ITCH_COMMAND, args);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError("give run directories or .qrsdp files");
-  const lot = parseNumber("--lot-size", values["lot-size"] ?? "100", {
-    integer: true,
-    min: 1,
-    max: 0xffffffff,
-  });
-  const speed = parseNumber("--speed", values.speed ?? "100", { min: 0, minExclusive: true });
-  const udp = udpFeedOptions(values);
+  const lot = values["lot-size"];
+  const speed = values.speed;
+  const udp = udpFeedFromFlags(values);
   const dir = values.output?.replace(/(.)\/+$/, "$1");
   if (!dir && !udp) {
     throw new UsageError("give --output DIR, --udp HOST:PORT or --multicast GROUP:PORT");
@@ -73,13 +69,10 @@ export async function itchCommand(args: string[]): Promise<number> {
     } catch (e) {
       throw new DataError(`--output: cannot create ${dir} (${(e as Error).message})`);
     }
-    outputs.push(files = new ItchFileOutput(dir, values.gzip === true));
+    outputs.push(files = new ItchFileOutput(dir, values.gzip));
   }
   let sender: UdpFeedOutput | null = null;
   if (udp) {
-    if (udp.packetSize < MIN_PACKET_SIZE) {
-      throw new UsageError(`--packet-size: must be at least ${MIN_PACKET_SIZE}`);
-    }
     try {
       sender = await UdpFeedOutput.open(udp);
     } catch (e) {
@@ -98,7 +91,7 @@ export async function itchCommand(args: string[]): Promise<number> {
   try {
     stats = await feedFromFiles(plan, output, {
       lot,
-      realtime: values.realtime === true,
+      realtime: values.realtime,
       speed,
       stop,
       batchBytes: sender ? 8 * udp!.packetSize : undefined,
@@ -119,7 +112,7 @@ export async function itchCommand(args: string[]): Promise<number> {
     removeSignals();
   }
   const seconds = (performance.now() - started) / 1000;
-  if (values.quiet !== true) {
+  if (!values.quiet) {
     for (const path of files?.written ?? []) console.log(`${path}`);
   }
   const parts = [

@@ -4,52 +4,62 @@ import type { ItchMessage } from "../itch/decode.ts";
 import { FeedListener } from "../itch/listener.ts";
 import type { ListenStats } from "../itch/listener.ts";
 import { encodeMoldHeader, MOLD_HEADER_SIZE } from "../itch/moldudp64.ts";
-import { parseEndpoint, portProblem } from "../itch/udp_address.ts";
+import { isIpv4, parseEndpoint } from "../itch/udp_address.ts";
 import { openUdpSocket } from "../itch/udp_output.ts";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../core/errors.ts";
 import { thousands } from "./format.ts";
-import { flagHelp } from "./help.ts";
-import { parseFlags, parseNumber } from "./parse.ts";
+import { flags, parseCommand } from "./flags.ts";
 import { onStopSignals } from "./signals.ts";
 
-const FLAGS = {
-  udp: { type: "string", default: "", help: "receive unicast packets on this UDP port" },
-  multicast: { type: "string", default: "", help: "join multicast GROUP:PORT" },
-  interface: {
-    type: "string",
-    default: "",
-    help: "with --multicast: local IPv4 address of the interface to join on",
-  },
-  json: { type: "boolean", default: false, help: "messages as JSON lines (default: text)" },
-  quiet: { type: "boolean", default: false, help: "no line per message, only the summary" },
-  book: {
-    type: "boolean",
-    default: false,
-    help: "rebuild the book: unknown references, negative and crossed books, top of book",
-  },
-  ack: {
-    type: "boolean",
-    default: false,
-    help: "acknowledge packets to the sender (flow control for 'qrsdp itch --ack-window')",
-  },
-  sessions: {
-    type: "string",
-    default: "0",
-    help: "exit after this many ends of session (0: never)",
-  },
-  help: { type: "boolean", default: false, help: "show this help" },
-} as const;
-
-const HELP = `qrsdp listen: receive a MoldUDP64 + ITCH 5.0 feed and check it
-
-Usage: qrsdp listen (--udp PORT | --multicast GROUP:PORT) [flags]
-
-${flagHelp(FLAGS)}
-
-Prints each message as it arrives (text or JSON lines, on stdout, flushed per packet); gaps,
+const LISTEN_COMMAND = {
+  name: "listen",
+  summary: "receive a MoldUDP64 + ITCH 5.0 feed and check it",
+  usage: "qrsdp listen (--udp PORT | --multicast GROUP:PORT) [flags]",
+  flags: flags({
+    udp: {
+      type: "number",
+      integer: true,
+      min: 1,
+      max: 65535,
+      help: "receive unicast packets on this UDP port",
+    },
+    multicast: {
+      type: "string",
+      check: {
+        test: (t: string) => typeof parseEndpoint(t, true) !== "string",
+        what: "GROUP:PORT with an IPv4 multicast group (224-239.x.x.x)",
+      },
+      help: "join multicast GROUP:PORT",
+    },
+    interface: {
+      type: "string",
+      check: { test: isIpv4, what: "an IPv4 address" },
+      help: "with --multicast: local address of the interface to join on",
+    },
+    json: { type: "boolean", help: "messages as JSON lines (default: text)" },
+    quiet: { type: "boolean", help: "no line per message, only the summary" },
+    book: {
+      type: "boolean",
+      help: "rebuild the book: unknown references, negative and crossed books, top of book",
+    },
+    ack: {
+      type: "boolean",
+      help: "acknowledge packets to the sender (flow control of 'qrsdp itch --ack-window')",
+    },
+    sessions: {
+      type: "number",
+      default: 0,
+      integer: true,
+      min: 0,
+      help: "exit after this many ends of session (0: never)",
+    },
+  }),
+  notes:
+    `Prints each message as it arrives (text or JSON lines on stdout, flushed per packet); gaps,
 duplicates and sessions are reported on stderr. SIGINT/SIGTERM (or --sessions) prints a summary
-on stderr (packets, messages, gaps, duplicates, counts per message type, and with --book the
-book's problems and the top of book per symbol) and exits 0.`;
+on stderr (packets, messages, gaps, duplicates, counts per message type; with --book the book's
+problems and the top of book per symbol) and exits 0.`,
+};
 
 const encoder = new TextEncoder();
 
@@ -97,18 +107,14 @@ function topText(t: { stock: string; bid: [number, number] | null; ask: [number,
 }
 
 export async function listenCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, FLAGS, "listen");
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommand(LISTEN_COMMAND, args);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (values.udp && values.multicast) throw new UsageError("give --udp or --multicast, not both");
   let port: number, group: string | null = null;
-  if (values.udp) {
-    const bad = portProblem(values.udp);
-    if (bad) throw new UsageError(`--udp: ${bad}`);
-    port = Number(values.udp);
+  if (values.udp !== undefined) {
+    port = values.udp;
   } else if (values.multicast) {
     const e = parseEndpoint(values.multicast, true);
     if (typeof e === "string") throw new UsageError(`--multicast: ${e}`);
@@ -117,11 +123,8 @@ export async function listenCommand(args: string[]): Promise<number> {
   } else {
     throw new UsageError("give --udp PORT or --multicast GROUP:PORT");
   }
-  const iface = values.interface || undefined;
-  if (iface && !/^\d{1,3}(\.\d{1,3}){3}$/.test(iface)) {
-    throw new UsageError(`--interface: '${iface}' is not an IPv4 address`);
-  }
-  const sessions = parseNumber("--sessions", values.sessions ?? "0", { integer: true, min: 0 });
+  const iface = values.interface;
+  const sessions = values.sessions;
   const flag = group ? "--multicast" : "--udp";
   let socket;
   try {
@@ -132,9 +135,9 @@ export async function listenCommand(args: string[]): Promise<number> {
     const why = err.code === "EADDRINUSE" ? `port ${port} is in use` : err.message;
     throw new UsageError(`${flag}: ${why}`);
   }
-  const json = values.json === true, quiet = values.quiet === true;
+  const json = values.json, quiet = values.quiet;
   let pending = "";
-  const listener = new FeedListener(values.book === true, (m, seq) => {
+  const listener = new FeedListener(values.book, (m, seq) => {
     if (quiet) return;
     pending += (json ? jsonLine(m, seq) : messageText(m, listener.book?.stocks ?? new Map())) +
       "\n";

@@ -1,5 +1,5 @@
 import type { FileHeader } from "../format/header.ts";
-import type { EventRecord } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
 import { itchPriceProblem, itchSymbolProblem, stockField, SystemEventCode } from "./messages.ts";
 import type { ItchBuffer } from "./messages.ts";
 import { OrderImage } from "./order_image.ts";

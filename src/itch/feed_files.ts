@@ -1,4 +1,4 @@
-import { DataError, UsageError } from "../cli/errors.ts";
+import { DataError, UsageError } from "../core/errors.ts";
 import { decodeHeader, HEADER_SIZE } from "../format/header.ts";
 import type { FileHeader } from "../format/header.ts";
 import { QrsdpReader } from "../format/reader.ts";
@@ -54,7 +54,7 @@ function readHeader(path: string): FileHeader {
     return decodeHeader(bytes.subarray(0, n), path);
   } catch (e) {
     if (e instanceof DataError) throw e;
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   } finally {
     file?.close();
   }

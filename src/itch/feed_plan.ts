@@ -1,4 +1,4 @@
-import { DataError, UsageError } from "../cli/errors.ts";
+import { DataError, UsageError } from "../core/errors.ts";
 import { readManifest } from "../format/manifest.ts";
 import { DEFAULT_SYMBOL } from "./feed_day.ts";
 
@@ -14,7 +14,7 @@ function isDirectory(path: string): boolean {
   try {
     return Deno.statSync(path).isDirectory;
   } catch (e) {
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
 }
 

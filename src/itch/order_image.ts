@@ -1,7 +1,7 @@
 import { Book } from "../book/book.ts";
 import type { FileHeader } from "../format/header.ts";
-import { EventType } from "../format/record.ts";
-import type { EventRecord } from "../format/record.ts";
+import { EventType } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
 import { itchPriceProblem } from "./messages.ts";
 import type { ItchBuffer } from "./messages.ts";
 import { OrderQueue } from "./order_queue.ts";

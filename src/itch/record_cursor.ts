@@ -1,5 +1,6 @@
 import type { QrsdpReader } from "../format/reader.ts";
-import { decodeRecord, newRecord, RECORD_SIZE } from "../format/record.ts";
+import { newRecord } from "../core/events.ts";
+import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
 
 /** Walks a session file's records one at a time, a chunk decompressed at a time. */
 export class RecordCursor {

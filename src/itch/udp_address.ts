@@ -18,7 +18,7 @@ export function isIpv4(host: string): boolean {
 }
 
 /** Why `text` is not a usable port, or null. */
-export function portProblem(text: string): string | null {
+function portProblem(text: string): string | null {
   const port = Number(text);
   return /^\d+$/.test(text) && port >= 1 && port <= 65535
     ? null

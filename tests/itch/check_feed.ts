@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { Book } from "../../src/book/book.ts";
 import type { FileHeader } from "../../src/format/header.ts";
-import type { EventRecord } from "../../src/format/record.ts";
+import type { EventRecord } from "../../src/core/events.ts";
 import { BookBuilder } from "./decoder.ts";
 import type { Message } from "./decoder.ts";
 
