@@ -6,6 +6,11 @@ export function itchFileName(date: string, gzip: boolean): string {
   return `${compactDate(date)}.qrsdp_ITCH50${gzip ? ".gz" : ""}`;
 }
 
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let at = 0;
+  while (at < bytes.length) at += await file.write(bytes.subarray(at));
+}
+
 /** A file that could not be written, with the path and the cause. */
 export class ItchFileError extends Error {
   override name = "ItchFileError";
@@ -20,6 +25,7 @@ export class ItchFileOutput implements FeedOutput {
   private file: Deno.FsFile | null = null;
   private gz: { writer: WritableStreamDefaultWriter<BufferSource>; done: Promise<void> } | null =
     null;
+  private writing: Promise<void> = Promise.resolve();
   private tmp = "";
   private path = "";
   private offset = 0;
@@ -48,11 +54,10 @@ export class ItchFileOutput implements FeedOutput {
         await this.gz!.writer.write(framed.slice());
       });
     } else {
-      const file = this.file!;
-      this.guard(() => {
-        let at = 0;
-        while (at < framed.length) at += file.writeSync(framed.subarray(at));
-      });
+      // One write in flight, overlapping the making of the next batch.
+      const copy = framed.slice();
+      await this.guardAsync(() => this.writing);
+      this.writing = writeAll(this.file!, copy);
     }
     this.offset += framed.length;
   }
@@ -66,6 +71,7 @@ export class ItchFileOutput implements FeedOutput {
         await gz.done;
       });
     } else {
+      await this.guardAsync(() => this.writing);
       this.guard(() => this.file!.close());
     }
     this.file = null;
@@ -83,6 +89,8 @@ export class ItchFileOutput implements FeedOutput {
     }
     this.gz = null;
     this.file = null;
+    this.writing.catch(() => {});
+    this.writing = Promise.resolve();
     try {
       Deno.removeSync(this.tmp);
     } catch {

@@ -23,8 +23,12 @@ interface SideImage {
   readonly prices: Int32Array;
   readonly depths: Int32Array;
   queues: OrderQueue[];
+  /** Where `realign` builds the next slot order (swapped with `queues`). */
+  spareSlots: OrderQueue[];
   /** The slots' prices before the record in hand. */
   readonly before: Int32Array;
+  /** +1 for bids (better is higher), -1 for asks. */
+  readonly dir: number;
 }
 
 /**
@@ -39,6 +43,7 @@ export class OrderImage {
   private readonly ask: SideImage;
   private readonly spare: OrderQueue[] = [];
   private readonly dropped: OrderQueue[] = [];
+  private readonly taken: Uint8Array;
   private readonly tickSize: number;
   private tsNs = 0;
 
@@ -54,12 +59,15 @@ export class OrderImage {
     this.book.seed(header.p0Ticks, header.initialSpreadTicks);
     this.tickSize = header.tickSize;
     const k = this.book.levels;
+    this.taken = new Uint8Array(k);
     const side = (buy: boolean, prices: Int32Array, depths: Int32Array): SideImage => ({
       buy,
       prices,
       depths,
       queues: Array.from({ length: k }, () => new OrderQueue()),
+      spareSlots: new Array(k),
       before: new Int32Array(k),
+      dir: buy ? 1 : -1,
     });
     this.bid = side(true, this.book.bidPrice, this.book.bidDepth);
     this.ask = side(false, this.book.askPrice, this.book.askDepth);
@@ -138,14 +146,14 @@ export class OrderImage {
    */
   private realign(side: SideImage): void {
     const k = this.book.levels;
-    const old = side.queues;
-    const queues: OrderQueue[] = new Array(k);
-    const taken = new Uint8Array(k);
+    const old = side.queues, queues = side.spareSlots, taken = this.taken;
+    const prices = side.prices, before = side.before, dir = side.dir;
+    taken.fill(0);
     let j = 0;
     for (let i = 0; i < k; i++) {
-      const p = side.prices[i];
-      while (j < k && (side.buy ? side.before[j] > p : side.before[j] < p)) j++;
-      if (j < k && side.before[j] === p) {
+      const p = prices[i];
+      while (j < k && (before[j] - p) * dir > 0) j++;
+      if (j < k && before[j] === p) {
         queues[i] = old[j];
         taken[j] = 1;
         j++;
@@ -153,7 +161,8 @@ export class OrderImage {
         queues[i] = this.spare.pop() ?? new OrderQueue();
       }
     }
-    for (let i = 0; i < k; i++) if (!taken[i]) this.dropped.push(old[i]);
+    for (let i = 0; i < k; i++) if (taken[i] === 0) this.dropped.push(old[i]);
+    side.spareSlots = old;
     side.queues = queues;
   }
 

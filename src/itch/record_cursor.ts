@@ -1,8 +1,11 @@
 import type { QrsdpReader } from "../format/reader.ts";
 import { newRecord } from "../core/events.ts";
-import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
+import { RECORD_SIZE } from "../format/record.ts";
 
-/** Walks a session file's records one at a time, a chunk decompressed at a time. */
+/**
+ * Walks a session file's records one at a time, a chunk decompressed at a time. Only what the
+ * feed uses is decoded: `ts_ns`, `type`, `price_ticks`, `qty` (not `side` nor `order_id`).
+ */
 export class RecordCursor {
   readonly rec = newRecord();
   private chunk = -1;
@@ -25,8 +28,12 @@ export class RecordCursor {
       this.size = this.reader.chunkRecords(this.chunk, this.buffer).length;
       this.offset = 0;
     }
-    decodeRecord(this.view, this.offset, this.rec);
-    this.offset += RECORD_SIZE;
+    const v = this.view, o = this.offset, rec = this.rec;
+    rec.tsNs = v.getUint32(o + 4, true) * 4294967296 + v.getUint32(o, true);
+    rec.type = v.getUint8(o + 8);
+    rec.priceTicks = v.getInt32(o + 10, true);
+    rec.qty = v.getUint32(o + 14, true);
+    this.offset = o + RECORD_SIZE;
     return true;
   }
 }
