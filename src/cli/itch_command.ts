@@ -1,4 +1,4 @@
-import { feedFromFiles } from "../itch/feed_files.ts";
+import { checkPlan, feedFromFiles } from "../itch/feed_files.ts";
 import type { FeedStats } from "../itch/feed_files.ts";
 import type { FeedOutput } from "../itch/feed_output.ts";
 import { TeeOutput } from "../itch/feed_output.ts";
@@ -61,6 +61,7 @@ export async function itchCommand(args: string[]): Promise<number> {
   }
   const plan = feedPlan(positionals);
   if (plan.length === 0) throw new UsageError("the inputs hold no sessions");
+  const checked = checkPlan(plan);
   const outputs: FeedOutput[] = [];
   let files: ItchFileOutput | null = null;
   if (dir) {
@@ -96,9 +97,10 @@ export async function itchCommand(args: string[]): Promise<number> {
       stop,
       batchBytes: sender ? 8 * udp!.packetSize : undefined,
       onWarning: (m) => console.error(`qrsdp itch: ${m}`),
-    });
+    }, checked);
     await output.close();
   } catch (e) {
+    await Promise.resolve().then(() => output.close()).catch(() => {});
     if (e instanceof ItchFileError || e instanceof ItchPriceError) {
       console.error(`qrsdp itch: ${e.message}`);
       return 1;

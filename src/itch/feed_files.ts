@@ -81,8 +81,8 @@ export async function feedFromFiles(
   plan: FeedPlanDay[],
   output: FeedOutput,
   opts: FeedOptions,
+  checked = checkPlan(plan),
 ): Promise<FeedStats> {
-  const checked = checkPlan(plan);
   const stats: FeedStats = {
     days: 0,
     records: 0,
