@@ -26,7 +26,7 @@ export const UDP_FEED_FLAGS = flags({
     type: "number",
     default: 1,
     integer: true,
-    min: 0,
+    min: 1,
     max: 255,
     help: "with --multicast: hops (time to live)",
   },

@@ -135,6 +135,7 @@ export async function listenCommand(args: string[]): Promise<number> {
     const why = err.code === "EADDRINUSE" ? `port ${port} is in use` : err.message;
     throw new UsageError(`${flag}: ${why}`);
   }
+  console.error(`qrsdp listen: listening on ${group ? `${group}:` : "port "}${port}`);
   const json = values.json, quiet = values.quiet;
   let pending = "";
   const listener = new FeedListener(values.book, (m, seq) => {

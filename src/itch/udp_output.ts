@@ -84,6 +84,8 @@ export class UdpFeedOutput implements FeedOutput {
   private wake: (() => void) | null = null;
   private unacked: number[] = [];
   private paced = false;
+  /** Flow control waits for no one until the next acknowledgement arrives. */
+  private unheard = false;
 
   private constructor(private readonly socket: dgram.Socket, private readonly opts: UdpOptions) {
     this.mold = new MoldPacketizer(
@@ -177,7 +179,10 @@ export class UdpFeedOutput implements FeedOutput {
   private onRequest(msg: Uint8Array): void {
     const req = decodeMoldPacket(msg);
     if (!req || msg.length !== MOLD_HEADER_SIZE || req.session !== this.session) return;
-    if (req.count === 0) this.stats.acks++;
+    if (req.count === 0) {
+      this.stats.acks++;
+      this.unheard = false;
+    }
     if (req.count === 0 && req.sequence > this.acked) {
       this.acked = req.sequence;
       let n = 0;
@@ -217,14 +222,17 @@ export class UdpFeedOutput implements FeedOutput {
         await this.waitForWake(ACK_TIMEOUT_MS);
         continue;
       }
-      if (ackWindow > 0 && this.unacked.length >= ackWindow) {
-        // No acknowledgement for a second: the listener is gone or lost packets; go on.
-        if (!await this.waitForWake(ACK_TIMEOUT_MS)) this.unacked.length = 0;
+      if (ackWindow > 0 && !this.unheard && this.unacked.length >= ackWindow) {
+        // No acknowledgement for a second: no listener acknowledges; send on until one does.
+        if (!await this.waitForWake(ACK_TIMEOUT_MS)) this.unheard = true;
         continue;
       }
       const q = this.queue.shift()!;
       this.inFlight++;
-      if (ackWindow > 0 && q.packet.length > MOLD_HEADER_SIZE) this.unacked.push(q.end);
+      if (ackWindow > 0 && q.packet.length > MOLD_HEADER_SIZE) {
+        this.unacked.push(q.end);
+        if (this.unheard && this.unacked.length > ackWindow) this.unacked.shift();
+      }
       const now = performance.now();
       if (q.due !== null && this.paced) this.stats.lateness.push(Math.max(0, now - q.due));
       this.lastSend = now;
