@@ -10,7 +10,7 @@ import { StopFlag } from "../run/stop.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import { thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
-import { UDP_FEED_FLAGS, udpFeedFromFlags } from "./itch_flags.ts";
+import { LOT_SIZE_FLAG, UDP_FEED_FLAGS, udpFeedFromFlags } from "./itch_flags.ts";
 import { PACING_FLAGS } from "./pacing_flags.ts";
 import { onStopSignals } from "./signals.ts";
 
@@ -22,14 +22,7 @@ const ITCH_COMMAND = {
   flags: flags({
     output: { type: "string", help: "folder for the daily ITCH 5.0 files" },
     gzip: { type: "boolean", help: "gzip the files (YYYYMMDD.qrsdp_ITCH50.gz)" },
-    "lot-size": {
-      type: "number",
-      default: 100,
-      integer: true,
-      min: 1,
-      max: 0xffffffff,
-      help: "shares per order (one unit of depth)",
-    },
+    "lot-size": LOT_SIZE_FLAG,
     ...UDP_FEED_FLAGS,
     realtime: PACING_FLAGS.realtime,
     speed: PACING_FLAGS.speed,

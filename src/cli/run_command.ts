@@ -5,6 +5,7 @@ import type { DayReport } from "../run/security_run.ts";
 import { StopFlag } from "../run/stop.ts";
 import { bytesText, thousands } from "./format.ts";
 import { parseCommand } from "./flags.ts";
+import { openLiveFeed } from "./itch_flags.ts";
 import { RUN_COMMAND, runConfigFromFlags } from "./run_options.ts";
 import { onStopSignals } from "./signals.ts";
 import { Progress } from "./progress.ts";
@@ -13,6 +14,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   const parsed = parseCommand(RUN_COMMAND, args);
   if (!parsed) return 0;
   const cfg = runConfigFromFlags(parsed.values, parsed.given);
+  const live = await openLiveFeed(parsed.values, cfg.securities, cfg.book.tickSize);
   const stop = new StopFlag();
   const quiet = parsed.values.quiet;
   const progress = Deno.stdout.isTerminal() ? new Progress(cfg.securities) : null;
@@ -39,16 +41,19 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   try {
     Deno.mkdirSync(cfg.output.dir, { recursive: true });
   } catch (e) {
+    await live?.feed.finish();
     throw new DataError(`--output: cannot create ${cfg.output.dir} (${(e as Error).message})`);
   }
-  let result;
+  let result, itch;
   try {
     result = await executeRun(cfg, stop, {
       onDay,
       onProgress: progress ? (i, date, n) => progress.update(i, date, n) : undefined,
+      onTap: live ? (m) => live.feed.handle(m) : undefined,
       workerUrl,
     });
   } finally {
+    itch = await live?.feed.finish();
     removeSignals();
     progress?.stop();
   }
@@ -66,7 +71,21 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   );
   let ok = result.errors.length === 0;
   for (const e of result.errors) console.error(`qrsdp run: ${e}`);
-  for (const r of result.sinkReports.filter((r) => r.name !== "file")) {
+  if (itch && live) {
+    const parts = [
+      `${itch.days} day(s)`,
+      `${thousands(itch.records)} events`,
+      `${thousands(itch.messages)} messages`,
+    ];
+    if (live.sender) parts.push(`${thousands(live.sender.stats.packets)} packets`);
+    if (live.files) parts.push(`${live.files.written.length} file(s)`);
+    console.log(`itch: ${parts.join(", ")}`);
+    if (itch.error) {
+      ok = false;
+      console.error(`qrsdp run: itch: ${itch.error}`);
+    }
+  }
+  for (const r of result.sinkReports.filter((r) => r.name !== "file" && r.name !== "tap")) {
     console.log(
       `${r.name}: ${thousands(r.appended)} produced, ${thousands(r.delivered)} acknowledged`,
     );

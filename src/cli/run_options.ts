@@ -9,6 +9,7 @@ import type { RunConfig, Security } from "../run/config.ts";
 import { flags, parseCommand, parseNumber } from "./flags.ts";
 import type { CommandSpec, FlagValues } from "./flags.ts";
 import { KAFKA_ENV_HELP, kafkaFromFlags, kafkaProducerFlags } from "./kafka_flags.ts";
+import { LIVE_FEED_FLAGS } from "./itch_flags.ts";
 import { PACING_FLAGS, pacingFromFlags } from "./pacing_flags.ts";
 
 const rate = (help: string, value: number) =>
@@ -124,6 +125,7 @@ export const RUN_FLAGS = flags({
   },
   ...PACING_FLAGS,
   ...kafkaProducerFlags("none: files only", "the generator"),
+  ...LIVE_FEED_FLAGS,
   quiet: { type: "boolean", help: "no per-day lines" },
 });
 

@@ -1,6 +1,7 @@
 import { buildManifest, writeManifest } from "../format/manifest.ts";
 import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
 import type { SinkReport } from "../sinks/sink.ts";
+import type { TapMessage } from "../sinks/tap_sink.ts";
 import { manifestSettings } from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import type { DayReport } from "./security_run.ts";
@@ -20,6 +21,11 @@ export interface RunResult {
 export interface RunHooks {
   onDay?(report: DayReport): void;
   onProgress?(securityIndex: number, date: string, events: number): void;
+  /**
+   * Every session start, batch of records and session end, as the workers make them (the live
+   * ITCH feed). A throw is reported as the run's error; generation goes on.
+   */
+  onTap?(m: TapMessage): void;
   /** The module that starts a worker; defaults to `worker.ts` beside this file. */
   workerUrl?: string | URL;
 }
@@ -50,8 +56,10 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
         sessions: sessions[i],
       })),
     );
-  // Continuous mode needs every security running at once.
-  const workers = cfg.session.days === 0 ? cfg.securities.length : cfg.workers;
+  // Continuous mode needs every security running at once, and so does a live feed, whose days
+  // advance only when every security has reached them.
+  const together = cfg.session.days === 0 || hooks.onTap !== undefined;
+  const workers = together ? cfg.securities.length : cfg.workers;
   // With a core to spare per security, this thread compresses and writes the files.
   const offloadWrites = cfg.securities.length * 2 <= navigator.hardwareConcurrency;
   const host = new ChunkWriterHost();
@@ -83,6 +91,13 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
             }
           } else if (m.kind === "progress") {
             hooks.onProgress?.(m.securityIndex, m.date, m.events);
+          } else if (m.kind === "tap-begin" || m.kind === "tap-records" || m.kind === "tap-end") {
+            try {
+              hooks.onTap?.(m);
+            } catch (e) {
+              const message = e instanceof Error ? e.message : String(e);
+              if (!result.errors.includes(message)) result.errors.push(message);
+            }
           } else if (m.kind !== "done") {
             try {
               host.handle(m);
@@ -109,6 +124,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
           securityIndices,
           stop: stop.buffer,
           offloadWrites,
+          tap: hooks.onTap !== undefined,
         };
         worker.postMessage(job);
       })
