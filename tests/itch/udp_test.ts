@@ -244,3 +244,56 @@ Deno.test("listen with bad flags: one line, exit 2", async () => {
     assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
   }
 });
+
+Deno.test({
+  name: "run --realtime --udp: the live feed reaches listen whole, the messages of qrsdp itch",
+  sanitizeResources: false,
+  fn: async () => {
+    const base = tempDir("itch_live_udp");
+    const port = await freePort();
+    const listener = await startListener([
+      "--udp",
+      String(port),
+      "--ack",
+      "--quiet",
+      "--book",
+      "--sessions",
+      "2",
+    ]);
+    const run = await runCli([
+      "run",
+      "--seed",
+      "13",
+      "--days",
+      "2",
+      "--seconds",
+      "120",
+      "--securities",
+      "UA:10000,UB:8000",
+      "--realtime",
+      "--speed",
+      "120",
+      "--overnight-seconds",
+      "0",
+      "--output",
+      `${base}/run`,
+      "--udp",
+      `127.0.0.1:${port}`,
+      "--ack-window",
+      "64",
+      "--quiet",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const got = await listener.finish();
+    const conv = await runCli(["itch", `${base}/run`, "--output", `${base}/conv`, "--quiet"]);
+    assert.equal(conv.code, 0, conv.stderr);
+    const total = messageCount(Deno.readFileSync(`${base}/conv/20260102.qrsdp_ITCH50`)) +
+      messageCount(Deno.readFileSync(`${base}/conv/20260105.qrsdp_ITCH50`));
+    assert.equal(summaryNumber(got.stderr, "messages"), total);
+    assert.equal(summaryNumber(got.stderr, "gaps"), 0);
+    assert.match(
+      got.stderr,
+      /book: 0 unknown references, 0 duplicate references, 0 negative, 0 crossed/,
+    );
+  },
+});
