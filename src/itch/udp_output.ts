@@ -124,9 +124,10 @@ export class UdpFeedOutput implements FeedOutput {
     this.armFlush();
   }
 
+  /** The feed is about to sleep until its next message is due: the partial packet leaves now. */
   async idle(): Promise<void> {
+    this.mold.flush();
     await this.pump();
-    this.armFlush();
   }
 
   async endDay(): Promise<void> {
