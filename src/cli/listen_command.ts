@@ -128,7 +128,8 @@ export async function listenCommand(args: string[]): Promise<number> {
   const flag = group ? "--multicast" : "--udp";
   let socket;
   try {
-    socket = await openUdpSocket(port, "0.0.0.0", 16 << 20);
+    // Several listeners of one multicast group may share its port; a unicast port is ours alone.
+    socket = await openUdpSocket(port, "0.0.0.0", 16 << 20, group !== null);
     if (group) socket.addMembership(group, iface);
   } catch (e) {
     const err = e as Error & { code?: string };

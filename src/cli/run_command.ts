@@ -5,7 +5,6 @@ import type { DayReport } from "../run/security_run.ts";
 import { StopFlag } from "../run/stop.ts";
 import { bytesText, thousands } from "./format.ts";
 import { parseCommand } from "./flags.ts";
-import { openLiveFeed } from "./itch_flags.ts";
 import { RUN_COMMAND, runConfigFromFlags } from "./run_options.ts";
 import { onStopSignals } from "./signals.ts";
 import { Progress } from "./progress.ts";
@@ -14,7 +13,14 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   const parsed = parseCommand(RUN_COMMAND, args);
   if (!parsed) return 0;
   const cfg = runConfigFromFlags(parsed.values, parsed.given);
-  const live = await openLiveFeed(parsed.values, cfg.securities, cfg.book.tickSize);
+  const v = parsed.values;
+  const live = v["itch-dir"] || v.udp || v.multicast
+    ? await (await import("./live_feed_setup.ts")).openLiveFeed(
+      v,
+      cfg.securities,
+      cfg.book.tickSize,
+    )
+    : null;
   const stop = new StopFlag();
   const quiet = parsed.values.quiet;
   const progress = Deno.stdout.isTerminal() ? new Progress(cfg.securities) : null;

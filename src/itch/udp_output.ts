@@ -47,8 +47,9 @@ export async function openUdpSocket(
   bindPort = 0,
   bindHost = "0.0.0.0",
   recvBufferSize?: number,
+  reuseAddr = false,
 ): Promise<dgram.Socket> {
-  const socket = dgram.createSocket({ type: "udp4", reuseAddr: false, recvBufferSize });
+  const socket = dgram.createSocket({ type: "udp4", reuseAddr, recvBufferSize });
   await new Promise<void>((resolve, reject) => {
     socket.once("error", reject);
     socket.bind(bindPort, bindHost, () => {
@@ -132,6 +133,8 @@ export class UdpFeedOutput implements FeedOutput {
 
   async endDay(): Promise<void> {
     this.mold.endSession();
+    // The session is over: no heartbeats until the next day's begins.
+    this.session = "";
     await this.pump();
     await this.settle();
   }
