@@ -32,8 +32,11 @@ export interface UdpStats {
 const HEARTBEAT_MS = 1000;
 /** Sends outstanding at once: Deno may complete concurrent sends out of order. */
 const MAX_IN_FLIGHT = 1;
-/** With flow control, how long to wait for an acknowledgement before sending anyway. */
-const ACK_TIMEOUT_MS = 1000;
+/**
+ * With flow control, how long to wait for an acknowledgement before sending on anyway: long, for a
+ * listener that is slow to start or whose machine is busy loses what is sent past its window.
+ */
+const ACK_TIMEOUT_MS = 15_000;
 
 interface Queued {
   packet: Uint8Array;
@@ -227,7 +230,7 @@ export class UdpFeedOutput implements FeedOutput {
         continue;
       }
       if (ackWindow > 0 && !this.unheard && this.unacked.length >= ackWindow) {
-        // No acknowledgement for a second: no listener acknowledges; send on until one does.
+        // No acknowledgement in time: no listener acknowledges; send on until one does.
         if (!await this.waitForWake(ACK_TIMEOUT_MS)) this.unheard = true;
         continue;
       }
