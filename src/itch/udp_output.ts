@@ -81,6 +81,7 @@ export class UdpFeedOutput implements FeedOutput {
   private inFlight = 0;
   private acked = 0;
   private session = "";
+  private ended = false;
   private lastSend = performance.now();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly heartbeatTimer: ReturnType<typeof setInterval>;
@@ -113,6 +114,7 @@ export class UdpFeedOutput implements FeedOutput {
 
   beginDay(date: string): void {
     this.session = sessionName(date);
+    this.ended = false;
     this.mold.startSession(this.session);
     this.acked = 1;
     this.unacked = [];
@@ -135,11 +137,18 @@ export class UdpFeedOutput implements FeedOutput {
   }
 
   async endDay(): Promise<void> {
+    // With flow control the end of session waits until the listener has every message, so
+    // that it cannot be the packet a full receive buffer drops.
+    this.mold.flush();
+    await this.pump();
+    while (this.opts.ackWindow > 0 && this.unacked.length > 0 && !this.unheard) {
+      if (!await this.waitForWake(ACK_TIMEOUT_MS)) this.unheard = true;
+    }
     this.mold.endSession();
-    // The session is over: no heartbeats until the next day's begins.
-    this.session = "";
     await this.pump();
     await this.settle();
+    // The session is over: no heartbeats until the next day's begins.
+    this.ended = true;
   }
 
   abort(): void {}
@@ -171,7 +180,9 @@ export class UdpFeedOutput implements FeedOutput {
   }
 
   private beat(): void {
-    if (!this.session || this.queue.length > 0 || this.mold.pendingSince !== null) return;
+    if (!this.session || this.ended || this.queue.length > 0 || this.mold.pendingSince !== null) {
+      return;
+    }
     if (performance.now() - this.lastSend < HEARTBEAT_MS) return;
     this.mold.heartbeat();
     this.stats.heartbeats++;

@@ -46,8 +46,14 @@ async function startListener(args: string[]) {
   })();
   return {
     child,
+    /**
+     * Its exit, once the sender is done: a listener still waiting a minute later (a lost end of
+     * session) is stopped, so that its summary shows what is missing.
+     */
     async finish(): Promise<Listened> {
+      const timer = setTimeout(() => child.kill("SIGTERM"), 60_000);
       const [status, stdout, err] = await Promise.all([child.status, stdoutText, restErr]);
+      clearTimeout(timer);
       return { code: status.code, stdout, stderr: err };
     },
   };
@@ -92,8 +98,8 @@ Deno.test({
       "--ack-window",
       "32",
     ]);
-    assert.equal(sent.code, 0, sent.stderr);
     const got = await listener.finish();
+    assert.equal(sent.code, 0, sent.stderr);
     assert.equal(got.code, 0, got.stderr);
     const messages = messageCount(Deno.readFileSync(`${out}/20260102.qrsdp_ITCH50`));
     assert.ok(messages > 3_000_000, `${messages} messages`);
@@ -145,8 +151,8 @@ Deno.test({
       "--ack-window",
       "32",
     ]);
-    assert.equal(sent.code, 0, sent.stderr);
     const got = await listener.finish();
+    assert.equal(sent.code, 0, sent.stderr);
     assert.equal(got.code, 0, got.stderr);
     const lines = got.stdout.trim().split("\n").map((l) => JSON.parse(l));
     const expected = [
@@ -193,21 +199,25 @@ Deno.test({
     ]);
     const port = await freePort();
     const listener = await startListener(["--udp", String(port)]);
-    const sent = await runCli([
-      "itch",
-      run,
-      "--udp",
-      `127.0.0.1:${port}`,
-      "--realtime",
-      "--speed",
-      "1",
-    ]);
+    let sent;
+    try {
+      sent = await runCli([
+        "itch",
+        run,
+        "--udp",
+        `127.0.0.1:${port}`,
+        "--realtime",
+        "--speed",
+        "1",
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      listener.child.kill("SIGTERM");
+    }
+    const got = await listener.finish();
     assert.equal(sent.code, 0, sent.stderr);
     assert.match(sent.stdout, /[1-9] heartbeats/);
     assert.match(sent.stdout, /packet lateness p50 [\d.]+ ms, p99 [\d.]+ ms/);
-    await new Promise((r) => setTimeout(r, 300));
-    listener.child.kill("SIGTERM");
-    const got = await listener.finish();
     assert.equal(got.code, 0);
     assert.ok(summaryNumber(got.stderr, "packets") >= 3);
     assert.match(got.stderr, /packets: [\d,]+ \([1-9]\d* heartbeats, 1 ends of session\)/);
@@ -283,8 +293,8 @@ Deno.test({
       "32",
       "--quiet",
     ]);
-    assert.equal(run.code, 0, run.stderr);
     const got = await listener.finish();
+    assert.equal(run.code, 0, run.stderr);
     const conv = await runCli(["itch", `${base}/run`, "--output", `${base}/conv`, "--quiet"]);
     assert.equal(conv.code, 0, conv.stderr);
     const total = messageCount(Deno.readFileSync(`${base}/conv/20260102.qrsdp_ITCH50`)) +
