@@ -135,6 +135,9 @@ export const RUN_COMMAND: CommandSpec<typeof RUN_FLAGS> = {
   usage: "qrsdp run [flags]",
   flags: RUN_FLAGS,
   notes: `${KAFKA_ENV_HELP}
+ITCH: --itch-dir, --udp or --multicast publish the ITCH 5.0 feed while generating, the feed
+'qrsdp itch' makes from the run's files (see 'qrsdp itch --help'); a failing feed is reported
+(exit 1) and the files and Kafka go on.
 SIGINT/SIGTERM: finish the event in hand, flush, close every file with its index, write the
 manifest, exit 0. A second signal exits at once; files stay readable.`,
 };
