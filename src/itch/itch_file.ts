@@ -26,6 +26,8 @@ export class ItchFileOutput implements FeedOutput {
   private gz: { writer: WritableStreamDefaultWriter<BufferSource>; done: Promise<void> } | null =
     null;
   private writing: Promise<void> = Promise.resolve();
+  private readonly spare = [new Uint8Array(0), new Uint8Array(0)];
+  private turn = 0;
   private tmp = "";
   private path = "";
   private offset = 0;
@@ -54,10 +56,14 @@ export class ItchFileOutput implements FeedOutput {
         await this.gz!.writer.write(framed.slice());
       });
     } else {
-      // One write in flight, overlapping the making of the next batch.
-      const copy = framed.slice();
+      // One write in flight, overlapping the making of the next batch, from two buffers in turn.
       await this.guardAsync(() => this.writing);
-      this.writing = writeAll(this.file!, copy);
+      const spare = this.spare[this.turn ^= 1];
+      const copy = spare.length >= framed.length
+        ? spare
+        : (this.spare[this.turn] = new Uint8Array(framed.length * 2));
+      copy.set(framed);
+      this.writing = writeAll(this.file!, copy.subarray(0, framed.length));
     }
     this.offset += framed.length;
   }

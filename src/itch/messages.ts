@@ -52,6 +52,9 @@ export class ItchBuffer {
   length = 0;
   /** Messages written since the last `clear`. */
   messages = 0;
+  private tsNs = -1;
+  private tsHi = 0;
+  private tsLo = 0;
 
   constructor(capacity = 1 << 16) {
     this.bytes = new Uint8Array(capacity);
@@ -73,13 +76,16 @@ export class ItchBuffer {
     if (this.length + size + 2 > this.bytes.length) this.grow(size + 2);
     const v = this.view;
     const o = this.length + 2;
-    v.setUint16(o - 2, size);
-    v.setUint8(o, type);
-    v.setUint16(o + 1, locate);
-    v.setUint16(o + 3, 0);
-    const hi = Math.floor(tsNs / TWO_POW_32);
-    v.setUint16(o + 5, hi);
-    v.setUint32(o + 7, tsNs - hi * TWO_POW_32);
+    if (tsNs !== this.tsNs) {
+      this.tsNs = tsNs;
+      this.tsHi = Math.floor(tsNs / TWO_POW_32);
+      this.tsLo = tsNs - this.tsHi * TWO_POW_32;
+    }
+    // length (2), type, locate (2), tracking 0 (2), timestamp (6) in four writes.
+    v.setUint32(o - 2, ((size << 16) | (type << 8) | (locate >>> 8)) >>> 0);
+    v.setUint32(o + 2, (((locate & 0xff) << 24) | (this.tsHi >>> 8)) >>> 0);
+    this.bytes[o + 6] = this.tsHi & 0xff;
+    v.setUint32(o + 7, this.tsLo);
     this.length = o + size;
     this.messages++;
     return o;
