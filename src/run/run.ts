@@ -4,15 +4,22 @@ import type { SinkReport } from "../sinks/sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
 import { manifestSettings } from "./config.ts";
 import type { RunConfig } from "./config.ts";
-import type { DayReport } from "./security_run.ts";
+import type { DayReport, SecurityProgress } from "./security_run.ts";
 import type { StopFlag } from "./stop.ts";
 import type { WorkerJob, WorkerMessage } from "./worker.ts";
 import { ChunkWriterHost } from "../sinks/chunk_target.ts";
+import { UNNAMED_KEY } from "../kafka/message.ts";
+
+/** A sink's report, with the symbols of the worker that owned it ("DEFAULT": the unnamed one). */
+export interface LabelledSinkReport extends SinkReport {
+  securityIndices: number[];
+  symbols: string[];
+}
 
 export interface RunResult {
   days: DayReport[];
   /** One report per sink per worker. */
-  sinkReports: SinkReport[];
+  sinkReports: LabelledSinkReport[];
   /** Worker failures (a sink that could not start, an exception in generation). */
   errors: string[];
   seconds: number;
@@ -20,7 +27,7 @@ export interface RunResult {
 
 export interface RunHooks {
   onDay?(report: DayReport): void;
-  onProgress?(securityIndex: number, date: string, events: number): void;
+  onProgress?(progress: SecurityProgress): void;
   /**
    * Every session start, batch of records and session end, as the workers make them (the live
    * ITCH feed). A throw is reported as the run's error; generation goes on.
@@ -56,9 +63,10 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
         sessions: sessions[i],
       })),
     );
-  // Continuous mode needs every security running at once, and so does a live feed, whose days
-  // advance only when every security has reached them.
-  const together = cfg.session.days === 0 || hooks.onTap !== undefined;
+  // Continuous mode needs every security running at once, --rate shares the rate among them,
+  // and a live ITCH feed advances its days only when every security has reached them.
+  const together = cfg.session.days === 0 || cfg.pacing.rate !== null ||
+    hooks.onTap !== undefined;
   const workers = together ? cfg.securities.length : cfg.workers;
   // With a core to spare per security, this thread compresses and writes the files.
   const offloadWrites = cfg.securities.length * 2 <= navigator.hardwareConcurrency;
@@ -90,7 +98,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
               fail(e);
             }
           } else if (m.kind === "progress") {
-            hooks.onProgress?.(m.securityIndex, m.date, m.events);
+            hooks.onProgress?.(m.progress);
           } else if (m.kind === "tap-begin" || m.kind === "tap-records" || m.kind === "tap-end") {
             try {
               hooks.onTap?.(m);
@@ -105,7 +113,8 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
               fail(e);
             }
           } else {
-            result.sinkReports.push(...m.reports);
+            const symbols = securityIndices.map((i) => cfg.securities[i].symbol ?? UNNAMED_KEY);
+            result.sinkReports.push(...m.reports.map((r) => ({ ...r, securityIndices, symbols })));
             if (m.error) result.errors.push(m.error);
             worker.terminate();
             resolve();
@@ -131,6 +140,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
     ),
   );
   writeManifest(cfg.output.dir, manifest());
+  result.sinkReports.sort((a, b) => a.securityIndices[0] - b.securityIndices[0]);
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }

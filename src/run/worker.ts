@@ -12,7 +12,7 @@ import { TapSink } from "../sinks/tap_sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
 import type { RunConfig } from "./config.ts";
 import { runSecurity } from "./security_run.ts";
-import type { DayReport } from "./security_run.ts";
+import type { DayReport, SecurityProgress } from "./security_run.ts";
 import { StopFlag } from "./stop.ts";
 
 export interface WorkerJob {
@@ -30,7 +30,7 @@ export type WorkerMessage =
   | ChunkMessage
   | TapMessage
   | { kind: "day"; report: DayReport }
-  | { kind: "progress"; securityIndex: number; date: string; events: number }
+  | { kind: "progress"; progress: SecurityProgress }
   | { kind: "done"; reports: SinkReport[]; error?: string };
 
 export function inWorkerScope(): boolean {
@@ -53,8 +53,7 @@ async function work(
     for (const i of job.securityIndices) {
       await runSecurity(job.cfg, i, sink, stop, {
         onDay: (report) => post({ kind: "day", report }),
-        onProgress: (securityIndex, date, events) =>
-          post({ kind: "progress", securityIndex, date, events }),
+        onProgress: (progress) => post({ kind: "progress", progress }),
       });
     }
   } catch (e) {
@@ -77,6 +76,8 @@ if (inWorkerScope()) {
   const post = (m: WorkerMessage) => scope.postMessage(m);
   scope.onmessage = (e) => {
     const m = e.data;
+    // The same entry module also serves other kinds of work (the dashboard's analysis).
+    if (m.kind !== "job") return;
     const chunkBytes = m.cfg.output.chunkSize * RECORD_SIZE;
     const remote = m.offloadWrites
       ? new RemoteChunkTarget(post, m.securityIndices.join("+"), chunkBytes)
