@@ -1,7 +1,7 @@
 /** `qrsdp consume` against the suite's real broker: a `kcat -C` for our messages. */
 import assert from "node:assert/strict";
 import { KAFKA_TEST_BROKERS, kafkaFlags, requireBroker } from "./kafka/broker.ts";
-import { readRecords, runCli, tempDir } from "./helpers.ts";
+import { readRecords, runCli, spawnCli, tempDir } from "./helpers.ts";
 
 await requireBroker();
 
@@ -147,4 +147,39 @@ Deno.test("consume: an empty topic with --to-end prints nothing and exits 0", as
   ]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, "");
+});
+
+Deno.test("consume without --max or --to-end runs until SIGINT, then exits 0 with every line whole", async () => {
+  const topic = `consume.${crypto.randomUUID()}`;
+  const dir = tempDir("consume_sigint");
+  const run = await runCli([
+    "run",
+    "--seconds",
+    "30",
+    "--output",
+    dir,
+    "--quiet",
+    ...kafkaFlags(topic),
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const total = readRecords(`${dir}/2026-01-02.qrsdp`).length;
+  const child = spawnCli(["consume", ...brokers, "--kafka-topic", topic, "--from-beginning"]);
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  // A consume that never delivers everything is killed, and the test fails instead of hanging.
+  const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  let text = "";
+  while (text.split("\n").length - 1 < total) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  child.kill("SIGINT");
+  for (let r = await reader.read(); !r.done; r = await reader.read()) text += r.value;
+  const { code } = await child.status;
+  clearTimeout(guard);
+  await child.stderr.cancel();
+  assert.equal(code, 0);
+  assert.equal(text.split("\n").length - 1, total);
+  assert.ok(text.endsWith("\n"));
+  Deno.removeSync(dir, { recursive: true });
 });

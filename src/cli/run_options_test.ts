@@ -83,6 +83,7 @@ Deno.test("the session, the file header and the manifest agree with the run conf
     levelsPerSide: 5,
     initialSpreadTicks: 2,
     initialDepth: 0,
+    thetaReinit: 0,
   });
 });
 

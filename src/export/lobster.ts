@@ -98,6 +98,13 @@ export function lobsterNames(session: ExportSession, h: FileHeader, levels: numb
  * the records alone (a run with --theta-reinit redraws depths from the RNG): that is an error.
  */
 export function writeLobster(reader: QrsdpReader, session: ExportSession, dir: string): string[] {
+  if (session.thetaReinit > 0) {
+    throw new DataError(
+      `made with --theta-reinit ${session.thetaReinit}, which redraws the book's depths from the ` +
+        `random generator: the book cannot be rebuilt from the records`,
+      { source: session.path },
+    );
+  }
   const h = reader.header;
   const book = openingBook(h);
   const names = lobsterNames(session, h, book.levels);
@@ -113,9 +120,10 @@ export function writeLobster(reader: QrsdpReader, session: ExportSession, dir: s
         : r.priceTicks;
       if (best !== r.priceTicks) {
         throw new DataError(
-          `${reader.source}: record ${n} (order ${r.orderId}) executes at ${r.priceTicks} but the ` +
-            `replayed book's best is ${best}: the book cannot be rebuilt from the records ` +
+          `record ${n} (order ${r.orderId}) executes at ${r.priceTicks} but the rebuilt book's ` +
+            `best is ${best}: the book cannot be rebuilt from the records ` +
             `(was the run made with --theta-reinit?)`,
+          { source: reader.source },
         );
       }
       const m = lobsterMessage(r, book);

@@ -9,6 +9,8 @@ export interface ExportSession {
   symbol: string;
   date: string;
   path: string;
+  /** The run's --theta-reinit, from its manifest (0 when not recorded). */
+  thetaReinit: number;
 }
 
 const DATE_FILE = /(\d{4}-\d{2}-\d{2})\.qrsdp$/;
@@ -27,11 +29,14 @@ export function exportSessions(path: string, symbol?: string): ExportSession[] {
   }
   const dir = path.replace(/\/+$/, "");
   if (isDirectory) {
-    return readManifest(dir).securities.flatMap((s) =>
+    const { raw, securities } = readManifest(dir);
+    const thetaReinit = Number(raw.theta_reinit ?? 0);
+    return securities.flatMap((s) =>
       s.sessions.map((session) => ({
         symbol: s.symbol ?? UNNAMED_SYMBOL,
         date: session.date,
         path: `${dir}/${session.file}`,
+        thetaReinit,
       }))
     );
   }
@@ -39,5 +44,5 @@ export function exportSessions(path: string, symbol?: string): ExportSession[] {
   if (!date) throw new DataError(`${path}: a single file must be named YYYY-MM-DD.qrsdp`);
   const folder = path.split("/").slice(-2, -1)[0] ?? "";
   const fromFolder = /^[A-Z0-9._-]{1,16}$/.test(folder) ? folder : undefined;
-  return [{ symbol: symbol ?? fromFolder ?? UNNAMED_SYMBOL, date, path }];
+  return [{ symbol: symbol ?? fromFolder ?? UNNAMED_SYMBOL, date, path, thetaReinit: 0 }];
 }

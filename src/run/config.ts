@@ -123,6 +123,7 @@ export function manifestSettings(cfg: RunConfig): RunSettings {
     levelsPerSide: cfg.book.levels,
     initialSpreadTicks: cfg.book.initialSpreadTicks,
     initialDepth: cfg.book.initialDepth,
+    thetaReinit: cfg.model.thetaReinit,
   };
 }
 

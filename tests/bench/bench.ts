@@ -4,12 +4,14 @@
  * back; 6.3 M events/s for three securities over five days). Each case runs in a process of its
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
- * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, calibrate.
+ * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, export,
+ * calibrate.
  * The Kafka case starts a broker of its own with tests/kafka/start.sh.
  */
 import { calibrate, expandInputs } from "../../src/calibrate/calibrate.ts";
 import { runConfigFromArgs } from "../../src/cli/run_options.ts";
 import { QrsdpReader } from "../../src/format/reader.ts";
+import { EXPORT_FORMATS, exportRun } from "../../src/export/export.ts";
 import { executeRun } from "../../src/run/run.ts";
 import { Pacer } from "../../src/run/pacer.ts";
 import { runSecurity } from "../../src/run/security_run.ts";
@@ -163,6 +165,26 @@ async function pacing(): Promise<void> {
   Deno.removeSync(dir, { recursive: true });
 }
 
+/** Each export format over one default day: time, rate, size. */
+async function exports(): Promise<void> {
+  const { dir, events } = await batch({ seed: "3", days: "1" });
+  for (const format of Object.keys(EXPORT_FORMATS)) {
+    const out = `${dir}/${format}`;
+    const t0 = performance.now();
+    const [done] = exportRun(dir, format, out);
+    const seconds = (performance.now() - t0) / 1000;
+    const bytes = done.files.reduce((n, f) => n + Deno.statSync(f).size, 0);
+    console.log(
+      `export ${format}, 1 security x 1 day (${events.toLocaleString("en-US")} events): ` +
+        `${seconds.toFixed(2)} s, ${(events / seconds / 1e6).toFixed(2)} M events/s, ` +
+        `${(bytes / 2 ** 20).toFixed(1)} MiB`,
+    );
+    Deno.removeSync(out, { recursive: true });
+  }
+  console.log(`export: peak RSS ${peakRssMiB()}`);
+  Deno.removeSync(dir, { recursive: true });
+}
+
 /**
  * `calibrate --compat` of a two-day run (`run --seed 5 --days 2`, 3.37 M events) against the
  * established tool's 0.35 s (a process, start included): through the CLI as a user runs it, best
@@ -224,6 +246,7 @@ const CASES: Record<string, () => Promise<void>> = {
   days5: () => writeAndRead("memory: 1 security x 5 days", { seed: "2", days: "5", workers: "1" }),
   kafka,
   pacing,
+  export: exports,
   calibrate: calibrateCase,
 };
 
