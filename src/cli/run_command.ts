@@ -54,11 +54,21 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   } catch (e) {
     throw new DataError(`--output: cannot create ${cfg.output.dir} (${(e as Error).message})`);
   }
+  const serve = parsed.values.serve;
+  const live = serve
+    ? await (await import("./serve_command.ts")).serveLive(serve, cfg, workerUrl)
+    : null;
   let result: RunResult;
   try {
     result = await executeRun(cfg, stop, {
-      onDay,
-      onProgress: progress ? (p) => progress.update(p) : undefined,
+      onDay: (d) => {
+        live?.onDay(d);
+        onDay(d);
+      },
+      onProgress: (p) => {
+        live?.onProgress(p);
+        progress?.update(p);
+      },
       workerUrl,
     });
   } finally {
@@ -80,6 +90,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   for (const e of errors) console.error(`qrsdp run: ${e}`);
   if (json) {
     console.log(JSON.stringify(runSummary(), null, 2));
+    await live?.finish(errors[0]);
     return errors.length === 0 ? 0 : 1;
   }
   console.log(
@@ -99,6 +110,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       } acknowledged`,
     );
   }
+  await live?.finish(errors[0]);
   return errors.length === 0 ? 0 : 1;
 
   /** `run --json`: the keys are documented in the README ("Machine-readable output"). */

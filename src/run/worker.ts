@@ -70,6 +70,8 @@ if (inWorkerScope()) {
   const post = (m: WorkerMessage) => scope.postMessage(m);
   scope.onmessage = (e) => {
     const m = e.data;
+    // The same entry module also serves other kinds of work (the dashboard's analysis).
+    if (m.kind !== "job") return;
     const chunkBytes = m.cfg.output.chunkSize * RECORD_SIZE;
     const remote = m.offloadWrites
       ? new RemoteChunkTarget(post, m.securityIndices.join("+"), chunkBytes)

@@ -5,7 +5,7 @@
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
  * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, export,
- * calibrate.
+ * calibrate, serve (the dashboard replaying 20 days at speed 5000 in headless Chromium).
  * The Kafka case starts a broker of its own with tests/kafka/start.sh.
  */
 import process from "node:process";
@@ -20,6 +20,7 @@ import { StopFlag } from "../../src/run/stop.ts";
 import { closeRunSink, createRunSink } from "../../src/sinks/factory.ts";
 import { startBroker, stopBroker } from "../kafka/broker.ts";
 import { qrsdpFiles } from "../helpers.ts";
+import { serveReplay } from "./serve_replay.ts";
 
 const CPP_ONE = 3.5e6;
 const CPP_THREE = 6.3e6;
@@ -258,6 +259,7 @@ const CASES: Record<string, () => Promise<void>> = {
   pacing,
   export: exports,
   calibrate: calibrateCase,
+  serve: serveReplay,
 };
 
 if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {
