@@ -4,7 +4,7 @@ import { executeRun } from "../run/run.ts";
 import type { RunResult } from "../run/run.ts";
 import type { DayReport } from "../run/security_run.ts";
 import { StopFlag } from "../run/stop.ts";
-import { bytesText, thousands } from "./format.ts";
+import { bytesText, kafkaCountsText, thousands } from "./format.ts";
 import { parseCommand } from "./flags.ts";
 import { RUN_COMMAND, runConfigFromFlags } from "./run_options.ts";
 import { onStopSignals } from "./signals.ts";
@@ -104,11 +104,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       } events/s -> ${cfg.output.dir}`,
   );
   for (const r of kafka) {
-    console.log(
-      `${r.name} ${r.symbols.join(",")}: ${thousands(r.appended)} produced, ${
-        thousands(r.delivered)
-      } acknowledged`,
-    );
+    for (const c of r.bySymbol ?? []) console.log(kafkaCountsText(c));
   }
   await live?.finish(errors[0]);
   return errors.length === 0 ? 0 : 1;
@@ -139,6 +135,13 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         symbols: r.symbols,
         produced: r.appended,
         acknowledged: r.delivered,
+        by_symbol: (r.bySymbol ?? []).map((c) => ({
+          symbol: c.symbol,
+          events: c.events,
+          acknowledged_events: c.acknowledgedEvents,
+          messages: c.messages,
+          acknowledged_messages: c.acknowledgedMessages,
+        })),
       })),
       errors,
       ok: errors.length === 0,
