@@ -1,6 +1,7 @@
 import { buildManifest, writeManifest } from "../format/manifest.ts";
 import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
 import type { SinkReport } from "../sinks/sink.ts";
+import type { TapMessage } from "../sinks/tap_sink.ts";
 import { manifestSettings } from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import type { DayReport, SecurityProgress } from "./security_run.ts";
@@ -27,6 +28,11 @@ export interface RunResult {
 export interface RunHooks {
   onDay?(report: DayReport): void;
   onProgress?(progress: SecurityProgress): void;
+  /**
+   * Every session start, batch of records and session end, as the workers make them (the live
+   * ITCH feed). A throw is reported as the run's error; generation goes on.
+   */
+  onTap?(m: TapMessage): void;
   /** The module that starts a worker; defaults to `worker.ts` beside this file. */
   workerUrl?: string | URL;
 }
@@ -57,10 +63,11 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
         sessions: sessions[i],
       })),
     );
-  // Continuous mode needs every security running at once, and --rate shares the rate among them.
-  const workers = cfg.session.days === 0 || cfg.pacing.rate !== null
-    ? cfg.securities.length
-    : cfg.workers;
+  // Continuous mode needs every security running at once, --rate shares the rate among them,
+  // and a live ITCH feed advances its days only when every security has reached them.
+  const together = cfg.session.days === 0 || cfg.pacing.rate !== null ||
+    hooks.onTap !== undefined;
+  const workers = together ? cfg.securities.length : cfg.workers;
   // With a core to spare per security, this thread compresses and writes the files.
   const offloadWrites = cfg.securities.length * 2 <= navigator.hardwareConcurrency;
   const host = new ChunkWriterHost();
@@ -92,6 +99,13 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
             }
           } else if (m.kind === "progress") {
             hooks.onProgress?.(m.progress);
+          } else if (m.kind === "tap-begin" || m.kind === "tap-records" || m.kind === "tap-end") {
+            try {
+              hooks.onTap?.(m);
+            } catch (e) {
+              const message = e instanceof Error ? e.message : String(e);
+              if (!result.errors.includes(message)) result.errors.push(message);
+            }
           } else if (m.kind !== "done") {
             try {
               host.handle(m);
@@ -119,6 +133,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
           securityIndices,
           stop: stop.buffer,
           offloadWrites,
+          tap: hooks.onTap !== undefined,
         };
         worker.postMessage(job);
       })

@@ -8,6 +8,8 @@ import { RemoteChunkTarget } from "../sinks/chunk_target.ts";
 import type { ChunkMessage, ChunkTarget } from "../sinks/chunk_target.ts";
 import { closeRunSink, createRunSink } from "../sinks/factory.ts";
 import type { SinkReport } from "../sinks/sink.ts";
+import { TapSink } from "../sinks/tap_sink.ts";
+import type { TapMessage } from "../sinks/tap_sink.ts";
 import type { RunConfig } from "./config.ts";
 import { runSecurity } from "./security_run.ts";
 import type { DayReport, SecurityProgress } from "./security_run.ts";
@@ -20,10 +22,13 @@ export interface WorkerJob {
   stop: SharedArrayBuffer;
   /** Hand full chunks to the main thread to compress and write (it has a core to spare). */
   offloadWrites: boolean;
+  /** Hand every record to the main thread too (the live ITCH feed). */
+  tap: boolean;
 }
 
 export type WorkerMessage =
   | ChunkMessage
+  | TapMessage
   | { kind: "day"; report: DayReport }
   | { kind: "progress"; progress: SecurityProgress }
   | { kind: "done"; reports: SinkReport[]; error?: string };
@@ -43,7 +48,8 @@ async function work(
   let error: string | undefined;
   let sink;
   try {
-    sink = await createRunSink(job.cfg.output.dir, job.cfg.kafka, target);
+    const extra = job.tap ? [new TapSink(post)] : [];
+    sink = await createRunSink(job.cfg.output.dir, job.cfg.kafka, target, extra);
     for (const i of job.securityIndices) {
       await runSecurity(job.cfg, i, sink, stop, {
         onDay: (report) => post({ kind: "day", report }),
