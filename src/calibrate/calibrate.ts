@@ -31,6 +31,8 @@ export interface FileSummary {
   path: string;
   events: number;
   sojourns: number;
+  /** Executions whose price was not the replayed best price (a book unlike its header's). */
+  priceMismatches: number;
   /** Why the file's end was not read (its complete chunks were), or null. */
   damage: string | null;
 }
@@ -150,7 +152,13 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
     }
     events += counts.events;
     sojourns += counts.sojourns;
-    files.push({ path, events: counts.events, sojourns: counts.sojourns, damage: reader.damage });
+    files.push({
+      path,
+      events: counts.events,
+      sojourns: counts.sojourns,
+      priceMismatches: counts.priceMismatches,
+      damage: reader.damage,
+    });
   }
   const json = curvesJson({
     levels,
