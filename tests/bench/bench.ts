@@ -8,7 +8,7 @@
  * The Kafka case starts a broker of its own with tests/kafka/start.sh.
  */
 import { runConfigFromFlags } from "../../src/cli/run_options.ts";
-import { QrsdpReader } from "../../src/format/reader.ts";
+import { LogReader } from "../../src/format/log_reader.ts";
 import { executeRun } from "../../src/run/run.ts";
 import { Pacer } from "../../src/run/pacer.ts";
 import { runSecurity } from "../../src/run/security_run.ts";
@@ -47,9 +47,10 @@ function readBack(dir: string): Figures {
   const t0 = performance.now();
   let events = 0, bytes = 0;
   for (const f of qrsdpFiles(dir)) {
-    const r = QrsdpReader.open(`${dir}/${f}`);
-    bytes += r.bytes.length;
+    const r = LogReader.open(`${dir}/${f}`);
+    bytes += r.size;
     r.forEach(() => events++);
+    r.close();
   }
   return { events, seconds: (performance.now() - t0) / 1000, bytes };
 }

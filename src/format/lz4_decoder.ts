@@ -1,0 +1,146 @@
+import { RECORD_SIZE } from "./record.ts";
+import { LZ4_WASM } from "./wasm/lz4_wasm.ts";
+
+/** Bytes the decoder may read past the end of its input (wild 16-byte literal copies). */
+const INPUT_SLACK = 16;
+const PAGE = 65536;
+
+let compiled: WebAssembly.Module | null = null;
+/** Decoders given back, for the next reader: a new one costs more than a small file's read. */
+const released: Lz4BlockDecoder[] = [];
+const KEEP_RELEASED = 4;
+
+function wasmModule(): WebAssembly.Module {
+  if (!compiled) {
+    const bytes = Uint8Array.from(atob(LZ4_WASM), (c) => c.charCodeAt(0));
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
+/** A chunk's records split into fields; entry i is record i. */
+export interface RecordColumns {
+  tsNs: Float64Array;
+  orderId: Float64Array;
+  priceTicks: Int32Array;
+  qty: Uint32Array;
+  type: Uint8Array;
+  side: Uint8Array;
+}
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  decode(src: number, srcLen: number, dst: number, dstCap: number): number;
+  columns(
+    src: number,
+    n: number,
+    ts: number,
+    order: number,
+    price: number,
+    qty: number,
+    type: number,
+    side: number,
+  ): void;
+  __heap_base: WebAssembly.Global;
+}
+
+/**
+ * LZ4 block decompression in WebAssembly (wasm/lz4.c), 4-5 times lz4js's speed on our chunks.
+ * Each decoder owns a linear memory holding one input block, one output block and the output's
+ * records split into columns, so readers never share buffers; `input`, `output` and `cols` are
+ * views into it, valid until the next `reserve`.
+ */
+export class Lz4BlockDecoder {
+  private readonly exports: Exports;
+  private readonly base: number;
+  private inputCap = 0;
+  private outputCap = 0;
+  input = new Uint8Array(0);
+  output = new Uint8Array(0);
+  cols: RecordColumns = columnViews(new ArrayBuffer(0), 0, 0);
+
+  /** A decoder given back earlier, or a new one. */
+  static acquire(): Lz4BlockDecoder {
+    return released.pop() ?? new Lz4BlockDecoder();
+  }
+
+  /** Gives the decoder back for reuse; its owner must not use it any more. */
+  release(): void {
+    if (released.length < KEEP_RELEASED && !released.includes(this)) released.push(this);
+  }
+
+  constructor() {
+    this.exports = new WebAssembly.Instance(wasmModule(), {}).exports as unknown as Exports;
+    this.base = this.exports.__heap_base.value as number;
+  }
+
+  /**
+   * Makes room for an input block of `inputBytes` and an output of `outputBytes`. The input's
+   * contents survive; the output's need not.
+   */
+  reserve(inputBytes: number, outputBytes: number): void {
+    if (inputBytes <= this.inputCap && outputBytes <= this.outputCap) return;
+    const inputCap = Math.max(inputBytes, this.inputCap);
+    const records = Math.ceil(Math.max(outputBytes, this.outputCap) / RECORD_SIZE);
+    const outputCap = records * RECORD_SIZE;
+    const output = this.base + inputCap + INPUT_SLACK;
+    const columns = align8(output + outputCap);
+    const end = columns + records * RECORD_SIZE + 8;
+    const memory = this.exports.memory;
+    const have = memory.buffer.byteLength;
+    if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
+    this.inputCap = inputCap;
+    this.outputCap = outputCap;
+    const buffer = memory.buffer as ArrayBuffer;
+    this.input = new Uint8Array(buffer, this.base, inputCap);
+    this.output = new Uint8Array(buffer, output, outputCap);
+    this.cols = columnViews(buffer, columns, records);
+  }
+
+  /**
+   * Decodes `input[from, from + length)` into `output[0, outputBytes)`. Returns the decoded size,
+   * or `-1 - p` when the block is malformed at its byte `p`: nothing is written outside `output`.
+   */
+  decode(from: number, length: number, outputBytes: number): number {
+    if (from < 0 || from + length > this.inputCap || outputBytes > this.outputCap) {
+      throw new RangeError("block or output outside the reserved buffers");
+    }
+    return this.exports.decode(
+      this.input.byteOffset + from,
+      length,
+      this.output.byteOffset,
+      outputBytes,
+    );
+  }
+
+  /** Splits the first `n` records of `output` into `cols`. */
+  split(n: number): RecordColumns {
+    const c = this.cols;
+    if (n > c.type.length) throw new RangeError("more records than the reserved columns");
+    this.exports.columns(
+      this.output.byteOffset,
+      n,
+      c.tsNs.byteOffset,
+      c.orderId.byteOffset,
+      c.priceTicks.byteOffset,
+      c.qty.byteOffset,
+      c.type.byteOffset,
+      c.side.byteOffset,
+    );
+    return c;
+  }
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+function columnViews(buffer: ArrayBuffer, at: number, n: number): RecordColumns {
+  const tsNs = new Float64Array(buffer, at, n);
+  const orderId = new Float64Array(buffer, at + 8 * n, n);
+  const priceTicks = new Int32Array(buffer, at + 16 * n, n);
+  const qty = new Uint32Array(buffer, at + 20 * n, n);
+  const type = new Uint8Array(buffer, at + 24 * n, n);
+  const side = new Uint8Array(buffer, at + 25 * n, n);
+  return { tsNs, orderId, priceTicks, qty, type, side };
+}
