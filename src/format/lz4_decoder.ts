@@ -1,22 +1,13 @@
 import { RECORD_SIZE } from "./record.ts";
-import { LZ4_WASM } from "./wasm/lz4_wasm.ts";
+import { lz4Instance, memoryOf } from "./wasm/instance.ts";
+import type { Lz4Exports } from "./wasm/instance.ts";
 
 /** Bytes the decoder may read past the end of its input (wild 16-byte literal copies). */
 const INPUT_SLACK = 16;
-const PAGE = 65536;
 
-let compiled: WebAssembly.Module | null = null;
 /** Decoders given back, for the next reader: a new one costs more than a small file's read. */
 const released: Lz4BlockDecoder[] = [];
 const KEEP_RELEASED = 4;
-
-function wasmModule(): WebAssembly.Module {
-  if (!compiled) {
-    const bytes = Uint8Array.from(atob(LZ4_WASM), (c) => c.charCodeAt(0));
-    compiled = new WebAssembly.Module(bytes);
-  }
-  return compiled;
-}
 
 /** A chunk's records split into fields; entry i is record i. */
 export interface RecordColumns {
@@ -28,22 +19,6 @@ export interface RecordColumns {
   side: Uint8Array;
 }
 
-interface Exports {
-  memory: WebAssembly.Memory;
-  decode(src: number, srcLen: number, dst: number, dstCap: number): number;
-  columns(
-    src: number,
-    n: number,
-    ts: number,
-    order: number,
-    price: number,
-    qty: number,
-    type: number,
-    side: number,
-  ): void;
-  __heap_base: WebAssembly.Global;
-}
-
 /**
  * LZ4 block decompression in WebAssembly (wasm/lz4.c), 4-5 times lz4js's speed on our chunks.
  * Each decoder owns a linear memory holding one input block, one output block and the output's
@@ -51,7 +26,7 @@ interface Exports {
  * views into it, valid until the next `reserve`.
  */
 export class Lz4BlockDecoder {
-  private readonly exports: Exports;
+  private readonly exports: Lz4Exports;
   private readonly base: number;
   private inputCap = 0;
   private outputCap = 0;
@@ -70,7 +45,7 @@ export class Lz4BlockDecoder {
   }
 
   constructor() {
-    this.exports = new WebAssembly.Instance(wasmModule(), {}).exports as unknown as Exports;
+    this.exports = lz4Instance();
     this.base = this.exports.__heap_base.value as number;
   }
 
@@ -86,12 +61,9 @@ export class Lz4BlockDecoder {
     const output = this.base + inputCap + INPUT_SLACK;
     const columns = align8(output + outputCap);
     const end = columns + records * RECORD_SIZE + 8;
-    const memory = this.exports.memory;
-    const have = memory.buffer.byteLength;
-    if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
+    const buffer = memoryOf(this.exports.memory, end);
     this.inputCap = inputCap;
     this.outputCap = outputCap;
-    const buffer = memory.buffer as ArrayBuffer;
     this.input = new Uint8Array(buffer, this.base, inputCap);
     this.output = new Uint8Array(buffer, output, outputCap);
     this.cols = columnViews(buffer, columns, records);

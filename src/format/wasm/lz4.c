@@ -133,3 +133,100 @@ __attribute__((export_name("columns"))) void columns(const u8 *src, int n, doubl
     side[i] = src[9];
   }
 }
+
+/*
+ * LZ4 block compression: greedy, one hash table of 64K positions hashed from five bytes, the
+ * table never cleared between blocks (entries carry a base that moves past every block, so an
+ * earlier block's entries lie more than MAX_OFFSET behind). Blocks are what LZ4_decompress_safe
+ * reads: the last match starts at least 12 bytes before the end, the last 5 bytes are literals.
+ */
+#define MIN_MATCH 4
+#define LAST_LITERALS 5
+#define MF_LIMIT 12
+#define MAX_OFFSET 65535
+#define HASH_LOG 16
+#define SKIP_TRIGGER 6
+/* Past this, the base restarts from 0 (and the table is cleared) so entries stay below 2^31. */
+#define BASE_LIMIT (1 << 30)
+
+static int table[1 << HASH_LOG];
+static int next_base = 0;
+
+static inline u32 read32(const u8 *p) {
+  u32 v;
+  __builtin_memcpy(&v, p, 4);
+  return v;
+}
+
+static inline u8 *write_length(u8 *op, u32 rest) {
+  while (rest >= 255) {
+    *op++ = 255;
+    rest -= 255;
+  }
+  *op++ = (u8)rest;
+  return op;
+}
+
+/* Compresses src[0..n) into dst (room for n + n / 255 + 16 bytes); returns the size. */
+__attribute__((export_name("compress"))) int compress(const u8 *src, int n, u8 *dst) {
+  if (next_base > BASE_LIMIT) {
+    __builtin_memset(table, 0, sizeof table);
+    next_base = 0;
+  }
+  const int base = next_base + MAX_OFFSET + 1;
+  next_base = base + n;
+  u8 *op = dst;
+  int anchor = 0;
+  if (n >= MF_LIMIT + 1) {
+    const int last_match_start = n - MF_LIMIT;
+    const int match_limit = n - LAST_LITERALS;
+    int ip = 0;
+    u32 searches = 1 << SKIP_TRIGGER;
+    while (ip <= last_match_start) {
+      const u32 seq = read32(src + ip);
+      const u32 h = ((seq * 2654435761u) ^ (src[ip + 4] * 0x85ebca6bu)) >> (32 - HASH_LOG);
+      int ref = table[h] - base;
+      table[h] = ip + base;
+      if (ref < 0 || ip - ref > MAX_OFFSET || read32(src + ref) != seq) {
+        ip += searches++ >> SKIP_TRIGGER;
+        continue;
+      }
+      searches = 1 << SKIP_TRIGGER;
+      while (ip > anchor && ref > 0 && src[ip - 1] == src[ref - 1]) {
+        ip--;
+        ref--;
+      }
+      int end = ip + MIN_MATCH;
+      while (end + 8 <= match_limit) {
+        unsigned long long a, b;
+        __builtin_memcpy(&a, src + end, 8);
+        __builtin_memcpy(&b, src + ref + end - ip, 8);
+        if (a != b) {
+          end += __builtin_ctzll(a ^ b) >> 3;
+          goto found;
+        }
+        end += 8;
+      }
+      while (end < match_limit && src[end] == src[ref + end - ip]) end++;
+    found:;
+      const u32 lit = (u32)(ip - anchor);
+      const u32 ml = (u32)(end - ip) - MIN_MATCH;
+      const u32 offset = (u32)(ip - ref);
+      *op++ = (u8)(((lit < 15 ? lit : 15) << 4) | (ml < 15 ? ml : 15));
+      if (lit >= 15) op = write_length(op, lit - 15);
+      __builtin_memcpy(op, src + anchor, lit);
+      op += lit;
+      *op++ = (u8)offset;
+      *op++ = (u8)(offset >> 8);
+      if (ml >= 15) op = write_length(op, ml - 15);
+      ip = end;
+      anchor = ip;
+    }
+  }
+  const u32 lit = (u32)(n - anchor);
+  *op++ = (u8)((lit < 15 ? lit : 15) << 4);
+  if (lit >= 15) op = write_length(op, lit - 15);
+  __builtin_memcpy(op, src + anchor, lit);
+  op += lit;
+  return (int)(op - dst);
+}
