@@ -13,7 +13,7 @@ import {
 import type { ChunkHeader, FileHeader } from "./header.ts";
 import { compressBound } from "./lz4_block.ts";
 import { Lz4BlockDecoder } from "./lz4_decoder.ts";
-import type { RecordColumns } from "./lz4_decoder.ts";
+import type { RecordColumns, TypeCounts } from "./lz4_decoder.ts";
 import { newRecord, readU64, RECORD_SIZE } from "./record.ts";
 import type { EventRecord } from "./record.ts";
 
@@ -204,6 +204,15 @@ export class LogReader {
   columns(): RecordColumns {
     this.records();
     return this.decoder.split(this.chunk!.recordCount);
+  }
+
+  /**
+   * Checks the decompressed records of the chunk (see `Lz4BlockDecoder.tally`): -1 when they are
+   * in order after `prevTsNs` and in range, their types then counted into `mix`; else the index of
+   * the first that is not.
+   */
+  tally(prevTsNs: number, mix: TypeCounts): number {
+    return this.decoder.tally(this.chunk!.recordCount, prevTsNs, mix);
   }
 
   /**

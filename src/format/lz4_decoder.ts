@@ -28,6 +28,7 @@ export interface RecordColumns {
 export class Lz4BlockDecoder {
   private readonly exports: Lz4Exports;
   private readonly base: number;
+  private readonly tallyAt: number;
   private inputCap = 0;
   private outputCap = 0;
   input = new Uint8Array(0);
@@ -46,7 +47,9 @@ export class Lz4BlockDecoder {
 
   constructor() {
     this.exports = lz4Instance();
-    this.base = this.exports.__heap_base.value as number;
+    // The tally's six counters come first, then the buffers.
+    this.tallyAt = this.exports.__heap_base.value as number;
+    this.base = this.tallyAt + 32;
   }
 
   /**
@@ -85,6 +88,20 @@ export class Lz4BlockDecoder {
     );
   }
 
+  /**
+   * Checks the first `n` records of `output`: timestamps never below `prevTsNs` nor their
+   * predecessor's, type 0..5, side 0..2. When all pass, adds their types to `mix` and returns -1;
+   * else returns the index of the first that fails.
+   */
+  tally(n: number, prevTsNs: number, mix: TypeCounts): number {
+    if (n * RECORD_SIZE > this.outputCap) throw new RangeError("more records than the output");
+    const counts = new Uint32Array(this.exports.memory.buffer, this.tallyAt, 6);
+    counts.fill(0);
+    const bad = this.exports.tally(this.output.byteOffset, n, prevTsNs, counts.byteOffset);
+    if (bad < 0) { for (let t = 0; t < 6; t++) mix[t] += counts[t]; }
+    return bad;
+  }
+
   /** Splits the first `n` records of `output` into `cols`. */
   split(n: number): RecordColumns {
     const c = this.cols;
@@ -102,6 +119,9 @@ export class Lz4BlockDecoder {
     return c;
   }
 }
+
+/** Counts of each event type 0..5, summed over the records `tally` accepted. */
+export type TypeCounts = number[];
 
 function align8(n: number): number {
   return (n + 7) & ~7;

@@ -45,9 +45,14 @@ export function verifyFile(reader: LogReader): FileCheck {
     if (first !== chunk.firstTsNs || last !== chunk.lastTsNs) {
       check.problems.push(`${where}: header time bounds differ from its records`);
     }
-    const problem = checkRecords(raw, view, prevTs, mix);
-    if (problem) {
-      check.problems.push(`${where}: ${problem}`);
+    const bad = reader.tally(prevTs, mix);
+    if (bad >= 0) {
+      const o = bad * RECORD_SIZE;
+      check.problems.push(
+        readU64(view, o) < (bad > 0 ? readU64(view, o - RECORD_SIZE) : prevTs)
+          ? `${where}: record ${bad} goes back in time`
+          : `${where}: record ${bad} has type ${raw[o + 8]} side ${raw[o + 9]}`,
+      );
       continue;
     }
     prevTs = last;
@@ -57,24 +62,4 @@ export function verifyFile(reader: LogReader): FileCheck {
   }
   if (reader.damage) check.problems.push(reader.damage);
   return check;
-}
-
-/**
- * Counts the chunk's records into `mix`, or says which record is out of order or out of range
- * (the chunk then counts for nothing).
- */
-function checkRecords(raw: Uint8Array, view: DataView, prevTs: number, mix: number[]) {
-  const counts = [0, 0, 0, 0, 0, 0];
-  for (let o = 0; o < raw.length; o += RECORD_SIZE) {
-    const ts = readU64(view, o);
-    const type = raw[o + 8];
-    if (ts < prevTs) return `record ${o / RECORD_SIZE} goes back in time`;
-    if (type > 5 || raw[o + 9] > 2) {
-      return `record ${o / RECORD_SIZE} has type ${type} side ${raw[o + 9]}`;
-    }
-    prevTs = ts;
-    counts[type]++;
-  }
-  for (let t = 0; t < 6; t++) mix[t] += counts[t];
-  return null;
 }

@@ -4,7 +4,8 @@
  * back; 6.3 M events/s for three securities over five days). Each case runs in a process of its
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
- * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing.
+ * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing; and against
+ * the established C++ tools (cpp_cases.ts): read, info, read15, startup, writes.
  * The Kafka case starts a broker of its own with tests/kafka/start.sh.
  */
 import { runConfigFromFlags } from "../../src/cli/run_options.ts";
@@ -16,6 +17,7 @@ import { StopFlag } from "../../src/run/stop.ts";
 import { closeRunSink, createRunSink } from "../../src/sinks/factory.ts";
 import { startBroker, stopBroker } from "../kafka/broker.ts";
 import { qrsdpFiles } from "../helpers.ts";
+import { infoDay, read15, readDay, startup, writes } from "./cpp_cases.ts";
 
 const CPP_ONE = 3.5e6;
 const CPP_THREE = 6.3e6;
@@ -171,6 +173,11 @@ const CASES: Record<string, () => Promise<void>> = {
   days5: () => writeAndRead("memory: 1 security x 5 days", { seed: "2", days: "5", workers: "1" }),
   kafka,
   pacing,
+  read: readDay,
+  info: infoDay,
+  read15,
+  startup,
+  writes,
 };
 
 if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {

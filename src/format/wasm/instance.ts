@@ -15,6 +15,7 @@ export interface Lz4Exports {
     side: number,
   ): void;
   compress(src: number, n: number, dst: number): number;
+  tally(src: number, n: number, prevTs: number, mix: number): number;
   /** The first byte past the module's own data: free for buffers from here on. */
   __heap_base: WebAssembly.Global;
 }

@@ -230,3 +230,23 @@ __attribute__((export_name("compress"))) int compress(const u8 *src, int n, u8 *
   op += lit;
   return (int)(op - dst);
 }
+
+/*
+ * Checks n 26-byte records: timestamps never below prev_ts nor each other's predecessor, type
+ * 0..5, side 0..2. When all pass, adds each type's count to mix[0..5] and returns -1; else
+ * returns the index of the first record that fails (and adds nothing).
+ */
+__attribute__((export_name("tally"))) int tally(const u8 *src, int n, double prev_ts, u32 *mix) {
+  u32 counts[8] = {0};
+  unsigned long long prev = prev_ts < 0 ? 0 : (unsigned long long)prev_ts;
+  for (int i = 0; i < n; i++, src += 26) {
+    unsigned long long t;
+    __builtin_memcpy(&t, src, 8);
+    const u32 type = src[8];
+    if (t < prev || type > 5 || src[9] > 2) return i;
+    prev = t;
+    counts[type]++;
+  }
+  for (int t = 0; t < 6; t++) mix[t] += counts[t];
+  return -1;
+}

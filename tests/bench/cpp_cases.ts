@@ -1,0 +1,210 @@
+/**
+ * Bench cases against the established C++ tools' figures on this machine (issue 15): reading a
+ * day in process, `info` of a day, reading 15 files (time and peak RSS), start-up, and writing
+ * several securities with every core busy. Whole-process cases run `deno run -A main.ts` (the
+ * TypeScript already compiled by a warm-up run). The machine is shared: each case prints the best
+ * of several runs, and every run's figure.
+ */
+import { LogReader } from "../../src/format/log_reader.ts";
+import { qrsdpFiles } from "../helpers.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+/** qrsdp_log_read of one day: 42 M records/s in process. */
+const CPP_READ_RATE = 42e6;
+/** qrsdp_log_info FILE of one day, whole process. */
+const CPP_INFO_SECONDS = 0.039;
+/** Reading the 15 files of 3 securities x 5 days, whole process. */
+const CPP_READ15_SECONDS = 0.6;
+const CPP_READ15_RSS_MIB = 12;
+const CPP_STARTUP_SECONDS = 0.008;
+/** The C++ producer writing 2, 4, 8 securities x 1 day or 3 x 5 days with both cores busy. */
+const CPP_WRITE_RATE = 7.6e6;
+const THREE = "AAA:10000,BBB:15000,CCC:20000";
+
+function securities(n: number): string {
+  return Array.from({ length: n }, (_, i) => `S${i}:${10000 + 1000 * i}`).join(",");
+}
+
+/** Runs `main.ts` with `args` in a child process; returns its wall seconds. */
+async function wholeProcess(args: string[], cwd?: string): Promise<number> {
+  const t0 = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    cwd,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - t0) / 1000;
+  if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+  return seconds;
+}
+
+async function emptyProcess(): Promise<number> {
+  const t0 = performance.now();
+  await new Deno.Command(Deno.execPath(), { args: ["eval", ""], stdout: "null" }).output();
+  return (performance.now() - t0) / 1000;
+}
+
+async function generate(flags: string[]): Promise<string> {
+  const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
+  await wholeProcess(["run", ...flags, "--output", dir, "--quiet"]);
+  return dir;
+}
+
+function best(times: number[]): number {
+  return Math.min(...times);
+}
+
+function list(times: number[], digits = 3): string {
+  return times.map((t) => t.toFixed(digits)).join(", ");
+}
+
+/** Every record of a file through `LogReader.forEach`, as commands read; returns the count. */
+function readAll(path: string): number {
+  const reader = LogReader.open(path);
+  let n = 0;
+  try {
+    reader.forEach(() => n++);
+  } finally {
+    reader.close();
+  }
+  return n;
+}
+
+/** In-process read of one day (1.69 M records), best of 15 passes after the first. */
+export async function readDay(): Promise<void> {
+  const dir = await generate(["--seed", "1", "--days", "1"]);
+  const path = `${dir}/${qrsdpFiles(dir)[0]}`;
+  const times: number[] = [];
+  let records = 0;
+  for (let i = 0; i < 16; i++) {
+    const t0 = performance.now();
+    records = readAll(path);
+    times.push((performance.now() - t0) / 1000);
+  }
+  const first = times.shift()!;
+  const rate = records / best(times);
+  console.log(
+    `read one day in process: ${records.toLocaleString("en-US")} records, best ${
+      (best(times) * 1000).toFixed(1)
+    } ms (first pass ${(first * 1000).toFixed(1)} ms): ${(rate / 1e6).toFixed(1)} M records/s, ${
+      (rate / CPP_READ_RATE).toFixed(2)
+    }x the C++ reader's 42 M/s`,
+  );
+  Deno.removeSync(dir, { recursive: true });
+}
+
+/** `qrsdp info FILE` of a day, whole process, best of 9. */
+export async function infoDay(): Promise<void> {
+  const dir = await generate(["--seed", "1", "--days", "1"]);
+  const path = `${dir}/${qrsdpFiles(dir)[0]}`;
+  await wholeProcess(["info", path]);
+  const times: number[] = [];
+  for (let i = 0; i < 9; i++) times.push(await wholeProcess(["info", path]));
+  console.log(
+    `info of one day, whole process: best ${best(times).toFixed(3)} s (runs ${list(times)}), ${
+      (best(times) / CPP_INFO_SECONDS).toFixed(2)
+    }x qrsdp_log_info's 0.039 s`,
+  );
+  Deno.removeSync(dir, { recursive: true });
+}
+
+/** Reads the 15 files of 3 securities x 5 days in a process of its own: time and peak RSS. */
+export async function read15(): Promise<void> {
+  const dir = await generate(["--seed", "1", "--days", "5", "--securities", THREE]);
+  const files = qrsdpFiles(dir).map((f) => `${dir}/${f}`);
+  const script = `
+import { LogReader } from "${new URL("../../src/format/log_reader.ts", import.meta.url).href}";
+let n = 0;
+for (const path of Deno.args) {
+  const reader = LogReader.open(path);
+  reader.forEach(() => n++);
+  reader.close();
+}
+const hwm = /VmHWM:\\s+(\\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"))[1];
+console.log(n, hwm);
+`;
+  const scriptPath = `${dir}/read15.ts`;
+  Deno.writeTextFileSync(scriptPath, script);
+  const runs: { seconds: number; records: number; rssMiB: number }[] = [];
+  for (let i = 0; i < 6; i++) {
+    const t0 = performance.now();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", scriptPath, ...files],
+      stdout: "piped",
+    }).output();
+    const seconds = (performance.now() - t0) / 1000;
+    const [records, kb] = new TextDecoder().decode(out.stdout).trim().split(" ").map(Number);
+    runs.push({ seconds, records, rssMiB: kb / 1024 });
+  }
+  runs.shift();
+  const times = runs.map((r) => r.seconds);
+  const rss = Math.max(...runs.map((r) => r.rssMiB));
+  console.log(
+    `read 15 files (3 securities x 5 days, ${
+      runs[0].records.toLocaleString("en-US")
+    } records), whole process: best ${best(times).toFixed(2)} s (runs ${list(times, 2)}), ${
+      (best(times) / CPP_READ15_SECONDS).toFixed(2)
+    }x C++'s 0.60 s; peak RSS ${rss.toFixed(0)} MiB (C++ ${CPP_READ15_RSS_MIB} MiB)`,
+  );
+  Deno.removeSync(dir, { recursive: true });
+}
+
+/** `run --seconds 1` whole process against an empty `deno eval`, best of 15 each. */
+export async function startup(): Promise<void> {
+  const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
+  const args = ["run", "--seconds", "1", "--output", dir, "--quiet"];
+  await wholeProcess(args);
+  const ours: number[] = [], empty: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    ours.push(await wholeProcess(args));
+    empty.push(await emptyProcess());
+  }
+  console.log(
+    `start-up, run --seconds 1: best ${(best(ours) * 1000).toFixed(0)} ms, an empty deno process ${
+      (best(empty) * 1000).toFixed(0)
+    } ms: ${((best(ours) - best(empty)) * 1000).toFixed(0)} ms ours; ${
+      (best(ours) / CPP_STARTUP_SECONDS).toFixed(1)
+    }x C++'s 8 ms`,
+  );
+  Deno.removeSync(dir, { recursive: true });
+}
+
+/** Writes with every core busy, whole process, best of 5, against the C++ producer's time. */
+export async function writes(): Promise<void> {
+  const cases: [string, string[]][] = [
+    ["2 securities x 1 day", ["--days", "1", "--securities", securities(2)]],
+    ["4 securities x 1 day", ["--days", "1", "--securities", securities(4)]],
+    ["8 securities x 1 day", ["--days", "1", "--securities", securities(8)]],
+    ["3 securities x 5 days", ["--days", "5", "--securities", THREE]],
+  ];
+  for (const [label, flags] of cases) {
+    const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
+    const args = ["run", "--seed", "1", ...flags, "--output", dir, "--quiet"];
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) times.push(await wholeProcess(args));
+    const manifest = JSON.parse(Deno.readTextFileSync(`${dir}/manifest.json`));
+    const files: string[] = manifest.securities.flatMap((s: { sessions: { file: string }[] }) =>
+      s.sessions.map((x) => `${dir}/${x.file}`)
+    );
+    const events = files.reduce((n, f) => n + recordCount(f), 0);
+    const cpp = events / CPP_WRITE_RATE;
+    console.log(
+      `write ${label}, whole process: ${events.toLocaleString("en-US")} events, best ${
+        best(times).toFixed(2)
+      } s (runs ${list(times, 2)}), ${(events / best(times) / 1e6).toFixed(2)} M events/s; ${
+        (best(times) / cpp).toFixed(2)
+      }x the C++ producer's ${cpp.toFixed(2)} s`,
+    );
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+/** A file's record count from its chunk headers, without decompressing. */
+function recordCount(path: string): number {
+  const reader = LogReader.open(path);
+  let n = 0;
+  for (let c = reader.next(); c; c = reader.next()) n += c.recordCount;
+  reader.close();
+  return n;
+}
