@@ -19,30 +19,44 @@ const CPP_READ15_RSS_MIB = 12;
 const CPP_STARTUP_SECONDS = 0.008;
 /** The C++ producer writing 2, 4, 8 securities x 1 day or 3 x 5 days with both cores busy. */
 const CPP_WRITE_RATE = 7.6e6;
+/** Its CPU per event then: both cores for 1 / 7.6 M of a second each. */
+const CPP_WRITE_CPU_NS = 2 / CPP_WRITE_RATE * 1e9;
 const THREE = "AAA:10000,BBB:15000,CCC:20000";
 
 function securities(n: number): string {
   return Array.from({ length: n }, (_, i) => `S${i}:${10000 + 1000 * i}`).join(",");
 }
 
-/** Runs `main.ts` with `args` in a child process; returns its wall seconds. */
-async function wholeProcess(args: string[], cwd?: string): Promise<number> {
-  const t0 = performance.now();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    cwd,
+interface ProcessTimes {
+  /** Wall seconds. */
+  wall: number;
+  /** User + system CPU seconds of the process and its threads. */
+  cpu: number;
+}
+
+/** Runs `deno run -A ARGS` timed by bash's `time` (wall, user + system CPU). */
+async function timed(args: string[]): Promise<ProcessTimes> {
+  const out = await new Deno.Command("bash", {
+    args: [
+      "-c",
+      'TIMEFORMAT="%R %U %S"; time "$@" >/dev/null',
+      "_",
+      Deno.execPath(),
+      "run",
+      ...args,
+    ],
     stdout: "null",
     stderr: "piped",
   }).output();
-  const seconds = (performance.now() - t0) / 1000;
-  if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
-  return seconds;
+  const err = new TextDecoder().decode(out.stderr).trim().split("\n");
+  if (out.code !== 0) throw new Error(err.join("\n"));
+  const [wall, user, sys] = err[err.length - 1].split(" ").map(Number);
+  return { wall, cpu: user + sys };
 }
 
-async function emptyProcess(): Promise<number> {
-  const t0 = performance.now();
-  await new Deno.Command(Deno.execPath(), { args: ["eval", ""], stdout: "null" }).output();
-  return (performance.now() - t0) / 1000;
+/** Runs `main.ts` with `args` in a child process; returns its wall seconds. */
+async function wholeProcess(args: string[]): Promise<number> {
+  return (await timed(["-A", MAIN, ...args])).wall;
 }
 
 async function generate(flags: string[]): Promise<string> {
@@ -99,12 +113,13 @@ export async function infoDay(): Promise<void> {
   const dir = await generate(["--seed", "1", "--days", "1"]);
   const path = `${dir}/${qrsdpFiles(dir)[0]}`;
   await wholeProcess(["info", path]);
-  const times: number[] = [];
-  for (let i = 0; i < 9; i++) times.push(await wholeProcess(["info", path]));
+  const runs: ProcessTimes[] = [];
+  for (let i = 0; i < 9; i++) runs.push(await timed(["-A", MAIN, "info", path]));
+  const times = runs.map((r) => r.wall);
   console.log(
     `info of one day, whole process: best ${best(times).toFixed(3)} s (runs ${list(times)}), ${
       (best(times) / CPP_INFO_SECONDS).toFixed(2)
-    }x qrsdp_log_info's 0.039 s`,
+    }x qrsdp_log_info's 0.039 s; CPU best ${Math.min(...runs.map((r) => r.cpu)).toFixed(3)} s`,
   );
   Deno.removeSync(dir, { recursive: true });
 }
@@ -150,21 +165,25 @@ console.log(n, hwm);
   Deno.removeSync(dir, { recursive: true });
 }
 
-/** `run --seconds 1` whole process against an empty `deno eval`, best of 15 each. */
+/** `run --seconds 1` whole process against an empty `deno run`, best of 15 each. */
 export async function startup(): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
-  const args = ["run", "--seconds", "1", "--output", dir, "--quiet"];
-  await wholeProcess(args);
-  const ours: number[] = [], empty: number[] = [];
+  Deno.writeTextFileSync(`${dir}/empty.ts`, "");
+  const args = ["-A", MAIN, "run", "--seconds", "1", "--output", `${dir}/out`, "--quiet"];
+  await timed(args);
+  const ours: ProcessTimes[] = [], empty: ProcessTimes[] = [];
   for (let i = 0; i < 15; i++) {
-    ours.push(await wholeProcess(args));
-    empty.push(await emptyProcess());
+    ours.push(await timed(args));
+    empty.push(await timed([`${dir}/empty.ts`]));
   }
+  const wall = best(ours.map((r) => r.wall)), emptyWall = best(empty.map((r) => r.wall));
   console.log(
-    `start-up, run --seconds 1: best ${(best(ours) * 1000).toFixed(0)} ms, an empty deno process ${
-      (best(empty) * 1000).toFixed(0)
-    } ms: ${((best(ours) - best(empty)) * 1000).toFixed(0)} ms ours; ${
-      (best(ours) / CPP_STARTUP_SECONDS).toFixed(1)
+    `start-up, run --seconds 1: best ${(wall * 1000).toFixed(0)} ms (CPU ${
+      (best(ours.map((r) => r.cpu)) * 1000).toFixed(0)
+    } ms), an empty deno run ${(emptyWall * 1000).toFixed(0)} ms (CPU ${
+      (best(empty.map((r) => r.cpu)) * 1000).toFixed(0)
+    } ms): ${((wall - emptyWall) * 1000).toFixed(0)} ms ours; ${
+      (wall / CPP_STARTUP_SECONDS).toFixed(1)
     }x C++'s 8 ms`,
   );
   Deno.removeSync(dir, { recursive: true });
@@ -180,9 +199,11 @@ export async function writes(): Promise<void> {
   ];
   for (const [label, flags] of cases) {
     const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
-    const args = ["run", "--seed", "1", ...flags, "--output", dir, "--quiet"];
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) times.push(await wholeProcess(args));
+    const args = ["-A", MAIN, "run", "--seed", "1", ...flags, "--output", dir, "--quiet"];
+    const runs: ProcessTimes[] = [];
+    for (let i = 0; i < 5; i++) runs.push(await timed(args));
+    const times = runs.map((r) => r.wall);
+    const cpu = Math.min(...runs.map((r) => r.cpu));
     const manifest = JSON.parse(Deno.readTextFileSync(`${dir}/manifest.json`));
     const files: string[] = manifest.securities.flatMap((s: { sessions: { file: string }[] }) =>
       s.sessions.map((x) => `${dir}/${x.file}`)
@@ -194,7 +215,11 @@ export async function writes(): Promise<void> {
         best(times).toFixed(2)
       } s (runs ${list(times, 2)}), ${(events / best(times) / 1e6).toFixed(2)} M events/s; ${
         (best(times) / cpp).toFixed(2)
-      }x the C++ producer's ${cpp.toFixed(2)} s`,
+      }x the C++ producer's ${cpp.toFixed(2)} s; CPU best ${cpu.toFixed(2)} s, ${
+        (cpu / events * 1e9).toFixed(0)
+      } ns an event, ${(cpu / events * 1e9 / CPP_WRITE_CPU_NS).toFixed(2)}x C++'s ${
+        CPP_WRITE_CPU_NS.toFixed(0)
+      } ns (two busy cores)`,
     );
     Deno.removeSync(dir, { recursive: true });
   }
