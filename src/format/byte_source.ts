@@ -1,4 +1,4 @@
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 
 /** Bytes read by position: a file, or a file's bytes already in memory. */
 export interface ByteSource {
@@ -18,7 +18,7 @@ export function fileSource(path: string): ByteSource {
     file = Deno.openSync(path, { read: true });
     size = file.statSync().size;
   } catch (e) {
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
   let position = 0;
   return {
@@ -37,7 +37,7 @@ export function fileSource(path: string): ByteSource {
         return done;
       } catch (e) {
         position = -1;
-        throw new DataError(`${path}: byte ${at}: cannot read (${(e as Error).message})`);
+        throw new DataError(`cannot read (${(e as Error).message})`, { source: path, offset: at });
       }
     },
     close: () => file.close(),

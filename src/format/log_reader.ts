@@ -1,21 +1,25 @@
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
+import { newRecord } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
 import type { ByteSource } from "./byte_source.ts";
 import { fileSource } from "./byte_source.ts";
 import {
   CHUNK_HEADER_SIZE,
   decodeChunkHeader,
   decodeHeader,
+  decodeIndexEntry,
+  decodeIndexTail,
   FLAG_HAS_INDEX,
   HEADER_SIZE,
   INDEX_ENTRY_SIZE,
+  INDEX_MAGIC,
   INDEX_TAIL_SIZE,
 } from "./header.ts";
 import type { ChunkHeader, FileHeader } from "./header.ts";
 import { compressBound } from "./lz4_block.ts";
 import { Lz4BlockDecoder } from "./lz4_decoder.ts";
 import type { RecordColumns, TypeCounts } from "./lz4_decoder.ts";
-import { newRecord, readU64, RECORD_SIZE } from "./record.ts";
-import type { EventRecord } from "./record.ts";
+import { RECORD_SIZE } from "./record.ts";
 
 export interface ChunkInfo {
   offset: number;
@@ -24,9 +28,6 @@ export interface ChunkInfo {
   firstTsNs: number;
   lastTsNs: number;
 }
-
-/** "QIDX" read as a little-endian u32. */
-const INDEX_MAGIC_U32 = 0x58444951;
 
 /** Why a chunk header cannot describe a chunk of a file with this chunk capacity, or null. */
 function headerProblem(h: ChunkHeader, capacity: number): string | null {
@@ -85,7 +86,8 @@ export class LogReader {
     source.read(head, 0);
     if (head.length < HEADER_SIZE) {
       throw new DataError(
-        `${source.name}: file is ${head.length} bytes, shorter than the ${HEADER_SIZE}-byte header`,
+        `file is ${head.length} bytes, shorter than the ${HEADER_SIZE}-byte header`,
+        { source: source.name },
       );
     }
     this.header = decodeHeader(head, source.name);
@@ -121,7 +123,8 @@ export class LogReader {
     if (!(this.header.headerFlags & FLAG_HAS_INDEX) || !this.index || !this.indexAgrees) {
       return false;
     }
-    return !this.finished || (this.damage === null && this.chunkNumber === this.index.length / 4);
+    return !this.finished ||
+      (this.damage === null && this.chunkNumber + 1 === this.index.length / 4);
   }
 
   /** Moves to the next complete chunk and reads its compressed bytes; null at the end. */
@@ -234,24 +237,14 @@ export class LogReader {
     }
   }
 
-  /**
-   * Calls `fn` for every record with `fromTsNs <= ts_ns <= toTsNs`, in order, from where the walk
-   * is; with an index, chunks before `fromTsNs` are skipped without reading them. The record
-   * object is reused between calls.
-   */
-  forEach(fn: (rec: EventRecord) => void, fromTsNs = 0, toTsNs = Infinity): void {
-    if (fromTsNs > 0) this.skipTo(fromTsNs);
+  /** Calls `fn` for every record from where the walk is, in order; the record object is reused. */
+  forEach(fn: (rec: EventRecord) => void): void {
     const rec = newRecord();
-    const whole = fromTsNs <= 0 && toTsNs === Infinity;
     for (let c = this.next(); c; c = this.next()) {
-      if (c.lastTsNs < fromTsNs) continue;
-      if (c.firstTsNs > toTsNs) break;
       const n = c.recordCount;
       const { tsNs, orderId, priceTicks, qty, type, side } = this.columns();
       for (let i = 0; i < n; i++) {
-        const ts = tsNs[i];
-        if (!whole && (ts < fromTsNs || ts > toTsNs)) continue;
-        rec.tsNs = ts;
+        rec.tsNs = tsNs[i];
         rec.type = type[i];
         rec.side = side[i];
         rec.priceTicks = priceTicks[i];
@@ -260,28 +253,6 @@ export class LogReader {
         fn(rec);
       }
     }
-  }
-
-  /** Moves the walk to the first indexed chunk that ends at or after `tsNs`, if the index says. */
-  private skipTo(tsNs: number): void {
-    const index = this.index;
-    if (!index || !this.indexAgrees || this.chunkNumber !== -1) return;
-    let i = 0;
-    while (i * 4 < index.length && index[i * 4 + 2] < tsNs) i++;
-    if (i === 0 || i * 4 === index.length) return;
-    const offset = index[i * 4];
-    if (offset + CHUNK_HEADER_SIZE > this.dataEnd) return;
-    this.readInput(0, CHUNK_HEADER_SIZE, offset);
-    const h = decodeChunkHeader(this.inputView, 0);
-    const skipped = { offset, ...h };
-    if (headerProblem(h, this.header.chunkCapacity) || !this.entryAgrees(i, skipped)) {
-      this.buffered = 0;
-      return;
-    }
-    this.offset = offset;
-    this.buffered = CHUNK_HEADER_SIZE;
-    this.chunkNumber = i - 1;
-    this.previousLastTs = index[(i - 1) * 4 + 2];
   }
 
   private entryAgrees(number: number, c: ChunkInfo): boolean {
@@ -293,25 +264,21 @@ export class LogReader {
 
   /** The index entries, when the file ends with a tail whose entries fit before it. */
   private readIndex(): Float64Array | null {
-    const tail = this.size - INDEX_TAIL_SIZE;
-    if (tail < HEADER_SIZE) return null;
+    const at = this.size - INDEX_TAIL_SIZE;
+    if (at < HEADER_SIZE) return null;
     const bytes = new Uint8Array(INDEX_TAIL_SIZE);
-    this.source.read(bytes, tail);
-    const v = new DataView(bytes.buffer);
-    const count = v.getUint32(0, true);
-    const start = readU64(v, 8);
-    if (v.getUint32(4, true) !== INDEX_MAGIC_U32) return null;
-    if (start < HEADER_SIZE || start + count * INDEX_ENTRY_SIZE !== tail) return null;
+    this.source.read(bytes, at);
+    const tail = decodeIndexTail(new DataView(bytes.buffer), 0);
+    const start = tail.indexOffset, count = tail.entryCount;
+    if (tail.magic !== INDEX_MAGIC) return null;
+    if (start < HEADER_SIZE || start + count * INDEX_ENTRY_SIZE !== at) return null;
     const raw = new Uint8Array(count * INDEX_ENTRY_SIZE);
     this.source.read(raw, start);
-    const rv = new DataView(raw.buffer);
+    const view = new DataView(raw.buffer);
     const index = new Float64Array(count * 4);
     for (let i = 0; i < count; i++) {
-      const e = i * INDEX_ENTRY_SIZE;
-      index[i * 4] = readU64(rv, e);
-      index[i * 4 + 1] = readU64(rv, e + 8);
-      index[i * 4 + 2] = readU64(rv, e + 16);
-      index[i * 4 + 3] = rv.getUint32(e + 24, true);
+      const e = decodeIndexEntry(view, i * INDEX_ENTRY_SIZE);
+      index.set([e.fileOffset, e.firstTsNs, e.lastTsNs, e.recordCount], i * 4);
     }
     return index;
   }
@@ -321,7 +288,10 @@ export class LogReader {
     const input = this.decoder.input;
     const got = this.source.read(input.subarray(into, into + length), at);
     if (got !== length) {
-      throw new DataError(`${this.name}: byte ${at + got}: the file ended while being read`);
+      throw new DataError("the file ended while being read", {
+        source: this.name,
+        offset: at + got,
+      });
     }
     if (this.inputView.buffer !== input.buffer || this.inputView.byteOffset !== input.byteOffset) {
       this.inputView = new DataView(input.buffer, input.byteOffset, input.byteLength);

@@ -1,9 +1,9 @@
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import { memorySource } from "./byte_source.ts";
 import type { FileHeader } from "./header.ts";
 import { LogReader } from "./log_reader.ts";
 import type { ChunkInfo } from "./log_reader.ts";
-import type { EventRecord } from "./record.ts";
+import type { EventRecord } from "../core/events.ts";
 
 export type { ChunkInfo };
 
@@ -37,7 +37,7 @@ export class QrsdpReader {
     try {
       bytes = Deno.readFileSync(path);
     } catch (e) {
-      throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+      throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
     }
     return new QrsdpReader(bytes, path);
   }
@@ -59,19 +59,12 @@ export class QrsdpReader {
   }
 
   /** Calls `fn` for every record in order; the record object is reused between calls. */
-  forEach(fn: (rec: EventRecord) => void, fromTsNs = 0, toTsNs = Infinity): void {
+  forEach(fn: (rec: EventRecord) => void): void {
     const log = this.stream();
     try {
-      log.forEach(fn, fromTsNs, toTsNs);
+      log.forEach(fn);
     } finally {
       log.close();
     }
-  }
-
-  /** Records with `fromTsNs <= ts_ns <= toTsNs`, using chunk time bounds to skip the rest. */
-  readRange(fromTsNs: number, toTsNs: number): EventRecord[] {
-    const out: EventRecord[] = [];
-    this.forEach((r) => out.push({ ...r }), fromTsNs, toTsNs);
-    return out;
   }
 }

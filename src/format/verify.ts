@@ -1,4 +1,4 @@
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import type { LogReader } from "./log_reader.ts";
 import { readU64, RECORD_SIZE } from "./record.ts";
 
@@ -35,7 +35,7 @@ export function verifyFile(reader: LogReader): FileCheck {
       raw = reader.records();
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
-      check.problems.push(e.message.slice(reader.name.length + 2));
+      check.problems.push(e.located);
       continue;
     }
     const view = reader.view;

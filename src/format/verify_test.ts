@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { memorySource } from "./byte_source.ts";
 import { VERSION_MAJOR, VERSION_MINOR } from "./header.ts";
 import { LogReader } from "./log_reader.ts";
-import { newRecord, RECORD_SIZE } from "./record.ts";
-import type { EventRecord } from "./record.ts";
+import { newRecord } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
+import { RECORD_SIZE } from "./record.ts";
 import { verifyFile } from "./verify.ts";
 import { ChunkBuffer, QrsdpWriter } from "./writer.ts";
 
