@@ -3,9 +3,11 @@ import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
 import type { SinkReport } from "../sinks/sink.ts";
 import { manifestSettings } from "./config.ts";
 import type { RunConfig } from "./config.ts";
-import type { DayReport } from "./security_run.ts";
+import { tradingDates } from "./calendar.ts";
+import type { DayReport, DayTask } from "./security_run.ts";
 import type { StopFlag } from "./stop.ts";
-import type { WorkerJob, WorkerMessage } from "./worker.ts";
+import { WorkerRunner } from "./worker.ts";
+import type { WorkerMessage, WorkerRequest } from "./worker.ts";
 import { ChunkWriterHost } from "../sinks/chunk_target.ts";
 
 export interface RunResult {
@@ -24,17 +26,62 @@ export interface RunHooks {
   workerUrl?: string | URL;
 }
 
-/** Securities are dealt round-robin to the workers; each one runs its days in order. */
-export function assignSecurities(count: number, workers: number): number[][] {
-  const w = Math.max(1, Math.min(workers, count));
-  const out: number[][] = Array.from({ length: w }, () => []);
-  for (let i = 0; i < count; i++) out[i % w].push(i);
-  return out;
+/**
+ * Day tasks of a batch run, handed out so that every worker stays busy: a security's days run in
+ * order (each opens at the previous close), any worker may run any of them, and the security
+ * with the most days left goes first.
+ */
+export class DayQueue {
+  private readonly nextDay: number[];
+  private readonly p0: number[];
+  private readonly running: boolean[];
+  private readonly dates: (() => string)[];
+
+  constructor(private readonly cfg: RunConfig) {
+    this.nextDay = cfg.securities.map(() => 0);
+    this.p0 = cfg.securities.map((s) => s.p0Ticks);
+    this.running = cfg.securities.map(() => false);
+    this.dates = cfg.securities.map(() => tradingDates(cfg.session.startDate));
+  }
+
+  /** The next task, or null when every day is done or under way. */
+  take(): DayTask | null {
+    const days = this.cfg.session.days;
+    let pick = -1;
+    for (let i = 0; i < this.nextDay.length; i++) {
+      if (this.running[i] || this.nextDay[i] >= days) continue;
+      if (pick < 0 || this.nextDay[i] < this.nextDay[pick]) pick = i;
+    }
+    if (pick < 0) return null;
+    this.running[pick] = true;
+    const date = this.dates[pick]();
+    return { securityIndex: pick, day: this.nextDay[pick], date, p0Ticks: this.p0[pick] };
+  }
+
+  /** A day finished: the next one opens at its close (none follows a day cut short). */
+  done(report: DayReport): void {
+    const i = report.securityIndex;
+    this.running[i] = false;
+    this.nextDay[i] = report.stopped ? Infinity : this.nextDay[i] + 1;
+    this.p0[i] = report.closeTicks;
+  }
+
+  /** A day failed: the security's later days are not run. */
+  failed(securityIndex: number): void {
+    this.running[securityIndex] = false;
+    this.nextDay[securityIndex] = Infinity;
+  }
 }
 
+/** Session-seconds (over every security and day) up to which a batch run needs no worker. */
+const SHORT_RUN_SECONDS = 3600;
+
 /**
- * Runs every security of `cfg` in Web Workers and keeps `OUTPUT/manifest.json` current after
- * every finished day, so a stopped run still describes every file it wrote.
+ * Runs every security of `cfg` and keeps `OUTPUT/manifest.json` current after every finished
+ * day, so a stopped run still describes every file it wrote. A continuous or paced run has a
+ * worker per security, all at once; a batch run hands day tasks to `cfg.workers` workers (no
+ * more than there are securities), or runs in this thread when it is short: starting a worker
+ * takes longer than generating an hour of session.
  */
 export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks = {}) {
   const started = performance.now();
@@ -50,52 +97,76 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
         sessions: sessions[i],
       })),
     );
-  // Continuous mode needs every security running at once.
-  const workers = cfg.session.days === 0 ? cfg.securities.length : cfg.workers;
-  // With a core to spare per security, this thread compresses and writes the files.
-  const offloadWrites = cfg.securities.length * 2 <= navigator.hardwareConcurrency;
+  const { days, seconds } = cfg.session;
+  const allAtOnce = days === 0 || cfg.pacing.realtime;
+  const queue = allAtOnce ? null : new DayQueue(cfg);
+  const here = !allAtOnce && cfg.securities.length * days * seconds <= SHORT_RUN_SECONDS;
+  const workers = allAtOnce
+    ? cfg.securities.length
+    : here
+    ? 1
+    : Math.min(cfg.workers, cfg.securities.length);
+  // With a core to spare per worker, this thread compresses and writes the files.
+  const offloadWrites = !here && workers * 2 <= navigator.hardwareConcurrency;
   const host = new ChunkWriterHost();
-  // A file this thread cannot write (disk full, ...) ends the run as a stop does, reported once.
+  // A failure ends the run as a stop does, reported once; a day that fails ends its security.
   const fail = (e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
     if (!result.errors.includes(message)) result.errors.push(message);
     stop.request();
   };
   const url = hooks.workerUrl ?? new URL("./worker.ts", import.meta.url);
-  await Promise.all(
-    assignSecurities(cfg.securities.length, workers).map((securityIndices) =>
-      new Promise<void>((resolve) => {
-        const worker = new Worker(url, { type: "module" });
-        worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
-          const m = e.data;
-          if (m.kind === "day") {
-            result.days.push(m.report);
-            sessions[m.report.securityIndex].push({
-              date: m.report.date,
-              seed: m.report.seed,
-              file: m.report.file,
-            });
-            try {
-              writeManifest(cfg.output.dir, manifest());
-              hooks.onDay?.(m.report);
-            } catch (e) {
-              fail(e);
-            }
-          } else if (m.kind === "progress") {
-            hooks.onProgress?.(m.securityIndex, m.date, m.events);
-          } else if (m.kind !== "done") {
-            try {
-              host.handle(m);
-            } catch (e) {
-              fail(e);
-            }
-          } else {
-            result.sinkReports.push(...m.reports);
-            if (m.error) result.errors.push(m.error);
-            worker.terminate();
-            resolve();
+  const runWorker = (w: number) =>
+    new Promise<void>((resolve) => {
+      let post: (r: WorkerRequest) => void;
+      let end = () => {};
+      const next = () => {
+        const task = stop.requested ? null : queue!.take();
+        post(task ? { kind: "task", task } : { kind: "finish" });
+      };
+      const onMessage = (m: WorkerMessage) => {
+        if (m.kind === "day") {
+          result.days.push(m.report);
+          sessions[m.report.securityIndex].push({
+            date: m.report.date,
+            seed: m.report.seed,
+            file: m.report.file,
+          });
+          try {
+            writeManifest(cfg.output.dir, manifest());
+            hooks.onDay?.(m.report);
+          } catch (e) {
+            fail(e);
           }
-        };
+          if (queue) {
+            queue.done(m.report);
+            next();
+          }
+        } else if (m.kind === "failed") {
+          if (!result.errors.includes(m.error)) result.errors.push(m.error);
+          queue!.failed(m.task.securityIndex);
+          next();
+        } else if (m.kind === "progress") {
+          hooks.onProgress?.(m.securityIndex, m.date, m.events);
+        } else if (m.kind !== "done") {
+          try {
+            host.handle(m);
+          } catch (e) {
+            fail(e);
+          }
+        } else {
+          result.sinkReports.push(...m.reports);
+          if (m.error) result.errors.push(m.error);
+          end();
+          resolve();
+        }
+      };
+      if (here) {
+        const runner = new WorkerRunner(onMessage);
+        post = (r) => runner.handle(r);
+      } else {
+        const worker = new Worker(url, { type: "module" });
+        worker.onmessage = (e: MessageEvent<WorkerMessage>) => onMessage(e.data);
         worker.onerror = (e) => {
           e.preventDefault();
           result.errors.push(e.message);
@@ -103,17 +174,20 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
           worker.terminate();
           resolve();
         };
-        const job: WorkerJob = {
-          kind: "job",
-          cfg,
-          securityIndices,
-          stop: stop.buffer,
-          offloadWrites,
-        };
-        worker.postMessage(job);
-      })
-    ),
-  );
+        post = (r) => worker.postMessage(r);
+        end = () => worker.terminate();
+      }
+      post({
+        kind: "job",
+        cfg,
+        securityIndices: allAtOnce ? [w] : [],
+        owner: String(w),
+        stop: stop.buffer,
+        offloadWrites,
+      });
+      if (queue) next();
+    });
+  await Promise.all(Array.from({ length: workers }, (_, w) => runWorker(w)));
   writeManifest(cfg.output.dir, manifest());
   result.seconds = (performance.now() - started) / 1000;
   return result;

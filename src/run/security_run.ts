@@ -33,6 +33,14 @@ export interface SecurityRunHooks {
 const STOP_CHECK_MASK = 1023;
 const PROGRESS_MASK = (1 << 16) - 1;
 
+/** One session to run: day `day` of security `securityIndex`, on `date`, opening at `p0Ticks`. */
+export interface DayTask {
+  securityIndex: number;
+  day: number;
+  date: string;
+  p0Ticks: number;
+}
+
 /**
  * Runs every day of one security into `sink`: each day opens at the previous close. Between
  * days in realtime mode it pauses overnight; a stop request ends the session in hand cleanly.
@@ -44,67 +52,81 @@ export async function runSecurity(
   stop: StopFlag,
   hooks: SecurityRunHooks = {},
 ): Promise<void> {
-  const security = cfg.securities[securityIndex];
   const { session: schedule, pacing } = cfg;
   const nextDate = tradingDates(schedule.startDate);
-  const openNs = schedule.marketOpenSeconds * 1e9;
   const pacer = hooks.pacer ??
-    (pacing.realtime ? new Pacer(pacing.speed, openNs, stop) : undefined);
-  const rec = newRecord();
-  let p0 = security.p0Ticks;
+    (pacing.realtime ? new Pacer(pacing.speed, schedule.marketOpenSeconds * 1e9, stop) : undefined);
+  let p0Ticks = cfg.securities[securityIndex].p0Ticks;
   for (let day = 0; schedule.days === 0 || day < schedule.days; day++) {
     if (stop.requested) break;
     if (day > 0 && pacing.realtime) {
       await sleepUnlessStopped(pacing.overnightSeconds * 1000, stop);
       if (stop.requested) break;
     }
-    const date = nextDate();
-    const seed = sessionSeed(cfg, securityIndex, day);
-    const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
-    const header = fileHeader(cfg, seed, p0);
-    const file = sessionFile(security, date);
-    await sink.beginSession({ symbol: security.symbol, date, header, file });
-    const started = performance.now();
-    pacer?.startSession(started);
-    let events = 0;
-    let stopped = false;
-    while (session.next(rec)) {
-      if (pacer) {
-        const due = pacer.wait(rec.tsNs);
-        if (due) {
-          await sink.flush();
-          await due;
-        }
-      }
-      const pending = sink.append(rec);
-      if (pending) await pending;
-      events++;
-      if ((events & STOP_CHECK_MASK) === 0 || pacer) {
-        if ((events & PROGRESS_MASK) === 0) hooks.onProgress?.(securityIndex, date, events);
-        if (stop.requested) {
-          stopped = true;
-          break;
-        }
-      }
-    }
-    if (pacer && !stopped) {
-      // A paced day lasts until its simulated close, not just until its last event.
-      await pacer.wait(openNs + schedule.seconds * 1e9);
-    }
-    await sink.endSession();
-    const closeTicks = session.book.closePrice();
-    hooks.onDay?.({
-      securityIndex,
-      symbol: security.symbol,
-      date,
-      seed,
-      file,
-      p0Ticks: p0,
-      closeTicks,
-      events,
-      stopped,
-      wallSeconds: (performance.now() - started) / 1000,
-    });
-    p0 = closeTicks;
+    const task = { securityIndex, day, date: nextDate(), p0Ticks };
+    p0Ticks = (await runDay(cfg, task, sink, stop, { ...hooks, pacer })).closeTicks;
   }
+}
+
+/** Runs one session into `sink` and reports it (also to `hooks.onDay`). */
+export async function runDay(
+  cfg: RunConfig,
+  task: DayTask,
+  sink: EventSink,
+  stop: StopFlag,
+  hooks: SecurityRunHooks = {},
+): Promise<DayReport> {
+  const { securityIndex, day, date } = task;
+  const p0 = task.p0Ticks;
+  const security = cfg.securities[securityIndex];
+  const openNs = cfg.session.marketOpenSeconds * 1e9;
+  const pacer = hooks.pacer;
+  const rec = newRecord();
+  const seed = sessionSeed(cfg, securityIndex, day);
+  const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
+  const header = fileHeader(cfg, seed, p0);
+  const file = sessionFile(security, date);
+  await sink.beginSession({ symbol: security.symbol, date, header, file });
+  const started = performance.now();
+  pacer?.startSession(started);
+  let events = 0;
+  let stopped = false;
+  while (session.next(rec)) {
+    if (pacer) {
+      const due = pacer.wait(rec.tsNs);
+      if (due) {
+        await sink.flush();
+        await due;
+      }
+    }
+    const pending = sink.append(rec);
+    if (pending) await pending;
+    events++;
+    if ((events & STOP_CHECK_MASK) === 0 || pacer) {
+      if ((events & PROGRESS_MASK) === 0) hooks.onProgress?.(securityIndex, date, events);
+      if (stop.requested) {
+        stopped = true;
+        break;
+      }
+    }
+  }
+  if (pacer && !stopped) {
+    // A paced day lasts until its simulated close, not just until its last event.
+    await pacer.wait(openNs + cfg.session.seconds * 1e9);
+  }
+  await sink.endSession();
+  const report: DayReport = {
+    securityIndex,
+    symbol: security.symbol,
+    date,
+    seed,
+    file,
+    p0Ticks: p0,
+    closeTicks: session.book.closePrice(),
+    events,
+    stopped,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+  hooks.onDay?.(report);
+  return report;
 }

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { runConfigFromArgs } from "../cli/run_options.ts";
+import { DayQueue } from "./run.ts";
+import type { DayReport, DayTask } from "./security_run.ts";
+
+function report(t: DayTask, closeTicks: number, stopped = false): DayReport {
+  return {
+    securityIndex: t.securityIndex,
+    symbol: null,
+    date: t.date,
+    seed: 0,
+    file: "",
+    p0Ticks: t.p0Ticks,
+    closeTicks,
+    events: 1,
+    stopped,
+    wallSeconds: 0,
+  };
+}
+
+Deno.test("day queue: each security's days in order at the previous close, most days left first", () => {
+  const cfg = runConfigFromArgs(["--days", "3", "--securities", "A:100,B:200,C:300"]);
+  const q = new DayQueue(cfg);
+  const a0 = q.take()!, b0 = q.take()!;
+  assert.deepEqual([a0.securityIndex, a0.day, a0.date, a0.p0Ticks], [0, 0, "2026-01-02", 100]);
+  assert.deepEqual([b0.securityIndex, b0.day, b0.p0Ticks], [1, 0, 200]);
+  q.done(report(a0, 111));
+  // C has three days left, A two: C goes first, then A's second day at A's close.
+  const c0 = q.take()!, a1 = q.take()!;
+  assert.deepEqual([c0.securityIndex, c0.day], [2, 0]);
+  assert.deepEqual([a1.securityIndex, a1.day, a1.date, a1.p0Ticks], [0, 1, "2026-01-05", 111]);
+  assert.equal(q.take(), null, "every security is under way");
+  q.failed(1);
+  assert.equal(q.take(), null, "a security whose day failed runs no more days");
+  q.done(report(c0, 333, true));
+  assert.equal(q.take(), null, "no day follows one cut short");
+  q.done(report(a1, 112));
+  const a2 = q.take()!;
+  assert.deepEqual([a2.securityIndex, a2.day, a2.p0Ticks], [0, 2, 112]);
+  q.done(report(a2, 113));
+  assert.equal(q.take(), null);
+});
