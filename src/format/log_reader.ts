@@ -278,7 +278,10 @@ export class LogReader {
     const index = new Float64Array(count * 4);
     for (let i = 0; i < count; i++) {
       const e = decodeIndexEntry(view, i * INDEX_ENTRY_SIZE);
-      index.set([e.fileOffset, e.firstTsNs, e.lastTsNs, e.recordCount], i * 4);
+      index[i * 4] = e.fileOffset;
+      index[i * 4 + 1] = e.firstTsNs;
+      index[i * 4 + 2] = e.lastTsNs;
+      index[i * 4 + 3] = e.recordCount;
     }
     return index;
   }
