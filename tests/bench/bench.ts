@@ -5,7 +5,7 @@
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
  * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing; and against
- * the established C++ tools (cpp_cases.ts): read, info, read15, startup, writes.
+ * the established C++ tools (cpp_cases.ts): read, info, read15, startup, writes, parts.
  * The Kafka case starts a broker of its own with tests/kafka/start.sh.
  */
 import { runConfigFromArgs } from "../../src/cli/run_options.ts";
@@ -17,7 +17,7 @@ import { StopFlag } from "../../src/run/stop.ts";
 import { closeRunSink, createRunSink } from "../../src/sinks/factory.ts";
 import { startBroker, stopBroker } from "../kafka/broker.ts";
 import { qrsdpFiles } from "../helpers.ts";
-import { infoDay, read15, readDay, startup, writes } from "./cpp_cases.ts";
+import { infoDay, read15, readDay, startup, writeParts, writes } from "./cpp_cases.ts";
 
 const CPP_ONE = 3.5e6;
 const CPP_THREE = 6.3e6;
@@ -181,6 +181,7 @@ const CASES: Record<string, () => Promise<void>> = {
   read15,
   startup,
   writes,
+  parts: writeParts,
 };
 
 if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {

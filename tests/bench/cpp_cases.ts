@@ -5,7 +5,15 @@
  * TypeScript already compiled by a warm-up run). The machine is shared: each case prints the best
  * of several runs, and every run's figure.
  */
+import process from "node:process";
+import { runConfigFromArgs } from "../../src/cli/run_options.ts";
+import { newRecord } from "../../src/core/events.ts";
 import { LogReader } from "../../src/format/log_reader.ts";
+import { Lz4BlockCompressor } from "../../src/format/lz4_block.ts";
+import { RECORD_SIZE } from "../../src/format/record.ts";
+import { ChunkBuffer, QrsdpWriter } from "../../src/format/writer.ts";
+import { Session } from "../../src/model/session.ts";
+import { createModel, fileHeader, sessionConfig, sessionSeed } from "../../src/run/config.ts";
 import { qrsdpFiles } from "../helpers.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -22,6 +30,12 @@ const CPP_WRITE_RATE = 7.6e6;
 /** Its CPU per event then: both cores for 1 / 7.6 M of a second each. */
 const CPP_WRITE_CPU_NS = 2 / CPP_WRITE_RATE * 1e9;
 const THREE = "AAA:10000,BBB:15000,CCC:20000";
+
+/** User + system CPU seconds of this process so far. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
 
 function securities(n: number): string {
   return Array.from({ length: n }, (_, i) => `S${i}:${10000 + 1000 * i}`).join(",");
@@ -89,21 +103,23 @@ function readAll(path: string): number {
 export async function readDay(): Promise<void> {
   const dir = await generate(["--seed", "1", "--days", "1"]);
   const path = `${dir}/${qrsdpFiles(dir)[0]}`;
-  const times: number[] = [];
+  const times: number[] = [], cpu: number[] = [];
   let records = 0;
   for (let i = 0; i < 16; i++) {
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = cpuSeconds();
     records = readAll(path);
     times.push((performance.now() - t0) / 1000);
+    cpu.push(cpuSeconds() - c0);
   }
   const first = times.shift()!;
+  cpu.shift();
   const rate = records / best(times);
   console.log(
     `read one day in process: ${records.toLocaleString("en-US")} records, best ${
       (best(times) * 1000).toFixed(1)
-    } ms (first pass ${(first * 1000).toFixed(1)} ms): ${(rate / 1e6).toFixed(1)} M records/s, ${
-      (rate / CPP_READ_RATE).toFixed(2)
-    }x the C++ reader's 42 M/s`,
+    } ms (CPU ${(best(cpu) * 1000).toFixed(1)} ms; first pass ${(first * 1000).toFixed(1)} ms): ${
+      (rate / 1e6).toFixed(1)
+    } M records/s, ${(rate / CPP_READ_RATE).toFixed(2)}x the C++ reader's 42 M/s`,
   );
   Deno.removeSync(dir, { recursive: true });
 }
@@ -232,4 +248,69 @@ function recordCount(path: string): number {
   for (let c = reader.next(); c; c = reader.next()) n += c.recordCount;
   reader.close();
   return n;
+}
+
+/**
+ * Where a written day's CPU goes, in this thread, warm (best of 5): generating the events,
+ * encoding them into chunks (generating and encoding, less generating), compressing the chunks,
+ * writing the file.
+ */
+export function writeParts(): Promise<void> {
+  const cfg = runConfigFromArgs(["--seed", "1"]);
+  const seed = sessionSeed(cfg, 0, 0), p0 = cfg.securities[0].p0Ticks;
+  const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
+  const session = () => new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
+  const best = { generate: Infinity, encode: Infinity, compress: Infinity, write: Infinity };
+  let events = 0;
+  for (let rep = 0; rep < 5; rep++) {
+    const rec = newRecord();
+    let t = cpuSeconds();
+    const plain = session();
+    for (events = 0; plain.next(rec);) events++;
+    const generate = cpuSeconds() - t;
+
+    const chunks: { raw: Uint8Array; count: number; first: number; last: number }[] = [];
+    const chunk = new ChunkBuffer(cfg.output.chunkSize);
+    const keep = () => {
+      chunks.push({
+        raw: chunk.raw.slice(),
+        count: chunk.count,
+        first: chunk.firstTsNs,
+        last: chunk.lastTsNs,
+      });
+      chunk.reset();
+    };
+    t = cpuSeconds();
+    const encoded = session();
+    while (encoded.next(rec)) if (chunk.push(rec)) keep();
+    keep();
+    const generateAndEncode = cpuSeconds() - t;
+
+    const compressor = new Lz4BlockCompressor();
+    t = cpuSeconds();
+    for (const c of chunks) compressor.compressWithHeadroom(c.raw, c.count * RECORD_SIZE, 32);
+    const compress = cpuSeconds() - t;
+
+    t = cpuSeconds();
+    const writer = QrsdpWriter.create(`${dir}/day.qrsdp`, fileHeader(cfg, seed, p0));
+    for (const c of chunks) writer.writeChunk(c.raw, c.count, c.first, c.last);
+    writer.close();
+    const write = cpuSeconds() - t - compress;
+
+    best.generate = Math.min(best.generate, generate);
+    best.encode = Math.min(best.encode, generateAndEncode - generate);
+    best.compress = Math.min(best.compress, compress);
+    best.write = Math.min(best.write, write);
+  }
+  const ns = (s: number) => `${Math.max(0, s / events * 1e9).toFixed(0)} ns`;
+  console.log(
+    `a day's write, in this thread, warm, CPU best of 5 (${events.toLocaleString("en-US")} ` +
+      `events): generate ${ns(best.generate)}, encode ${ns(best.encode)}, compress ${
+        ns(best.compress)
+      }, write ${ns(best.write)} an event (C++ with both cores busy: ${
+        CPP_WRITE_CPU_NS.toFixed(0)
+      } ns in all)`,
+  );
+  Deno.removeSync(dir, { recursive: true });
+  return Promise.resolve();
 }
