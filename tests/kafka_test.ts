@@ -96,7 +96,8 @@ Deno.test("every event of a multi-security, multi-day run is in the topic once, 
     "--quiet",
   ]);
   assert.equal(res.code, 0, res.stderr);
-  assertAllAcknowledged(res.stdout, 3);
+  // 40 minutes of session in all: a short run, in one thread with one Kafka producer.
+  assertAllAcknowledged(res.stdout, 1);
   const messages = await readTopic(topic);
   assert.deepEqual(
     new Set(messages.map((m) => m.partition)).size > 1,

@@ -2,7 +2,7 @@ import { buildManifest, writeManifest } from "../format/manifest.ts";
 import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
 import type { SinkReport } from "../sinks/sink.ts";
 import { manifestSettings } from "./config.ts";
-import type { RunConfig } from "./config.ts";
+import type { RunConfig, Security, SessionSettings } from "./config.ts";
 import { tradingDates } from "./calendar.ts";
 import type { DayReport, DayTask } from "./security_run.ts";
 import type { StopFlag } from "./stop.ts";
@@ -37,16 +37,16 @@ export class DayQueue {
   private readonly running: boolean[];
   private readonly dates: (() => string)[];
 
-  constructor(private readonly cfg: RunConfig) {
-    this.nextDay = cfg.securities.map(() => 0);
-    this.p0 = cfg.securities.map((s) => s.p0Ticks);
-    this.running = cfg.securities.map(() => false);
-    this.dates = cfg.securities.map(() => tradingDates(cfg.session.startDate));
+  constructor(securities: Security[], private readonly session: SessionSettings) {
+    this.nextDay = securities.map(() => 0);
+    this.p0 = securities.map((s) => s.p0Ticks);
+    this.running = securities.map(() => false);
+    this.dates = securities.map(() => tradingDates(session.startDate));
   }
 
   /** The next task, or null when every day is done or under way. */
   take(): DayTask | null {
-    const days = this.cfg.session.days;
+    const days = this.session.days;
     let pick = -1;
     for (let i = 0; i < this.nextDay.length; i++) {
       if (this.running[i] || this.nextDay[i] >= days) continue;
@@ -99,7 +99,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
     );
   const { days, seconds } = cfg.session;
   const allAtOnce = days === 0 || cfg.pacing.realtime;
-  const queue = allAtOnce ? null : new DayQueue(cfg);
+  const queue = allAtOnce ? null : new DayQueue(cfg.securities, cfg.session);
   const here = !allAtOnce && cfg.securities.length * days * seconds <= SHORT_RUN_SECONDS;
   const workers = allAtOnce
     ? cfg.securities.length

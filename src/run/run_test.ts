@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { runConfigFromArgs } from "../cli/run_options.ts";
 import { DayQueue } from "./run.ts";
 import type { DayReport, DayTask } from "./security_run.ts";
 
@@ -19,8 +18,13 @@ function report(t: DayTask, closeTicks: number, stopped = false): DayReport {
 }
 
 Deno.test("day queue: each security's days in order at the previous close, most days left first", () => {
-  const cfg = runConfigFromArgs(["--days", "3", "--securities", "A:100,B:200,C:300"]);
-  const q = new DayQueue(cfg);
+  const securities = [100, 200, 300].map((p0Ticks, i) => ({ symbol: "ABC"[i], p0Ticks }));
+  const q = new DayQueue(securities, {
+    days: 3,
+    startDate: "2026-01-02",
+    seconds: 60,
+    marketOpenSeconds: 34200,
+  });
   const a0 = q.take()!, b0 = q.take()!;
   assert.deepEqual([a0.securityIndex, a0.day, a0.date, a0.p0Ticks], [0, 0, "2026-01-02", 100]);
   assert.deepEqual([b0.securityIndex, b0.day, b0.p0Ticks], [1, 0, 200]);
