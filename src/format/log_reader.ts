@@ -188,12 +188,12 @@ export class LogReader {
     const n = this.decoder.decode(CHUNK_HEADER_SIZE, c.compressedSize, size);
     if (n !== size) {
       const start = c.offset + CHUNK_HEADER_SIZE;
+      const where = { source: this.name, offset: n < 0 ? start - 1 - n : start };
       throw new DataError(
         n < 0
-          ? `${this.name}: byte ${
-            start - 1 - n
-          }: chunk ${this.chunkNumber}'s LZ4 block is malformed`
-          : `${this.name}: byte ${start}: chunk ${this.chunkNumber} decompresses to ${n} bytes, not ${size}`,
+          ? `chunk ${this.chunkNumber}'s LZ4 block is malformed`
+          : `chunk ${this.chunkNumber} decompresses to ${n} bytes, not ${size}`,
+        where,
       );
     }
     const out = this.decoder.output;

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
+import { DataError } from "../core/errors.ts";
 import { newRecord } from "../core/events.ts";
 import { memorySource } from "./byte_source.ts";
 import { INDEX_ENTRY_SIZE, INDEX_TAIL_SIZE, VERSION_MAJOR, VERSION_MINOR } from "./header.ts";
 import { LogReader } from "./log_reader.ts";
 import { RECORD_SIZE } from "./record.ts";
+import { verifyFile } from "./verify.ts";
 import { ChunkBuffer, QrsdpWriter } from "./writer.ts";
 
 /** A file of 10 records in chunks of 4 (4, 4, 2), with its index. */
@@ -84,4 +86,25 @@ Deno.test("a torn last chunk: the complete chunks, and the damage with its byte 
   assert.deepEqual(ids, ALL.slice(0, 8));
   assert.match(reader.damage!, /^byte \d+: torn chunk: \d+ of \d+ data bytes present$/);
   assert.equal(reader.indexed, false);
+});
+
+Deno.test("a chunk whose LZ4 block is malformed: a DataError at its byte; later chunks still read", () => {
+  const bytes = file();
+  bytes.fill(255, 96, 104); // chunk 0's data: a literal length running past the block
+  const reader = new LogReader(memorySource(bytes, "f"));
+  reader.next();
+  assert.throws(() => reader.records(), (e) => {
+    assert.ok(e instanceof DataError);
+    assert.equal(e.source, "f");
+    assert.ok(e.offset! >= 96 && e.offset! < 96 + reader.chunk!.compressedSize, `${e.offset}`);
+    assert.equal(e.detail, "chunk 0's LZ4 block is malformed");
+    return true;
+  });
+  const ids: number[] = [];
+  reader.forEach((r) => ids.push(r.orderId));
+  assert.deepEqual(ids, ALL.slice(4));
+  const check = verifyFile(new LogReader(memorySource(bytes, "f")));
+  assert.equal(check.problems.length, 1);
+  assert.match(check.problems[0], /^byte \d+: chunk 0's LZ4 block is malformed$/);
+  assert.equal(check.records, 6);
 });
