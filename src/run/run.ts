@@ -116,6 +116,8 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
     stop.request();
   };
   const url = hooks.workerUrl ?? new URL("./worker.ts", import.meta.url);
+  // Written after every day; at the end only if no day has been, or the last write failed.
+  let manifestWritten = false;
   const runWorker = (w: number) =>
     new Promise<void>((resolve) => {
       let post: (r: WorkerRequest) => void;
@@ -132,8 +134,10 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
             seed: m.report.seed,
             file: m.report.file,
           });
+          manifestWritten = false;
           try {
             writeManifest(cfg.output.dir, manifest());
+            manifestWritten = true;
             hooks.onDay?.(m.report);
           } catch (e) {
             fail(e);
@@ -188,7 +192,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
       if (queue) next();
     });
   await Promise.all(Array.from({ length: workers }, (_, w) => runWorker(w)));
-  writeManifest(cfg.output.dir, manifest());
+  if (!manifestWritten) writeManifest(cfg.output.dir, manifest());
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }

@@ -26,7 +26,8 @@ let compiled: WebAssembly.Module | null = null;
 /** A new instance of lz4.c, with a linear memory of its own. */
 export function lz4Instance(): Lz4Exports {
   if (!compiled) {
-    const bytes = Uint8Array.from(atob(LZ4_WASM), (c) => c.charCodeAt(0));
+    // Not atob with a callback per byte: that took 1.5 ms of every start.
+    const bytes = Uint8Array.fromBase64(LZ4_WASM);
     compiled = new WebAssembly.Module(bytes);
   }
   return new WebAssembly.Instance(compiled, {}).exports as unknown as Lz4Exports;
