@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.ts";
+import { VERSION } from "./version.ts";
 
 /**
  * The one flag convention of every command: a table gives each flag its type, its default value
@@ -73,10 +74,11 @@ export interface ParsedCommand<T extends FlagTable> {
 }
 
 const HELP_FLAG: BooleanFlag = { type: "boolean", help: "show this help (also -h)" };
+const VERSION_FLAG: BooleanFlag = { type: "boolean", help: "print the version" };
 
 /** Help text from a command's table. */
 export function commandHelp<T extends FlagTable>(spec: CommandSpec<T>): string {
-  const table: FlagTable = { ...spec.flags, help: HELP_FLAG };
+  const table: FlagTable = { ...spec.flags, help: HELP_FLAG, version: VERSION_FLAG };
   const rows = Object.entries(table).map(([name, f]) => {
     const left = f.type === "boolean" ? `--${name}` : `--${name} <value>`;
     const shown = f.defaultHelp ?? (f.type === "boolean" ? undefined : f.default);
@@ -91,15 +93,19 @@ export function commandHelp<T extends FlagTable>(spec: CommandSpec<T>): string {
 
 /**
  * Parses a command's arguments (strict: unknown flags are usage errors) and validates every
- * given value. Returns null after printing the help for `-h`/`--help`.
+ * given value. Returns null after printing the help (`-h`/`--help`) or the version (`--version`).
  */
 export function parseCommand<T extends FlagTable>(
   spec: CommandSpec<T>,
   args: string[],
 ): ParsedCommand<T> | null {
-  const { values: raw, positionals, help } = tokenize(spec, args);
+  const { values: raw, positionals, help, version } = tokenize(spec, args);
   if (help) {
     console.log(commandHelp(spec));
+    return null;
+  }
+  if (version) {
+    console.log(VERSION);
     return null;
   }
   const given = new Set<keyof T & string>();
@@ -120,7 +126,7 @@ export function parseCommand<T extends FlagTable>(
 function tokenize<T extends FlagTable>(spec: CommandSpec<T>, args: string[]) {
   const values = new Map<string, string | boolean>();
   const positionals: string[] = [];
-  let help = false;
+  let help = false, version = false;
   const usage = (text: string) => new UsageError(`${text} (see 'qrsdp ${spec.name} --help')`);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -135,6 +141,8 @@ function tokenize<T extends FlagTable>(spec: CommandSpec<T>, args: string[]) {
       const name = arg.slice(2, eq < 0 ? undefined : eq);
       const f = name === "help"
         ? HELP_FLAG
+        : name === "version"
+        ? VERSION_FLAG
         : Object.hasOwn(spec.flags, name)
         ? spec.flags[name]
         : undefined;
@@ -142,12 +150,13 @@ function tokenize<T extends FlagTable>(spec: CommandSpec<T>, args: string[]) {
       if (f.type === "boolean") {
         if (eq >= 0) throw usage(`--${name}: takes no value`);
         if (name === "help") help = true;
+        else if (name === "version") version = true;
         else values.set(name, true);
       } else if (eq >= 0) {
         values.set(name, arg.slice(eq + 1));
       } else {
         const next = args[i + 1];
-        if (next === undefined || next.startsWith("-")) {
+        if (next === undefined || next.startsWith("-") && next !== "-") {
           throw usage(
             `--${name}: missing value (a value starting with '-' is written --${name}=-1)`,
           );
@@ -161,7 +170,7 @@ function tokenize<T extends FlagTable>(spec: CommandSpec<T>, args: string[]) {
       positionals.push(arg);
     }
   }
-  return { values, positionals, help };
+  return { values, positionals, help, version };
 }
 
 function defaultOf(f: Flag): unknown {

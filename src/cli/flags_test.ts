@@ -62,6 +62,8 @@ Deno.test("flags: --name=value, a value after --, a lone -, and what is not a fl
   assert.equal(p.values.loud, false);
   assert.deepEqual(p.positionals, ["-", "--loud", "-h"]);
   assert.equal(parse("--day", "01", "--day=02").values.day, "02");
+  const out = { ...SPEC, flags: flags({ out: { type: "string", help: "where" } }) };
+  assert.equal(parseCommand(out, ["--out", "-"])!.values.out, "-", "a lone - is a value");
   usage(["--loud=yes"], /^--loud: takes no value \(see 'qrsdp demo --help'\)$/);
   usage(["-x"], /^Unknown option '-x'/);
   usage(["--constructor"], /^Unknown option '--constructor'/);
@@ -83,7 +85,8 @@ Deno.test("flags: -h and --help print the help from the table and parse to null"
   assert.match(printed[0], /--limit <value> +cap \(default unlimited\)/);
   assert.match(printed[0], /--day <value> +day\n/);
   assert.match(printed[0], /--loud +shout\n/);
-  assert.match(printed[0], /--help +show this help \(also -h\)$/);
+  assert.match(printed[0], /--help +show this help \(also -h\)\n/);
+  assert.match(printed[0], /--version +print the version$/);
 });
 
 /** Every default in a table passes that flag's own validation. */

@@ -1,13 +1,11 @@
 import { readManifest } from "../format/manifest.ts";
-import { LogReader } from "../format/log_reader.ts";
-import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
 import { EVENT_TYPE_NAMES, SIDE_NAMES } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
-import { verifyFile } from "../format/verify.ts";
-import type { FileCheck } from "../format/verify.ts";
 import { DataError, UsageError } from "../core/errors.ts";
+import { checkFile, firstRecords } from "./file_check.ts";
 import { bytesText, clockText, table, thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
+import { fileInfoJson, runInfoJson } from "./info_json.ts";
 
 const INFO_COMMAND = {
   name: "info",
@@ -21,6 +19,7 @@ const INFO_COMMAND = {
       min: 0,
       help: "records to print from the start of a file",
     },
+    json: { type: "boolean", help: "one JSON document on stdout (keys in the README)" },
   }),
   notes:
     `Exit status: 0 when every file is sound, 1 when a file is damaged (what could be recovered is
@@ -41,6 +40,11 @@ export async function infoCommand(args: string[]): Promise<number> {
   } catch (e) {
     throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
+  if (parsed.values.json) {
+    const { doc, code } = stat.isDirectory ? runInfoJson(path) : fileInfoJson(path, records);
+    console.log(JSON.stringify(doc, null, 2));
+    return code;
+  }
   return stat.isDirectory ? describeRun(path) : describeFile(path, records);
 }
 
@@ -53,35 +57,6 @@ function recordLine(r: EventRecord): string[] {
     String(r.qty),
     String(r.orderId),
   ];
-}
-
-/** The first `n` records of the file, fewer if its first chunks do not hold them. */
-function firstRecords(path: string, n: number): EventRecord[] {
-  const out: EventRecord[] = [];
-  const reader = LogReader.open(path);
-  try {
-    while (out.length < n && reader.next()) {
-      const size = reader.records().length;
-      for (let o = 0; o < size && out.length < n; o += RECORD_SIZE) {
-        out.push(decodeRecord(reader.view, o));
-      }
-    }
-  } catch (e) {
-    if (!(e instanceof DataError)) throw e;
-  } finally {
-    reader.close();
-  }
-  return out;
-}
-
-/** Reads the whole file once, streaming, and checks it. */
-function checkFile(path: string): { reader: LogReader; check: FileCheck } {
-  const reader = LogReader.open(path);
-  try {
-    return { reader, check: verifyFile(reader) };
-  } finally {
-    reader.close();
-  }
 }
 
 function describeFile(path: string, show: number): number {

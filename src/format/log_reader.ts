@@ -63,6 +63,8 @@ export class LogReader {
   chunkNumber = -1;
   /** Why reading stopped before the end of the data, with the byte offset; null if it did not. */
   damage: string | null = null;
+  /** Records of the chunks `next()` has returned so far. */
+  recordsRead = 0;
   /** The decompressed records' view; valid until the following `next()`. */
   view = new DataView(new ArrayBuffer(0));
 
@@ -166,6 +168,7 @@ export class LogReader {
     this.offset = nextOffset;
     this.previousLastTs = h.lastTsNs;
     this.chunkNumber = number;
+    this.recordsRead += h.recordCount;
     this.chunk = {
       offset,
       recordCount: h.recordCount,

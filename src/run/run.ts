@@ -4,16 +4,24 @@ import type { SinkReport } from "../sinks/sink.ts";
 import { manifestSettings } from "./config.ts";
 import type { RunConfig, Security, SessionSettings } from "./config.ts";
 import { tradingDates } from "./calendar.ts";
-import type { DayReport, DayTask } from "./security_run.ts";
+import { securityQuota } from "./security_run.ts";
+import type { DayReport, DayTask, SecurityProgress } from "./security_run.ts";
 import type { StopFlag } from "./stop.ts";
 import { WorkerRunner } from "./worker.ts";
 import type { WorkerMessage, WorkerRequest } from "./worker.ts";
 import { ChunkWriterHost } from "../sinks/chunk_target.ts";
+import { UNNAMED_KEY } from "../kafka/message.ts";
+
+/** A sink's report, with the symbols of the securities its worker ran ("DEFAULT": the unnamed one). */
+export interface LabelledSinkReport extends SinkReport {
+  securityIndices: number[];
+  symbols: string[];
+}
 
 export interface RunResult {
   days: DayReport[];
   /** One report per sink per worker. */
-  sinkReports: SinkReport[];
+  sinkReports: LabelledSinkReport[];
   /** Worker failures (a sink that could not start, an exception in generation). */
   errors: string[];
   seconds: number;
@@ -21,7 +29,7 @@ export interface RunResult {
 
 export interface RunHooks {
   onDay?(report: DayReport): void;
-  onProgress?(securityIndex: number, date: string, events: number): void;
+  onProgress?(progress: SecurityProgress): void;
   /** The module that starts a worker; defaults to `worker.ts` beside this file. */
   workerUrl?: string | URL;
 }
@@ -37,7 +45,12 @@ export class DayQueue {
   private readonly running: boolean[];
   private readonly dates: (() => string)[];
 
-  constructor(securities: Security[], private readonly session: SessionSettings) {
+  /** `quotas`: the events each security may produce (--max-events), Infinity without a cap. */
+  constructor(
+    securities: Security[],
+    private readonly session: SessionSettings,
+    private readonly quotas: number[] = securities.map(() => Infinity),
+  ) {
     this.nextDay = securities.map(() => 0);
     this.p0 = securities.map((s) => s.p0Ticks);
     this.running = securities.map(() => false);
@@ -49,21 +62,23 @@ export class DayQueue {
     const days = this.session.days;
     let pick = -1;
     for (let i = 0; i < this.nextDay.length; i++) {
-      if (this.running[i] || this.nextDay[i] >= days) continue;
+      if (this.running[i] || this.nextDay[i] >= days || this.quotas[i] <= 0) continue;
       if (pick < 0 || this.nextDay[i] < this.nextDay[pick]) pick = i;
     }
     if (pick < 0) return null;
     this.running[pick] = true;
     const date = this.dates[pick]();
-    return { securityIndex: pick, day: this.nextDay[pick], date, p0Ticks: this.p0[pick] };
+    const quota = this.quotas[pick];
+    return { securityIndex: pick, day: this.nextDay[pick], date, p0Ticks: this.p0[pick], quota };
   }
 
   /** A day finished: the next one opens at its close (none follows a day cut short). */
   done(report: DayReport): void {
     const i = report.securityIndex;
     this.running[i] = false;
-    this.nextDay[i] = report.stopped ? Infinity : this.nextDay[i] + 1;
+    this.nextDay[i] = report.stopped || report.capped ? Infinity : this.nextDay[i] + 1;
     this.p0[i] = report.closeTicks;
+    this.quotas[i] -= report.events;
   }
 
   /** A day failed: the security's later days are not run. */
@@ -98,8 +113,10 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
       })),
     );
   const { days, seconds } = cfg.session;
-  const allAtOnce = days === 0 || cfg.pacing.realtime;
-  const queue = allAtOnce ? null : new DayQueue(cfg.securities, cfg.session);
+  // Continuous and paced runs need every security running at once; --rate shares its rate.
+  const allAtOnce = days === 0 || cfg.pacing.realtime || cfg.pacing.rate !== null;
+  const quotas = cfg.securities.map((_, i) => securityQuota(cfg, i));
+  const queue = allAtOnce ? null : new DayQueue(cfg.securities, cfg.session, quotas);
   const here = !allAtOnce && cfg.securities.length * days * seconds <= SHORT_RUN_SECONDS;
   const workers = allAtOnce
     ? cfg.securities.length
@@ -122,12 +139,15 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
     new Promise<void>((resolve) => {
       let post: (r: WorkerRequest) => void;
       let end = () => {};
+      // The securities this worker ran, which label its sinks' reports.
+      const ran = new Set<number>(allAtOnce ? [w] : []);
       const next = () => {
         const task = stop.requested ? null : queue!.take();
         post(task ? { kind: "task", task } : { kind: "finish" });
       };
       const onMessage = (m: WorkerMessage) => {
         if (m.kind === "day") {
+          ran.add(m.report.securityIndex);
           result.days.push(m.report);
           sessions[m.report.securityIndex].push({
             date: m.report.date,
@@ -151,7 +171,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
           queue!.failed(m.task.securityIndex);
           next();
         } else if (m.kind === "progress") {
-          hooks.onProgress?.(m.securityIndex, m.date, m.events);
+          hooks.onProgress?.(m.progress);
         } else if (m.kind !== "done") {
           try {
             host.handle(m);
@@ -159,7 +179,9 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
             fail(e);
           }
         } else {
-          result.sinkReports.push(...m.reports);
+          const securityIndices = [...ran].sort((a, b) => a - b);
+          const symbols = securityIndices.map((i) => cfg.securities[i].symbol ?? UNNAMED_KEY);
+          result.sinkReports.push(...m.reports.map((r) => ({ ...r, securityIndices, symbols })));
           if (m.error) result.errors.push(m.error);
           end();
           resolve();
@@ -193,6 +215,8 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
     });
   await Promise.all(Array.from({ length: workers }, (_, w) => runWorker(w)));
   if (!manifestWritten) writeManifest(cfg.output.dir, manifest());
+  const first = (r: LabelledSinkReport) => r.securityIndices[0] ?? Infinity;
+  result.sinkReports.sort((a, b) => first(a) - first(b));
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }

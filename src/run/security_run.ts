@@ -5,6 +5,7 @@ import { tradingDates } from "./calendar.ts";
 import { createModel, fileHeader, sessionConfig, sessionFile, sessionSeed } from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import { Pacer } from "./pacer.ts";
+import { eventQuota, RatePacer } from "./rate.ts";
 import { sleepUnlessStopped } from "./stop.ts";
 import type { StopFlag } from "./stop.ts";
 
@@ -19,19 +20,32 @@ export interface DayReport {
   events: number;
   /** True when a stop request cut the session short. */
   stopped: boolean;
+  /** True when the run's --max-events ended it. */
+  capped: boolean;
   /** Wall seconds from the session's start to its end (to its simulated close when paced). */
   wallSeconds: number;
 }
 
+/** Where one security is: its day (0-based), that day's date, events and simulated clock. */
+export interface SecurityProgress {
+  securityIndex: number;
+  day: number;
+  date: string;
+  /** Events of this day so far. */
+  events: number;
+  /** ts_ns of the last event (the open before the first). */
+  clockNs: number;
+}
+
 export interface SecurityRunHooks {
   onDay?(report: DayReport): void;
-  /** Called every few thousand events with the events generated so far in this session. */
-  onProgress?(securityIndex: number, date: string, events: number): void;
+  /** Called at each day's start and then about every PROGRESS_MS of wall time. */
+  onProgress?(progress: SecurityProgress): void;
   pacer?: Pacer;
 }
 
 const STOP_CHECK_MASK = 1023;
-const PROGRESS_MASK = (1 << 16) - 1;
+const PROGRESS_MS = 200;
 
 /** One session to run: day `day` of security `securityIndex`, on `date`, opening at `p0Ticks`. */
 export interface DayTask {
@@ -39,6 +53,8 @@ export interface DayTask {
   day: number;
   date: string;
   p0Ticks: number;
+  /** Events the security may still produce under --max-events (Infinity without it). */
+  quota: number;
 }
 
 /**
@@ -56,16 +72,27 @@ export async function runSecurity(
   const nextDate = tradingDates(schedule.startDate);
   const pacer = hooks.pacer ??
     (pacing.realtime ? new Pacer(pacing.speed, schedule.marketOpenSeconds * 1e9, stop) : undefined);
+  // --rate: every security runs at once (see executeRun), each at its share of the rate.
+  const ratePacer = pacing.rate ? new RatePacer(pacing.rate / cfg.securities.length, stop) : null;
+  let quota = securityQuota(cfg, securityIndex);
   let p0Ticks = cfg.securities[securityIndex].p0Ticks;
   for (let day = 0; schedule.days === 0 || day < schedule.days; day++) {
-    if (stop.requested) break;
+    if (stop.requested || quota <= 0) break;
     if (day > 0 && pacing.realtime) {
       await sleepUnlessStopped(pacing.overnightSeconds * 1000, stop);
       if (stop.requested) break;
     }
-    const task = { securityIndex, day, date: nextDate(), p0Ticks };
-    p0Ticks = (await runDay(cfg, task, sink, stop, { ...hooks, pacer })).closeTicks;
+    const task = { securityIndex, day, date: nextDate(), p0Ticks, quota };
+    const report = await runDay(cfg, task, sink, stop, { ...hooks, pacer }, ratePacer);
+    p0Ticks = report.closeTicks;
+    quota -= report.events;
   }
+}
+
+/** Security i's share of the run's --max-events, or Infinity. */
+export function securityQuota(cfg: RunConfig, securityIndex: number): number {
+  const max = cfg.session.maxEvents;
+  return max === null ? Infinity : eventQuota(max, cfg.securities.length, securityIndex);
 }
 
 /** Runs one session into `sink` and reports it (also to `hooks.onDay`). */
@@ -75,8 +102,9 @@ export async function runDay(
   sink: EventSink,
   stop: StopFlag,
   hooks: SecurityRunHooks = {},
+  ratePacer: RatePacer | null = null,
 ): Promise<DayReport> {
-  const { securityIndex, day, date } = task;
+  const { securityIndex, day, date, quota } = task;
   const p0 = task.p0Ticks;
   const security = cfg.securities[securityIndex];
   const openNs = cfg.session.marketOpenSeconds * 1e9;
@@ -91,26 +119,37 @@ export async function runDay(
   pacer?.startSession(started);
   let events = 0;
   let stopped = false;
+  let capped = false;
+  const progress = (clockNs: number) =>
+    hooks.onProgress?.({ securityIndex, day, date, events, clockNs });
+  progress(openNs);
+  let lastProgress = started;
   while (session.next(rec)) {
-    if (pacer) {
-      const due = pacer.wait(rec.tsNs);
-      if (due) {
-        await sink.flush();
-        await due;
-      }
+    if (events >= quota) {
+      capped = true;
+      break;
+    }
+    const due = pacer ? pacer.wait(rec.tsNs) : ratePacer?.wait();
+    if (due) {
+      await sink.flush();
+      await due;
     }
     const pending = sink.append(rec);
     if (pending) await pending;
     events++;
-    if ((events & STOP_CHECK_MASK) === 0 || pacer) {
-      if ((events & PROGRESS_MASK) === 0) hooks.onProgress?.(securityIndex, date, events);
+    if ((events & STOP_CHECK_MASK) === 0 || pacer || ratePacer) {
+      const now = performance.now();
+      if (now - lastProgress >= PROGRESS_MS) {
+        progress(rec.tsNs);
+        lastProgress = now;
+      }
       if (stop.requested) {
         stopped = true;
         break;
       }
     }
   }
-  if (pacer && !stopped) {
+  if (pacer && !stopped && !capped) {
     // A paced day lasts until its simulated close, not just until its last event.
     await pacer.wait(openNs + cfg.session.seconds * 1e9);
   }
@@ -125,6 +164,7 @@ export async function runDay(
     closeTicks: session.book.closePrice(),
     events,
     stopped,
+    capped,
     wallSeconds: (performance.now() - started) / 1000,
   };
   hooks.onDay?.(report);

@@ -11,7 +11,7 @@ import type { MultiplexSink } from "../sinks/multiplex_sink.ts";
 import type { Sink, SinkReport } from "../sinks/sink.ts";
 import type { RunConfig } from "./config.ts";
 import { runDay, runSecurity } from "./security_run.ts";
-import type { DayReport, DayTask } from "./security_run.ts";
+import type { DayReport, DayTask, SecurityProgress } from "./security_run.ts";
 import { StopFlag } from "./stop.ts";
 
 /** Opens a worker's sinks: then either every day of `securityIndices`, or tasks one by one. */
@@ -37,7 +37,7 @@ export type WorkerMessage =
   | ChunkMessage
   | { kind: "day"; report: DayReport }
   | { kind: "failed"; task: DayTask; error: string }
-  | { kind: "progress"; securityIndex: number; date: string; events: number }
+  | { kind: "progress"; progress: SecurityProgress }
   | { kind: "done"; reports: SinkReport[]; error?: string };
 
 export function inWorkerScope(): boolean {
@@ -94,8 +94,7 @@ export class WorkerRunner {
   private hooks() {
     return {
       onDay: (report: DayReport) => this.post({ kind: "day", report }),
-      onProgress: (securityIndex: number, date: string, events: number) =>
-        this.post({ kind: "progress", securityIndex, date, events }),
+      onProgress: (progress: SecurityProgress) => this.post({ kind: "progress", progress }),
     };
   }
 
