@@ -54,6 +54,14 @@ Deno.test("run --json: one document with the run, every session and the Kafka co
       (n: number, x: { events: number }) => n + x.events,
       0,
     );
+  // One event per message (the default): as many messages as events.
+  const counts = (symbol: string) => ({
+    symbol,
+    events: perSymbol(symbol),
+    acknowledged_events: perSymbol(symbol),
+    messages: perSymbol(symbol),
+    acknowledged_messages: perSymbol(symbol),
+  });
   // One entry per Kafka producer, labelled with the symbols it carried (a short run like this
   // one has a single producer; workers have one each).
   assert.deepEqual(s.kafka.flatMap((k: { symbols: string[] }) => k.symbols).sort(), [
@@ -62,7 +70,12 @@ Deno.test("run --json: one document with the run, every session and the Kafka co
   ]);
   for (const k of s.kafka) {
     const sent = k.symbols.reduce((n: number, sym: string) => n + perSymbol(sym), 0);
-    assert.deepEqual(k, { symbols: k.symbols, produced: sent, acknowledged: sent });
+    assert.deepEqual(k, {
+      symbols: k.symbols,
+      produced: sent,
+      acknowledged: sent,
+      by_symbol: k.symbols.map(counts),
+    });
   }
   Deno.removeSync(dir, { recursive: true });
 });

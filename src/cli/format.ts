@@ -1,4 +1,6 @@
 /** Small text helpers for what the CLI prints. */
+import type { SymbolCounts } from "../sinks/sink.ts";
+
 /** 1234567 as "1,234,567" (not toLocaleString: loading ICU costs a short command 10 ms). */
 export function thousands(n: number): string {
   return String(Math.round(n)).replace(/\B(?=(\d{3})+$)/g, ",");
@@ -31,4 +33,13 @@ export function clockText(tsNs: number): string {
   const mm = String(Math.floor((s % 3600) / 60)).padStart(2, "0");
   const ss = String(s % 60).padStart(2, "0");
   return `${hh}:${mm}:${ss}.${ns}`;
+}
+
+/** The summary line of one security's Kafka counts. */
+export function kafkaCountsText(c: SymbolCounts): string {
+  return `kafka ${c.symbol}: ${thousands(c.events)} events produced, ${
+    thousands(c.acknowledgedEvents)
+  } acknowledged; ${thousands(c.messages)} messages sent, ${
+    thousands(c.acknowledgedMessages)
+  } acknowledged`;
 }

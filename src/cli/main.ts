@@ -41,6 +41,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./query_commands.ts")).midpriceCommand,
     summary: "latest trade-implied bid/ask/mid per symbol",
   },
+  serve: {
+    load: async () => (await import("./serve_command.ts")).serveCommand,
+    summary: "the dashboard in a browser: simulations, replay, analysis",
+  },
   status: {
     load: async () => (await import("./query_commands.ts")).statusCommand,
     summary: "rows per symbol and date, newest event, Kafka lag",

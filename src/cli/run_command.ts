@@ -4,7 +4,7 @@ import { executeRun } from "../run/run.ts";
 import type { RunResult } from "../run/run.ts";
 import type { DayReport } from "../run/security_run.ts";
 import { StopFlag } from "../run/stop.ts";
-import { bytesText, thousands } from "./format.ts";
+import { bytesText, kafkaCountsText, thousands } from "./format.ts";
 import { parseCommand } from "./flags.ts";
 import { RUN_COMMAND, runConfigFromFlags } from "./run_options.ts";
 import { onStopSignals } from "./signals.ts";
@@ -54,11 +54,21 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   } catch (e) {
     throw new DataError(`--output: cannot create ${cfg.output.dir} (${(e as Error).message})`);
   }
+  const serve = parsed.values.serve;
+  const live = serve
+    ? await (await import("./serve_command.ts")).serveLive(serve, cfg, workerUrl)
+    : null;
   let result: RunResult;
   try {
     result = await executeRun(cfg, stop, {
-      onDay,
-      onProgress: progress ? (p) => progress.update(p) : undefined,
+      onDay: (d) => {
+        live?.onDay(d);
+        onDay(d);
+      },
+      onProgress: (p) => {
+        live?.onProgress(p);
+        progress?.update(p);
+      },
       workerUrl,
     });
   } finally {
@@ -80,6 +90,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   for (const e of errors) console.error(`qrsdp run: ${e}`);
   if (json) {
     console.log(JSON.stringify(runSummary(), null, 2));
+    await live?.finish(errors[0]);
     return errors.length === 0 ? 0 : 1;
   }
   console.log(
@@ -93,12 +104,9 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       } events/s -> ${cfg.output.dir}`,
   );
   for (const r of kafka) {
-    console.log(
-      `${r.name} ${r.symbols.join(",")}: ${thousands(r.appended)} produced, ${
-        thousands(r.delivered)
-      } acknowledged`,
-    );
+    for (const c of r.bySymbol ?? []) console.log(kafkaCountsText(c));
   }
+  await live?.finish(errors[0]);
   return errors.length === 0 ? 0 : 1;
 
   /** `run --json`: the keys are documented in the README ("Machine-readable output"). */
@@ -127,6 +135,13 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         symbols: r.symbols,
         produced: r.appended,
         acknowledged: r.delivered,
+        by_symbol: (r.bySymbol ?? []).map((c) => ({
+          symbol: c.symbol,
+          events: c.events,
+          acknowledged_events: c.acknowledgedEvents,
+          messages: c.messages,
+          acknowledged_messages: c.acknowledgedMessages,
+        })),
       })),
       errors,
       ok: errors.length === 0,

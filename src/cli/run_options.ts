@@ -142,6 +142,10 @@ export const RUN_FLAGS = flags({
     help: "stop after this many events across the run (shared out among the securities)",
   },
   ...kafkaProducerFlags("none: files only", "the generator"),
+  serve: {
+    type: "string",
+    help: "[HOST:]PORT: show the run in the dashboard while it is generated (HOST 127.0.0.1)",
+  },
   quiet: { type: "boolean", help: "no per-day lines, no progress line" },
   json: { type: "boolean", help: "the summary as one JSON document on stdout (no per-day lines)" },
 });

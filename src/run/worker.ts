@@ -144,5 +144,9 @@ if (inWorkerScope()) {
     postMessage(m: WorkerMessage): void;
   };
   const runner = new WorkerRunner((m) => scope.postMessage(m));
-  scope.onmessage = (e) => runner.handle(e.data);
+  // The same entry module also serves other kinds of work (the dashboard's analysis).
+  const ours = new Set(["job", "task", "finish"]);
+  scope.onmessage = (e) => {
+    if (ours.has(e.data?.kind)) runner.handle(e.data);
+  };
 }

@@ -5,10 +5,13 @@
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
  * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, export,
- * calibrate; and against the established C++ tools (cpp_cases.ts): read, info, read15, startup,
- * writes, parts.
- * The Kafka case starts a broker of its own with tests/kafka/start.sh.
+ * calibrate, serve (the dashboard replaying 20 days at speed 5000 in headless Chromium); and
+ * against the established C++ tools (cpp_cases.ts): read, info, read15, startup, writes, parts.
+ * The Kafka case starts a broker of its own with tests/kafka/start.sh (port 19096, or
+ * KAFKA_BENCH_PORT) and compares with the established producer's 799 k events/s (one security)
+ * and 1.33 M (three), and with Kafka's own ProducerPerformance on the same broker.
  */
+import process from "node:process";
 import { calibrate, expandInputs } from "../../src/calibrate/calibrate.ts";
 import { runConfigFromArgs } from "../../src/cli/run_options.ts";
 import { LogReader } from "../../src/format/log_reader.ts";
@@ -18,9 +21,13 @@ import { Pacer } from "../../src/run/pacer.ts";
 import { runSecurity } from "../../src/run/security_run.ts";
 import { StopFlag } from "../../src/run/stop.ts";
 import { closeRunSink, createRunSink } from "../../src/sinks/factory.ts";
+import { kafkaClient } from "../../src/kafka/client.ts";
+import { kafkaSettings } from "../../src/kafka/settings.ts";
+import { ensureTopic } from "../../src/kafka/topic.ts";
 import { startBroker, stopBroker } from "../kafka/broker.ts";
 import { qrsdpFiles } from "../helpers.ts";
 import { infoDay, read15, readDay, startup, writeParts, writes } from "./cpp_cases.ts";
+import { serveReplay } from "./serve_replay.ts";
 
 const CPP_ONE = 3.5e6;
 const CPP_THREE = 6.3e6;
@@ -28,7 +35,9 @@ const CPP_THREE = 6.3e6;
 const CPP_CALIBRATE = 3.37e6 / 0.35;
 const MAIN = new URL("../../main.ts", import.meta.url);
 const THREE = "AAA:10000,BBB:15000,CCC:20000";
-const KAFKA_PORT = 19096;
+/** The bench's broker; KAFKA_BENCH_PORT moves it (a helper's own port, say). */
+const KAFKA_PORT = Number(Deno.env.get("KAFKA_BENCH_PORT") ?? "19096");
+const KAFKA_WORK = new URL("../kafka/.work", import.meta.url).pathname;
 
 function peakRssMiB(): string {
   const status = Deno.readTextFileSync("/proc/self/status");
@@ -108,37 +117,133 @@ async function writeAndRead(
   console.log(`${label}: peak RSS ${writeRss} writing, ${peakRssMiB()} after reading back`);
 }
 
-/** Batch runs to a local broker through the CLI, as a user would run them. */
+/** The established producer (librdkafka) to a local broker: one security x one day, and three. */
+const CPP_KAFKA_ONE = 799e3;
+const CPP_KAFKA_THREE = 1.33e6;
+const ONE_DAY_EVENTS = 1_687_175;
+
+interface KafkaFigures {
+  events: number;
+  messages: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMiB: number;
+  brokerCpuSeconds: number;
+  topicMessages: number;
+}
+
+/** CPU seconds the broker process has used so far (from /proc). */
+function brokerCpuSeconds(port: number): number {
+  const pid = Deno.readTextFileSync(`${KAFKA_WORK}/broker-${port}/broker.pid`).trim();
+  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
+}
+
+/**
+ * One day of `securities` to the broker, `perMessage` events per message, in this process (its
+ * own: the bench runs each in a child), with the topic made beforehand as on a running
+ * platform. Prints its figures as JSON for the parent.
+ */
+async function kafkaRun(perMessage: string, securities: string, port: string): Promise<void> {
+  const brokers = `127.0.0.1:${port}`, topic = `bench.${crypto.randomUUID().slice(0, 8)}`;
+  const settings = kafkaSettings(
+    { brokers, topic, maxInFlight: 1, timeoutSeconds: 30 },
+    () => undefined,
+  )!;
+  const client = kafkaClient(settings, "qrsdp-bench", 30_000);
+  await ensureTopic(client, topic);
+  const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
+  const cfg = runConfigFromArgs([
+    ...["--seed", "1", "--days", "1", "--securities", securities, "--output", dir],
+    ...["--kafka-brokers", brokers, "--kafka-topic", topic],
+    ...["--kafka-records-per-message", perMessage],
+  ]);
+  const broker0 = brokerCpuSeconds(Number(port)), cpu0 = process.cpuUsage();
+  const result = await executeRun(cfg, new StopFlag(), { workerUrl: MAIN });
+  const cpu = process.cpuUsage(cpu0);
+  const brokerCpu = brokerCpuSeconds(Number(port)) - broker0;
+  const counts = result.sinkReports.flatMap((r) => r.bySymbol ?? []);
+  const admin = client.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  Deno.removeSync(dir, { recursive: true });
+  const figures: KafkaFigures = {
+    events: counts.reduce((n, c) => n + c.acknowledgedEvents, 0),
+    messages: counts.reduce((n, c) => n + c.acknowledgedMessages, 0),
+    seconds: result.seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    peakRssMiB: Number(peakRssMiB().split(" ")[0]),
+    brokerCpuSeconds: brokerCpu,
+    topicMessages: offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0),
+  };
+  if (result.errors.length || counts.some((c) => c.acknowledgedEvents !== c.events)) {
+    throw new Error(`not every event acknowledged: ${JSON.stringify(result)}`);
+  }
+  console.log(JSON.stringify(figures));
+}
+
+/** Kafka's own producer (ProducerPerformance from the broker's jars), 26-byte records. */
+async function producerPerformance(port: number, records: number): Promise<number> {
+  const out = await new Deno.Command("java", {
+    args: [
+      ...["-cp", `${KAFKA_WORK}/libs/*`, "org.apache.kafka.tools.ProducerPerformance"],
+      ...["--topic", `bench.pp.${crypto.randomUUID().slice(0, 8)}`],
+      ...["--num-records", String(records), "--record-size", "26", "--throughput", "-1"],
+      ...["--producer-props", `bootstrap.servers=127.0.0.1:${port}`, "acks=all"],
+      "compression.type=lz4",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  const rate = /^\d+ records sent, ([\d.]+) records\/sec/m.exec(text.split("\n").at(-2) ?? "");
+  if (out.code !== 0 || !rate) {
+    throw new Error(`ProducerPerformance: ${text}${new TextDecoder().decode(out.stderr)}`);
+  }
+  return Number(rate[1]);
+}
+
+/**
+ * One day of one and of three securities to a local broker, one event per message and 64, against
+ * the established producer and, in the same run on the same broker, Kafka's own producer.
+ */
 async function kafka(): Promise<void> {
   await startBroker(KAFKA_PORT);
   try {
-    for (const securities of ["ONE:10000", THREE]) {
-      const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
-      const t0 = performance.now();
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", MAIN.pathname, "run", "--seconds", "4000", "--securities", securities]
-          .concat(["--kafka-brokers", `127.0.0.1:${KAFKA_PORT}`, "--output", dir, "--quiet"])
-          .concat(["--kafka-topic", `bench.${crypto.randomUUID().slice(0, 8)}`]),
-      }).output();
-      const seconds = (performance.now() - t0) / 1000;
-      const text = new TextDecoder().decode(out.stdout);
-      if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
-      const acked = [...text.matchAll(/([\d,]+) acknowledged/g)]
-        .reduce((n, m) => n + Number(m[1].replaceAll(",", "")), 0);
-      const n = securities.split(",").length;
-      console.log(
-        `kafka, ${n} securities, batch: ${acked.toLocaleString("en-US")} events acknowledged in ` +
-          `${seconds.toFixed(2)} s (process start included): ${
-            (acked / seconds / 1e3).toFixed(0)
-          }` +
-          ` k events/s to the local broker`,
-      );
-      Deno.removeSync(dir, { recursive: true });
+    const anchor = await producerPerformance(KAFKA_PORT, ONE_DAY_EVENTS);
+    console.log(
+      `kafka: Kafka's ProducerPerformance, ${ONE_DAY_EVENTS.toLocaleString("en-US")} records ` +
+        `of 26 bytes, acks=all, lz4: ${(anchor / 1e3).toFixed(0)} k records/s`,
+    );
+    for (const perMessage of ["64", "1"]) {
+      for (const securities of ["ONE:10000", THREE]) {
+        const n = securities.split(",").length;
+        const out = await new Deno.Command(Deno.execPath(), {
+          args: ["run", "-A", new URL(import.meta.url).pathname, "kafka-run"]
+            .concat([perMessage, securities, String(KAFKA_PORT)]),
+          env: { QRSDP_BENCH_CHILD: "1" },
+          stderr: "inherit",
+        }).output();
+        if (out.code !== 0) throw new Error(`kafka-run ${perMessage} ${securities} failed`);
+        const f: KafkaFigures = JSON.parse(new TextDecoder().decode(out.stdout));
+        const rate = f.events / f.seconds;
+        const cpp = n === 1 ? CPP_KAFKA_ONE : CPP_KAFKA_THREE;
+        console.log(
+          `kafka, ${n === 1 ? "1 security" : `${n} securities`} x 1 day, ` +
+            `${perMessage} per message: ` +
+            `${f.events.toLocaleString("en-US")} events in ${f.messages.toLocaleString("en-US")} ` +
+            `messages (topic: ${f.topicMessages.toLocaleString("en-US")}), ` +
+            `${f.seconds.toFixed(2)} s, ${(rate / 1e6).toFixed(3)} M events/s, ` +
+            `CPU ${f.cpuSeconds.toFixed(2)} s (broker ${f.brokerCpuSeconds.toFixed(2)} s), ` +
+            `peak RSS ${f.peakRssMiB} MiB; ${(rate / cpp).toFixed(2)}x the established producer, ` +
+            `${(rate / anchor).toFixed(2)}x Kafka's ProducerPerformance`,
+        );
+      }
     }
   } finally {
     await stopBroker(KAFKA_PORT);
   }
-  console.log(`kafka: peak RSS ${peakRssMiB()}`);
 }
 
 /**
@@ -257,9 +362,12 @@ const CASES: Record<string, () => Promise<void>> = {
   parts: writeParts,
   export: exports,
   calibrate: calibrateCase,
+  serve: serveReplay,
 };
 
-if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {
+if (Deno.args[0] === "kafka-run" && Deno.env.get("QRSDP_BENCH_CHILD")) {
+  await kafkaRun(Deno.args[1], Deno.args[2], Deno.args[3]);
+} else if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {
   await CASES[Deno.args[0]]();
 } else {
   const names = Deno.args.length ? Deno.args : Object.keys(CASES);
