@@ -13,6 +13,14 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./replay_command.ts")).replayCommand,
     summary: "publish recorded sessions to Kafka, fast or paced",
   },
+  itch: {
+    load: async () => (await import("./itch_command.ts")).itchCommand,
+    summary: "recorded sessions as an ITCH 5.0 feed: daily files, MoldUDP64 over UDP",
+  },
+  listen: {
+    load: async () => (await import("./listen_command.ts")).listenCommand,
+    summary: "receive a MoldUDP64 ITCH feed: messages, gaps, book checks",
+  },
   calibrate: {
     load: async () => (await import("./calibrate_command.ts")).calibrateCommand,
     summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",

@@ -9,6 +9,7 @@ import { parseCommand } from "./flags.ts";
 import { RUN_COMMAND, runConfigFromFlags } from "./run_options.ts";
 import { onStopSignals } from "./signals.ts";
 import { Progress } from "./progress.ts";
+import type { LiveFeedReport } from "../itch/live_feed.ts";
 
 function dayLine(d: DayReport, size: number, paced: string): string {
   return `${d.symbol ?? "-"} ${d.date} seed ${d.seed}: ${thousands(d.events)} events, ` +
@@ -21,6 +22,14 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   if (!parsed) return 0;
   const cfg = runConfigFromFlags(parsed.values, parsed.given);
   const { quiet, json } = parsed.values;
+  const v = parsed.values;
+  const itchFeed = v["itch-dir"] || v.udp || v.multicast
+    ? await (await import("./live_feed_setup.ts")).openLiveFeed(
+      v,
+      cfg.securities,
+      cfg.book.tickSize,
+    )
+    : null;
   const curves = cfg.model.hlrCurves;
   if (curves && curves.levels > cfg.book.levels) {
     console.error(
@@ -52,6 +61,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   try {
     Deno.mkdirSync(cfg.output.dir, { recursive: true });
   } catch (e) {
+    await itchFeed?.feed.finish();
     throw new DataError(`--output: cannot create ${cfg.output.dir} (${(e as Error).message})`);
   }
   const serve = parsed.values.serve;
@@ -59,6 +69,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     ? await (await import("./serve_command.ts")).serveLive(serve, cfg, workerUrl)
     : null;
   let result: RunResult;
+  let itch: LiveFeedReport | undefined;
   try {
     result = await executeRun(cfg, stop, {
       onDay: (d) => {
@@ -69,9 +80,11 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         live?.onProgress(p);
         progress?.update(p);
       },
+      onTap: itchFeed ? (m) => itchFeed.feed.handle(m) : undefined,
       workerUrl,
     });
   } finally {
+    itch = await itchFeed?.feed.finish();
     removeSignals();
     progress?.stop();
   }
@@ -80,12 +93,13 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   );
   const events = days.reduce((n, d) => n + d.events, 0);
   const bytes = days.reduce((n, d) => n + (sizes.get(d) ?? 0), 0);
-  const kafka = result.sinkReports.filter((r) => r.name !== "file");
+  const kafka = result.sinkReports.filter((r) => r.name !== "file" && r.name !== "tap");
   const errors = [
     ...result.errors,
     ...kafka.filter((r) => r.failures > 0).map((r) =>
       `${r.name} ${r.symbols.join(",")}: ${r.firstError ?? `${r.failures} failures`}`
     ),
+    ...(itch?.error ? [`itch: ${itch.error}`] : []),
   ];
   for (const e of errors) console.error(`qrsdp run: ${e}`);
   if (json) {
@@ -106,6 +120,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   for (const r of kafka) {
     for (const c of r.bySymbol ?? []) console.log(kafkaCountsText(c));
   }
+  if (itch) console.log(`itch: ${itchSummary(itch).join(", ")}`);
   await live?.finish(errors[0]);
   return errors.length === 0 ? 0 : 1;
 
@@ -143,8 +158,20 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
           acknowledged_messages: c.acknowledgedMessages,
         })),
       })),
+      ...(itch ? { itch: { ...itch, packets: itchFeed?.sender?.stats.packets ?? 0 } } : {}),
       errors,
       ok: errors.length === 0,
     };
+  }
+
+  function itchSummary(report: LiveFeedReport): string[] {
+    const parts = [
+      `${report.days} day(s)`,
+      `${thousands(report.records)} events`,
+      `${thousands(report.messages)} messages`,
+    ];
+    if (itchFeed?.sender) parts.push(`${thousands(itchFeed.sender.stats.packets)} packets`);
+    if (itchFeed?.files) parts.push(`${itchFeed.files.written.length} file(s)`);
+    return parts;
   }
 }

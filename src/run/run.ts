@@ -1,6 +1,7 @@
 import { buildManifest, writeManifest } from "../format/manifest.ts";
 import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
 import type { SinkReport } from "../sinks/sink.ts";
+import type { TapMessage } from "../sinks/tap_sink.ts";
 import { manifestSettings } from "./config.ts";
 import type { RunConfig, Security, SessionSettings } from "./config.ts";
 import { tradingDates } from "./calendar.ts";
@@ -30,6 +31,11 @@ export interface RunResult {
 export interface RunHooks {
   onDay?(report: DayReport): void;
   onProgress?(progress: SecurityProgress): void;
+  /**
+   * Every session start, batch of records and session end, as the workers make them (the live
+   * ITCH feed). A throw is reported as the run's error; generation goes on.
+   */
+  onTap?(m: TapMessage): void;
   /** The module that starts a worker; defaults to `worker.ts` beside this file. */
   workerUrl?: string | URL;
 }
@@ -113,8 +119,10 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
       })),
     );
   const { days, seconds } = cfg.session;
-  // Continuous and paced runs need every security running at once; --rate shares its rate.
-  const allAtOnce = days === 0 || cfg.pacing.realtime || cfg.pacing.rate !== null;
+  // Continuous and paced runs need every security running at once, --rate shares its rate among
+  // them, and a live ITCH feed advances its days only when every security has reached them.
+  const allAtOnce = days === 0 || cfg.pacing.realtime || cfg.pacing.rate !== null ||
+    hooks.onTap !== undefined;
   const quotas = cfg.securities.map((_, i) => securityQuota(cfg, i));
   const queue = allAtOnce ? null : new DayQueue(cfg.securities, cfg.session, quotas);
   const here = !allAtOnce && cfg.securities.length * days * seconds <= SHORT_RUN_SECONDS;
@@ -172,6 +180,13 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
           next();
         } else if (m.kind === "progress") {
           hooks.onProgress?.(m.progress);
+        } else if (m.kind === "tap-begin" || m.kind === "tap-records" || m.kind === "tap-end") {
+          try {
+            hooks.onTap?.(m);
+          } catch (e) {
+            const message = e instanceof Error ? e.message : String(e);
+            if (!result.errors.includes(message)) result.errors.push(message);
+          }
         } else if (m.kind !== "done") {
           try {
             host.handle(m);
@@ -210,6 +225,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
         owner: String(w),
         stop: stop.buffer,
         offloadWrites,
+        tap: hooks.onTap !== undefined,
       });
       if (queue) next();
     });

@@ -9,6 +9,8 @@ import type { ChunkMessage, ChunkTarget } from "../sinks/chunk_target.ts";
 import { closeRunSink, createRunSink } from "../sinks/factory.ts";
 import type { MultiplexSink } from "../sinks/multiplex_sink.ts";
 import type { Sink, SinkReport } from "../sinks/sink.ts";
+import { TapSink } from "../sinks/tap_sink.ts";
+import type { TapMessage } from "../sinks/tap_sink.ts";
 import type { RunConfig } from "./config.ts";
 import { runDay, runSecurity } from "./security_run.ts";
 import type { DayReport, DayTask, SecurityProgress } from "./security_run.ts";
@@ -25,6 +27,8 @@ export interface WorkerJob {
   stop: SharedArrayBuffer;
   /** Hand full chunks to the main thread to compress and write (it has a core to spare). */
   offloadWrites: boolean;
+  /** Hand every record to the main thread too (the live ITCH feed). */
+  tap: boolean;
 }
 
 export type WorkerRequest =
@@ -35,6 +39,7 @@ export type WorkerRequest =
 
 export type WorkerMessage =
   | ChunkMessage
+  | TapMessage
   | { kind: "day"; report: DayReport }
   | { kind: "failed"; task: DayTask; error: string }
   | { kind: "progress"; progress: SecurityProgress }
@@ -85,7 +90,8 @@ export class WorkerRunner {
       ? new RemoteChunkTarget(this.post, job.owner, job.cfg.output.chunkSize * RECORD_SIZE)
       : undefined;
     try {
-      this.sink = await createRunSink(job.cfg.output.dir, job.cfg.kafka, target);
+      const extra = job.tap ? [new TapSink(this.post)] : [];
+      this.sink = await createRunSink(job.cfg.output.dir, job.cfg.kafka, target, extra);
     } catch (e) {
       this.openError = message(e);
     }

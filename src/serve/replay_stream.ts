@@ -116,6 +116,8 @@ export class ReplayStream {
   private dropped = 0;
   private sent = 0;
   private maxLagMs = 0;
+  /** The most bytes seen queued on the socket before a snapshot. */
+  private maxBacklog = 0;
   /** Simulated time (ns since midnight) of the last snapshot. */
   private sim = 0;
   private live: boolean;
@@ -184,6 +186,7 @@ export class ReplayStream {
       sent: this.sent,
       dropped: this.dropped,
       maxLagMs: Math.round(this.maxLagMs),
+      maxBacklogBytes: this.maxBacklog,
     });
   }
 
@@ -254,7 +257,9 @@ export class ReplayStream {
     open: number,
     close: number,
   ): number[] {
-    if (this.out.backlog() > MAX_BACKLOG_BYTES) {
+    const backlog = this.out.backlog();
+    this.maxBacklog = Math.max(this.maxBacklog, backlog);
+    if (backlog > MAX_BACKLOG_BYTES) {
       this.dropped++;
       return lastSentSeq;
     }

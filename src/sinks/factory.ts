@@ -4,19 +4,27 @@ import { FileSink } from "./file_sink.ts";
 import { MultiplexSink } from "./multiplex_sink.ts";
 import type { Sink, SinkReport } from "./sink.ts";
 
-/** The sinks of a run: always the `.qrsdp` files; Kafka too when brokers are configured. */
+/**
+ * The sinks of a run: always the `.qrsdp` files; Kafka too when brokers are configured; and any
+ * `extra` ones (a tap feeding the live ITCH feed).
+ */
 export async function createRunSink(
   output: string,
   kafkaSettings: KafkaSettings | null,
   target?: ChunkTarget,
+  extra: Sink[] = [],
 ): Promise<Sink | MultiplexSink> {
   const file = new FileSink(output, target);
-  if (!kafkaSettings) return file;
-  // Loaded only when needed: kafkajs adds start-up time to every worker of a file-only run.
-  const { KafkaSink } = await import("./kafka_sink.ts");
-  const kafka = new KafkaSink(kafkaSettings);
-  await kafka.connect();
-  return new MultiplexSink([file, kafka]);
+  if (!kafkaSettings && extra.length === 0) return file;
+  const sinks: Sink[] = [file];
+  if (kafkaSettings) {
+    // Loaded only when needed: kafkajs adds start-up time to every worker of a file-only run.
+    const { KafkaSink } = await import("./kafka_sink.ts");
+    const kafka = new KafkaSink(kafkaSettings);
+    await kafka.connect();
+    sinks.push(kafka);
+  }
+  return new MultiplexSink([...sinks, ...extra]);
 }
 
 /** Per-sink reports; a multiplexer reports each of its sinks. */

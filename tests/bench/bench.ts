@@ -5,8 +5,8 @@
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
  * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, export,
- * calibrate, serve (the dashboard replaying 20 days at speed 5000 in headless Chromium); and
- * against the established C++ tools (cpp_cases.ts): read, info, read15, startup, writes, parts.
+ * calibrate, serve (the dashboard replaying 20 days at speed 5000 in headless Chromium), itch;
+ * and against the established C++ tools (cpp_cases.ts): read, info, read15, startup, writes, parts.
  * The Kafka case starts a broker of its own with tests/kafka/start.sh (port 19096, or
  * KAFKA_BENCH_PORT) and compares with the established producer's 799 k events/s (one security)
  * and 1.33 M (three), and with Kafka's own ProducerPerformance on the same broker.
@@ -28,6 +28,11 @@ import { startBroker, stopBroker } from "../kafka/broker.ts";
 import { qrsdpFiles } from "../helpers.ts";
 import { infoDay, read15, readDay, startup, writeParts, writes } from "./cpp_cases.ts";
 import { serveReplay } from "./serve_replay.ts";
+import dgram from "node:dgram";
+import { feedFromFiles } from "../../src/itch/feed_files.ts";
+import { feedPlan } from "../../src/itch/feed_plan.ts";
+import { ItchFileOutput } from "../../src/itch/itch_file.ts";
+import { UdpFeedOutput } from "../../src/itch/udp_output.ts";
 
 const CPP_ONE = 3.5e6;
 const CPP_THREE = 6.3e6;
@@ -273,6 +278,76 @@ async function pacing(): Promise<void> {
   Deno.removeSync(dir, { recursive: true });
 }
 
+/**
+ * ITCH: one default day generated, then converted to an ITCH file (best of five each, events/s
+ * and the ratio); then a 1800-s session sent paced at speed 100 over loopback UDP: how late each
+ * MoldUDP64 packet leaves against its first message's schedule.
+ */
+async function itch(): Promise<void> {
+  const gens: number[] = [], convs: number[] = [];
+  let dir = "", events = 0;
+  for (let i = 0; i < 5; i++) {
+    const run = await batch({ seed: "1", days: "1" });
+    gens.push(run.seconds);
+    if (dir) Deno.removeSync(run.dir, { recursive: true });
+    else dir = run.dir;
+    events = run.events;
+  }
+  const plan = feedPlan([dir]);
+  let messages = 0, bytes = 0;
+  for (let i = 0; i < 5; i++) {
+    const out = Deno.makeTempDirSync({ prefix: "qrsdp_bench_itch_" });
+    const t0 = performance.now();
+    const stats = await feedFromFiles(plan, new ItchFileOutput(out, false), {
+      lot: 100,
+      realtime: false,
+      speed: 1,
+      stop: new StopFlag(),
+    });
+    convs.push((performance.now() - t0) / 1000);
+    messages = stats.messages;
+    bytes = stats.bytes;
+    Deno.removeSync(out, { recursive: true });
+  }
+  const gen = Math.min(...gens), conv = Math.min(...convs);
+  const rate = (s: number) => `${(events / s / 1e6).toFixed(2)} M events/s`;
+  console.log(`itch: generate 1 day, seconds ${gens.map((s) => s.toFixed(2)).join(", ")}`);
+  console.log(`itch: convert to ITCH, seconds ${convs.map((s) => s.toFixed(2)).join(", ")}`);
+  console.log(
+    `itch: ${events.toLocaleString("en-US")} events -> ${messages.toLocaleString("en-US")} ` +
+      `messages, ${(bytes / 2 ** 20).toFixed(1)} MiB; best: generate ${rate(gen)}, convert ` +
+      `${rate(conv)} (${(gen / conv).toFixed(2)}x generation)`,
+  );
+  Deno.removeSync(dir, { recursive: true });
+
+  const paced = await batch({ seed: "2", days: "1", seconds: "1800" });
+  const sink = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => sink.bind(0, "127.0.0.1", () => resolve()));
+  sink.on("message", () => {});
+  const udp = await UdpFeedOutput.open({
+    endpoint: { host: "127.0.0.1", port: sink.address().port, multicast: false },
+    packetSize: 1400,
+    flushMs: 1,
+    ttl: 1,
+    ackWindow: 0,
+  });
+  await feedFromFiles(feedPlan([paced.dir]), udp, {
+    lot: 100,
+    realtime: true,
+    speed: 100,
+    stop: new StopFlag(),
+  });
+  await udp.close();
+  sink.close();
+  const late = udp.stats.lateness.sort((a, b) => a - b);
+  const at = (q: number) => late[Math.min(late.length - 1, Math.floor(q * late.length))].toFixed(2);
+  console.log(
+    `itch, 1800 s at speed 100 over UDP: ${udp.stats.packets.toLocaleString("en-US")} packets, ` +
+      `lateness p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${late[late.length - 1].toFixed(2)} ms`,
+  );
+  Deno.removeSync(paced.dir, { recursive: true });
+}
+
 /** Each export format over one default day: time, rate, size. */
 async function exports(): Promise<void> {
   const { dir, events } = await batch({ seed: "3", days: "1" });
@@ -363,6 +438,7 @@ const CASES: Record<string, () => Promise<void>> = {
   export: exports,
   calibrate: calibrateCase,
   serve: serveReplay,
+  itch,
 };
 
 if (Deno.args[0] === "kafka-run" && Deno.env.get("QRSDP_BENCH_CHILD")) {

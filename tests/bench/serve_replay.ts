@@ -62,8 +62,10 @@ export async function serveReplay(): Promise<void> {
     const ideal = 20 * (23400 / 5000) + 19 * 1.2;
     console.log(
       `20 days at speed 5000: ${wall.toFixed(1)} s wall (schedule ${ideal.toFixed(1)} s), ` +
-        `${end.sent} snapshots sent, ${end.dropped} dropped, stream at most ${end.maxLagMs} ms ` +
-        `behind schedule; JS heap ${heaps[0].toFixed(1)} MiB after day 1, max ` +
+        `${end.sent} snapshots sent, ${end.dropped} dropped, at most ${end.maxBacklogBytes} bytes ` +
+        `queued on the socket, stream at most ${end.maxLagMs} ms behind schedule; JS heap ${
+          heaps[0].toFixed(1)
+        } MiB after day 1, max ` +
         `${Math.max(...heaps).toFixed(1)} MiB, ${
           heaps[heaps.length - 1].toFixed(1)
         } MiB after day 19`,
