@@ -1,9 +1,8 @@
 import { readManifest } from "../format/manifest.ts";
-import { QrsdpReader } from "../format/reader.ts";
 import { EVENT_TYPE_NAMES, SIDE_NAMES } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
-import { verifyFile } from "../format/verify.ts";
 import { DataError, UsageError } from "../core/errors.ts";
+import { checkFile, firstRecords } from "./file_check.ts";
 import { bytesText, clockText, table, thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
 import { fileInfoJson, runInfoJson } from "./info_json.ts";
@@ -61,9 +60,8 @@ function recordLine(r: EventRecord): string[] {
 }
 
 function describeFile(path: string, show: number): number {
-  const reader = QrsdpReader.open(path);
+  const { reader, check } = checkFile(path);
   const h = reader.header;
-  const check = verifyFile(reader);
   console.log(`${path}
   format         ${h.versionMajor}.${h.versionMinor}, ${h.recordSize}-byte records, ${
     reader.indexed ? "indexed" : "no index (chunks found by walking)"
@@ -72,10 +70,10 @@ function describeFile(path: string, show: number): number {
   p0_ticks       ${h.p0Ticks} (tick size ${h.tickSize})
   book           ${h.levelsPerSide} levels, spread ${h.initialSpreadTicks}, depth ${h.initialDepth}
   session        ${h.sessionSeconds} s from ${clockText(h.marketOpenNs)}
-  chunks         ${reader.chunks.length} of up to ${h.chunkCapacity} records
+  chunks         ${check.chunks} of up to ${h.chunkCapacity} records
   records        ${thousands(check.records)}
-  size           ${bytesText(reader.bytes.length)} (${
-    (check.records * h.recordSize / Math.max(reader.bytes.length, 1)).toFixed(2)
+  size           ${bytesText(reader.size)} (${
+    (check.records * h.recordSize / Math.max(reader.size, 1)).toFixed(2)
   }x compression)`);
   if (check.firstTsNs !== null) {
     console.log(`  time range     ${clockText(check.firstTsNs)} - ${clockText(check.lastTsNs!)}`);
@@ -90,16 +88,9 @@ function describeFile(path: string, show: number): number {
       )
     );
   }
-  if (show > 0 && reader.chunks.length > 0) {
-    const first: string[][] = [["ts", "type", "side", "price", "qty", "order_id"]];
-    try {
-      reader.forEach((r) => {
-        if (first.length <= show) first.push(recordLine(r));
-        else throw first;
-      });
-    } catch (e) {
-      if (e !== first && !(e instanceof DataError)) throw e;
-    }
+  if (show > 0 && check.chunks > 0) {
+    const first = [["ts", "type", "side", "price", "qty", "order_id"]];
+    first.push(...firstRecords(path, show).map(recordLine));
     console.log(table(first).replace(/^/gm, "    "));
   }
   if (check.problems.length === 0) {
@@ -124,16 +115,15 @@ function describeRun(dir: string): number {
       const path = `${dir}/${session.file}`;
       const row = [s.symbol ?? "-", session.date, String(session.seed)];
       try {
-        const reader = QrsdpReader.open(path);
-        const check = verifyFile(reader);
+        const { reader, check } = checkFile(path);
         const range = check.firstTsNs === null
           ? "-"
           : `${clockText(check.firstTsNs).slice(0, 12)}-${clockText(check.lastTsNs!).slice(0, 12)}`;
         if (check.problems.length) bad++;
         row.push(
           thousands(check.records),
-          String(reader.chunks.length),
-          bytesText(reader.bytes.length),
+          String(check.chunks),
+          bytesText(reader.size),
           range,
           check.problems.length ? `DAMAGED ${check.problems[0]}` : "ok",
         );

@@ -123,8 +123,9 @@ export const RUN_FLAGS = flags({
     integer: true,
     min: 1,
     max: 256,
-    defaultHelp: "one per security",
-    help: "worker threads (results do not depend on it)",
+    defaultHelp: "one per core",
+    help:
+      "worker threads of a batch run, at most one per security (a paced or continuous run has one per security; results do not depend on it)",
   },
   ...PACING_FLAGS,
   rate: {
@@ -214,7 +215,7 @@ export function runConfigFromFlags(
   return {
     seed: v.seed,
     securities,
-    workers: v.workers ?? securities.length,
+    workers: v.workers ?? navigator.hardwareConcurrency,
     book: bookSettings(levels, v.depth),
     session: {
       days: v.days,

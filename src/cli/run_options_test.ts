@@ -13,7 +13,7 @@ Deno.test("run flags: each group of the run configuration, with the defaults of 
   const cfg = runConfigFromArgs([]);
   assert.equal(cfg.seed, 42);
   assert.deepEqual(cfg.securities, [{ symbol: null, p0Ticks: 10000 }]);
-  assert.equal(cfg.workers, 1);
+  assert.equal(cfg.workers, navigator.hardwareConcurrency);
   assert.deepEqual(cfg.book, { tickSize: 100, levels: 5, initialSpreadTicks: 2, initialDepth: 5 });
   assert.deepEqual(cfg.session, {
     days: 1,
@@ -47,7 +47,7 @@ Deno.test("run flags: securities, seeds, files, and the model chosen by --model"
     "--kafka-records-per-message",
     "64",
   ]);
-  assert.equal(cfg.workers, 2);
+  assert.equal(runConfigFromArgs(["--workers", "3"]).workers, 3);
   assert.equal(sessionSeed(cfg, 1, 2), 7 + 1024 + 2);
   assert.equal(sessionFile(cfg.securities[1], "2026-01-02"), "B.B/2026-01-02.qrsdp");
   assert.equal(sessionFile({ symbol: null, p0Ticks: 1 }, "2026-01-02"), "2026-01-02.qrsdp");

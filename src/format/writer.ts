@@ -11,7 +11,7 @@ import {
   INDEX_TAIL_SIZE,
 } from "./header.ts";
 import type { FileHeader, IndexEntry } from "./header.ts";
-import { compressBound, Lz4BlockCompressor } from "./lz4_block.ts";
+import { Lz4BlockCompressor } from "./lz4_block.ts";
 import { encodeRecord, RECORD_SIZE } from "./record.ts";
 import type { EventRecord } from "../core/events.ts";
 
@@ -44,6 +44,9 @@ export class ChunkBuffer {
   }
 }
 
+/** Shared by the writers of a thread: a block depends only on its input, and is written at once. */
+let compressor: Lz4BlockCompressor | null = null;
+
 /**
  * Streams one session to a `.qrsdp` file: header (flags 0), chunks as they are handed over, then
  * at `close()` the index and its tail, and finally HAS_INDEX (a session without events stays the
@@ -51,8 +54,6 @@ export class ChunkBuffer {
  * session length.
  */
 export class QrsdpWriter {
-  private readonly out: Uint8Array;
-  private readonly compressor = new Lz4BlockCompressor();
   private readonly index: IndexEntry[] = [];
   private offset = HEADER_SIZE;
   private closed = false;
@@ -62,9 +63,6 @@ export class QrsdpWriter {
     private readonly path: string,
     header: FileHeader,
   ) {
-    this.out = new Uint8Array(
-      CHUNK_HEADER_SIZE + compressBound(header.chunkCapacity * RECORD_SIZE),
-    );
     this.write(encodeHeader({ ...header, headerFlags: 0 }), 0);
   }
 
@@ -82,7 +80,9 @@ export class QrsdpWriter {
   writeChunk(raw: Uint8Array, count: number, firstTsNs: number, lastTsNs: number): void {
     if (count === 0) return;
     const size = count * RECORD_SIZE;
-    const compressed = this.compressor.compress(raw, size, this.out.subarray(CHUNK_HEADER_SIZE));
+    compressor ??= new Lz4BlockCompressor();
+    const chunk = compressor.compressWithHeadroom(raw, size, CHUNK_HEADER_SIZE);
+    const compressed = chunk.length - CHUNK_HEADER_SIZE;
     encodeChunkHeader(
       {
         uncompressedSize: size,
@@ -92,10 +92,10 @@ export class QrsdpWriter {
         firstTsNs,
         lastTsNs,
       },
-      new DataView(this.out.buffer),
+      new DataView(chunk.buffer, chunk.byteOffset, CHUNK_HEADER_SIZE),
       0,
     );
-    this.write(this.out.subarray(0, CHUNK_HEADER_SIZE + compressed), this.offset);
+    this.write(chunk, this.offset);
     this.index.push({ fileOffset: this.offset, firstTsNs, lastTsNs, recordCount: count });
     this.offset += CHUNK_HEADER_SIZE + compressed;
   }

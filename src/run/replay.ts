@@ -1,5 +1,5 @@
 import { readManifest } from "../format/manifest.ts";
-import { QrsdpReader } from "../format/reader.ts";
+import { LogReader } from "../format/log_reader.ts";
 import { newRecord } from "../core/events.ts";
 import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
 import type { EventSink } from "../sinks/sink.ts";
@@ -44,39 +44,50 @@ export async function replaySecurity(
   opts: PacingSettings,
 ): Promise<number> {
   let sent = 0;
-  const rec = newRecord();
   for (const [day, s] of sessions.entries()) {
     if (stop.requested) break;
     if (day > 0 && opts.realtime) await sleepUnlessStopped(opts.overnightSeconds * 1000, stop);
-    const reader = QrsdpReader.open(`${s.dir}/${s.file}`);
-    if (reader.damage) {
-      console.error(`qrsdp replay: ${reader.source}: ${reader.damage}; replaying what precedes it`);
+    const reader = LogReader.open(`${s.dir}/${s.file}`);
+    try {
+      sent += await replaySession(reader, s, sink, stop, opts);
+    } finally {
+      reader.close();
     }
-    const pacer = opts.realtime ? new Pacer(opts.speed, reader.header.marketOpenNs, stop) : null;
-    await sink.beginSession({
-      symbol: s.symbol,
-      date: s.date,
-      header: reader.header,
-      file: s.file,
-    });
-    pacer?.startSession();
-    chunks: for (let i = 0; i < reader.chunks.length; i++) {
-      const raw = reader.chunkRecords(i);
-      const view = new DataView(raw.buffer);
-      for (let o = 0; o < raw.length; o += RECORD_SIZE) {
-        decodeRecord(view, o, rec);
-        const due = pacer?.wait(rec.tsNs);
-        if (due) {
-          await sink.flush();
-          await due;
-        }
-        if (stop.requested) break chunks;
-        const pending = sink.append(rec);
-        if (pending) await pending;
-        sent++;
-      }
-    }
-    await sink.endSession();
   }
+  return sent;
+}
+
+async function replaySession(
+  reader: LogReader,
+  s: ReplaySession,
+  sink: EventSink,
+  stop: StopFlag,
+  opts: PacingSettings,
+): Promise<number> {
+  let sent = 0;
+  const rec = newRecord();
+  const pacer = opts.realtime ? new Pacer(opts.speed, reader.header.marketOpenNs, stop) : null;
+  await sink.beginSession({ symbol: s.symbol, date: s.date, header: reader.header, file: s.file });
+  pacer?.startSession();
+  chunks: for (let c = reader.next(); c; c = reader.next()) {
+    const size = reader.records().length;
+    const view = reader.view;
+    for (let o = 0; o < size; o += RECORD_SIZE) {
+      decodeRecord(view, o, rec);
+      const due = pacer?.wait(rec.tsNs);
+      if (due) {
+        await sink.flush();
+        await due;
+      }
+      if (stop.requested) break chunks;
+      const pending = sink.append(rec);
+      if (pending) await pending;
+      sent++;
+    }
+  }
+  if (reader.damage) {
+    console.error(`qrsdp replay: ${reader.name}: ${reader.damage}; replayed what precedes it`);
+  }
+  await sink.endSession();
   return sent;
 }

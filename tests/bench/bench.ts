@@ -5,7 +5,8 @@
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
  * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, export,
- * calibrate, serve (the dashboard replaying 20 days at speed 5000 in headless Chromium), itch.
+ * calibrate, serve (the dashboard replaying 20 days at speed 5000 in headless Chromium), itch;
+ * and against the established C++ tools (cpp_cases.ts): read, info, read15, startup, writes, parts.
  * The Kafka case starts a broker of its own with tests/kafka/start.sh (port 19096, or
  * KAFKA_BENCH_PORT) and compares with the established producer's 799 k events/s (one security)
  * and 1.33 M (three), and with Kafka's own ProducerPerformance on the same broker.
@@ -13,7 +14,7 @@
 import process from "node:process";
 import { calibrate, expandInputs } from "../../src/calibrate/calibrate.ts";
 import { runConfigFromArgs } from "../../src/cli/run_options.ts";
-import { QrsdpReader } from "../../src/format/reader.ts";
+import { LogReader } from "../../src/format/log_reader.ts";
 import { EXPORT_FORMATS, exportRun } from "../../src/export/export.ts";
 import { executeRun } from "../../src/run/run.ts";
 import { Pacer } from "../../src/run/pacer.ts";
@@ -25,6 +26,7 @@ import { kafkaSettings } from "../../src/kafka/settings.ts";
 import { ensureTopic } from "../../src/kafka/topic.ts";
 import { startBroker, stopBroker } from "../kafka/broker.ts";
 import { qrsdpFiles } from "../helpers.ts";
+import { infoDay, read15, readDay, startup, writeParts, writes } from "./cpp_cases.ts";
 import { serveReplay } from "./serve_replay.ts";
 import dgram from "node:dgram";
 import { feedFromFiles } from "../../src/itch/feed_files.ts";
@@ -70,9 +72,10 @@ function readBack(dir: string): Figures {
   const t0 = performance.now();
   let events = 0, bytes = 0;
   for (const f of qrsdpFiles(dir)) {
-    const r = QrsdpReader.open(`${dir}/${f}`);
-    bytes += r.bytes.length;
+    const r = LogReader.open(`${dir}/${f}`);
+    bytes += r.size;
     r.forEach(() => events++);
+    r.close();
   }
   return { events, seconds: (performance.now() - t0) / 1000, bytes };
 }
@@ -435,6 +438,12 @@ const CASES: Record<string, () => Promise<void>> = {
   days5: () => writeAndRead("memory: 1 security x 5 days", { seed: "2", days: "5", workers: "1" }),
   kafka,
   pacing,
+  read: readDay,
+  info: infoDay,
+  read15,
+  startup,
+  writes,
+  parts: writeParts,
   export: exports,
   calibrate: calibrateCase,
   serve: serveReplay,
