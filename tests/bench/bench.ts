@@ -422,7 +422,7 @@ async function calibrateCase(): Promise<void> {
   console.log(`calibrate 2 days, CLI, best CPU:         ${rate(events, Math.min(...cliCpu))}`);
   console.log(`calibrate 2 days, in process, best wall: ${rate(events, Math.min(...wall))}`);
   console.log(`calibrate 2 days, in process, cold wall: ${rate(events, wall[0])}`);
-  console.log(`calibrate: peak RSS ${peakRssMiB()} (in process, both files read whole)`);
+  console.log(`calibrate: peak RSS ${peakRssMiB()} (in process)`);
 }
 
 const CASES: Record<string, () => Promise<void>> = {
