@@ -3,6 +3,7 @@ import { QrsdpReader } from "../format/reader.ts";
 import { EVENT_TYPE_NAMES } from "../format/record.ts";
 import type { EventRecord } from "../format/record.ts";
 import { verifyFile } from "../format/verify.ts";
+import type { FileCheck } from "../format/verify.ts";
 import { DataError } from "./errors.ts";
 import { bytesText, clockText, table, thousands } from "./format.ts";
 import { parseFlags, parseNumber } from "./parse.ts";
@@ -97,11 +98,19 @@ function describeFile(path: string, show: number): number {
     console.log(table(first).replace(/^/gm, "    "));
   }
   if (check.problems.length === 0) {
-    console.log("  integrity      ok");
+    console.log(`  integrity      ${soundText(check, reader.chunks.length)}`);
     return 0;
   }
   for (const p of check.problems) console.log(`  damage         ${p}`);
   return 1;
+}
+
+/** A sound file is "ok" only when checksums vouch for every chunk. */
+function soundText(check: FileCheck, chunks: number): string {
+  if (chunks > 0 && check.checksummed === chunks) return "ok (every chunk matches its checksum)";
+  return chunks === 0
+    ? "no records to check"
+    : "no checksums (structure sound; written without chunk checksums, so records are unverified)";
 }
 
 function describeRun(dir: string): number {
@@ -129,7 +138,9 @@ function describeRun(dir: string): number {
           String(reader.chunks.length),
           bytesText(reader.bytes.length),
           range,
-          check.problems.length ? `DAMAGED ${check.problems[0]}` : "ok",
+          check.problems.length
+            ? `DAMAGED ${check.problems[0]}`
+            : soundText(check, reader.chunks.length).split(" (")[0],
         );
       } catch (e) {
         if (!(e instanceof DataError)) throw e;

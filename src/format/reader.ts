@@ -5,6 +5,7 @@ import {
   decodeChunkHeader,
   decodeHeader,
   FLAG_HAS_INDEX,
+  HEADER_FLAGS_OFFSET,
   HEADER_SIZE,
   INDEX_ENTRY_SIZE,
   INDEX_MAGIC,
@@ -21,6 +22,10 @@ export interface ChunkInfo {
   compressedSize: number;
   firstTsNs: number;
   lastTsNs: number;
+  /** chunk_flags of its header. */
+  flags: number;
+  /** The index entry's `reserved` field (its checksum when flags say so); null when walked. */
+  stored: number | null;
 }
 
 /**
@@ -39,15 +44,26 @@ export class QrsdpReader {
   constructor(readonly bytes: Uint8Array, readonly source: string) {
     this.header = decodeHeader(bytes, source);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const fromIndex = this.header.headerFlags & FLAG_HAS_INDEX ? this.readIndex() : null;
+    const flagged = (this.header.headerFlags & FLAG_HAS_INDEX) !== 0;
+    const fromIndex = flagged ? this.readIndex() : null;
     this.indexed = fromIndex !== null;
     if (fromIndex) {
       this.chunks = fromIndex;
       this.damage = null;
-    } else {
-      const end = this.findIndexStart() ?? bytes.length;
-      [this.chunks, this.damage] = this.walk(end);
+      return;
     }
+    const indexStart = this.findIndexStart();
+    const [chunks, torn] = this.walk(indexStart ?? bytes.length);
+    this.chunks = chunks;
+    // A file without a sound index is never complete for sure: whole chunks are all it has.
+    this.damage = torn ??
+      (flagged
+        ? `byte ${indexStart ?? bytes.length}: HAS_INDEX is set but the index ${
+          indexStart === null ? "is missing (the file was cut short)" : "does not match the chunks"
+        }`
+        : indexStart === null
+        ? `byte ${bytes.length}: no index: the file was not closed (every chunk before is whole)`
+        : `byte ${HEADER_FLAGS_OFFSET}: HAS_INDEX is not set though an index follows the chunks`);
   }
 
   static open(path: string): QrsdpReader {
@@ -125,7 +141,12 @@ export class QrsdpReader {
       if (offset !== expected) return null;
       const chunk = this.chunkAt(offset, start);
       if (typeof chunk === "string") return null;
-      if (chunk.recordCount !== this.view.getUint32(e + 24, true)) return null;
+      if (
+        chunk.recordCount !== this.view.getUint32(e + 24, true) ||
+        chunk.firstTsNs !== readU64(this.view, e + 8) ||
+        chunk.lastTsNs !== readU64(this.view, e + 16)
+      ) return null;
+      chunk.stored = this.view.getUint32(e + 28, true);
       chunks.push(chunk);
       expected = offset + CHUNK_HEADER_SIZE + chunk.compressedSize;
     }
@@ -199,6 +220,8 @@ export class QrsdpReader {
       compressedSize: h.compressedSize,
       firstTsNs: h.firstTsNs,
       lastTsNs: h.lastTsNs,
+      flags: h.chunkFlags,
+      stored: null,
     };
   }
 }

@@ -10,6 +10,7 @@ import {
   INDEX_TAIL_SIZE,
 } from "./header.ts";
 import type { FileHeader } from "./header.ts";
+import { CHUNK_FLAG_CRC32C, chunkChecksum, headerChecksum } from "./checksum.ts";
 import { compressBound, Lz4BlockCompressor } from "./lz4_block.ts";
 import { encodeRecord, RECORD_SIZE, writeU64 } from "./record.ts";
 import type { EventRecord } from "./record.ts";
@@ -58,7 +59,14 @@ export class ChunkBuffer {
 export class QrsdpWriter {
   private readonly out: Uint8Array;
   private readonly compressor = new Lz4BlockCompressor();
-  private readonly index: { offset: number; first: number; last: number; count: number }[] = [];
+  private readonly index: {
+    offset: number;
+    first: number;
+    last: number;
+    count: number;
+    crc: number;
+  }[] = [];
+  private readonly headerCrc: number;
   private offset = HEADER_SIZE;
   private records = 0;
   private closed = false;
@@ -71,7 +79,9 @@ export class QrsdpWriter {
     this.out = new Uint8Array(
       CHUNK_HEADER_SIZE + compressBound(header.chunkCapacity * RECORD_SIZE),
     );
-    this.write(encodeHeader({ ...header, headerFlags: 0 }), 0);
+    const encoded = encodeHeader({ ...header, headerFlags: 0 });
+    this.headerCrc = headerChecksum(encoded);
+    this.write(encoded, 0);
   }
 
   static create(path: string, header: FileHeader): QrsdpWriter {
@@ -94,15 +104,17 @@ export class QrsdpWriter {
         uncompressedSize: size,
         compressedSize: compressed,
         recordCount: count,
-        chunkFlags: 0,
+        chunkFlags: CHUNK_FLAG_CRC32C,
         firstTsNs,
         lastTsNs,
       },
       new DataView(this.out.buffer),
       0,
     );
-    this.write(this.out.subarray(0, CHUNK_HEADER_SIZE + compressed), this.offset);
-    this.index.push({ offset: this.offset, first: firstTsNs, last: lastTsNs, count });
+    const end = CHUNK_HEADER_SIZE + compressed;
+    const crc = chunkChecksum(this.headerCrc, this.out, 0, end);
+    this.write(this.out.subarray(0, end), this.offset);
+    this.index.push({ offset: this.offset, first: firstTsNs, last: lastTsNs, count, crc });
     this.offset += CHUNK_HEADER_SIZE + compressed;
     this.records += count;
   }
@@ -118,6 +130,7 @@ export class QrsdpWriter {
       writeU64(v, o + 8, e.first);
       writeU64(v, o + 16, e.last);
       v.setUint32(o + 24, e.count, true);
+      v.setUint32(o + 28, e.crc, true);
     });
     const t = n * INDEX_ENTRY_SIZE;
     v.setUint32(t, n, true);
