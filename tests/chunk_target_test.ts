@@ -1,6 +1,6 @@
 /** Chunks handed to another thread through shared slots: same files, and no slot left busy. */
 import assert from "node:assert/strict";
-import { runConfigFromFlags } from "../src/cli/run_options.ts";
+import { runConfigFromArgs } from "../src/cli/run_options.ts";
 import { HEADER_SIZE, VERSION_MAJOR, VERSION_MINOR } from "../src/format/header.ts";
 import type { FileHeader } from "../src/format/header.ts";
 import { RECORD_SIZE } from "../src/format/record.ts";
@@ -15,9 +15,19 @@ import { qrsdpFiles, tempDir } from "./helpers.ts";
 const CHUNK = 50;
 
 async function generate(dir: string, sink: FileSink): Promise<void> {
-  const cfg = runConfigFromFlags(
-    { seed: "5", days: "2", seconds: "200", "chunk-size": String(CHUNK), output: dir },
-    () => undefined,
+  const cfg = runConfigFromArgs(
+    [
+      "--seed",
+      "5",
+      "--days",
+      "2",
+      "--seconds",
+      "200",
+      "--chunk-size",
+      String(CHUNK),
+      "--output",
+      dir,
+    ],
   );
   await runSecurity(cfg, 0, sink, new StopFlag());
   await sink.close();

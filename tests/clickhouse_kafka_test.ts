@@ -8,7 +8,8 @@ import { Buffer } from "node:buffer";
 import { Kafka, logLevel } from "kafkajs";
 import type { Producer } from "kafkajs";
 import { ClickHouse } from "../src/platform/client.ts";
-import { EventType, RECORD_SIZE } from "../src/format/record.ts";
+import { EventType } from "../src/core/events.ts";
+import { RECORD_SIZE } from "../src/format/record.ts";
 import { KAFKA_TEST_BROKERS, kafkaFlags, requireBroker } from "./kafka/broker.ts";
 import { startChdbServer } from "./clickhouse/server.ts";
 import {

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { ClickHouse } from "../src/platform/client.ts";
 import { initSqlVariables, substitute } from "../src/platform/init_sql.ts";
-import { EventType, RECORD_SIZE } from "../src/format/record.ts";
+import { EventType } from "../src/core/events.ts";
+import { RECORD_SIZE } from "../src/format/record.ts";
 import { QrsdpReader } from "../src/format/reader.ts";
 import { chQuery, startChdbServer } from "./clickhouse/server.ts";
 import type { ChdbServer } from "./clickhouse/server.ts";

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import lz4 from "lz4js";
-import { DataError } from "../src/cli/errors.ts";
+import { DataError } from "../src/core/errors.ts";
 import { QrsdpReader } from "../src/format/reader.ts";
 import { RECORD_SIZE } from "../src/format/record.ts";
 import { verifyFile } from "../src/format/verify.ts";
-import { Mt19937_64 } from "../src/model/rng.ts";
+import { Mt19937_64 } from "../src/core/rng.ts";
 import { readRecords, runCli, tempDir } from "./helpers.ts";
 
 const dir = tempDir("format");
@@ -161,12 +161,4 @@ Deno.test("random corruption never crashes the reader: it reads, or fails with a
     }
   }
   assert.ok(damaged > 0, "some corruption is detected");
-});
-
-Deno.test("time-range read returns exactly the records in the range", () => {
-  const r = new QrsdpReader(BYTES, "range");
-  const from = RECORDS[1000].tsNs, to = RECORDS[2500].tsNs;
-  const got = r.readRange(from, to);
-  const want = RECORDS.filter((x) => x.tsNs >= from && x.tsNs <= to);
-  assert.deepEqual(got, want);
 });

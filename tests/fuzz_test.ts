@@ -4,7 +4,7 @@
  * bytes were changed may be called "ok".
  */
 import assert from "node:assert/strict";
-import { Mt19937_64 } from "../src/model/rng.ts";
+import { Mt19937_64 } from "../src/core/rng.ts";
 import { ROOT, runCli, tempDir } from "./helpers.ts";
 
 const FILES = 1200;

@@ -1,5 +1,5 @@
 import { QrsdpReader } from "../src/format/reader.ts";
-import type { EventRecord } from "../src/format/record.ts";
+import type { EventRecord } from "../src/core/events.ts";
 
 export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 export const FIXTURES = `${ROOT}/tests/fixtures`;

@@ -2,11 +2,13 @@
  * The whole test suite, as `deno task test` and .ci/run run it: installs what the integration
  * tests need (Kafka jars from Maven Central, chdb from PyPI, the compose validator from the Go
  * module proxy), starts the Kafka test broker, runs every test file, and stops the broker
- * whatever happens. Arguments go to `deno test` (e.g. a file or `--filter NAME`).
+ * whatever happens: the tests in tests/ and the unit tests beside the code in src/. Arguments go
+ * to `deno test` (e.g. a file or `--filter NAME`).
  */
 import { KAFKA_TEST_BROKERS } from "./kafka/broker.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
+const SRC = new URL("../src/", import.meta.url).pathname;
 
 async function bash(script: string, env: Record<string, string> = {}): Promise<void> {
   console.log(`tests/run: ${script}`);
@@ -32,7 +34,7 @@ const onSignal = () => stop().finally(() => Deno.exit(130));
 Deno.addSignalListener("SIGINT", onSignal);
 Deno.addSignalListener("SIGTERM", onSignal);
 try {
-  const args = Deno.args.length ? Deno.args : [`${HERE}`];
+  const args = Deno.args.length ? Deno.args : [`${HERE}`, SRC];
   ({ code } = await new Deno.Command(Deno.execPath(), {
     args: ["test", "-A", "--parallel", ...args],
     env: { KAFKA_TEST_BROKERS: `127.0.0.1:${port}` },

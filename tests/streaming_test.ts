@@ -103,8 +103,8 @@ setInterval(() => {}, 1000); // a graceful stop that never finishes
   while (!seen.includes("stopping")) seen += (await reader.read()).value ?? "";
   child.kill("SIGINT");
   const status = await child.status;
-  // Cancelling the reader cancels the piped chain down to child.stdout, which pipeThrough keeps
-  // locked until the pipe ends: cancelling child.stdout itself raced with that end.
+  // Cancelling the reader cancels the pipe and the child's stdout behind it; cancelling stdout
+  // itself races with the pipe still holding its lock.
   await reader.cancel();
   assert.equal(status.code, 130);
 });

@@ -1,5 +1,5 @@
-import type { Mt19937_64 } from "../model/rng.ts";
-import { EventType } from "../format/record.ts";
+import type { Mt19937_64 } from "../core/rng.ts";
+import { EventType } from "../core/events.ts";
 
 /** Deepest book the model keeps per side. */
 export const MAX_LEVELS = 64;
@@ -39,14 +39,6 @@ export class Book {
       this.askPrice[k] = bestAsk + k;
       this.askDepth[k] = this.initialDepth;
     }
-  }
-
-  get bestBid(): number {
-    return this.bidPrice[0];
-  }
-
-  get bestAsk(): number {
-    return this.askPrice[0];
   }
 
   /** Opening price of the next session: the mid, truncated toward zero. */

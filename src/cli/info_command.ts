@@ -1,45 +1,44 @@
 import { readManifest } from "../format/manifest.ts";
 import { QrsdpReader } from "../format/reader.ts";
-import { EVENT_TYPE_NAMES } from "../format/record.ts";
-import type { EventRecord } from "../format/record.ts";
+import { EVENT_TYPE_NAMES, SIDE_NAMES } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
 import { verifyFile } from "../format/verify.ts";
 import type { FileCheck } from "../format/verify.ts";
-import { DataError } from "./errors.ts";
+import { DataError, UsageError } from "../core/errors.ts";
 import { bytesText, clockText, table, thousands } from "./format.ts";
-import { parseFlags, parseNumber } from "./parse.ts";
+import { flags, parseCommand } from "./flags.ts";
 
-const FLAGS = {
-  records: { type: "string", default: "5" },
-  help: { type: "boolean", default: false },
-} as const;
-
-const HELP = `qrsdp info: describe a .qrsdp file or a run directory, and check its integrity
-
-Usage: qrsdp info FILE.qrsdp [--records N]
-       qrsdp info RUN_DIR
-
-  --records <value>  records to print from the start of a file (default 5)
-
-Exit status: 0 when every file is sound, 1 when a file is damaged (what could be recovered is
-described, with the byte offset of the damage), 2 when a file cannot be read at all.`;
+const INFO_COMMAND = {
+  name: "info",
+  summary: "describe a .qrsdp file or a run directory, and check its integrity",
+  usage: "qrsdp info FILE.qrsdp [--records N]\nqrsdp info RUN_DIR",
+  flags: flags({
+    records: {
+      type: "number",
+      default: 5,
+      integer: true,
+      min: 0,
+      help: "records to print from the start of a file",
+    },
+  }),
+  notes:
+    `Exit status: 0 when every file is sound, 1 when a file is damaged (what could be recovered is
+described, with the byte offset of the damage), 2 when a file cannot be read at all.`,
+};
 
 export async function infoCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, FLAGS, "info");
-  if (values.help) {
-    console.log(HELP);
-    return 0;
+  const parsed = parseCommand(INFO_COMMAND, args);
+  if (!parsed) return 0;
+  if (parsed.positionals.length !== 1) {
+    throw new UsageError("give one .qrsdp file or run directory");
   }
-  if (positionals.length !== 1) throw new DataError("give one .qrsdp file or run directory");
-  const path = positionals[0];
-  const records = parseNumber("--records", values.records ?? FLAGS.records.default, {
-    integer: true,
-    min: 0,
-  });
+  const path = parsed.positionals[0];
+  const records = parsed.values.records;
   let stat: Deno.FileInfo;
   try {
     stat = await Deno.stat(path);
   } catch (e) {
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
   return stat.isDirectory ? describeRun(path) : describeFile(path, records);
 }
@@ -48,7 +47,7 @@ function recordLine(r: EventRecord): string[] {
   return [
     clockText(r.tsNs),
     EVENT_TYPE_NAMES[r.type] ?? `type ${r.type}`,
-    ["BID", "ASK", "NA"][r.side] ?? String(r.side),
+    SIDE_NAMES[r.side] ?? String(r.side),
     String(r.priceTicks),
     String(r.qty),
     String(r.orderId),

@@ -1,4 +1,4 @@
-import { DataError, UsageError } from "./errors.ts";
+import { DataError, UsageError } from "../core/errors.ts";
 
 export const VERSION = "0.1.0";
 

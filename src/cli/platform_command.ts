@@ -1,32 +1,30 @@
-import type { KafkaSettings } from "../run/config.ts";
+import { DEFAULT_TOPIC, kafkaSettings } from "../kafka/settings.ts";
+import type { KafkaSettings } from "../kafka/settings.ts";
 import { initSqlVariables, splitStatements, substitute } from "../platform/init_sql.ts";
-import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, connect } from "./clickhouse_options.ts";
-import { DataError, UsageError } from "./errors.ts";
-import { flagHelp } from "./help.ts";
-import { kafkaFlags, kafkaSettings } from "./kafka_options.ts";
-import { parseFlags, parseNumber } from "./parse.ts";
+import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, clickHouseFromFlags } from "./clickhouse_flags.ts";
+import { DataError, UsageError } from "../core/errors.ts";
+import { commandHelp, flags, parseCommand } from "./flags.ts";
+import { kafkaConnectionFlags, requiredKafkaFromFlags } from "./kafka_flags.ts";
 
-const FLAGS = {
-  sql: {
-    type: "string",
-    default: "sql/init.sql beside the program",
-    help: "the SQL script to apply",
-  },
-  ...CLICKHOUSE_FLAGS,
-} as const;
-
-const HELP = `qrsdp platform init: create the ClickHouse tables and views (idempotent)
-
-Usage: qrsdp platform init [flags]
-
-${flagHelp(FLAGS)}
-
-\${KAFKA_BROKERS}, \${KAFKA_TOPIC}, \${KAFKA_SECURITY_PROTOCOL}, \${KAFKA_SASL_MECHANISM},
+const INIT_COMMAND = {
+  name: "platform init",
+  summary: "create the ClickHouse tables and views (idempotent)",
+  usage: "qrsdp platform init [flags]",
+  flags: flags({
+    sql: {
+      type: "string",
+      defaultHelp: "sql/init.sql beside the program",
+      help: "the SQL script to apply",
+    },
+    ...CLICKHOUSE_FLAGS,
+  }),
+  notes: `\${KAFKA_BROKERS}, \${KAFKA_TOPIC}, \${KAFKA_SECURITY_PROTOCOL}, \${KAFKA_SASL_MECHANISM},
 \${KAFKA_SASL_USERNAME} and \${KAFKA_SASL_PASSWORD} in the script take the values of those
-variables (defaults kafka:9092, exchange.events, PLAINTEXT). When KAFKA_BROKERS is set, the
+variables (defaults kafka:9092, ${DEFAULT_TOPIC}, PLAINTEXT). When KAFKA_BROKERS is set, the
 topic is created first if it does not exist (ClickHouse's consumer notices a topic created
 after it subscribed only about a minute later).
-${CLICKHOUSE_ENV_HELP}`;
+${CLICKHOUSE_ENV_HELP}`,
+};
 
 /** init.sql: beside the executable (release archives), else in the source tree. */
 function defaultSqlPath(): string {
@@ -49,26 +47,24 @@ export async function platformCommand(args: string[]): Promise<number> {
   if (sub === "topic") return await topicCommand(rest);
   if (sub !== "init") {
     if (sub === undefined || sub === "--help" || sub === "-h") {
-      console.log(`${HELP}\n\n${TOPIC_HELP}`);
+      console.log(`${commandHelp(INIT_COMMAND)}\n\n${commandHelp(TOPIC_COMMAND)}`);
       return sub === undefined ? 2 : 0;
     }
     throw new UsageError(`unknown subcommand '${sub}' (platform init or platform topic)`);
   }
-  const { values } = parseFlags(rest, FLAGS, "platform init");
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommand(INIT_COMMAND, rest);
+  if (!parsed) return 0;
+  const { values } = parsed;
   const path = values.sql ?? defaultSqlPath();
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
   } catch (e) {
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
   const statements = splitStatements(substitute(text, initSqlVariables((n) => Deno.env.get(n))));
   await ensureKafkaTopic();
-  const ch = connect(values);
+  const ch = clickHouseFromFlags(values);
   try {
     for (const [i, statement] of statements.entries()) {
       try {
@@ -76,7 +72,8 @@ export async function platformCommand(args: string[]): Promise<number> {
       } catch (e) {
         const head = statement.split("\n").find((l) => l.trim()) ?? "";
         throw new DataError(
-          `${path}: statement ${i + 1} (${head.trim().slice(0, 60)}): ${(e as Error).message}`,
+          `statement ${i + 1} (${head.trim().slice(0, 60)}): ${(e as Error).message}`,
+          { source: path },
         );
       }
     }
@@ -87,38 +84,21 @@ export async function platformCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-const { "kafka-max-in-flight": _, ...TOPIC_KAFKA_FLAGS } = kafkaFlags("required", "");
-const TOPIC_FLAGS = {
-  ...TOPIC_KAFKA_FLAGS,
-  help: { type: "boolean", default: false, help: "show this help" },
-} as const;
-
-const TOPIC_HELP = `qrsdp platform topic: create the Kafka topic (3 partitions) if it does not exist
-
-Usage: qrsdp platform topic [flags]
-
-${flagHelp(TOPIC_FLAGS)}
-
-Run it before ClickHouse subscribes: a consumer that subscribed before its topic existed reads
+const TOPIC_COMMAND = {
+  name: "platform topic",
+  summary: "create the Kafka topic (3 partitions) if it does not exist",
+  usage: "qrsdp platform topic [flags]",
+  flags: kafkaConnectionFlags("required"),
+  notes:
+    `Run it before ClickHouse subscribes: a consumer that subscribed before its topic existed reads
 nothing until its next metadata refresh (about a minute). KAFKA_SECURITY_PROTOCOL and the SASL
-variables apply as for 'qrsdp run'.`;
+variables apply as for 'qrsdp run'.`,
+};
 
 async function topicCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, TOPIC_FLAGS, "platform topic");
-  if (values.help) {
-    console.log(TOPIC_HELP);
-    return 0;
-  }
-  const timeoutSeconds = parseNumber("--kafka-timeout", values["kafka-timeout"] ?? "30", {
-    min: 0,
-  });
-  const settings = kafkaSettings({
-    brokers: values["kafka-brokers"],
-    topic: values["kafka-topic"],
-    maxInFlight: 1,
-    timeoutSeconds,
-  }, (n) => Deno.env.get(n));
-  if (!settings) throw new UsageError("--kafka-brokers (or KAFKA_BROKERS) is required");
+  const parsed = parseCommand(TOPIC_COMMAND, args);
+  if (!parsed) return 0;
+  const settings = requiredKafkaFromFlags(parsed.values);
   try {
     await makeTopic(settings, "qrsdp-platform-topic");
   } catch (e) {
@@ -131,7 +111,8 @@ async function topicCommand(args: string[]): Promise<number> {
 
 /** Creates the topic unless it exists, and says so; throws when the brokers cannot be reached. */
 async function makeTopic(settings: KafkaSettings, clientId: string): Promise<void> {
-  const { ensureTopic, kafkaClient } = await import("../sinks/kafka_sink.ts");
+  const { kafkaClient } = await import("../kafka/client.ts");
+  const { ensureTopic } = await import("../kafka/topic.ts");
   await ensureTopic(kafkaClient(settings, clientId, settings.timeoutMs), settings.topic);
   console.log(`Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ready`);
 }
@@ -144,7 +125,7 @@ async function makeTopic(settings: KafkaSettings, clientId: string): Promise<voi
  */
 async function ensureKafkaTopic(): Promise<void> {
   const env = (n: string) => Deno.env.get(n);
-  const where = `${env("KAFKA_TOPIC") || "exchange.events"} on ${env("KAFKA_BROKERS")}`;
+  const where = `${env("KAFKA_TOPIC") || DEFAULT_TOPIC} on ${env("KAFKA_BROKERS")}`;
   try {
     const settings = kafkaSettings({ maxInFlight: 1, timeoutSeconds: 2 }, env);
     if (settings) await makeTopic(settings, "qrsdp-platform-init");

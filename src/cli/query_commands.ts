@@ -1,34 +1,50 @@
-import { UsageError } from "./errors.ts";
-import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, connect } from "./clickhouse_options.ts";
+import { UsageError } from "../core/errors.ts";
+import { isSymbol } from "../core/symbol.ts";
+import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, clickHouseFromFlags } from "./clickhouse_flags.ts";
+import { flags, parseCommand } from "./flags.ts";
+import type { FlagValues } from "./flags.ts";
 import { table } from "./format.ts";
-import { flagHelp } from "./help.ts";
-import { parseFlags } from "./parse.ts";
-
-const QUERY_FLAGS = {
-  format: {
-    type: "string",
-    default: "table on a terminal, else csv",
-    help: "table, csv or json (JSON lines)",
-  },
-  ...CLICKHOUSE_FLAGS,
-} as const;
+import { kafkaBrokersFlag } from "./kafka_flags.ts";
 
 const FORMATS = { csv: "CSVWithNames", json: "JSONEachRow" } as const;
 
-function helpText(command: string, usage: string, flags: Parameters<typeof flagHelp>[0]) {
-  return `qrsdp ${command}: ${usage}\n\n${flagHelp(flags)}\n\n${CLICKHOUSE_ENV_HELP}`;
-}
+const QUERY_FLAGS = flags({
+  format: {
+    type: "string",
+    oneOf: ["table", "csv", "json"],
+    defaultHelp: "table on a terminal, else csv",
+    help: "table, csv or json (JSON lines)",
+  },
+  ...CLICKHOUSE_FLAGS,
+});
 
-async function printQuery(
-  sql: string,
-  format: string | undefined,
-  values: Parameters<typeof connect>[0],
-): Promise<void> {
-  const chosen = format ?? (Deno.stdout.isTerminal() ? "table" : "csv");
-  if (chosen !== "table" && !(chosen in FORMATS)) {
-    throw new UsageError(`--format: '${chosen}' is not table, csv or json`);
-  }
-  const ch = connect(values);
+const QUERY_COMMAND = {
+  name: "query",
+  summary: "run one SQL query",
+  usage: 'qrsdp query "SQL" [flags]',
+  flags: QUERY_FLAGS,
+  notes: CLICKHOUSE_ENV_HELP,
+};
+
+const MIDPRICE_COMMAND = {
+  name: "midprice",
+  summary: "latest trade-implied bid, ask and mid per symbol",
+  usage: "qrsdp midprice [SYMBOL...] [flags]",
+  flags: QUERY_FLAGS,
+  notes: CLICKHOUSE_ENV_HELP,
+};
+
+const STATUS_COMMAND = {
+  name: "status",
+  summary: "rows per symbol and date, newest event, Kafka consumer lag",
+  usage: "qrsdp status [flags]",
+  flags: flags({ ...kafkaBrokersFlag("also report consumer lag"), ...CLICKHOUSE_FLAGS }),
+  notes: CLICKHOUSE_ENV_HELP,
+};
+
+async function printQuery(sql: string, values: FlagValues<typeof QUERY_FLAGS>): Promise<void> {
+  const chosen = values.format ?? (Deno.stdout.isTerminal() ? "table" : "csv");
+  const ch = clickHouseFromFlags(values);
   try {
     if (chosen === "table") {
       const rows = await ch.table(sql);
@@ -46,68 +62,38 @@ async function printQuery(
 }
 
 export async function queryCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, QUERY_FLAGS, "query");
-  if (values.help) {
-    console.log(
-      helpText("query", `run one SQL query\n\nUsage: qrsdp query "SQL" [flags]`, QUERY_FLAGS),
-    );
-    return 0;
-  }
+  const parsed = parseCommand(QUERY_COMMAND, args);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) {
     throw new UsageError('give the query as one argument: qrsdp query "SELECT ..."');
   }
-  await printQuery(positionals[0], values.format, values);
+  await printQuery(positionals[0], values);
   return 0;
 }
 
 export async function midpriceCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, QUERY_FLAGS, "midprice");
-  if (values.help) {
-    console.log(
-      helpText(
-        "midprice",
-        "latest trade-implied bid, ask and mid per symbol\n\nUsage: qrsdp midprice [SYMBOL...] [flags]",
-        QUERY_FLAGS,
-      ),
-    );
-    return 0;
-  }
+  const parsed = parseCommand(MIDPRICE_COMMAND, args);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   for (const s of positionals) {
-    if (!/^[A-Z0-9._-]{1,16}$/.test(s)) throw new UsageError(`'${s}' is not a symbol`);
+    if (!isSymbol(s)) throw new UsageError(`'${s}' is not a symbol`);
   }
   const where = positionals.length
     ? ` WHERE symbol IN (${positionals.map((s) => `'${s}'`).join(", ")})`
     : "";
   await printQuery(
     `SELECT symbol, best_bid_ticks, best_ask_ticks, midprice_ticks FROM v_current_midprice${where} ORDER BY symbol`,
-    values.format,
     values,
   );
   return 0;
 }
 
-const STATUS_FLAGS = {
-  "kafka-brokers": {
-    type: "string",
-    default: "",
-    help: "also report consumer lag (or KAFKA_BROKERS)",
-  },
-  ...CLICKHOUSE_FLAGS,
-} as const;
-
 export async function statusCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, STATUS_FLAGS, "status");
-  if (values.help) {
-    console.log(
-      helpText(
-        "status",
-        "rows per symbol and date, newest event, Kafka consumer lag\n\nUsage: qrsdp status [flags]",
-        STATUS_FLAGS,
-      ),
-    );
-    return 0;
-  }
-  const ch = connect(values);
+  const parsed = parseCommand(STATUS_COMMAND, args);
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const ch = clickHouseFromFlags(values);
   try {
     const rows = await ch.table(
       "SELECT symbol, toString(date) AS date, count() AS events, " +
@@ -124,7 +110,7 @@ export async function statusCommand(args: string[]): Promise<number> {
     const group = /kafka_group_name = '([^']+)'/.exec(engine[0]?.engine_full ?? "")?.[1];
     const topic = /kafka_topic_list = '([^']+)'/.exec(engine[0]?.engine_full ?? "")?.[1];
     if (brokers && group && topic) {
-      const { consumerLag } = await import("../platform/kafka_lag.ts");
+      const { consumerLag } = await import("../kafka/consumer_lag.ts");
       try {
         const lag = await consumerLag(brokers, topic, group);
         console.log(

@@ -1,4 +1,4 @@
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import { readU64, RECORD_SIZE, writeU64 } from "./record.ts";
 
 export const MAGIC = "QRSDPLOG";
@@ -52,12 +52,13 @@ export function encodeHeader(h: FileHeader): Uint8Array {
 export function decodeHeader(bytes: Uint8Array, source: string): FileHeader {
   if (bytes.length < HEADER_SIZE) {
     throw new DataError(
-      `${source}: file is ${bytes.length} bytes, shorter than the ${HEADER_SIZE}-byte header`,
+      `file is ${bytes.length} bytes, shorter than the ${HEADER_SIZE}-byte header`,
+      { source },
     );
   }
   const magic = new TextDecoder().decode(bytes.subarray(0, 8));
   if (magic !== MAGIC) {
-    throw new DataError(`${source}: byte 0: magic is ${JSON.stringify(magic)}, not "${MAGIC}"`);
+    throw new DataError(`magic is ${JSON.stringify(magic)}, not "${MAGIC}"`, { source, offset: 0 });
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, HEADER_SIZE);
   const h: FileHeader = {
@@ -77,12 +78,14 @@ export function decodeHeader(bytes: Uint8Array, source: string): FileHeader {
   };
   if (h.versionMajor !== VERSION_MAJOR) {
     throw new DataError(
-      `${source}: byte 8: version_major is ${h.versionMajor}, this reader knows ${VERSION_MAJOR}`,
+      `version_major is ${h.versionMajor}, this reader knows ${VERSION_MAJOR}`,
+      { source, offset: 8 },
     );
   }
   if (h.recordSize !== RECORD_SIZE) {
     throw new DataError(
-      `${source}: byte 12: record_size is ${h.recordSize}, this reader reads ${RECORD_SIZE}`,
+      `record_size is ${h.recordSize}, this reader reads ${RECORD_SIZE}`,
+      { source, offset: 12 },
     );
   }
   return h;
@@ -117,9 +120,55 @@ export function decodeChunkHeader(view: DataView, offset: number): ChunkHeader {
   };
 }
 
+/** One chunk's entry in the index footer. */
 export interface IndexEntry {
   fileOffset: number;
   firstTsNs: number;
   lastTsNs: number;
   recordCount: number;
+  /** 0 in format.md; our chunk checksum when the chunk's flags say so (checksum.ts). */
+  reserved: number;
+}
+
+export function encodeIndexEntry(e: IndexEntry, view: DataView, offset: number): void {
+  writeU64(view, offset, e.fileOffset);
+  writeU64(view, offset + 8, e.firstTsNs);
+  writeU64(view, offset + 16, e.lastTsNs);
+  view.setUint32(offset + 24, e.recordCount, true);
+  view.setUint32(offset + 28, e.reserved, true);
+}
+
+export function decodeIndexEntry(view: DataView, offset: number): IndexEntry {
+  return {
+    fileOffset: readU64(view, offset),
+    firstTsNs: readU64(view, offset + 8),
+    lastTsNs: readU64(view, offset + 16),
+    recordCount: view.getUint32(offset + 24, true),
+    reserved: view.getUint32(offset + 28, true),
+  };
+}
+
+/** The last 16 bytes of an indexed file: entry count, "QIDX", where the index starts. */
+export interface IndexTail {
+  entryCount: number;
+  magic: string;
+  indexOffset: number;
+}
+
+export function encodeIndexTail(t: Omit<IndexTail, "magic">, view: DataView, offset: number) {
+  view.setUint32(offset, t.entryCount, true);
+  new Uint8Array(view.buffer, view.byteOffset + offset + 4, 4).set(
+    new TextEncoder().encode(INDEX_MAGIC),
+  );
+  writeU64(view, offset + 8, t.indexOffset);
+}
+
+export function decodeIndexTail(view: DataView, offset: number): IndexTail {
+  return {
+    entryCount: view.getUint32(offset, true),
+    magic: new TextDecoder().decode(
+      new Uint8Array(view.buffer, view.byteOffset + offset + 4, 4),
+    ),
+    indexOffset: readU64(view, offset + 8),
+  };
 }

@@ -1,4 +1,4 @@
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 
 export interface ManifestSession {
   date: string;
@@ -86,7 +86,7 @@ export function readManifest(
   try {
     raw = JSON.parse(Deno.readTextFileSync(path));
   } catch (e) {
-    throw new DataError(`${path}: cannot read the manifest (${(e as Error).message})`);
+    throw new DataError(`cannot read the manifest (${(e as Error).message})`, { source: path });
   }
   if (Array.isArray(raw.securities)) {
     return {
@@ -108,5 +108,5 @@ export function readManifest(
       }],
     };
   }
-  throw new DataError(`${path}: has neither "sessions" nor "securities"`);
+  throw new DataError(`has neither "sessions" nor "securities"`, { source: path });
 }

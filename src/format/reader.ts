@@ -1,9 +1,11 @@
 import lz4 from "lz4js";
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import {
   CHUNK_HEADER_SIZE,
   decodeChunkHeader,
   decodeHeader,
+  decodeIndexEntry,
+  decodeIndexTail,
   FLAG_HAS_INDEX,
   HEADER_FLAGS_OFFSET,
   HEADER_SIZE,
@@ -13,8 +15,9 @@ import {
 } from "./header.ts";
 import type { FileHeader } from "./header.ts";
 import { compressBound } from "./lz4_block.ts";
-import { decodeRecord, newRecord, readU64, RECORD_SIZE } from "./record.ts";
-import type { EventRecord } from "./record.ts";
+import { newRecord } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
+import { decodeRecord, RECORD_SIZE } from "./record.ts";
 
 export interface ChunkInfo {
   offset: number;
@@ -52,7 +55,7 @@ export class QrsdpReader {
       this.damage = null;
       return;
     }
-    const indexStart = this.findIndexStart();
+    const indexStart = this.indexStart();
     const [chunks, torn] = this.walk(indexStart ?? bytes.length);
     this.chunks = chunks;
     // A file without a sound index is never complete for sure: whole chunks are all it has.
@@ -71,7 +74,7 @@ export class QrsdpReader {
     try {
       bytes = Deno.readFileSync(path);
     } catch (e) {
-      throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+      throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
     }
     return new QrsdpReader(bytes, path);
   }
@@ -94,76 +97,58 @@ export class QrsdpReader {
     const n = lz4.decompressBlock(this.bytes, out, start, c.compressedSize, 0);
     if (n !== size) {
       throw new DataError(
-        `${this.source}: byte ${start}: chunk ${i} does not decompress to ${size} bytes (got ${n})`,
+        `chunk ${i} does not decompress to ${size} bytes (got ${n})`,
+        { source: this.source, offset: start },
       );
     }
     return out;
   }
 
   /** Calls `fn` for every record in order; the record object is reused between calls. */
-  forEach(fn: (rec: EventRecord) => void, fromTsNs = 0, toTsNs = Infinity): void {
+  forEach(fn: (rec: EventRecord) => void): void {
     const rec = newRecord();
     let largest = 0;
     for (const c of this.chunks) largest = Math.max(largest, c.recordCount);
     const buffer = new Uint8Array(largest * RECORD_SIZE);
     const view = new DataView(buffer.buffer);
     for (let i = 0; i < this.chunks.length; i++) {
-      const c = this.chunks[i];
-      if (c.lastTsNs < fromTsNs || c.firstTsNs > toTsNs) continue;
       const size = this.chunkRecords(i, buffer).length;
       for (let o = 0; o < size; o += RECORD_SIZE) {
-        decodeRecord(view, o, rec);
-        if (rec.tsNs >= fromTsNs && rec.tsNs <= toTsNs) fn(rec);
+        fn(decodeRecord(view, o, rec));
       }
     }
   }
 
-  /** Records with `fromTsNs <= ts_ns <= toTsNs`, using chunk time bounds to skip the rest. */
-  readRange(fromTsNs: number, toTsNs: number): EventRecord[] {
-    const out: EventRecord[] = [];
-    this.forEach((r) => out.push({ ...r }), fromTsNs, toTsNs);
-    return out;
-  }
-
   /** The chunk list from a sound index, else null (the file is then walked instead). */
   private readIndex(): ChunkInfo[] | null {
-    const size = this.bytes.length;
-    const tail = size - INDEX_TAIL_SIZE;
-    if (tail < HEADER_SIZE || this.tailMagic(tail) !== INDEX_MAGIC) return null;
-    const count = this.view.getUint32(tail, true);
-    const start = readU64(this.view, tail + 8);
-    if (start + count * INDEX_ENTRY_SIZE !== tail) return null;
+    const start = this.indexStart();
+    if (start === null) return null;
+    const count = (this.bytes.length - INDEX_TAIL_SIZE - start) / INDEX_ENTRY_SIZE;
     const chunks: ChunkInfo[] = [];
     let expected = HEADER_SIZE;
     for (let i = 0; i < count; i++) {
-      const e = start + i * INDEX_ENTRY_SIZE;
-      const offset = readU64(this.view, e);
-      if (offset !== expected) return null;
-      const chunk = this.chunkAt(offset, start);
+      const entry = decodeIndexEntry(this.view, start + i * INDEX_ENTRY_SIZE);
+      if (entry.fileOffset !== expected) return null;
+      const chunk = this.chunkAt(entry.fileOffset, start);
       if (typeof chunk === "string") return null;
       if (
-        chunk.recordCount !== this.view.getUint32(e + 24, true) ||
-        chunk.firstTsNs !== readU64(this.view, e + 8) ||
-        chunk.lastTsNs !== readU64(this.view, e + 16)
+        chunk.recordCount !== entry.recordCount || chunk.firstTsNs !== entry.firstTsNs ||
+        chunk.lastTsNs !== entry.lastTsNs
       ) return null;
-      chunk.stored = this.view.getUint32(e + 28, true);
+      chunk.stored = entry.reserved;
       chunks.push(chunk);
-      expected = offset + CHUNK_HEADER_SIZE + chunk.compressedSize;
+      expected = entry.fileOffset + CHUNK_HEADER_SIZE + chunk.compressedSize;
     }
     return expected === start ? chunks : null;
   }
 
-  private tailMagic(at: number): string {
-    return new TextDecoder().decode(this.bytes.subarray(at + 4, at + 8));
-  }
-
-  /** Where an index starts when one was written but HAS_INDEX was not yet set. */
-  private findIndexStart(): number | null {
-    const tail = this.bytes.length - INDEX_TAIL_SIZE;
-    if (tail < HEADER_SIZE || this.tailMagic(tail) !== INDEX_MAGIC) return null;
-    const start = readU64(this.view, tail + 8);
-    const count = this.view.getUint32(tail, true);
-    return start + count * INDEX_ENTRY_SIZE === tail ? start : null;
+  /** Where the index starts, when the file ends with a tail that fits it (HAS_INDEX or not). */
+  private indexStart(): number | null {
+    const at = this.bytes.length - INDEX_TAIL_SIZE;
+    if (at < HEADER_SIZE) return null;
+    const tail = decodeIndexTail(this.view, at);
+    if (tail.magic !== INDEX_MAGIC) return null;
+    return tail.indexOffset + tail.entryCount * INDEX_ENTRY_SIZE === at ? tail.indexOffset : null;
   }
 
   /** An index starts with the entry of the first chunk, whose offset is the header size. */

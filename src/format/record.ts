@@ -1,39 +1,8 @@
+import { newRecord } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
+
 /** The 26-byte event record (format.md): the file row, the Kafka value and ClickHouse's RowBinary. */
 export const RECORD_SIZE = 26;
-
-export const EventType = {
-  ADD_BID: 0,
-  ADD_ASK: 1,
-  CANCEL_BID: 2,
-  CANCEL_ASK: 3,
-  EXECUTE_BUY: 4,
-  EXECUTE_SELL: 5,
-} as const;
-
-export const EVENT_TYPE_NAMES = [
-  "ADD_BID",
-  "ADD_ASK",
-  "CANCEL_BID",
-  "CANCEL_ASK",
-  "EXECUTE_BUY",
-  "EXECUTE_SELL",
-] as const;
-
-export const Side = { BID: 0, ASK: 1, NA: 2 } as const;
-
-/** One event. Timestamps and order ids stay below 2^53, so plain numbers hold them exactly. */
-export interface EventRecord {
-  tsNs: number;
-  type: number;
-  side: number;
-  priceTicks: number;
-  qty: number;
-  orderId: number;
-}
-
-export function newRecord(): EventRecord {
-  return { tsNs: 0, type: 0, side: 0, priceTicks: 0, qty: 0, orderId: 0 };
-}
 
 const TWO_POW_32 = 4294967296;
 

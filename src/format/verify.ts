@@ -1,4 +1,4 @@
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import { CHUNK_FLAG_CRC32C, chunkChecksum, headerChecksum, KNOWN_CHUNK_FLAGS } from "./checksum.ts";
 import { CHUNK_HEADER_SIZE, FLAG_HAS_INDEX, HEADER_FLAGS_OFFSET, HEADER_SIZE } from "./header.ts";
 import type { QrsdpReader } from "./reader.ts";
@@ -55,7 +55,7 @@ export class ChunkVerifier {
       raw = r.chunkRecords(i, into);
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
-      return e.message.slice(r.source.length + 2);
+      return e.located;
     }
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     if (

@@ -2,25 +2,19 @@ import {
   CHUNK_HEADER_SIZE,
   encodeChunkHeader,
   encodeHeader,
+  encodeIndexEntry,
+  encodeIndexTail,
   FLAG_HAS_INDEX,
   HEADER_FLAGS_OFFSET,
   HEADER_SIZE,
   INDEX_ENTRY_SIZE,
-  INDEX_MAGIC,
   INDEX_TAIL_SIZE,
 } from "./header.ts";
-import type { FileHeader } from "./header.ts";
+import type { FileHeader, IndexEntry } from "./header.ts";
 import { CHUNK_FLAG_CRC32C, chunkChecksum, headerChecksum } from "./checksum.ts";
 import { compressBound, Lz4BlockCompressor } from "./lz4_block.ts";
-import { encodeRecord, RECORD_SIZE, writeU64 } from "./record.ts";
-import type { EventRecord } from "./record.ts";
-
-export interface WriterStats {
-  records: number;
-  chunks: number;
-  bytes: number;
-  uncompressedBytes: number;
-}
+import { encodeRecord, RECORD_SIZE } from "./record.ts";
+import type { EventRecord } from "../core/events.ts";
 
 /** Records encoded into the raw bytes of one chunk, until it holds `capacity` of them. */
 export class ChunkBuffer {
@@ -59,16 +53,9 @@ export class ChunkBuffer {
 export class QrsdpWriter {
   private readonly out: Uint8Array;
   private readonly compressor = new Lz4BlockCompressor();
-  private readonly index: {
-    offset: number;
-    first: number;
-    last: number;
-    count: number;
-    crc: number;
-  }[] = [];
+  private readonly index: IndexEntry[] = [];
   private readonly headerCrc: number;
   private offset = HEADER_SIZE;
-  private records = 0;
   private closed = false;
 
   private constructor(
@@ -114,28 +101,23 @@ export class QrsdpWriter {
     const end = CHUNK_HEADER_SIZE + compressed;
     const crc = chunkChecksum(this.headerCrc, this.out, 0, end);
     this.write(this.out.subarray(0, end), this.offset);
-    this.index.push({ offset: this.offset, first: firstTsNs, last: lastTsNs, count, crc });
+    this.index.push({
+      fileOffset: this.offset,
+      firstTsNs,
+      lastTsNs,
+      recordCount: count,
+      reserved: crc,
+    });
     this.offset += CHUNK_HEADER_SIZE + compressed;
-    this.records += count;
   }
 
-  close(): WriterStats {
+  close(): void {
     if (this.closed) throw new Error("writer already closed");
     const n = this.index.length;
     const tail = new Uint8Array(n * INDEX_ENTRY_SIZE + INDEX_TAIL_SIZE);
     const v = new DataView(tail.buffer);
-    this.index.forEach((e, i) => {
-      const o = i * INDEX_ENTRY_SIZE;
-      writeU64(v, o, e.offset);
-      writeU64(v, o + 8, e.first);
-      writeU64(v, o + 16, e.last);
-      v.setUint32(o + 24, e.count, true);
-      v.setUint32(o + 28, e.crc, true);
-    });
-    const t = n * INDEX_ENTRY_SIZE;
-    v.setUint32(t, n, true);
-    tail.set(new TextEncoder().encode(INDEX_MAGIC), t + 4);
-    writeU64(v, t + 8, this.offset);
+    this.index.forEach((e, i) => encodeIndexEntry(e, v, i * INDEX_ENTRY_SIZE));
+    encodeIndexTail({ entryCount: n, indexOffset: this.offset }, v, n * INDEX_ENTRY_SIZE);
     try {
       this.write(tail, this.offset);
       this.file.seekSync(HEADER_FLAGS_OFFSET, Deno.SeekMode.Start);
@@ -146,12 +128,6 @@ export class QrsdpWriter {
       this.file.close();
       this.closed = true;
     }
-    return {
-      records: this.records,
-      chunks: n,
-      bytes: this.offset + tail.length,
-      uncompressedBytes: this.records * RECORD_SIZE,
-    };
   }
 
   /** Closes the file without an index, after a failed write; readers recover its whole chunks. */

@@ -1,9 +1,9 @@
 import type { Book } from "../book/book.ts";
 import type { IntensityModel } from "./intensity.ts";
 import { SpreadFactors } from "./intensity.ts";
-import type { Mt19937_64 } from "./rng.ts";
+import type { Mt19937_64 } from "../core/rng.ts";
 import type { HlrCurves } from "./hlr_curves.ts";
-import { EventType } from "../format/record.ts";
+import { EventType } from "../core/events.ts";
 
 const AGGREGATE_FLOOR = 1e-12;
 

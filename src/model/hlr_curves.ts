@@ -1,4 +1,4 @@
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 
 /** Per-level intensity tables `v[0..n_max]` of the HLR model (model.md §3). */
 export interface HlrCurves {
@@ -53,10 +53,10 @@ export function parseHlrCurves(text: string, source: string): HlrCurves {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new DataError(`${source}: not valid JSON (${(e as Error).message})`);
+    throw new DataError(`not valid JSON (${(e as Error).message})`, { source });
   }
   const fail = (what: string): never => {
-    throw new DataError(`${source}: ${what}`);
+    throw new DataError(what, { source });
   };
   if (typeof json !== "object" || json === null) fail("expected a JSON object");
   const levels = json.K;

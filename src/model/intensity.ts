@@ -1,5 +1,5 @@
 import type { Book } from "../book/book.ts";
-import type { Mt19937_64 } from "./rng.ts";
+import type { Mt19937_64 } from "../core/rng.ts";
 
 /** An intensity model: rates from the book, then the event type (and, for some, a level). */
 export interface IntensityModel {

@@ -1,8 +1,8 @@
 import { Book } from "../book/book.ts";
-import { EventType, Side } from "../format/record.ts";
-import type { EventRecord } from "../format/record.ts";
+import { EventType, Side } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
 import type { IntensityModel } from "./intensity.ts";
-import { Mt19937_64 } from "./rng.ts";
+import { Mt19937_64 } from "../core/rng.ts";
 
 export interface SessionConfig {
   seed: number;

@@ -1,8 +1,8 @@
 import type { Book } from "../book/book.ts";
 import type { IntensityModel } from "./intensity.ts";
 import { RATE_FLOOR, SpreadFactors } from "./intensity.ts";
-import type { Mt19937_64 } from "./rng.ts";
-import { EventType } from "../format/record.ts";
+import type { Mt19937_64 } from "../core/rng.ts";
+import { EventType } from "../core/events.ts";
 
 export interface SimpleParams {
   baseL: number;

@@ -1,6 +1,6 @@
 import { ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import type { ClickHouseClient } from "@clickhouse/client";
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "../core/errors.ts";
 import type { ClickHouseSettings } from "./settings.ts";
 
 /** A ClickHouse HTTP client whose failures become one-line errors naming the server. */

@@ -1,4 +1,5 @@
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../core/errors.ts";
+import { DEFAULT_TOPIC } from "../kafka/settings.ts";
 
 /**
  * Replaces every `${NAME}` in the SQL with the value from `vars`, quoting nothing: the
@@ -54,7 +55,7 @@ export function initSqlVariables(
 ): Record<string, string> {
   return {
     KAFKA_BROKERS: env("KAFKA_BROKERS") || "kafka:9092",
-    KAFKA_TOPIC: env("KAFKA_TOPIC") || "exchange.events",
+    KAFKA_TOPIC: env("KAFKA_TOPIC") || DEFAULT_TOPIC,
     KAFKA_SECURITY_PROTOCOL: env("KAFKA_SECURITY_PROTOCOL") || "PLAINTEXT",
     KAFKA_SASL_MECHANISM: env("KAFKA_SASL_MECHANISM") || "PLAIN",
     KAFKA_SASL_USERNAME: env("KAFKA_SASL_USERNAME") || "",

@@ -19,3 +19,10 @@ export function tradingDates(start: string): () => string {
   let current: string | null = null;
   return () => (current = current === null ? start : nextWeekday(current));
 }
+
+/** Seconds after midnight of a time of day written HH:MM; null when it is not one. */
+export function clockSeconds(text: string): number | null {
+  const m = /^(\d{2}):(\d{2})$/.exec(text);
+  if (!m || +m[1] > 23 || +m[2] > 59) return null;
+  return +m[1] * 3600 + +m[2] * 60;
+}

@@ -1,5 +1,15 @@
+import { RECORD_SIZE } from "../format/record.ts";
+import { VERSION_MAJOR, VERSION_MINOR } from "../format/header.ts";
+import type { FileHeader } from "../format/header.ts";
+import type { RunSettings } from "../format/manifest.ts";
+import { HlrModel } from "../model/hlr.ts";
 import type { HlrCurves } from "../model/hlr_curves.ts";
+import type { IntensityModel } from "../model/intensity.ts";
+import type { SessionConfig } from "../model/session.ts";
+import { SimpleImbalanceModel } from "../model/simple.ts";
 import type { SimpleParams } from "../model/simple.ts";
+import type { KafkaSettings } from "../kafka/settings.ts";
+import type { PacingSettings } from "./pacer.ts";
 
 export interface Security {
   /** Null for the one unnamed security of a run without `--securities`. */
@@ -7,44 +17,55 @@ export interface Security {
   p0Ticks: number;
 }
 
-export interface KafkaSettings {
-  brokers: string[];
-  topic: string;
-  securityProtocol: "PLAINTEXT" | "SSL" | "SASL_SSL" | "SASL_PLAINTEXT";
-  saslMechanism?: "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
-  saslUsername?: string;
-  saslPassword?: string;
-  /** Events awaiting acknowledgement before the generator is held back. */
-  maxInFlight: number;
-  /** How long an unreachable broker is retried before its events count as failed. */
-  timeoutMs: number;
+export interface BookSettings {
+  tickSize: number;
+  levels: number;
+  initialSpreadTicks: number;
+  initialDepth: number;
+}
+
+export interface SessionSettings {
+  /** 0 runs day after day until stopped. */
+  days: number;
+  startDate: string;
+  seconds: number;
+  marketOpenSeconds: number;
+}
+
+export interface ModelSettings {
+  kind: "simple" | "hlr";
+  simple: SimpleParams;
+  /** Curves for the hlr model (defaults or a `--hlr-curves` file); null for simple. */
+  hlrCurves: HlrCurves | null;
+  /** Probability of redrawing the book's depths after a price change. */
+  thetaReinit: number;
+  reinitDepthMean: number;
+}
+
+export interface OutputSettings {
+  dir: string;
+  /** Records per compressed chunk. */
+  chunkSize: number;
 }
 
 export interface RunConfig {
   seed: number;
-  /** 0 runs day after day until stopped. */
-  days: number;
-  sessionSeconds: number;
-  output: string;
-  startDate: string;
-  chunkSize: number;
-  initialDepth: number;
-  levels: number;
-  initialSpreadTicks: number;
-  tickSize: number;
   securities: Security[];
-  model: "simple" | "hlr";
-  /** Curves for the hlr model (defaults or a `--hlr-curves` file); null for simple. */
-  hlrCurves: HlrCurves | null;
-  simple: SimpleParams;
-  marketOpenSeconds: number;
-  thetaReinit: number;
-  reinitDepthMean: number;
-  realtime: boolean;
-  speed: number;
-  overnightSeconds: number;
   workers: number;
+  book: BookSettings;
+  session: SessionSettings;
+  model: ModelSettings;
+  pacing: PacingSettings;
   kafka: KafkaSettings | null;
+  output: OutputSettings;
+}
+
+/** The C++ producer's tick size and opening spread, which no flag changes. */
+const TICK_SIZE = 100;
+const INITIAL_SPREAD_TICKS = 2;
+
+export function bookSettings(levels: number, initialDepth: number): BookSettings {
+  return { tickSize: TICK_SIZE, levels, initialSpreadTicks: INITIAL_SPREAD_TICKS, initialDepth };
 }
 
 /** Security i's day d is seeded `seed + 1024 i + d` (model.md §6). */
@@ -54,4 +75,56 @@ export function sessionSeed(cfg: RunConfig, securityIndex: number, day: number):
 
 export function sessionFile(security: Security, date: string): string {
   return security.symbol === null ? `${date}.qrsdp` : `${security.symbol}/${date}.qrsdp`;
+}
+
+/** One trading session's settings, for the day seeded `seed` that opens at `p0Ticks`. */
+export function sessionConfig(cfg: RunConfig, seed: number, p0Ticks: number): SessionConfig {
+  return {
+    seed,
+    p0Ticks,
+    levelsPerSide: cfg.book.levels,
+    initialSpreadTicks: cfg.book.initialSpreadTicks,
+    initialDepth: cfg.book.initialDepth,
+    sessionSeconds: cfg.session.seconds,
+    marketOpenNs: cfg.session.marketOpenSeconds * 1e9,
+    thetaReinit: cfg.model.thetaReinit,
+    reinitDepthMean: cfg.model.reinitDepthMean,
+  };
+}
+
+/** The `.qrsdp` header of that session's file. */
+export function fileHeader(cfg: RunConfig, seed: number, p0Ticks: number): FileHeader {
+  return {
+    versionMajor: VERSION_MAJOR,
+    versionMinor: VERSION_MINOR,
+    recordSize: RECORD_SIZE,
+    seed: BigInt(seed),
+    p0Ticks,
+    tickSize: cfg.book.tickSize,
+    sessionSeconds: cfg.session.seconds,
+    levelsPerSide: cfg.book.levels,
+    initialSpreadTicks: cfg.book.initialSpreadTicks,
+    initialDepth: cfg.book.initialDepth,
+    chunkCapacity: cfg.output.chunkSize,
+    headerFlags: 0,
+    marketOpenNs: cfg.session.marketOpenSeconds * 1e9,
+  };
+}
+
+/** What the manifest says about the whole run. */
+export function manifestSettings(cfg: RunConfig): RunSettings {
+  return {
+    baseSeed: cfg.seed,
+    sessionSeconds: cfg.session.seconds,
+    tickSize: cfg.book.tickSize,
+    levelsPerSide: cfg.book.levels,
+    initialSpreadTicks: cfg.book.initialSpreadTicks,
+    initialDepth: cfg.book.initialDepth,
+  };
+}
+
+export function createModel(cfg: RunConfig): IntensityModel {
+  return cfg.model.kind === "hlr"
+    ? new HlrModel(cfg.model.hlrCurves!, cfg.book.levels)
+    : new SimpleImbalanceModel(cfg.model.simple);
 }

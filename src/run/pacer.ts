@@ -45,3 +45,12 @@ export class Pacer {
     this.lateness?.push(Math.max(now - due, 0));
   }
 }
+
+/** How a run or a replay is paced: as fast as it goes, or `speed` times simulated time. */
+export interface PacingSettings {
+  realtime: boolean;
+  /** Simulated seconds per wall second, with `realtime`. */
+  speed: number;
+  /** Wall seconds between trading days, with `realtime`. */
+  overnightSeconds: number;
+}

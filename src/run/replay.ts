@@ -1,8 +1,10 @@
 import { readManifest } from "../format/manifest.ts";
 import { QrsdpReader } from "../format/reader.ts";
-import { decodeRecord, newRecord, RECORD_SIZE } from "../format/record.ts";
-import type { Sink } from "../sinks/sink.ts";
+import { newRecord } from "../core/events.ts";
+import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
+import type { EventSink } from "../sinks/sink.ts";
 import { Pacer } from "./pacer.ts";
+import type { PacingSettings } from "./pacer.ts";
 import { sleepUnlessStopped } from "./stop.ts";
 import type { StopFlag } from "./stop.ts";
 
@@ -31,21 +33,15 @@ export function replayPlan(
   return [[{ symbol, date, file: name, dir: slash < 0 ? "." : path.slice(0, slash) }]];
 }
 
-export interface ReplayOptions {
-  realtime: boolean;
-  speed: number;
-  overnightSeconds: number;
-}
-
 /**
  * Publishes one security's recorded sessions to `sink` in order, as fast as the sink takes them
  * or paced to their timestamps. Returns the number of events sent.
  */
 export async function replaySecurity(
   sessions: ReplaySession[],
-  sink: Sink,
+  sink: EventSink,
   stop: StopFlag,
-  opts: ReplayOptions,
+  opts: PacingSettings,
 ): Promise<number> {
   let sent = 0;
   const rec = newRecord();

@@ -1,6 +1,7 @@
 import { buildManifest, writeManifest } from "../format/manifest.ts";
 import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
 import type { SinkReport } from "../sinks/sink.ts";
+import { manifestSettings } from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import type { DayReport } from "./security_run.ts";
 import type { StopFlag } from "./stop.ts";
@@ -37,19 +38,12 @@ export function assignSecurities(count: number, workers: number): number[][] {
  */
 export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks = {}) {
   const started = performance.now();
-  Deno.mkdirSync(cfg.output, { recursive: true });
+  Deno.mkdirSync(cfg.output.dir, { recursive: true });
   const sessions: ManifestSession[][] = cfg.securities.map(() => []);
   const result: RunResult = { days: [], sinkReports: [], errors: [], seconds: 0 };
   const manifest = () =>
     buildManifest(
-      {
-        baseSeed: cfg.seed,
-        sessionSeconds: cfg.sessionSeconds,
-        tickSize: cfg.tickSize,
-        levelsPerSide: cfg.levels,
-        initialSpreadTicks: cfg.initialSpreadTicks,
-        initialDepth: cfg.initialDepth,
-      },
+      manifestSettings(cfg),
       cfg.securities.map((s, i): SecuritySessions => ({
         symbol: s.symbol,
         p0Ticks: s.p0Ticks,
@@ -57,7 +51,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
       })),
     );
   // Continuous mode needs every security running at once.
-  const workers = cfg.days === 0 ? cfg.securities.length : cfg.workers;
+  const workers = cfg.session.days === 0 ? cfg.securities.length : cfg.workers;
   // With a core to spare per security, this thread compresses and writes the files.
   const offloadWrites = cfg.securities.length * 2 <= navigator.hardwareConcurrency;
   const host = new ChunkWriterHost();
@@ -82,7 +76,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
               file: m.report.file,
             });
             try {
-              writeManifest(cfg.output, manifest());
+              writeManifest(cfg.output.dir, manifest());
               hooks.onDay?.(m.report);
             } catch (e) {
               fail(e);
@@ -120,7 +114,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
       })
     ),
   );
-  writeManifest(cfg.output, manifest());
+  writeManifest(cfg.output.dir, manifest());
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }

@@ -1,13 +1,8 @@
-import { VERSION_MAJOR, VERSION_MINOR } from "../format/header.ts";
-import type { FileHeader } from "../format/header.ts";
-import { newRecord, RECORD_SIZE } from "../format/record.ts";
-import { HlrModel } from "../model/hlr.ts";
-import type { IntensityModel } from "../model/intensity.ts";
+import { newRecord } from "../core/events.ts";
 import { Session } from "../model/session.ts";
-import { SimpleImbalanceModel } from "../model/simple.ts";
-import type { Sink } from "../sinks/sink.ts";
+import type { EventSink } from "../sinks/sink.ts";
 import { tradingDates } from "./calendar.ts";
-import { sessionFile, sessionSeed } from "./config.ts";
+import { createModel, fileHeader, sessionConfig, sessionFile, sessionSeed } from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import { Pacer } from "./pacer.ts";
 import { sleepUnlessStopped } from "./stop.ts";
@@ -38,12 +33,6 @@ export interface SecurityRunHooks {
 const STOP_CHECK_MASK = 1023;
 const PROGRESS_MASK = (1 << 16) - 1;
 
-function createModel(cfg: RunConfig): IntensityModel {
-  return cfg.model === "hlr"
-    ? new HlrModel(cfg.hlrCurves!, cfg.levels)
-    : new SimpleImbalanceModel(cfg.simple);
-}
-
 /**
  * Runs every day of one security into `sink`: each day opens at the previous close. Between
  * days in realtime mode it pauses overnight; a stop request ends the session in hand cleanly.
@@ -51,51 +40,28 @@ function createModel(cfg: RunConfig): IntensityModel {
 export async function runSecurity(
   cfg: RunConfig,
   securityIndex: number,
-  sink: Sink,
+  sink: EventSink,
   stop: StopFlag,
   hooks: SecurityRunHooks = {},
 ): Promise<void> {
   const security = cfg.securities[securityIndex];
-  const nextDate = tradingDates(cfg.startDate);
-  const openNs = cfg.marketOpenSeconds * 1e9;
+  const { session: schedule, pacing } = cfg;
+  const nextDate = tradingDates(schedule.startDate);
+  const openNs = schedule.marketOpenSeconds * 1e9;
   const pacer = hooks.pacer ??
-    (cfg.realtime ? new Pacer(cfg.speed, openNs, stop) : undefined);
+    (pacing.realtime ? new Pacer(pacing.speed, openNs, stop) : undefined);
   const rec = newRecord();
   let p0 = security.p0Ticks;
-  for (let day = 0; cfg.days === 0 || day < cfg.days; day++) {
+  for (let day = 0; schedule.days === 0 || day < schedule.days; day++) {
     if (stop.requested) break;
-    if (day > 0 && cfg.realtime) {
-      await sleepUnlessStopped(cfg.overnightSeconds * 1000, stop);
+    if (day > 0 && pacing.realtime) {
+      await sleepUnlessStopped(pacing.overnightSeconds * 1000, stop);
       if (stop.requested) break;
     }
     const date = nextDate();
     const seed = sessionSeed(cfg, securityIndex, day);
-    const session = new Session({
-      seed,
-      p0Ticks: p0,
-      levelsPerSide: cfg.levels,
-      initialSpreadTicks: cfg.initialSpreadTicks,
-      initialDepth: cfg.initialDepth,
-      sessionSeconds: cfg.sessionSeconds,
-      marketOpenNs: openNs,
-      thetaReinit: cfg.thetaReinit,
-      reinitDepthMean: cfg.reinitDepthMean,
-    }, createModel(cfg));
-    const header: FileHeader = {
-      versionMajor: VERSION_MAJOR,
-      versionMinor: VERSION_MINOR,
-      recordSize: RECORD_SIZE,
-      seed: BigInt(seed),
-      p0Ticks: p0,
-      tickSize: cfg.tickSize,
-      sessionSeconds: cfg.sessionSeconds,
-      levelsPerSide: cfg.levels,
-      initialSpreadTicks: cfg.initialSpreadTicks,
-      initialDepth: cfg.initialDepth,
-      chunkCapacity: cfg.chunkSize,
-      headerFlags: 0,
-      marketOpenNs: openNs,
-    };
+    const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
+    const header = fileHeader(cfg, seed, p0);
     const file = sessionFile(security, date);
     await sink.beginSession({ symbol: security.symbol, date, header, file });
     const started = performance.now();
@@ -123,7 +89,7 @@ export async function runSecurity(
     }
     if (pacer && !stopped) {
       // A paced day lasts until its simulated close, not just until its last event.
-      await pacer.wait(openNs + cfg.sessionSeconds * 1e9);
+      await pacer.wait(openNs + schedule.seconds * 1e9);
     }
     await sink.endSession();
     const closeTicks = session.book.closePrice();

@@ -43,7 +43,7 @@ async function work(
   let error: string | undefined;
   let sink;
   try {
-    sink = await createRunSink(job.cfg, target);
+    sink = await createRunSink(job.cfg.output.dir, job.cfg.kafka, target);
     for (const i of job.securityIndices) {
       await runSecurity(job.cfg, i, sink, stop, {
         onDay: (report) => post({ kind: "day", report }),
@@ -71,7 +71,7 @@ if (inWorkerScope()) {
   const post = (m: WorkerMessage) => scope.postMessage(m);
   scope.onmessage = (e) => {
     const m = e.data;
-    const chunkBytes = m.cfg.chunkSize * RECORD_SIZE;
+    const chunkBytes = m.cfg.output.chunkSize * RECORD_SIZE;
     const remote = m.offloadWrites
       ? new RemoteChunkTarget(post, m.securityIndices.join("+"), chunkBytes)
       : undefined;

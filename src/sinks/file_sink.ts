@@ -1,5 +1,4 @@
-import { RECORD_SIZE } from "../format/record.ts";
-import type { EventRecord } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
 import { ChunkBuffer } from "../format/writer.ts";
 import { LocalChunkTarget } from "./chunk_target.ts";
 import type { ChunkTarget } from "./chunk_target.ts";
@@ -49,7 +48,6 @@ export class FileSink implements Sink {
       appended: this.appended,
       delivered: this.written,
       failures: 0,
-      detail: `${this.written * RECORD_SIZE} bytes of records`,
     });
   }
 }

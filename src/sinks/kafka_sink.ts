@@ -1,18 +1,13 @@
 import { Buffer } from "node:buffer";
-import process from "node:process";
-import { CompressionCodecs, CompressionTypes, Kafka, logLevel, Partitioners } from "kafkajs";
-import type { Message, Producer } from "kafkajs";
-import { compressFrame, decompressFrame } from "../format/lz4_frame.ts";
+import { CompressionTypes, Partitioners } from "kafkajs";
+import type { Kafka, Message, Producer } from "kafkajs";
 import { encodeRecordBytes } from "../format/record.ts";
-import type { EventRecord } from "../format/record.ts";
-import type { KafkaSettings } from "../run/config.ts";
+import type { EventRecord } from "../core/events.ts";
+import { kafkaClient } from "../kafka/client.ts";
+import { DATE_HEADER, UNNAMED_KEY } from "../kafka/message.ts";
+import type { KafkaSettings } from "../kafka/settings.ts";
+import { ensureTopic } from "../kafka/topic.ts";
 import type { SessionInfo, Sink, SinkReport } from "./sink.ts";
-
-/** Message key of the unnamed security (a run without `--securities`). */
-export const UNNAMED_KEY = "DEFAULT";
-/** Header carrying the simulated trading date, YYYY-MM-DD, read by ClickHouse. */
-export const DATE_HEADER = "date";
-export const TOPIC_PARTITIONS = 3;
 
 /**
  * Messages per produce request. kafkajs groups a request's messages by partition in quadratic
@@ -20,71 +15,6 @@ export const TOPIC_PARTITIONS = 3;
  * 50k at 10000).
  */
 const MAX_BATCH = 1500;
-
-// kafkajs arms a timer with a negative delay while it is not throttled; Node's timers warn about
-// it on every request. The delay is clamped to 1 ms either way, so that warning alone is dropped.
-const emitWarning = process.emitWarning;
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const name = typeof warning === "string" ? rest[0] : warning.name;
-  if (name !== "TimeoutNegativeWarning") {
-    (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
-  }
-}) as typeof process.emitWarning;
-
-CompressionCodecs[CompressionTypes.LZ4] = () => ({
-  compress: (encoder: { buffer: Buffer }) => {
-    const frame = compressFrame(new Uint8Array(encoder.buffer));
-    return Promise.resolve(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
-  },
-  decompress: (buffer: Buffer) => Promise.resolve(Buffer.from(decompressFrame(buffer))),
-});
-
-export function kafkaClient(s: KafkaSettings, clientId: string, retryMs: number): Kafka {
-  const sasl = s.saslMechanism
-    ? {
-      mechanism: s.saslMechanism.toLowerCase() as "plain",
-      username: s.saslUsername!,
-      password: s.saslPassword!,
-    }
-    : undefined;
-  return new Kafka({
-    clientId,
-    brokers: s.brokers,
-    ssl: s.securityProtocol === "SSL" || s.securityProtocol === "SASL_SSL",
-    sasl,
-    connectionTimeout: 3000,
-    logLevel: logLevel.NOTHING,
-    retry: retryPolicy(retryMs),
-  });
-}
-
-/** Backoff from 300 ms to 5 s, with as many retries as fit in `totalMs` (at least one). */
-function retryPolicy(totalMs: number) {
-  const initialRetryTime = 300, maxRetryTime = 5000;
-  let retries = 0;
-  for (let spent = 0, wait = initialRetryTime; spent + wait <= totalMs; retries++) {
-    spent += wait;
-    wait = Math.min(wait * 2, maxRetryTime);
-  }
-  return { initialRetryTime, maxRetryTime, retries: Math.max(retries, 1), multiplier: 2 };
-}
-
-/** Creates the topic with three partitions when it does not exist yet. */
-export async function ensureTopic(kafka: Kafka, topic: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const topics = await admin.listTopics();
-    if (!topics.includes(topic)) {
-      await admin.createTopics({
-        topics: [{ topic, numPartitions: TOPIC_PARTITIONS }],
-        waitForLeaders: true,
-      });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /**
  * One Kafka message per event: key = symbol, value = the 26-byte record, header `date`. An
@@ -178,9 +108,6 @@ export class KafkaSink implements Sink {
         } events not acknowledged` +
           (this.firstError ? ` (${this.firstError})` : "")
         : undefined,
-      detail: `${this.acknowledged} acknowledged by ${
-        this.settings.brokers.join(",")
-      } topic ${this.settings.topic}`,
     };
   }
 

@@ -1,4 +1,4 @@
-import type { EventRecord } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
 import type { SessionInfo, Sink, SinkReport } from "./sink.ts";
 
 /** Keeps every event in memory, per session: for tests and small tools. */

@@ -1,12 +1,11 @@
-import type { EventRecord } from "../format/record.ts";
-import type { SessionInfo, Sink, SinkReport } from "./sink.ts";
+import type { EventRecord } from "../core/events.ts";
+import type { EventSink, SessionInfo, Sink, SinkReport } from "./sink.ts";
 
 /**
  * Forwards every call to each of its sinks, best effort: a sink that throws (or rejects) is
  * counted and reported, and the other sinks still get the event.
  */
-export class MultiplexSink implements Sink {
-  readonly name = "multiplex";
+export class MultiplexSink implements EventSink {
   private readonly failures: number[];
   private readonly firstErrors: (string | undefined)[];
 
@@ -32,7 +31,7 @@ export class MultiplexSink implements Sink {
   }
 
   /** One report per sink, with the failures this multiplexer caught added in. */
-  async closeAll(): Promise<SinkReport[]> {
+  async close(): Promise<SinkReport[]> {
     return await Promise.all(this.sinks.map(async (s, i) => {
       let report: SinkReport;
       try {
@@ -47,18 +46,6 @@ export class MultiplexSink implements Sink {
         firstError: report.firstError ?? this.firstErrors[i],
       };
     }));
-  }
-
-  async close(): Promise<SinkReport> {
-    const reports = await this.closeAll();
-    const failed = reports.filter((r) => r.failures > 0);
-    return {
-      name: this.name,
-      appended: Math.min(...reports.map((r) => r.appended)),
-      delivered: Math.min(...reports.map((r) => r.delivered)),
-      failures: reports.reduce((n, r) => n + r.failures, 0),
-      firstError: failed.length ? `${failed[0].name}: ${failed[0].firstError}` : undefined,
-    };
   }
 
   private failed(i: number, e: unknown): void {

@@ -1,5 +1,5 @@
 import type { FileHeader } from "../format/header.ts";
-import type { EventRecord } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
 
 /** What a sink learns when a session (one security, one trading date) begins. */
 export interface SessionInfo {
@@ -21,20 +21,22 @@ export interface SinkReport {
   /** Calls that threw, and the first error's message. */
   failures: number;
   firstError?: string;
-  /** Anything else worth printing (bytes written, acks, ...). */
-  detail?: string;
 }
 
 /**
  * Where events go. `append` may return a promise to apply backpressure; the caller awaits it
  * before generating more. The record object is reused by the caller: copy what you keep.
  */
-export interface Sink {
-  readonly name: string;
+export interface EventSink {
   beginSession(session: SessionInfo): void | Promise<void>;
   append(rec: EventRecord): void | Promise<void>;
   endSession(): void | Promise<void>;
   /** Pushes buffered events on (a file sink writes only whole chunks until the session ends). */
   flush(): void | Promise<void>;
+}
+
+/** One destination (a file, a broker), which reports what became of its events. */
+export interface Sink extends EventSink {
+  readonly name: string;
   close(): Promise<SinkReport>;
 }

@@ -7,7 +7,7 @@
  * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing.
  * The Kafka case starts a broker of its own with tests/kafka/start.sh.
  */
-import { runConfigFromFlags } from "../../src/cli/run_options.ts";
+import { runConfigFromArgs } from "../../src/cli/run_options.ts";
 import { QrsdpReader } from "../../src/format/reader.ts";
 import { executeRun } from "../../src/run/run.ts";
 import { Pacer } from "../../src/run/pacer.ts";
@@ -36,7 +36,11 @@ interface Figures {
 
 async function batch(flags: Record<string, string>): Promise<Figures & { dir: string }> {
   const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
-  const cfg = runConfigFromFlags({ ...flags, output: dir }, () => undefined);
+  const cfg = runConfigFromArgs([
+    ...Object.entries(flags).flatMap(([name, value]) => [`--${name}`, value]),
+    "--output",
+    dir,
+  ]);
   const result = await executeRun(cfg, new StopFlag(), { workerUrl: MAIN });
   const events = result.days.reduce((n, d) => n + d.events, 0);
   const bytes = qrsdpFiles(dir).reduce((n, f) => n + Deno.statSync(`${dir}/${f}`).size, 0);
@@ -135,16 +139,15 @@ async function kafka(): Promise<void> {
  */
 async function pacing(): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
-  const cfg = runConfigFromFlags(
-    { seconds: "1800", securities: THREE, realtime: true, speed: "100", output: dir },
-    () => undefined,
+  const cfg = runConfigFromArgs(
+    ["--seconds", "1800", "--securities", THREE, "--realtime", "--speed", "100", "--output", dir],
   );
   const stop = new StopFlag();
   const pacers = cfg.securities.map(() =>
-    new Pacer(cfg.speed, cfg.marketOpenSeconds * 1e9, stop, true)
+    new Pacer(cfg.pacing.speed, cfg.session.marketOpenSeconds * 1e9, stop, true)
   );
   await Promise.all(cfg.securities.map(async (_, i) => {
-    const sink = await createRunSink(cfg);
+    const sink = await createRunSink(cfg.output.dir, cfg.kafka);
     await runSecurity(cfg, i, sink, stop, { pacer: pacers[i] });
     await closeRunSink(sink);
   }));

@@ -1,8 +1,9 @@
 /** What the ClickHouse tests share: init.sql, a run's sessions and what its files say. */
 import { QrsdpReader } from "../../src/format/reader.ts";
-import { EVENT_TYPE_NAMES, EventType, RECORD_SIZE } from "../../src/format/record.ts";
+import { EVENT_TYPE_NAMES, EventType } from "../../src/core/events.ts";
+import { RECORD_SIZE } from "../../src/format/record.ts";
 import { readManifest } from "../../src/format/manifest.ts";
-import { UNNAMED_KEY } from "../../src/sinks/kafka_sink.ts";
+import { UNNAMED_KEY } from "../../src/kafka/message.ts";
 import { initSqlVariables, splitStatements, substitute } from "../../src/platform/init_sql.ts";
 import { ROOT } from "../helpers.ts";
 

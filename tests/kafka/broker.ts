@@ -1,7 +1,7 @@
 /** The test broker of tests/kafka/start.sh, and a way to read a whole topic back. */
 import assert from "node:assert/strict";
 import { Kafka, logLevel } from "kafkajs";
-import "../../src/sinks/kafka_sink.ts"; // registers the LZ4 codec
+import "../../src/kafka/lz4_codec.ts"; // registers the LZ4 codec
 
 const HERE = new URL(".", import.meta.url).pathname;
 export const KAFKA_TEST_BROKERS = Deno.env.get("KAFKA_TEST_BROKERS") ?? "127.0.0.1:19092";

@@ -1,5 +1,5 @@
-import { kafkaSettings } from "../cli/kafka_options.ts";
-import { kafkaClient } from "../sinks/kafka_sink.ts";
+import { kafkaClient } from "./client.ts";
+import { kafkaSettings } from "./settings.ts";
 
 /** Per-partition lag of a consumer group: the topic's end offset minus the group's offset. */
 export async function consumerLag(brokers: string, topic: string, group: string) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "./errors.ts";
 import { pathInside, readRegularFile } from "./safe_read.ts";
 
 Deno.test("readRegularFile refuses devices, FIFOs and directories before opening them", () => {

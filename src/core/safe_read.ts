@@ -1,4 +1,4 @@
-import { DataError } from "../cli/errors.ts";
+import { DataError } from "./errors.ts";
 
 /** The largest `.qrsdp` file read whole (a generated day is about 22 MB). */
 export const MAX_QRSDP_BYTES = 2 ** 31;
@@ -12,15 +12,17 @@ export const MAX_TEXT_BYTES = 64 * 2 ** 20;
  */
 export function readRegularFile(path: string, maxBytes: number): Uint8Array {
   const info = statOrFail(path);
-  if (!info.isFile) throw new DataError(`${path}: not a regular file (${kind(info)})`);
+  if (!info.isFile) throw new DataError(`not a regular file (${kind(info)})`, { source: path });
   if (info.size > maxBytes) {
-    throw new DataError(`${path}: ${info.size} bytes, more than the ${maxBytes} read at most`);
+    throw new DataError(`${info.size} bytes, more than the ${maxBytes} read at most`, {
+      source: path,
+    });
   }
   let file: Deno.FsFile;
   try {
     file = Deno.openSync(path, { read: true });
   } catch (e) {
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
   try {
     const size = Math.min(file.statSync().size, maxBytes);
@@ -33,7 +35,7 @@ export function readRegularFile(path: string, maxBytes: number): Uint8Array {
     }
     return n === size ? out : out.subarray(0, n);
   } catch (e) {
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   } finally {
     file.close();
   }
@@ -48,7 +50,7 @@ export function statOrFail(path: string): Deno.FileInfo {
   try {
     return Deno.statSync(path);
   } catch (e) {
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
 }
 
@@ -67,17 +69,17 @@ function kind(info: Deno.FileInfo): string {
  */
 export function pathInside(dir: string, rel: unknown, what: string): string {
   if (typeof rel !== "string" || rel === "") {
-    throw new DataError(`${what}: ${JSON.stringify(rel)} is not a file name`);
+    throw new DataError(`${JSON.stringify(rel)} is not a file name`, { source: what });
   }
   const parts = rel.split(/[\\/]/);
   if (rel.startsWith("/") || /^[A-Za-z]:/.test(rel) || parts.includes("..")) {
-    throw new DataError(`${what}: '${rel}' is outside the run directory`);
+    throw new DataError(`'${rel}' is outside the run directory`, { source: what });
   }
   const path = `${dir}/${rel}`;
   try {
     const real = Deno.realPathSync(path), root = Deno.realPathSync(dir);
     if (!real.startsWith(root.endsWith("/") ? root : `${root}/`)) {
-      throw new DataError(`${what}: '${rel}' leads outside the run directory`);
+      throw new DataError(`'${rel}' leads outside the run directory`, { source: what });
     }
   } catch (e) {
     if (e instanceof DataError) throw e;

@@ -1,35 +1,26 @@
-import type { KafkaSettings } from "../run/config.ts";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../core/errors.ts";
+
+/** The topic every command uses unless `--kafka-topic` or KAFKA_TOPIC names another. */
+export const DEFAULT_TOPIC = "exchange.events";
 
 const PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_SSL", "SASL_PLAINTEXT"] as const;
 const MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
 
-/**
- * The flags of every command that talks to Kafka. `brokersNote` says what happens without
- * brokers; `waits` names what the bounded in-flight buffer holds back.
- */
-export function kafkaFlags(brokersNote: string, waits: string) {
-  return {
-    "kafka-brokers": {
-      type: "string",
-      default: "",
-      help: `host:port,... (or KAFKA_BROKERS); ${brokersNote}`,
-    },
-    "kafka-topic": { type: "string", default: "exchange.events", help: "topic (or KAFKA_TOPIC)" },
-    "kafka-max-in-flight": {
-      type: "string",
-      default: "100000",
-      help: `unacknowledged events before ${waits} waits`,
-    },
-    "kafka-timeout": {
-      type: "string",
-      default: "30",
-      help: "seconds to keep retrying an unreachable broker",
-    },
-  } as const;
+export interface KafkaSettings {
+  brokers: string[];
+  topic: string;
+  securityProtocol: typeof PROTOCOLS[number];
+  saslMechanism?: typeof MECHANISMS[number];
+  saslUsername?: string;
+  saslPassword?: string;
+  /** Events awaiting acknowledgement before the producer is held back. */
+  maxInFlight: number;
+  /** How long an unreachable broker is retried before its events count as failed. */
+  timeoutMs: number;
 }
 
-export interface KafkaFlags {
+/** What the command line says; brokers and topic fall back to KAFKA_BROKERS and KAFKA_TOPIC. */
+export interface KafkaOptions {
   brokers?: string;
   topic?: string;
   maxInFlight: number;
@@ -37,14 +28,14 @@ export interface KafkaFlags {
 }
 
 /**
- * Kafka settings from flags, falling back to KAFKA_* variables; null when no broker is named
- * (the run is then file-only).
+ * Kafka settings from the command line, falling back to KAFKA_* variables; null when no broker
+ * is named (a run is then file-only).
  */
 export function kafkaSettings(
-  flags: KafkaFlags,
+  options: KafkaOptions,
   env: (name: string) => string | undefined,
 ): KafkaSettings | null {
-  const brokersText = flags.brokers || env("KAFKA_BROKERS") || "";
+  const brokersText = options.brokers || env("KAFKA_BROKERS") || "";
   if (!brokersText) return null;
   const brokers = brokersText.split(",").map((b) => b.trim()).filter(Boolean);
   for (const b of brokers) {
@@ -52,7 +43,7 @@ export function kafkaSettings(
       throw new UsageError(`--kafka-brokers: '${b}' is not host:port`);
     }
   }
-  const topic = flags.topic || env("KAFKA_TOPIC") || "exchange.events";
+  const topic = options.topic || env("KAFKA_TOPIC") || DEFAULT_TOPIC;
   const protocol = (env("KAFKA_SECURITY_PROTOCOL") || "PLAINTEXT").toUpperCase();
   if (!PROTOCOLS.includes(protocol as typeof PROTOCOLS[number])) {
     throw new UsageError(
@@ -63,8 +54,8 @@ export function kafkaSettings(
     brokers,
     topic,
     securityProtocol: protocol as KafkaSettings["securityProtocol"],
-    maxInFlight: flags.maxInFlight,
-    timeoutMs: flags.timeoutSeconds * 1000,
+    maxInFlight: options.maxInFlight,
+    timeoutMs: options.timeoutSeconds * 1000,
   };
   if (protocol.startsWith("SASL")) {
     const mechanism = (env("KAFKA_SASL_MECHANISM") || "PLAIN").toUpperCase();

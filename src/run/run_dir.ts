@@ -1,4 +1,4 @@
-import { UsageError } from "../cli/errors.ts";
+import { UsageError } from "../core/errors.ts";
 
 /** Held while a run writes into its directory; other runs see it and stop at once. */
 export const LOCK_FILE = ".qrsdp.lock";

@@ -1,0 +1,182 @@
+import { parseArgs } from "node:util";
+import { UsageError } from "../core/errors.ts";
+
+/**
+ * The one flag convention of every command: a table gives each flag its type, its default value
+ * (or, where the default is computed, a phrase for the help), its help and its validation.
+ * `parseCommand` returns typed values with the defaults filled in, and `commandHelp` prints the
+ * help from the same table, so the defaults shown are the defaults used.
+ */
+export interface NumberRule {
+  min?: number;
+  max?: number;
+  /** The smallest allowed value is excluded. */
+  minExclusive?: boolean;
+  integer?: boolean;
+}
+
+interface FlagBase {
+  help: string;
+  /** What the help shows as the default when it is not a plain value (computed, from elsewhere). */
+  defaultHelp?: string;
+}
+
+export interface BooleanFlag extends FlagBase {
+  type: "boolean";
+}
+
+export interface StringFlag extends FlagBase {
+  type: "string";
+  default?: string;
+  /** The only values allowed. */
+  oneOf?: readonly string[];
+  /** A rule the value must pass; `what` names the expected form in the error. */
+  check?: { test(text: string): boolean; what: string };
+}
+
+export interface NumberFlag extends FlagBase, NumberRule {
+  type: "number";
+  default?: number;
+}
+
+export type Flag = BooleanFlag | StringFlag | NumberFlag;
+export type FlagTable = Record<string, Flag>;
+
+type Value<F> = F extends BooleanFlag ? boolean
+  : F extends { type: "number"; default: number } ? number
+  : F extends { type: "number" } ? number | undefined
+  : F extends { default: string } ? string
+  : string | undefined;
+
+export type FlagValues<T extends FlagTable> = { -readonly [K in keyof T]: Value<T[K]> };
+
+/** Keeps a table's literal types (so values are typed), and checks it is a flag table. */
+export function flags<const T extends FlagTable>(table: T): T {
+  return table;
+}
+
+export interface CommandSpec<T extends FlagTable> {
+  /** As typed after `qrsdp`: "run", "platform init". */
+  name: string;
+  summary: string;
+  /** One or more usage lines, without "Usage: ". */
+  usage: string;
+  flags: T;
+  /** Printed after the flag list. */
+  notes?: string;
+}
+
+export interface ParsedCommand<T extends FlagTable> {
+  values: FlagValues<T>;
+  /** The flags given on the command line (the rest hold their defaults). */
+  given: Set<keyof T & string>;
+  positionals: string[];
+}
+
+const HELP_FLAG: BooleanFlag = { type: "boolean", help: "show this help (also -h)" };
+
+/** Help text from a command's table. */
+export function commandHelp<T extends FlagTable>(spec: CommandSpec<T>): string {
+  const table: FlagTable = { ...spec.flags, help: HELP_FLAG };
+  const rows = Object.entries(table).map(([name, f]) => {
+    const left = f.type === "boolean" ? `--${name}` : `--${name} <value>`;
+    const shown = f.defaultHelp ?? (f.type === "boolean" ? undefined : f.default);
+    return [left, f.help + (shown === undefined || shown === "" ? "" : ` (default ${shown})`)];
+  });
+  const width = Math.max(...rows.map(([l]) => l.length));
+  const list = rows.map(([l, r]) => `  ${l.padEnd(width)}  ${r}`).join("\n");
+  return `qrsdp ${spec.name}: ${spec.summary}\n\nUsage: ${
+    spec.usage.replace(/\n/g, "\n       ")
+  }\n\n${list}${spec.notes ? `\n\n${spec.notes}` : ""}`;
+}
+
+/**
+ * Parses a command's arguments (strict: unknown flags are usage errors) and validates every
+ * given value. Returns null after printing the help for `-h`/`--help`.
+ */
+export function parseCommand<T extends FlagTable>(
+  spec: CommandSpec<T>,
+  args: string[],
+): ParsedCommand<T> | null {
+  const options = Object.fromEntries(
+    Object.entries(spec.flags).map(([name, f]) => [
+      name,
+      { type: f.type === "boolean" ? "boolean" as const : "string" as const },
+    ]),
+  );
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (e) {
+    const msg = (e as Error).message;
+    const missing = /^Option '(--[\w-]+)(?: <value>)?' argument (?:is ambiguous|missing)/.exec(msg);
+    const text = missing
+      ? `${missing[1]}: missing value (a value starting with '-' is written ${missing[1]}=-1)`
+      : msg.split("\n")[0].replace(/\. To specify a positional argument.*$/, "");
+    throw new UsageError(`${text} (see 'qrsdp ${spec.name} --help')`);
+  }
+  if (parsed.values.help) {
+    console.log(commandHelp(spec));
+    return null;
+  }
+  const given = new Set<keyof T & string>();
+  const values: Record<string, unknown> = {};
+  for (const [name, f] of Object.entries(spec.flags)) {
+    const raw = (parsed.values as Record<string, string | boolean | undefined>)[name];
+    if (raw !== undefined) given.add(name);
+    values[name] = raw === undefined ? defaultOf(f) : flagValue(name, f, raw);
+  }
+  return { values: values as FlagValues<T>, given, positionals: parsed.positionals };
+}
+
+function defaultOf(f: Flag): unknown {
+  return f.type === "boolean" ? false : f.default;
+}
+
+function flagValue(name: string, f: Flag, raw: string | boolean): unknown {
+  if (f.type === "boolean") return raw === true;
+  const text = String(raw);
+  if (f.type === "number") return parseNumber(`--${name}`, text, f);
+  if (f.oneOf && !f.oneOf.includes(text)) {
+    throw new UsageError(`--${name}: '${text}' is not ${orList(f.oneOf)}`);
+  }
+  if (f.check && !f.check.test(text)) {
+    throw new UsageError(`--${name}: '${text}' is not ${f.check.what}`);
+  }
+  return text;
+}
+
+/** "a", "a or b", "a, b or c". */
+function orList(items: readonly string[]): string {
+  return items.length < 2
+    ? items.join("")
+    : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
+
+/** Parses a numeric value, naming the flag and the rule it broke. */
+export function parseNumber(flag: string, text: string, rule: NumberRule = {}): number {
+  const value = text.trim() === "" ? Number.NaN : Number(text);
+  const kind = rule.integer ? "an integer" : "a number";
+  if (!Number.isFinite(value) || (rule.integer && !Number.isSafeInteger(value))) {
+    throw new UsageError(`${flag}: '${text}' is not ${kind}`);
+  }
+  const { min, max } = rule;
+  const belowMin = min !== undefined && (rule.minExclusive ? value <= min : value < min);
+  if (belowMin || (max !== undefined && value > max)) {
+    const low = min === undefined
+      ? ""
+      : rule.minExclusive
+      ? `greater than ${min}`
+      : `at least ${min}`;
+    const high = max === undefined ? "" : `at most ${max}`;
+    throw new UsageError(
+      `${flag}: ${value} is out of range (must be ${[low, high].filter(Boolean).join(" and ")})`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,69 @@
+import { UsageError } from "../core/errors.ts";
+import { DEFAULT_TOPIC, kafkaSettings } from "../kafka/settings.ts";
+import type { KafkaSettings } from "../kafka/settings.ts";
+import { flags } from "./flags.ts";
+import type { FlagValues } from "./flags.ts";
+
+type Env = (name: string) => string | undefined;
+const processEnv: Env = (name) => Deno.env.get(name);
+
+/** `--kafka-brokers`; `note` says what happens without brokers. */
+export function kafkaBrokersFlag(note: string) {
+  return flags({
+    "kafka-brokers": { type: "string", help: `host:port,... (or KAFKA_BROKERS); ${note}` },
+  });
+}
+
+/** Where Kafka is and how long to wait for it. */
+export function kafkaConnectionFlags(brokersNote: string) {
+  return flags({
+    ...kafkaBrokersFlag(brokersNote),
+    "kafka-topic": { type: "string", help: "topic (or KAFKA_TOPIC)", defaultHelp: DEFAULT_TOPIC },
+    "kafka-timeout": {
+      type: "number",
+      default: 30,
+      min: 0,
+      help: "seconds to keep retrying an unreachable broker",
+    },
+  });
+}
+
+/** The flags of every command that produces to Kafka; `waits` names what is held back. */
+export function kafkaProducerFlags(brokersNote: string, waits: string) {
+  return flags({
+    ...kafkaConnectionFlags(brokersNote),
+    "kafka-max-in-flight": {
+      type: "number",
+      default: 100_000,
+      integer: true,
+      min: 1,
+      max: 10_000_000,
+      help: `unacknowledged events before ${waits} waits`,
+    },
+  });
+}
+
+type KafkaValues = FlagValues<ReturnType<typeof kafkaConnectionFlags>> & {
+  "kafka-max-in-flight"?: number;
+};
+
+/** Kafka settings from the flags and the KAFKA_* environment; null without brokers. */
+export function kafkaFromFlags(values: KafkaValues, env = processEnv): KafkaSettings | null {
+  return kafkaSettings({
+    brokers: values["kafka-brokers"],
+    topic: values["kafka-topic"],
+    maxInFlight: values["kafka-max-in-flight"] ?? 1,
+    timeoutSeconds: values["kafka-timeout"],
+  }, env);
+}
+
+/** As `kafkaFromFlags`, for commands that cannot do without Kafka. */
+export function requiredKafkaFromFlags(values: KafkaValues, env = processEnv): KafkaSettings {
+  const settings = kafkaFromFlags(values, env);
+  if (!settings) throw new UsageError("--kafka-brokers (or KAFKA_BROKERS) is required");
+  return settings;
+}
+
+export const KAFKA_ENV_HELP =
+  `Environment: KAFKA_BROKERS, KAFKA_TOPIC, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
+KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD (flags win over the environment).`;

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { UsageError } from "../core/errors.ts";
+import {
+  fileHeader,
+  manifestSettings,
+  sessionConfig,
+  sessionFile,
+  sessionSeed,
+} from "../run/config.ts";
+import { runConfigFromArgs } from "./run_options.ts";
+
+Deno.test("run flags: each group of the run configuration, with the defaults of model.md §6", () => {
+  const cfg = runConfigFromArgs([]);
+  assert.equal(cfg.seed, 42);
+  assert.deepEqual(cfg.securities, [{ symbol: null, p0Ticks: 10000 }]);
+  assert.equal(cfg.workers, 1);
+  assert.deepEqual(cfg.book, { tickSize: 100, levels: 5, initialSpreadTicks: 2, initialDepth: 5 });
+  assert.deepEqual(cfg.session, {
+    days: 1,
+    startDate: "2026-01-02",
+    seconds: 23400,
+    marketOpenSeconds: 34200,
+  });
+  assert.equal(cfg.model.kind, "simple");
+  assert.equal(cfg.model.hlrCurves, null);
+  assert.deepEqual(cfg.pacing, { realtime: false, speed: 100, overnightSeconds: 3 });
+  assert.equal(cfg.kafka, null);
+  assert.deepEqual(cfg.output, { dir: "output/run_42", chunkSize: 4096 });
+});
+
+Deno.test("run flags: securities, seeds, files, and the model chosen by --model", () => {
+  const cfg = runConfigFromArgs([
+    "--seed=7",
+    "--securities",
+    "AAA:100,B.B:200",
+    "--model",
+    "hlr",
+    "--levels",
+    "3",
+    "--market-open",
+    "10:00",
+    "--kafka-brokers",
+    "h:1",
+    "--kafka-max-in-flight",
+    "5",
+  ]);
+  assert.equal(cfg.workers, 2);
+  assert.equal(sessionSeed(cfg, 1, 2), 7 + 1024 + 2);
+  assert.equal(sessionFile(cfg.securities[1], "2026-01-02"), "B.B/2026-01-02.qrsdp");
+  assert.equal(sessionFile({ symbol: null, p0Ticks: 1 }, "2026-01-02"), "2026-01-02.qrsdp");
+  assert.equal(cfg.model.hlrCurves?.levels, 3);
+  assert.equal(cfg.kafka?.maxInFlight, 5);
+  assert.equal(cfg.kafka?.topic, "exchange.events");
+  assert.equal(cfg.output.dir, "output/run_7");
+});
+
+Deno.test("the session, the file header and the manifest agree with the run configuration", () => {
+  const cfg = runConfigFromArgs(["--seconds", "600", "--depth", "0", "--chunk-size", "100"]);
+  const session = sessionConfig(cfg, 99, 12345);
+  assert.deepEqual(session, {
+    seed: 99,
+    p0Ticks: 12345,
+    levelsPerSide: 5,
+    initialSpreadTicks: 2,
+    initialDepth: 0,
+    sessionSeconds: 600,
+    marketOpenNs: 34200e9,
+    thetaReinit: 0,
+    reinitDepthMean: 10,
+  });
+  const header = fileHeader(cfg, 99, 12345);
+  assert.equal(header.seed, 99n);
+  assert.equal(header.p0Ticks, 12345);
+  assert.equal(header.tickSize, 100);
+  assert.equal(header.chunkCapacity, 100);
+  assert.equal(header.marketOpenNs, session.marketOpenNs);
+  assert.equal(header.headerFlags, 0);
+  assert.deepEqual(manifestSettings(cfg), {
+    baseSeed: 42,
+    sessionSeconds: 600,
+    tickSize: 100,
+    levelsPerSide: 5,
+    initialSpreadTicks: 2,
+    initialDepth: 0,
+  });
+});
+
+Deno.test("run flags: the errors a user meets, one line each", () => {
+  const bad: [string[], RegExp][] = [
+    [["--securities", "AAPL"], /^--securities: 'AAPL' is not SYM:P0$/],
+    [["--securities", "A:1,A:2"], /symbol 'A' appears twice/],
+    [["--securities", "..:1"], /symbol '..' must be 1-16 of A-Z 0-9 \. _ -/],
+    [["--securities", "A:0"], /^--securities A: 0 is out of range/],
+    [["--kafka-max-in-flight", "0"], /^--kafka-max-in-flight: 0 is out of range/],
+    [["--kafka-brokers", "nohost"], /^--kafka-brokers: 'nohost' is not host:port$/],
+    [["--start-date", "2026-02-30"], /^--start-date: '2026-02-30' is not YYYY-MM-DD$/],
+  ];
+  for (const [args, message] of bad) {
+    assert.throws(
+      () => runConfigFromArgs(args),
+      (e) => e instanceof UsageError && message.test(e.message),
+      args.join(" "),
+    );
+  }
+});

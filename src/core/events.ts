@@ -1,0 +1,36 @@
+/** The event vocabulary shared by the model, the book, the file format and every consumer. */
+export const EventType = {
+  ADD_BID: 0,
+  ADD_ASK: 1,
+  CANCEL_BID: 2,
+  CANCEL_ASK: 3,
+  EXECUTE_BUY: 4,
+  EXECUTE_SELL: 5,
+} as const;
+
+export const EVENT_TYPE_NAMES = [
+  "ADD_BID",
+  "ADD_ASK",
+  "CANCEL_BID",
+  "CANCEL_ASK",
+  "EXECUTE_BUY",
+  "EXECUTE_SELL",
+] as const;
+
+export const Side = { BID: 0, ASK: 1, NA: 2 } as const;
+
+export const SIDE_NAMES = ["BID", "ASK", "NA"] as const;
+
+/** One event. Timestamps and order ids stay below 2^53, so plain numbers hold them exactly. */
+export interface EventRecord {
+  tsNs: number;
+  type: number;
+  side: number;
+  priceTicks: number;
+  qty: number;
+  orderId: number;
+}
+
+export function newRecord(): EventRecord {
+  return { tsNs: 0, type: 0, side: 0, priceTicks: 0, qty: 0, orderId: 0 };
+}
