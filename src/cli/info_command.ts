@@ -10,6 +10,7 @@ import { flags, parseCommand } from "./flags.ts";
 
 const INFO_COMMAND = {
   name: "info",
+  maxPositionals: 1,
   summary: "describe a .qrsdp file or a run directory, and check its integrity",
   usage: "qrsdp info FILE.qrsdp [--records N]\nqrsdp info RUN_DIR",
   flags: flags({

@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.ts";
+import { MAX_RETRY_SECONDS } from "../kafka/retry.ts";
 import { DEFAULT_TOPIC, kafkaSettings } from "../kafka/settings.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
 import { flags } from "./flags.ts";
@@ -23,6 +24,7 @@ export function kafkaConnectionFlags(brokersNote: string) {
       type: "number",
       default: 30,
       min: 0,
+      max: MAX_RETRY_SECONDS,
       help: "seconds to keep retrying an unreachable broker",
     },
   });

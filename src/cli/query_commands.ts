@@ -20,6 +20,7 @@ const QUERY_FLAGS = flags({
 
 const QUERY_COMMAND = {
   name: "query",
+  maxPositionals: 1,
   summary: "run one SQL query",
   usage: 'qrsdp query "SQL" [flags]',
   flags: QUERY_FLAGS,
@@ -28,6 +29,7 @@ const QUERY_COMMAND = {
 
 const MIDPRICE_COMMAND = {
   name: "midprice",
+  maxPositionals: Infinity,
   summary: "latest trade-implied bid, ask and mid per symbol",
   usage: "qrsdp midprice [SYMBOL...] [flags]",
   flags: QUERY_FLAGS,

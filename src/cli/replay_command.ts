@@ -11,6 +11,7 @@ import { onStopSignals } from "./signals.ts";
 
 const REPLAY_COMMAND = {
   name: "replay",
+  maxPositionals: 1,
   summary: "publish recorded sessions to Kafka, as fast as possible or paced",
   usage: "qrsdp replay RUN_DIR|FILE.qrsdp --kafka-brokers HOST:PORT [flags]",
   flags: flags({

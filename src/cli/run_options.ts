@@ -17,11 +17,8 @@ const rate = (help: string, value: number) =>
 /** Every `qrsdp run` flag; the help text is printed from this table. */
 export const RUN_FLAGS = flags({
   seed: {
-    type: "number",
-    default: 42,
-    integer: true,
-    min: 0,
-    max: 2 ** 52,
+    type: "u64",
+    default: 42n,
     help: "base seed; security i, day d uses seed + 1024 i + d",
   },
   days: {

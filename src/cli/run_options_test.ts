@@ -56,7 +56,7 @@ Deno.test("run flags: securities, seeds, files, and the model chosen by --model"
 
 Deno.test("the session, the file header and the manifest agree with the run configuration", () => {
   const cfg = runConfigFromArgs(["--seconds", "600", "--depth", "0", "--chunk-size", "100"]);
-  const session = sessionConfig(cfg, 99, 12345);
+  const session = sessionConfig(cfg, 99n, 12345);
   assert.deepEqual(session, {
     seed: 99,
     p0Ticks: 12345,
@@ -68,7 +68,7 @@ Deno.test("the session, the file header and the manifest agree with the run conf
     thetaReinit: 0,
     reinitDepthMean: 10,
   });
-  const header = fileHeader(cfg, 99, 12345);
+  const header = fileHeader(cfg, 99n, 12345);
   assert.equal(header.seed, 99n);
   assert.equal(header.p0Ticks, 12345);
   assert.equal(header.tickSize, 100);

@@ -12,7 +12,7 @@ export interface DayReport {
   securityIndex: number;
   symbol: string | null;
   date: string;
-  seed: number;
+  seed: bigint;
   file: string;
   p0Ticks: number;
   closeTicks: number;
