@@ -21,7 +21,7 @@ const BAD_RUNS: [string[], RegExp][] = [
   [["--start-date", "2026-02-30"], /--start-date: '2026-02-30' is not YYYY-MM-DD/],
   [["--market-open", "25:00"], /--market-open: '25:00' is not HH:MM/],
   [["--model", "fancy"], /--model: 'fancy' is not simple or hlr/],
-  [["--hlr-curves", "/nonexistent.json"], /--hlr-curves: cannot read \/nonexistent.json/],
+  [["--hlr-curves", "/nonexistent.json"], /--hlr-curves: \/nonexistent.json: cannot read/],
   [["--kafka-brokers", "nohost"], /--kafka-brokers: 'nohost' is not host:port/],
 ];
 

@@ -1,4 +1,5 @@
 import { readManifest } from "../format/manifest.ts";
+import { pathInside } from "../core/safe_read.ts";
 import { QrsdpReader } from "../format/reader.ts";
 import { EVENT_TYPE_NAMES, SIDE_NAMES } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
@@ -124,10 +125,9 @@ function describeRun(dir: string): number {
   let bad = 0;
   for (const s of securities) {
     for (const session of s.sessions) {
-      const path = `${dir}/${session.file}`;
       const row = [s.symbol ?? "-", session.date, String(session.seed)];
       try {
-        const reader = QrsdpReader.open(path);
+        const reader = QrsdpReader.open(pathInside(dir, session.file, "file"));
         const check = verifyFile(reader);
         const range = check.firstTsNs === null
           ? "-"

@@ -1,4 +1,5 @@
 import { DataError, UsageError } from "../core/errors.ts";
+import { guardOutput } from "./output.ts";
 
 export const VERSION = "0.1.0";
 
@@ -49,12 +50,20 @@ Commands:
 ${lines.join("\n")}`;
 }
 
-/** Runs the CLI; returns the exit code. Usage and data errors print one line and give 2. */
+/**
+ * Runs the CLI; returns the exit code. Usage and data errors print one line and give 2; any
+ * other error one line and 1.
+ */
 export async function main(args: string[], workerUrl?: string | URL): Promise<number> {
+  guardOutput((n) => Deno.env.get(n));
   const [name, ...rest] = args;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  if (name === undefined) {
+    console.error(usage());
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     console.log(usage());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   if (name === "--version") {
     console.log(VERSION);
@@ -72,6 +81,8 @@ export async function main(args: string[], workerUrl?: string | URL): Promise<nu
       console.error(`qrsdp ${name}: ${e.message}`);
       return 2;
     }
-    throw e;
+    // Anything else is our fault, yet still one line (a stack trace may quote a secret).
+    console.error(`qrsdp ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
   }
 }

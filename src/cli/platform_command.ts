@@ -4,6 +4,7 @@ import { initSqlVariables, splitStatements, substitute } from "../platform/init_
 import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, clickHouseFromFlags } from "./clickhouse_flags.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import { commandHelp, flags, parseCommand } from "./flags.ts";
+import { onStopSignals } from "./signals.ts";
 import { kafkaConnectionFlags, requiredKafkaFromFlags } from "./kafka_flags.ts";
 
 const INIT_COMMAND = {
@@ -47,7 +48,10 @@ export async function platformCommand(args: string[]): Promise<number> {
   if (sub === "topic") return await topicCommand(rest);
   if (sub !== "init") {
     if (sub === undefined || sub === "--help" || sub === "-h") {
-      console.log(`${commandHelp(INIT_COMMAND)}\n\n${commandHelp(TOPIC_COMMAND)}`);
+      const help = `${commandHelp(INIT_COMMAND)}\n\n${commandHelp(TOPIC_COMMAND)}`;
+      // Asked for, the help is output; given in place of a subcommand, it is an error message.
+      if (sub === undefined) console.error(help);
+      else console.log(help);
       return sub === undefined ? 2 : 0;
     }
     throw new UsageError(`unknown subcommand '${sub}' (platform init or platform topic)`);
@@ -99,12 +103,23 @@ async function topicCommand(args: string[]): Promise<number> {
   const parsed = parseCommand(TOPIC_COMMAND, args);
   if (!parsed) return 0;
   const settings = requiredKafkaFromFlags(parsed.values);
+  const where = `Kafka topic ${settings.topic} on ${settings.brokers.join(",")}`;
+  // While the brokers are retried, a signal ends the wait: the topic was not made sure of.
+  let removeSignals = () => {};
+  const stopped = new Promise<true>((resolve) =>
+    removeSignals = onStopSignals(() => resolve(true))
+  );
   try {
-    await makeTopic(settings, "qrsdp-platform-topic");
+    const made = makeTopic(settings, "qrsdp-platform-topic");
+    if (await Promise.race([made.then(() => false), stopped])) {
+      made.catch(() => {});
+      console.error(`qrsdp platform topic: ${where}: stopped while the brokers were retried`);
+      return 1;
+    }
   } catch (e) {
-    throw new DataError(
-      `Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ${(e as Error).message}`,
-    );
+    throw new DataError(`${where}: ${(e as Error).message}`);
+  } finally {
+    removeSignals();
   }
   return 0;
 }

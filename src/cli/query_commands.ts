@@ -4,6 +4,7 @@ import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, clickHouseFromFlags } from "./cl
 import { flags, parseCommand } from "./flags.ts";
 import type { FlagValues } from "./flags.ts";
 import { table } from "./format.ts";
+import { writeRaw } from "./output.ts";
 import { kafkaBrokersFlag } from "./kafka_flags.ts";
 
 const FORMATS = { csv: "CSVWithNames", json: "JSONEachRow" } as const;
@@ -54,9 +55,7 @@ async function printQuery(sql: string, values: FlagValues<typeof QUERY_FLAGS>): 
       const rule = rows[0]?.map((_, c) => "-".repeat(Math.max(...rows.map((r) => r[c].length))));
       console.log(rows.length > 1 ? table([rows[0], rule, ...rows.slice(1)]) : "(no rows)");
     } else {
-      await Deno.stdout.write(
-        new TextEncoder().encode(await ch.text(sql, FORMATS[chosen as keyof typeof FORMATS])),
-      );
+      await writeRaw(await ch.text(sql, FORMATS[chosen as keyof typeof FORMATS]));
     }
   } finally {
     await ch.close();

@@ -1,4 +1,3 @@
-import { DataError } from "../core/errors.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import { executeRun } from "../run/run.ts";
 import type { DayReport } from "../run/security_run.ts";
@@ -36,16 +35,15 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         (d.stopped ? " (stopped early)" : ""),
     );
   };
-  try {
-    Deno.mkdirSync(cfg.output.dir, { recursive: true });
-  } catch (e) {
-    throw new DataError(`--output: cannot create ${cfg.output.dir} (${(e as Error).message})`);
-  }
   let result;
   try {
     result = await executeRun(cfg, stop, {
       onDay,
       onProgress: progress ? (i, date, n) => progress.update(i, date, n) : undefined,
+      onWarning: (message) => {
+        progress?.clear();
+        console.error(`qrsdp run: warning: ${message}`);
+      },
       workerUrl,
     });
   } finally {

@@ -3,7 +3,8 @@ import { isSymbol, SYMBOL_RULE } from "../core/symbol.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { defaultHlrCurves, parseHlrCurves } from "../model/hlr_curves.ts";
 import { SIMPLE_DEFAULTS } from "../model/simple.ts";
-import { clockSeconds, parseIsoDate } from "../run/calendar.ts";
+import { clockSeconds, LAST_DATE, lastTradingDate, parseIsoDate } from "../run/calendar.ts";
+import { readRegularText } from "../core/safe_read.ts";
 import { bookSettings } from "../run/config.ts";
 import type { RunConfig, Security } from "../run/config.ts";
 import { flags, parseCommand, parseNumber } from "./flags.ts";
@@ -116,12 +117,16 @@ export const RUN_FLAGS = flags({
     integer: true,
     min: 1,
     max: 256,
-    defaultHelp: "one per security",
+    defaultHelp: "one per security, at most one per core",
     help: "worker threads (results do not depend on it)",
   },
   ...PACING_FLAGS,
   ...kafkaProducerFlags("none: files only", "the generator"),
   quiet: { type: "boolean", help: "no per-day lines" },
+  force: {
+    type: "boolean",
+    help: "replace the run already in --output (its manifest and .qrsdp files, nothing else)",
+  },
 });
 
 export const RUN_COMMAND: CommandSpec<typeof RUN_FLAGS> = {
@@ -167,9 +172,9 @@ export function runConfigFromFlags(
   if (curvesPath) {
     let text: string;
     try {
-      text = Deno.readTextFileSync(curvesPath);
+      text = readRegularText(curvesPath);
     } catch (e) {
-      throw new DataError(`--hlr-curves: cannot read ${curvesPath} (${(e as Error).message})`);
+      throw new DataError(`--hlr-curves: ${(e as Error).message}`);
     }
     hlrCurves = parseHlrCurves(text, curvesPath);
     if (given.has("levels") && levels !== hlrCurves.levels) {
@@ -184,10 +189,16 @@ export function runConfigFromFlags(
   const securities = v.securities
     ? parseSecurities(v.securities)
     : [{ symbol: null, p0Ticks: v.p0 }];
+  if (lastTradingDate(v["start-date"], v.days) === null) {
+    throw new UsageError(
+      `--start-date: ${v.days} trading days from ${v["start-date"]} go past ${LAST_DATE}`,
+    );
+  }
   return {
     seed: v.seed,
     securities,
-    workers: v.workers ?? securities.length,
+    // A thread per security with no cap took 7.9 GB for a thousand securities.
+    workers: v.workers ?? Math.min(securities.length, navigator.hardwareConcurrency || 1),
     book: bookSettings(levels, v.depth),
     session: {
       days: v.days,
@@ -212,7 +223,11 @@ export function runConfigFromFlags(
     },
     pacing: pacingFromFlags(v),
     kafka: kafkaFromFlags(v, env),
-    output: { dir: v.output ?? `output/run_${v.seed}`, chunkSize: v["chunk-size"] },
+    output: {
+      dir: v.output ?? `output/run_${v.seed}`,
+      chunkSize: v["chunk-size"],
+      force: v.force,
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import lz4 from "lz4js";
 import { DataError } from "../core/errors.ts";
+import { MAX_QRSDP_BYTES, readRegularFile } from "../core/safe_read.ts";
 import {
   CHUNK_HEADER_SIZE,
   decodeChunkHeader,
@@ -69,14 +70,9 @@ export class QrsdpReader {
         : `byte ${HEADER_FLAGS_OFFSET}: HAS_INDEX is not set though an index follows the chunks`);
   }
 
+  /** Reads a regular file of at most MAX_QRSDP_BYTES (never a device or a FIFO). */
   static open(path: string): QrsdpReader {
-    let bytes: Uint8Array;
-    try {
-      bytes = Deno.readFileSync(path);
-    } catch (e) {
-      throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
-    }
-    return new QrsdpReader(bytes, path);
+    return new QrsdpReader(readRegularFile(path, MAX_QRSDP_BYTES), path);
   }
 
   get recordCount(): number {

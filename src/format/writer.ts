@@ -12,6 +12,7 @@ import {
 } from "./header.ts";
 import type { FileHeader, IndexEntry } from "./header.ts";
 import { CHUNK_FLAG_CRC32C, chunkChecksum, headerChecksum } from "./checksum.ts";
+import { FILE_SIZE_LIMIT } from "../core/file_limit.ts";
 import { compressBound, Lz4BlockCompressor } from "./lz4_block.ts";
 import { encodeRecord, RECORD_SIZE } from "./record.ts";
 import type { EventRecord } from "../core/events.ts";
@@ -139,6 +140,11 @@ export class QrsdpWriter {
 
   /** Writes all of `bytes`, which belong at byte `at` of the file (for the error message). */
   private write(bytes: Uint8Array, at: number): void {
+    if (at + bytes.length > FILE_SIZE_LIMIT) {
+      throw new Error(
+        `${this.path}: write failed at byte ${at} (the file size limit, ulimit -f, is ${FILE_SIZE_LIMIT} bytes)`,
+      );
+    }
     let done = 0;
     try {
       while (done < bytes.length) done += this.file.writeSync(bytes.subarray(done));

@@ -46,6 +46,8 @@ export interface OutputSettings {
   dir: string;
   /** Records per compressed chunk. */
   chunkSize: number;
+  /** Replace a previous run in `dir` (run_dir.ts says what that removes). */
+  force: boolean;
 }
 
 export interface RunConfig {

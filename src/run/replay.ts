@@ -1,5 +1,8 @@
 import { readManifest } from "../format/manifest.ts";
 import { QrsdpReader } from "../format/reader.ts";
+import { ChunkVerifier } from "../format/verify.ts";
+import { DataError } from "../core/errors.ts";
+import { pathInside } from "../core/safe_read.ts";
 import { newRecord } from "../core/events.ts";
 import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
 import type { EventSink } from "../sinks/sink.ts";
@@ -24,7 +27,10 @@ export function replayPlan(
 ): ReplaySession[][] {
   if (isDirectory) {
     return readManifest(path).securities.map((s) =>
-      s.sessions.map((x) => ({ symbol: s.symbol, date: x.date, file: x.file, dir: path }))
+      s.sessions.map((x) => {
+        pathInside(path, x.file, `${path}/manifest.json: ${x.file}`);
+        return { symbol: s.symbol, date: x.date, file: x.file, dir: path };
+      })
     );
   }
   const slash = path.lastIndexOf("/");
@@ -33,24 +39,36 @@ export function replayPlan(
   return [[{ symbol, date, file: name, dir: slash < 0 ? "." : path.slice(0, slash) }]];
 }
 
+export interface ReplayResult {
+  sent: number;
+  /** Every file's damage, as `info` reports it (file: byte offset: what), in the order met. */
+  problems: string[];
+}
+
 /**
  * Publishes one security's recorded sessions to `sink` in order, as fast as the sink takes them
- * or paced to their timestamps. Returns the number of events sent.
+ * or paced to their timestamps. Each chunk is checked as `info` checks it (checksum, size,
+ * records) before any of its events is sent; a file is replayed up to its first damage, which is
+ * reported, and the next file follows.
  */
 export async function replaySecurity(
   sessions: ReplaySession[],
   sink: EventSink,
   stop: StopFlag,
   opts: PacingSettings,
-): Promise<number> {
-  let sent = 0;
+): Promise<ReplayResult> {
+  const result: ReplayResult = { sent: 0, problems: [] };
   const rec = newRecord();
   for (const [day, s] of sessions.entries()) {
     if (stop.requested) break;
     if (day > 0 && opts.realtime) await sleepUnlessStopped(opts.overnightSeconds * 1000, stop);
-    const reader = QrsdpReader.open(`${s.dir}/${s.file}`);
-    if (reader.damage) {
-      console.error(`qrsdp replay: ${reader.source}: ${reader.damage}; replaying what precedes it`);
+    let reader: QrsdpReader;
+    try {
+      reader = QrsdpReader.open(`${s.dir}/${s.file}`);
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+      result.problems.push(e.message);
+      continue;
     }
     const pacer = opts.realtime ? new Pacer(opts.speed, reader.header.marketOpenNs, stop) : null;
     await sink.beginSession({
@@ -60,9 +78,15 @@ export async function replaySecurity(
       file: s.file,
     });
     pacer?.startSession();
+    const verifier = new ChunkVerifier(reader);
+    let problem = reader.damage;
     chunks: for (let i = 0; i < reader.chunks.length; i++) {
-      const raw = reader.chunkRecords(i);
-      const view = new DataView(raw.buffer);
+      const raw = verifier.chunk(i);
+      if (typeof raw === "string") {
+        problem = raw;
+        break;
+      }
+      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
       for (let o = 0; o < raw.length; o += RECORD_SIZE) {
         decodeRecord(view, o, rec);
         const due = pacer?.wait(rec.tsNs);
@@ -73,10 +97,11 @@ export async function replaySecurity(
         if (stop.requested) break chunks;
         const pending = sink.append(rec);
         if (pending) await pending;
-        sent++;
+        result.sent++;
       }
     }
     await sink.endSession();
+    if (problem) result.problems.push(`${reader.source}: ${problem}`);
   }
-  return sent;
+  return result;
 }

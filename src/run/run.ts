@@ -1,8 +1,9 @@
-import { buildManifest, writeManifest } from "../format/manifest.ts";
+import { buildManifest, manifestJson, writeManifest } from "../format/manifest.ts";
 import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
 import type { SinkReport } from "../sinks/sink.ts";
 import { manifestSettings } from "./config.ts";
 import type { RunConfig } from "./config.ts";
+import { openRunDir } from "./run_dir.ts";
 import type { DayReport } from "./security_run.ts";
 import type { StopFlag } from "./stop.ts";
 import type { WorkerJob, WorkerMessage } from "./worker.ts";
@@ -20,6 +21,8 @@ export interface RunResult {
 export interface RunHooks {
   onDay?(report: DayReport): void;
   onProgress?(securityIndex: number, date: string, events: number): void;
+  /** Something the user should know at once, while the run goes on (Kafka unreachable). */
+  onWarning?(message: string): void;
   /** The module that starts a worker; defaults to `worker.ts` beside this file. */
   workerUrl?: string | URL;
 }
@@ -33,16 +36,25 @@ export function assignSecurities(count: number, workers: number): number[][] {
 }
 
 /**
- * Runs every security of `cfg` in Web Workers and keeps `OUTPUT/manifest.json` current after
- * every finished day, so a stopped run still describes every file it wrote.
+ * Runs every security of `cfg` in Web Workers, in a run directory it holds alone (run_dir.ts).
+ * `OUTPUT/manifest.json` lists every session's file before the file is created, marked
+ * `"in_progress": true` until its day ends, so whenever and however the run stops (a second
+ * signal, kill -9, a full disk), every `.qrsdp` file on disk is in the manifest.
  */
 export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks = {}) {
   const started = performance.now();
-  Deno.mkdirSync(cfg.output.dir, { recursive: true });
+  const dir = openRunDir(cfg.output.dir, cfg.output.force);
   const sessions: ManifestSession[][] = cfg.securities.map(() => []);
   const result: RunResult = { days: [], sinkReports: [], errors: [], seconds: 0 };
-  const manifest = () =>
-    buildManifest(
+  // A file this thread cannot write (disk full, ...) ends the run as a stop does, reported once.
+  const fail = (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    if (!result.errors.includes(message)) result.errors.push(message);
+    stop.request();
+  };
+  let written = "";
+  const saveManifest = () => {
+    const manifest = buildManifest(
       manifestSettings(cfg),
       cfg.securities.map((s, i): SecuritySessions => ({
         symbol: s.symbol,
@@ -50,71 +62,88 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
         sessions: sessions[i],
       })),
     );
-  // Continuous mode needs every security running at once.
-  const workers = cfg.session.days === 0 ? cfg.securities.length : cfg.workers;
+    // Unchanged, it is not written again: after a full disk, that would only fail again.
+    if (manifestJson(manifest) === written) return;
+    writeManifest(cfg.output.dir, manifest);
+    written = manifestJson(manifest);
+  };
   // With a core to spare per security, this thread compresses and writes the files.
   const offloadWrites = cfg.securities.length * 2 <= navigator.hardwareConcurrency;
   const host = new ChunkWriterHost();
-  // A file this thread cannot write (disk full, ...) ends the run as a stop does, reported once.
-  const fail = (e: unknown) => {
-    const message = e instanceof Error ? e.message : String(e);
-    if (!result.errors.includes(message)) result.errors.push(message);
-    stop.request();
-  };
   const url = hooks.workerUrl ?? new URL("./worker.ts", import.meta.url);
-  await Promise.all(
-    assignSecurities(cfg.securities.length, workers).map((securityIndices) =>
-      new Promise<void>((resolve) => {
-        const worker = new Worker(url, { type: "module" });
-        worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
-          const m = e.data;
-          if (m.kind === "day") {
-            result.days.push(m.report);
-            sessions[m.report.securityIndex].push({
-              date: m.report.date,
-              seed: m.report.seed,
-              file: m.report.file,
-            });
-            try {
-              writeManifest(cfg.output.dir, manifest());
-              hooks.onDay?.(m.report);
-            } catch (e) {
-              fail(e);
+  try {
+    saveManifest();
+    await Promise.all(
+      assignSecurities(cfg.securities.length, cfg.workers).map((securityIndices) =>
+        new Promise<void>((resolve) => {
+          const worker = new Worker(url, { type: "module" });
+          const begun = new Int32Array(new SharedArrayBuffer(4));
+          worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
+            const m = e.data;
+            if (m.kind === "begin") {
+              const { securityIndex, date, seed, file } = m.start;
+              sessions[securityIndex].push({ date, seed, file, in_progress: true });
+              try {
+                saveManifest();
+              } catch (e) {
+                fail(e);
+              } finally {
+                Atomics.store(begun, 0, m.sequence);
+                Atomics.notify(begun, 0);
+              }
+            } else if (m.kind === "day") {
+              result.days.push(m.report);
+              const listed = sessions[m.report.securityIndex].find((s) => s.file === m.report.file);
+              delete listed?.in_progress;
+              try {
+                saveManifest();
+                hooks.onDay?.(m.report);
+              } catch (e) {
+                fail(e);
+              }
+            } else if (m.kind === "progress") {
+              hooks.onProgress?.(m.securityIndex, m.date, m.events);
+            } else if (m.kind === "warning") {
+              hooks.onWarning?.(m.message);
+            } else if (m.kind !== "done") {
+              try {
+                host.handle(m);
+              } catch (e) {
+                fail(e);
+              }
+            } else {
+              result.sinkReports.push(...m.reports);
+              for (const error of m.errors) fail(error);
+              worker.terminate();
+              resolve();
             }
-          } else if (m.kind === "progress") {
-            hooks.onProgress?.(m.securityIndex, m.date, m.events);
-          } else if (m.kind !== "done") {
-            try {
-              host.handle(m);
-            } catch (e) {
-              fail(e);
-            }
-          } else {
-            result.sinkReports.push(...m.reports);
-            if (m.error) result.errors.push(m.error);
+          };
+          worker.onerror = (e) => {
+            e.preventDefault();
+            fail(e.message);
             worker.terminate();
             resolve();
-          }
-        };
-        worker.onerror = (e) => {
-          e.preventDefault();
-          result.errors.push(e.message);
-          stop.request();
-          worker.terminate();
-          resolve();
-        };
-        const job: WorkerJob = {
-          kind: "job",
-          cfg,
-          securityIndices,
-          stop: stop.buffer,
-          offloadWrites,
-        };
-        worker.postMessage(job);
-      })
-    ),
-  );
-  writeManifest(cfg.output.dir, manifest());
+          };
+          const job: WorkerJob = {
+            kind: "job",
+            cfg,
+            securityIndices,
+            stop: stop.buffer,
+            begun: begun.buffer as SharedArrayBuffer,
+            offloadWrites,
+          };
+          worker.postMessage(job);
+        })
+      ),
+    );
+    try {
+      saveManifest();
+    } catch (e) {
+      fail(e);
+    }
+  } finally {
+    dir.release();
+  }
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }

@@ -1,7 +1,7 @@
 import { newRecord } from "../core/events.ts";
 import { Session } from "../model/session.ts";
 import type { EventSink } from "../sinks/sink.ts";
-import { tradingDates } from "./calendar.ts";
+import { LAST_DATE, tradingDates } from "./calendar.ts";
 import { createModel, fileHeader, sessionConfig, sessionFile, sessionSeed } from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import { Pacer } from "./pacer.ts";
@@ -23,7 +23,16 @@ export interface DayReport {
   wallSeconds: number;
 }
 
+/** A session about to be written: the manifest lists its file before the file exists. */
+export interface SessionStart {
+  securityIndex: number;
+  date: string;
+  seed: bigint;
+  file: string;
+}
+
 export interface SecurityRunHooks {
+  onBegin?(start: SessionStart): void;
   onDay?(report: DayReport): void;
   /** Called every few thousand events with the events generated so far in this session. */
   onProgress?(securityIndex: number, date: string, events: number): void;
@@ -54,15 +63,19 @@ export async function runSecurity(
   let p0 = security.p0Ticks;
   for (let day = 0; schedule.days === 0 || day < schedule.days; day++) {
     if (stop.requested) break;
-    if (day > 0 && pacing.realtime) {
-      await sleepUnlessStopped(pacing.overnightSeconds * 1000, stop);
+    if (day > 0) {
+      // Other securities of this worker take their turn (continuous mode runs them together).
+      if (pacing.realtime) await sleepUnlessStopped(pacing.overnightSeconds * 1000, stop);
+      else await new Promise((r) => setTimeout(r, 0));
       if (stop.requested) break;
     }
     const date = nextDate();
+    if (date === null) throw new Error(`no trading date after ${LAST_DATE}: the run ends there`);
     const seed = sessionSeed(cfg, securityIndex, day);
     const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
     const header = fileHeader(cfg, seed, p0);
     const file = sessionFile(security, date);
+    hooks.onBegin?.({ securityIndex, date, seed, file });
     await sink.beginSession({ symbol: security.symbol, date, header, file });
     const started = performance.now();
     pacer?.startSession(started);

@@ -1,7 +1,7 @@
 /**
  * Worker side of a run: generates the securities it is given into its own sinks and reports
- * each finished day. Loaded as a module worker; `main.ts` imports it so that the bundled and
- * compiled program can start itself as the worker.
+ * each session as it starts and ends. Loaded as a module worker; `main.ts` imports it so that the
+ * bundled and compiled program can start itself as the worker.
  */
 import { RECORD_SIZE } from "../format/record.ts";
 import { RemoteChunkTarget } from "../sinks/chunk_target.ts";
@@ -10,7 +10,7 @@ import { closeRunSink, createRunSink } from "../sinks/factory.ts";
 import type { SinkReport } from "../sinks/sink.ts";
 import type { RunConfig } from "./config.ts";
 import { runSecurity } from "./security_run.ts";
-import type { DayReport } from "./security_run.ts";
+import type { DayReport, SessionStart } from "./security_run.ts";
 import { StopFlag } from "./stop.ts";
 
 export interface WorkerJob {
@@ -18,34 +18,59 @@ export interface WorkerJob {
   cfg: RunConfig;
   securityIndices: number[];
   stop: SharedArrayBuffer;
+  /**
+   * One Int32: how many "begin" messages the main thread has handled. A session's file is
+   * created only once the manifest lists it, so no file is ever on disk unlisted.
+   */
+  begun: SharedArrayBuffer;
   /** Hand full chunks to the main thread to compress and write (it has a core to spare). */
   offloadWrites: boolean;
 }
 
 export type WorkerMessage =
   | ChunkMessage
+  | { kind: "begin"; start: SessionStart; sequence: number }
   | { kind: "day"; report: DayReport }
   | { kind: "progress"; securityIndex: number; date: string; events: number }
-  | { kind: "done"; reports: SinkReport[]; error?: string };
+  | { kind: "warning"; message: string }
+  | { kind: "done"; reports: SinkReport[]; errors: string[] };
 
 export function inWorkerScope(): boolean {
   const scope = (globalThis as { WorkerGlobalScope?: new () => unknown }).WorkerGlobalScope;
   return scope !== undefined && globalThis instanceof scope;
 }
 
-/** Never rejects: a failure travels in the final "done" message. */
-async function work(
+/**
+ * Runs `indices` one after another into one set of sinks; never rejects: a failure is returned
+ * with the sink reports. Kafka errors name the securities they concern.
+ */
+async function runGroup(
   job: WorkerJob,
+  indices: number[],
   post: (m: WorkerMessage) => void,
+  begin: (start: SessionStart) => void,
   target?: ChunkTarget,
-): Promise<void> {
+): Promise<{ reports: SinkReport[]; error?: string }> {
+  const { cfg } = job;
   const stop = new StopFlag(job.stop);
+  const symbols = indices.flatMap((i) => cfg.securities[i].symbol ?? []).join(",");
   let error: string | undefined;
   let sink;
   try {
-    sink = await createRunSink(job.cfg.output.dir, job.cfg.kafka, target);
-    for (const i of job.securityIndices) {
-      await runSecurity(job.cfg, i, sink, stop, {
+    sink = await createRunSink(
+      cfg.output.dir,
+      cfg.kafka,
+      target,
+      stop,
+      (why) =>
+        post({
+          kind: "warning",
+          message: `kafka${symbols ? ` (${symbols})` : ""}: ${why}; events go to the files only`,
+        }),
+    );
+    for (const i of indices) {
+      await runSecurity(cfg, i, sink, stop, {
+        onBegin: begin,
         onDay: (report) => post({ kind: "day", report }),
         onProgress: (securityIndex, date, events) =>
           post({ kind: "progress", securityIndex, date, events }),
@@ -60,7 +85,38 @@ async function work(
   } catch (e) {
     error ??= e instanceof Error ? e.message : String(e);
   }
-  post({ kind: "done", reports, error });
+  for (const r of reports) {
+    if (r.name !== "file" && r.firstError && symbols) r.firstError = `${symbols}: ${r.firstError}`;
+  }
+  return { reports, error };
+}
+
+/**
+ * Batch runs take the worker's securities one after another; continuous and paced runs take
+ * them all at once, each with sinks of its own, so that every security makes progress whatever
+ * the number of workers.
+ */
+async function work(
+  job: WorkerJob,
+  post: (m: WorkerMessage) => void,
+  makeTarget?: () => ChunkTarget,
+): Promise<void> {
+  const begun = new Int32Array(job.begun);
+  let sequence = 0;
+  const begin = (start: SessionStart) => {
+    post({ kind: "begin", start, sequence: ++sequence });
+    while (Atomics.load(begun, 0) < sequence) Atomics.wait(begun, 0, sequence - 1, 1000);
+  };
+  const together = job.cfg.session.days === 0 || job.cfg.pacing.realtime;
+  const groups = together ? job.securityIndices.map((i) => [i]) : [job.securityIndices];
+  const results = await Promise.all(
+    groups.map((g) => runGroup(job, g, post, begin, makeTarget?.())),
+  );
+  post({
+    kind: "done",
+    reports: results.flatMap((r) => r.reports),
+    errors: results.flatMap((r) => r.error ? [r.error] : []),
+  });
 }
 
 if (inWorkerScope()) {
@@ -72,9 +128,10 @@ if (inWorkerScope()) {
   scope.onmessage = (e) => {
     const m = e.data;
     const chunkBytes = m.cfg.output.chunkSize * RECORD_SIZE;
-    const remote = m.offloadWrites
-      ? new RemoteChunkTarget(post, m.securityIndices.join("+"), chunkBytes)
+    let targets = 0;
+    const makeTarget = m.offloadWrites
+      ? () => new RemoteChunkTarget(post, `${m.securityIndices.join("+")}.${targets++}`, chunkBytes)
       : undefined;
-    work(m, post, remote);
+    work(m, post, makeTarget);
   };
 }

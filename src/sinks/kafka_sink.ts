@@ -36,14 +36,19 @@ export class KafkaSink implements Sink {
   private acknowledged = 0;
   private failed = 0;
   private firstError?: string;
+  private connectError?: string;
 
   constructor(private readonly settings: KafkaSettings) {
     this.kafka = kafkaClient(settings, "qrsdp-producer", settings.timeoutMs);
   }
 
-  /** Connects and creates the topic if needed; on failure the sink stays usable but failing. */
-  async connect(): Promise<void> {
-    try {
+  /**
+   * Connects and creates the topic if needed, retrying for the settings' timeout, or until `stop`
+   * is requested. On failure the sink stays usable but failing, and the reason is returned.
+   */
+  async connect(stop?: { readonly requested: boolean }): Promise<string | null> {
+    const brokers = this.settings.brokers.join(",");
+    const attempt = (async () => {
       await ensureTopic(this.kafka, this.settings.topic);
       const producer = this.kafka.producer({
         idempotent: true,
@@ -52,10 +57,27 @@ export class KafkaSink implements Sink {
         createPartitioner: Partitioners.DefaultPartitioner,
       });
       await producer.connect();
-      this.producer = producer;
-    } catch (e) {
-      this.noteError(`cannot reach ${this.settings.brokers.join(",")}: ${(e as Error).message}`);
+      return producer;
+    })();
+    let stopped = false, settled = false;
+    const outcome = await Promise.race([
+      attempt.then((p) => p, (e: Error) => e).finally(() => settled = true),
+      untilRequested(stop, () => settled).then(() => {
+        stopped = true;
+        return null;
+      }),
+    ]);
+    if (outcome && !(outcome instanceof Error)) {
+      this.producer = outcome;
+      return null;
     }
+    // A connection that comes after the stop is let go.
+    if (stopped) attempt.then((p) => p.disconnect(), () => {});
+    this.connectError = stopped
+      ? `stopped while still trying to reach ${brokers}`
+      : `cannot reach ${brokers}: ${(outcome as Error).message}`;
+    this.noteError(this.connectError);
+    return this.connectError;
   }
 
   beginSession(session: SessionInfo): void {
@@ -97,6 +119,16 @@ export class KafkaSink implements Sink {
     await this.flush();
     await this.producer?.disconnect().catch((e) => this.noteError(e.message));
     const shortfall = this.appended - this.acknowledged;
+    if (shortfall === 0 && this.connectError) {
+      // Nothing was lost, yet Kafka never got the run: that is a failure too.
+      return {
+        name: this.name,
+        appended: 0,
+        delivered: 0,
+        failures: 1,
+        firstError: this.connectError,
+      };
+    }
     return {
       name: this.name,
       appended: this.appended,
@@ -144,4 +176,18 @@ export class KafkaSink implements Sink {
   private noteError(message: string): void {
     this.firstError ??= message;
   }
+}
+
+/** Resolves once `stop` is requested (checked every 50 ms); never without one, or once `over`. */
+function untilRequested(stop: { readonly requested: boolean } | undefined, over: () => boolean) {
+  return new Promise<void>((resolve) => {
+    if (!stop) return;
+    const timer = setInterval(() => {
+      if (over()) clearInterval(timer);
+      else if (stop.requested) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+  });
 }
