@@ -11,7 +11,7 @@ import { runConfigFromArgs } from "./run_options.ts";
 
 Deno.test("run flags: each group of the run configuration, with the defaults of model.md §6", () => {
   const cfg = runConfigFromArgs([]);
-  assert.equal(cfg.seed, 42);
+  assert.equal(cfg.seed, 42n);
   assert.deepEqual(cfg.securities, [{ symbol: null, p0Ticks: 10000 }]);
   assert.equal(cfg.workers, 1);
   assert.deepEqual(cfg.book, { tickSize: 100, levels: 5, initialSpreadTicks: 2, initialDepth: 5 });
@@ -25,7 +25,7 @@ Deno.test("run flags: each group of the run configuration, with the defaults of 
   assert.equal(cfg.model.hlrCurves, null);
   assert.deepEqual(cfg.pacing, { realtime: false, speed: 100, overnightSeconds: 3 });
   assert.equal(cfg.kafka, null);
-  assert.deepEqual(cfg.output, { dir: "output/run_42", chunkSize: 4096 });
+  assert.deepEqual(cfg.output, { dir: "output/run_42", chunkSize: 4096, force: false });
 });
 
 Deno.test("run flags: securities, seeds, files, and the model chosen by --model", () => {
@@ -45,7 +45,9 @@ Deno.test("run flags: securities, seeds, files, and the model chosen by --model"
     "5",
   ]);
   assert.equal(cfg.workers, 2);
-  assert.equal(sessionSeed(cfg, 1, 2), 7 + 1024 + 2);
+  assert.equal(sessionSeed(cfg, 1, 2), 7n + 1024n + 2n);
+  const top = runConfigFromArgs(["--seed", "18446744073709551615", "--securities", "A:1,B:1"]);
+  assert.equal(sessionSeed(top, 1, 1), 1024n, "u64 arithmetic wraps, as the C++ producer's");
   assert.equal(sessionFile(cfg.securities[1], "2026-01-02"), "B.B/2026-01-02.qrsdp");
   assert.equal(sessionFile({ symbol: null, p0Ticks: 1 }, "2026-01-02"), "2026-01-02.qrsdp");
   assert.equal(cfg.model.hlrCurves?.levels, 3);
@@ -58,7 +60,7 @@ Deno.test("the session, the file header and the manifest agree with the run conf
   const cfg = runConfigFromArgs(["--seconds", "600", "--depth", "0", "--chunk-size", "100"]);
   const session = sessionConfig(cfg, 99n, 12345);
   assert.deepEqual(session, {
-    seed: 99,
+    seed: 99n,
     p0Ticks: 12345,
     levelsPerSide: 5,
     initialSpreadTicks: 2,
@@ -76,13 +78,19 @@ Deno.test("the session, the file header and the manifest agree with the run conf
   assert.equal(header.marketOpenNs, session.marketOpenNs);
   assert.equal(header.headerFlags, 0);
   assert.deepEqual(manifestSettings(cfg), {
-    baseSeed: 42,
+    baseSeed: 42n,
     sessionSeconds: 600,
     tickSize: 100,
     levelsPerSide: 5,
     initialSpreadTicks: 2,
     initialDepth: 0,
   });
+});
+
+Deno.test("run flags: workers default to one per security, at most one per core", () => {
+  const many = Array.from({ length: 300 }, (_, i) => `S${i}:1`).join(",");
+  assert.equal(runConfigFromArgs(["--securities", many]).workers, navigator.hardwareConcurrency);
+  assert.equal(runConfigFromArgs(["--securities", many, "--workers", "7"]).workers, 7);
 });
 
 Deno.test("run flags: the errors a user meets, one line each", () => {

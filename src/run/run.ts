@@ -94,7 +94,10 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
             } else if (m.kind === "day") {
               result.days.push(m.report);
               const listed = sessions[m.report.securityIndex].find((s) => s.file === m.report.file);
-              delete listed?.in_progress;
+              // A file this thread failed to write stays marked: it is not complete.
+              if (!host.failed.has(`${cfg.output.dir}/${m.report.file}`)) {
+                delete listed?.in_progress;
+              }
               try {
                 saveManifest();
                 hooks.onDay?.(m.report);

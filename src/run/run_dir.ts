@@ -103,7 +103,10 @@ function sameFile(file: Deno.FsFile, path: string): boolean {
   }
 }
 
-/** What a previous run leaves: the manifest and `.qrsdp` files, at the top or in symbol folders. */
+/**
+ * What a previous run leaves: the manifest and `.qrsdp` files, at the top or in symbol folders.
+ * Empty symbol folders are not counted.
+ */
 function previousRunFiles(dir: string): { files: string[]; folders: string[]; other: string[] } {
   const files: string[] = [], folders: string[] = [], other: string[] = [];
   for (const e of Deno.readDirSync(dir)) {
@@ -112,7 +115,9 @@ function previousRunFiles(dir: string): { files: string[]; folders: string[]; ot
     if (e.isFile && (e.name === MANIFEST || e.name === MANIFEST_TMP || e.name.endsWith(".qrsdp"))) {
       files.push(path);
     } else if (e.isDirectory && SYMBOL_FOLDER.test(e.name)) {
+      // An empty folder holds nothing to lose (a mount point for a security, say): it stays.
       const inside = [...Deno.readDirSync(path)];
+      if (inside.length === 0) continue;
       const bad = inside.find((x) => !x.isFile || !x.name.endsWith(".qrsdp"));
       if (bad) other.push(`${path}/${bad.name}`);
       else {
