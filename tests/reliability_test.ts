@@ -93,7 +93,8 @@ function manifestFiles(dir: string): string[] {
 
 async function smallRun(args: string[] = []): Promise<string> {
   const dir = tempDir("rel");
-  const res = await runCli(["run", "--seconds", "300", "--quiet", ...args, "--output", dir]);
+  const seconds = args.includes("--seconds") ? [] : ["--seconds", "300"];
+  const res = await runCli(["run", ...seconds, "--quiet", ...args, "--output", dir]);
   assert.equal(res.code, 0, res.stderr);
   return dir;
 }
@@ -337,7 +338,11 @@ Deno.test("10. every file on disk is in the manifest, whenever the run is stoppe
       child.process.kill("SIGTERM");
     }
     const res = await child.exit(20);
-    assert.equal(res.code, stop === "kill" ? 137 : 143, res.stderr);
+    // Two signals 2 ms apart may reach the process as one (a graceful stop, exit 0).
+    assert.ok(
+      stop === "kill" ? res.code === 137 : [0, 143].includes(res.code),
+      `${stop}: exit ${res.code}`,
+    );
     assert.deepEqual(manifestFiles(out), qrsdpFiles(out), stop);
     const m = JSON.parse(Deno.readTextFileSync(`${out}/manifest.json`));
     assert.ok(
