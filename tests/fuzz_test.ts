@@ -20,9 +20,9 @@ const base = tempDir("fuzz_base");
 const made = await runCli([
   "run",
   "--seconds",
-  "600",
+  "60",
   "--chunk-size",
-  "500",
+  "400",
   "--quiet",
   "--output",
   `${base}/r`,
@@ -46,9 +46,13 @@ function mutate(bytes: Uint8Array): Uint8Array {
       case 2: // cut short
         out = out.slice(0, pick(out.length));
         break;
-      case 3: // extend
-        out = Uint8Array.from([...out, ...Array.from({ length: 1 + pick(64) }, () => pick(256))]);
+      case 3: { // extend
+        const longer = new Uint8Array(out.length + 1 + pick(64));
+        longer.set(out);
+        for (let i = out.length; i < longer.length; i++) longer[i] = pick(256);
+        out = longer;
         break;
+      }
       case 4: // a header or chunk-header field set to an extreme
         new DataView(out.buffer).setUint32(
           Math.min(pick(2) ? pick(64) & ~3 : 64 + (pick(32) & ~3), out.length - 4),
@@ -63,8 +67,13 @@ function mutate(bytes: Uint8Array): Uint8Array {
         out.fill(0, at, at + 1 + pick(100));
     }
   }
-  const same = out.length === bytes.length && out.every((b, i) => b === bytes[i]);
-  return same ? mutate(bytes) : out;
+  return same(out, bytes) ? mutate(bytes) : out;
+}
+
+function same(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Runs info on a run directory, sampling its peak memory; fails if it runs over 20 s. */
