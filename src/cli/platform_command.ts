@@ -128,7 +128,11 @@ async function topicCommand(args: string[]): Promise<number> {
 async function makeTopic(settings: KafkaSettings, clientId: string): Promise<void> {
   const { kafkaClient } = await import("../kafka/client.ts");
   const { ensureTopic } = await import("../kafka/topic.ts");
-  await ensureTopic(kafkaClient(settings, clientId, settings.timeoutMs), settings.topic);
+  const { withinBudget } = await import("../kafka/retry.ts");
+  await withinBudget(
+    ensureTopic(kafkaClient(settings, clientId, settings.timeoutMs), settings.topic),
+    settings.timeoutMs,
+  );
   console.log(`Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ready`);
 }
 

@@ -28,3 +28,35 @@ export function retryPolicy(totalMs: number) {
     multiplier: 2,
   };
 }
+
+/** kafkajs's wait for a TCP connection, and for any one request to be answered. */
+export const CONNECTION_TIMEOUT_MS = 3000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** How long one request may wait for its answer: the budget, between 3 and 30 s. */
+export function requestTimeoutMs(totalMs: number): number {
+  return Math.min(
+    Math.max(Number.isFinite(totalMs) ? totalMs : 0, CONNECTION_TIMEOUT_MS),
+    REQUEST_TIMEOUT_MS,
+  );
+}
+
+/**
+ * `work`, given up after the retry budget plus one request's wait: a server that accepts the
+ * connection and never answers properly (or answers nonsense) cannot hold a command forever.
+ */
+export function withinBudget<T>(work: Promise<T>, totalMs: number): Promise<T> {
+  const budget = Math.min(
+    Number.isFinite(totalMs) ? Math.max(totalMs, 0) : 0,
+    MAX_RETRY_SECONDS * 1000,
+  );
+  const ms = budget + requestTimeoutMs(totalMs) + CONNECTION_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no proper answer within ${(ms / 1000).toFixed(0)} s`)),
+      ms,
+    );
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}

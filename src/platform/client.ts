@@ -59,7 +59,7 @@ export class ClickHouse {
       if (err.code && /^E[A-Z]+$/.test(err.code)) {
         throw new DataError(`cannot reach ClickHouse at ${this.settings.url} (${err.code})`);
       }
-      if (/timeout/i.test(err.message)) {
+      if (/^timeout error/i.test(err.message)) {
         throw new DataError(`ClickHouse at ${this.settings.url} did not answer in time`);
       }
       // The first line only: the rest of a syntax error echoes the query and lists every token.

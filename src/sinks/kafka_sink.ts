@@ -7,6 +7,7 @@ import { kafkaClient } from "../kafka/client.ts";
 import { DATE_HEADER, UNNAMED_KEY } from "../kafka/message.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
 import { ensureTopic } from "../kafka/topic.ts";
+import { withinBudget } from "../kafka/retry.ts";
 import type { SessionInfo, Sink, SinkReport } from "./sink.ts";
 
 /**
@@ -48,17 +49,20 @@ export class KafkaSink implements Sink {
    */
   async connect(stop?: { readonly requested: boolean }): Promise<string | null> {
     const brokers = this.settings.brokers.join(",");
-    const attempt = (async () => {
-      await ensureTopic(this.kafka, this.settings.topic);
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await producer.connect();
-      return producer;
-    })();
+    const attempt = withinBudget(
+      (async () => {
+        await ensureTopic(this.kafka, this.settings.topic);
+        const producer = this.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        });
+        await producer.connect();
+        return producer;
+      })(),
+      this.settings.timeoutMs,
+    );
     let stopped = false, settled = false;
     const outcome = await Promise.race([
       attempt.then((p) => p, (e: Error) => e).finally(() => settled = true),
