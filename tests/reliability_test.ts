@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { QrsdpReader } from "../src/format/reader.ts";
+import { fakeClickHouse } from "./fake_servers.ts";
 import { KAFKA_TEST_BROKERS, requireBroker } from "./kafka/broker.ts";
 import { qrsdpFiles, ROOT, runCli, tempDir } from "./helpers.ts";
 import type { CliResult } from "./helpers.ts";
@@ -510,4 +511,37 @@ Deno.test("16. control characters from a manifest reach the terminal as text", a
   assert.equal(res.code, 0, res.stderr);
   assert.ok(!res.stdout.includes("\x1b") && !res.stdout.includes("\x07"), res.stdout);
   assert.match(res.stdout, /x\\x1b\]0;pwned\\x07\\x1b\[2J/);
+});
+
+Deno.test("16. a ClickHouse reply cut short is an error; control codes in cells are shown as text", async () => {
+  const replies: Record<string, [string, number]> = {
+    empty: ["", 0],
+    cut: ['["x"]\n["1', 1000],
+    escape: ['["x"]\n["a\\u001b[2Jb"]\n', -1],
+  };
+  for (const [name, [body, length]] of Object.entries(replies)) {
+    const bytes = length < 0 ? new TextEncoder().encode(body).length : length;
+    const server = fakeClickHouse(() =>
+      `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${bytes}\r\n` +
+      `Connection: close\r\n\r\n${body}`
+    );
+    try {
+      const port = ["--host", "127.0.0.1", "--port", String(server.port)];
+      const res = await runCli(["query", "SELECT x", "--format", "table", ...port]);
+      if (name === "escape") {
+        assert.equal(res.code, 0, res.stderr);
+        assert.match(res.stdout, /a\\x1b\[2Jb/);
+        assert.ok(!res.stdout.includes("\x1b"));
+      } else {
+        oneLine(
+          res,
+          2,
+          /ClickHouse at http:\/\/127\.0\.0\.1:\d+: .*(cut short|broke before the reply ended)/,
+        );
+        assert.equal(res.stdout, "");
+      }
+    } finally {
+      await server.stop();
+    }
+  }
 });
