@@ -54,6 +54,32 @@ Deno.test("the bundled program runs self-contained and writes the same files as 
     );
   }
 
+  // The Parquet writer is inside the bundle: its files are those of the source tree's export.
+  const exported = await runBundle([
+    "export",
+    `${dir}/bundled`,
+    "--format",
+    "parquet",
+    "--output",
+    `${dir}/pq-bundled`,
+  ]);
+  assert.equal(exported.code, 0, exported.stderr);
+  const fromSource = await runCli([
+    "export",
+    `${dir}/source`,
+    "--format",
+    "parquet",
+    "--output",
+    `${dir}/pq-source`,
+  ]);
+  assert.equal(fromSource.code, 0, fromSource.stderr);
+  for (const name of ["AAPL_2026-01-02.parquet", "MSFT_2026-01-02.parquet"]) {
+    assert.deepEqual(
+      Deno.readFileSync(`${dir}/pq-bundled/${name}`),
+      Deno.readFileSync(`${dir}/pq-source/${name}`),
+    );
+  }
+
   // The npm clients are inside the bundle too: kafkajs answers for an unreachable broker and
   // @clickhouse/client for an unreachable server.
   const replay = await runBundle([

@@ -145,7 +145,7 @@ Deno.test("without --output a run lands in output/run_<seed> under the working d
   assert.deepEqual(qrsdpFiles(`${cwd}/output/run_77`), ["2026-01-02.qrsdp"]);
 });
 
-Deno.test("--hlr-curves reads a curves file, takes K from it and rejects a clashing --levels", async () => {
+Deno.test("--hlr-curves reads a curves file; its K drives the model, --levels still sizes the book", async () => {
   const dir = tempDir("curves");
   const flat = (v: number) => Array.from({ length: 11 }, () => v);
   const curves = {
@@ -170,10 +170,13 @@ Deno.test("--hlr-curves reads a curves file, takes K from it and rejects a clash
   ]);
   assert.equal(ok.code, 0, ok.stderr);
   const info = await runCli(["info", `${dir}/run/2026-01-02.qrsdp`]);
-  assert.match(info.stdout, /book +2 levels/);
-  const clash = await runCli(["run", "--hlr-curves", `${dir}/curves.json`, "--levels", "5"]);
-  assert.equal(clash.code, 2);
-  assert.match(clash.stderr, /--levels 5 disagrees with K=2/);
+  assert.match(info.stdout, /book +5 levels/);
+  const two = await runCli(
+    ["run", "--hlr-curves", `${dir}/curves.json`, "--levels", "2", "--seconds", "60"]
+      .concat(["--output", `${dir}/run2`, "--quiet"]),
+  );
+  assert.equal(two.code, 0, two.stderr);
+  assert.match((await runCli(["info", `${dir}/run2/2026-01-02.qrsdp`])).stdout, /book +2 levels/);
   Deno.writeTextFileSync(`${dir}/bad.json`, JSON.stringify({ ...curves, lambda_M_buy: "x" }));
   const bad = await runCli(["run", "--hlr-curves", `${dir}/bad.json`]);
   assert.equal(bad.code, 2);

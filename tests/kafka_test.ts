@@ -66,9 +66,11 @@ function assertTopicMatchesFiles(messages: ConsumedMessage[], dir: string): void
   assert.equal(messages.length, total);
 }
 
-/** The run's "kafka: N produced, M acknowledged" lines: `sinks` of them, none short. */
+/** The run's "kafka SYMBOLS: N produced, M acknowledged" lines: `sinks` of them, none short. */
 function assertAllAcknowledged(stdout: string, sinks: number): string[] {
-  const counts = [...stdout.matchAll(/kafka: ([\d,]+) produced, ([\d,]+) acknowledged/g)];
+  const counts = [
+    ...stdout.matchAll(/kafka [A-Z0-9._,-]+: ([\d,]+) produced, ([\d,]+) acknowledged/g),
+  ];
   assert.equal(counts.length, sinks);
   for (const [, p, a] of counts) assert.equal(p, a);
   return counts.map(([, p]) => p);
@@ -170,7 +172,7 @@ Deno.test("an absent broker: a clear error and a non-zero exit, and the files ar
   assert.equal(res.code, 1);
   assert.match(
     res.stderr,
-    /kafka: ([\d,]+) of \1 events not acknowledged \(cannot reach 127\.0\.0\.1:1/,
+    /kafka DEFAULT: ([\d,]+) of \1 events not acknowledged \(cannot reach 127\.0\.0\.1:1/,
   );
   const events = Number(/: ([\d,]+) events/.exec(res.stdout)![1].replaceAll(",", ""));
   const reader = QrsdpReader.open(`${dir}/2026-01-02.qrsdp`);

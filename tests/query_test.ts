@@ -132,6 +132,36 @@ Deno.test("platform init, query, midprice and status against ClickHouse", async 
       assert.match(noBroker.stdout, /^kafka consumer lag: unknown \(.+\)$/m);
     });
 
+    await t.step("status --json: the same as one JSON document", async () => {
+      const res = await runCli(["status", "--json"], { env: { ...env, KAFKA_BROKERS: "" } });
+      assert.equal(res.code, 0, res.stderr);
+      assert.deepEqual(JSON.parse(res.stdout), {
+        rows: [
+          {
+            symbol: "AAA",
+            date: "2026-01-02",
+            events: 3,
+            newest_event: "2026-01-02 15:50:00.000000001",
+          },
+          {
+            symbol: "AAA",
+            date: "2026-01-05",
+            events: 1,
+            newest_event: "2026-01-05 09:30:01.000000000",
+          },
+          {
+            symbol: "BBB",
+            date: "2026-01-02",
+            events: 1,
+            newest_event: "2026-01-02 09:43:20.000000000",
+          },
+        ],
+        malformed_messages: 0,
+        kafka_lag: null,
+        kafka_lag_unknown: "give --kafka-brokers or KAFKA_BROKERS",
+      });
+    });
+
     await t.step("bad SQL: ClickHouse's error in one line, exit 2", async () => {
       oneLineError(
         await cli("query", "SELEC 1"),

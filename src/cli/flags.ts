@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../core/errors.ts";
+import { VERSION } from "./version.ts";
 
 /**
  * The one flag convention of every command: a table gives each flag its type, its default value
@@ -84,10 +85,11 @@ export interface ParsedCommand<T extends FlagTable> {
 }
 
 const HELP_FLAG: BooleanFlag = { type: "boolean", help: "show this help (also -h)" };
+const VERSION_FLAG: BooleanFlag = { type: "boolean", help: "print the version" };
 
 /** Help text from a command's table. */
 export function commandHelp<T extends FlagTable>(spec: CommandSpec<T>): string {
-  const table: FlagTable = { ...spec.flags, help: HELP_FLAG };
+  const table: FlagTable = { ...spec.flags, help: HELP_FLAG, version: VERSION_FLAG };
   const rows = Object.entries(table).map(([name, f]) => {
     const left = f.type === "boolean" ? `--${name}` : `--${name} <value>`;
     const shown = f.defaultHelp ?? (f.type === "boolean" ? undefined : f.default);
@@ -102,7 +104,7 @@ export function commandHelp<T extends FlagTable>(spec: CommandSpec<T>): string {
 
 /**
  * Parses a command's arguments (strict: unknown flags are usage errors) and validates every
- * given value. Returns null after printing the help for `-h`/`--help`.
+ * given value. Returns null after printing the help (`-h`/`--help`) or the version (`--version`).
  */
 export function parseCommand<T extends FlagTable>(
   spec: CommandSpec<T>,
@@ -118,7 +120,7 @@ export function parseCommand<T extends FlagTable>(
   try {
     parsed = parseArgs({
       args: joinDashValues(args, spec.flags),
-      options: { ...options, help: { type: "boolean", short: "h" } },
+      options: { ...options, help: { type: "boolean", short: "h" }, version: { type: "boolean" } },
       strict: true,
       allowPositionals: true,
       tokens: true,
@@ -133,6 +135,10 @@ export function parseCommand<T extends FlagTable>(
   }
   if (parsed.values.help) {
     console.log(commandHelp(spec));
+    return null;
+  }
+  if (parsed.values.version) {
+    console.log(VERSION);
     return null;
   }
   const seen = new Set<string>();
@@ -192,7 +198,8 @@ function joinDashValues(args: string[], table: FlagTable): string[] {
     const a = args[i], next = args[i + 1];
     const f = a.startsWith("--") ? table[a.slice(2)] : undefined;
     const isFlag = (t: string) =>
-      t === "-h" || (t.startsWith("--") && t.slice(2).split("=")[0] in table);
+      ["-h", "--help", "--version"].includes(t) ||
+      (t.startsWith("--") && t.slice(2).split("=")[0] in table);
     if (f && f.type !== "boolean" && next?.startsWith("-") && !isFlag(next) && next !== "--") {
       out.push(`${a}=${next}`);
       i++;

@@ -75,7 +75,8 @@ Deno.test("flags: -h and --help print the help from the table and parse to null"
   assert.match(printed[0], /--limit <value> +cap \(default unlimited\)/);
   assert.match(printed[0], /--day <value> +day\n/);
   assert.match(printed[0], /--loud +shout\n/);
-  assert.match(printed[0], /--help +show this help \(also -h\)$/);
+  assert.match(printed[0], /--help +show this help \(also -h\)\n/);
+  assert.match(printed[0], /--version +print the version$/);
 });
 
 /** Every default in a table passes that flag's own validation. */

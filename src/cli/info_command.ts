@@ -8,6 +8,7 @@ import type { FileCheck } from "../format/verify.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import { bytesText, clockText, table, thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
+import { fileInfoJson, runInfoJson } from "./info_json.ts";
 
 const INFO_COMMAND = {
   name: "info",
@@ -22,6 +23,7 @@ const INFO_COMMAND = {
       min: 0,
       help: "records to print from the start of a file",
     },
+    json: { type: "boolean", help: "one JSON document on stdout (keys in the README)" },
   }),
   notes:
     `Exit status: 0 when every file is sound, 1 when a file is damaged (what could be recovered is
@@ -41,6 +43,11 @@ export async function infoCommand(args: string[]): Promise<number> {
     stat = await Deno.stat(path);
   } catch (e) {
     throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
+  }
+  if (parsed.values.json) {
+    const { doc, code } = stat.isDirectory ? runInfoJson(path) : fileInfoJson(path, records);
+    console.log(JSON.stringify(doc, null, 2));
+    return code;
   }
   return stat.isDirectory ? describeRun(path) : describeFile(path, records);
 }

@@ -1,7 +1,6 @@
 import { DataError, UsageError } from "../core/errors.ts";
 import { guardOutput } from "./output.ts";
-
-export const VERSION = "0.1.0";
+import { VERSION } from "./version.ts";
 
 type Command = (args: string[], workerUrl?: string | URL) => Promise<number>;
 
@@ -15,9 +14,21 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./replay_command.ts")).replayCommand,
     summary: "publish recorded sessions to Kafka, fast or paced",
   },
+  calibrate: {
+    load: async () => (await import("./calibrate_command.ts")).calibrateCommand,
+    summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",
+  },
   info: {
     load: async () => (await import("./info_command.ts")).infoCommand,
     summary: "describe a .qrsdp file or a run directory, check integrity",
+  },
+  export: {
+    load: async () => (await import("./export_command.ts")).exportCommand,
+    summary: "write recorded sessions as CSV, JSON Lines, Parquet or LOBSTER",
+  },
+  consume: {
+    load: async () => (await import("./consume_command.ts")).consumeCommand,
+    summary: "print the events on a Kafka topic, decoded",
   },
   platform: {
     load: async () => (await import("./platform_command.ts")).platformCommand,

@@ -1,10 +1,16 @@
-import { DEFAULT_TOPIC, kafkaSettings } from "../kafka/settings.ts";
+import { DEFAULT_PROTOCOL, DEFAULT_TOPIC, kafkaSettings } from "../kafka/settings.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
-import { initSqlVariables, splitStatements, substitute } from "../platform/init_sql.ts";
+import {
+  COMPOSE_BROKERS,
+  initSqlVariables,
+  splitStatements,
+  substitute,
+} from "../platform/init_sql.ts";
 import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, clickHouseFromFlags } from "./clickhouse_flags.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import { commandHelp, flags, parseCommand } from "./flags.ts";
 import { onStopSignals } from "./signals.ts";
+import { VERSION } from "./version.ts";
 import { kafkaConnectionFlags, requiredKafkaFromFlags } from "./kafka_flags.ts";
 
 const INIT_COMMAND = {
@@ -21,7 +27,7 @@ const INIT_COMMAND = {
   }),
   notes: `\${KAFKA_BROKERS}, \${KAFKA_TOPIC}, \${KAFKA_SECURITY_PROTOCOL}, \${KAFKA_SASL_MECHANISM},
 \${KAFKA_SASL_USERNAME} and \${KAFKA_SASL_PASSWORD} in the script take the values of those
-variables (defaults kafka:9092, ${DEFAULT_TOPIC}, PLAINTEXT). When KAFKA_BROKERS is set, the
+variables (defaults ${COMPOSE_BROKERS}, ${DEFAULT_TOPIC}, ${DEFAULT_PROTOCOL}). When KAFKA_BROKERS is set, the
 topic is created first if it does not exist (ClickHouse's consumer notices a topic created
 after it subscribed only about a minute later).
 ${CLICKHOUSE_ENV_HELP}`,
@@ -47,12 +53,18 @@ export async function platformCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === "topic") return await topicCommand(rest);
   if (sub !== "init") {
-    if (sub === undefined || sub === "--help" || sub === "-h") {
-      const help = `${commandHelp(INIT_COMMAND)}\n\n${commandHelp(TOPIC_COMMAND)}`;
-      // Asked for, the help is output; given in place of a subcommand, it is an error message.
-      if (sub === undefined) console.error(help);
-      else console.log(help);
-      return sub === undefined ? 2 : 0;
+    const help = `${commandHelp(INIT_COMMAND)}\n\n${commandHelp(TOPIC_COMMAND)}`;
+    if (sub === undefined) {
+      console.error(help);
+      return 2;
+    }
+    if (sub === "--help" || sub === "-h") {
+      console.log(help);
+      return 0;
+    }
+    if (sub === "--version") {
+      console.log(VERSION);
+      return 0;
     }
     throw new UsageError(`unknown subcommand '${sub}' (platform init or platform topic)`);
   }

@@ -1,24 +1,65 @@
-import type { Security } from "../run/config.ts";
-import { thousands } from "./format.ts";
+import type { RunConfig } from "../run/config.ts";
+import type { DayReport, SecurityProgress } from "../run/security_run.ts";
+import { progressLine } from "./progress_line.ts";
+import type { ProgressView } from "./progress_line.ts";
 
-/** A one-line status on stderr, redrawn twice a second, for runs watched on a terminal. */
+const REDRAW_MS = 250;
+
+/** The terminal's width, or 80 when it cannot be known. */
+export function terminalWidth(): number {
+  try {
+    return Deno.consoleSize().columns || 80;
+  } catch {
+    return 80;
+  }
+}
+
+interface SecurityState {
+  day: number;
+  clockNs: number | null;
+  /** Events of the day in hand. */
+  events: number;
+  /** Events of the days finished. */
+  done: number;
+}
+
+/**
+ * The status line of `qrsdp run` on a terminal's stderr: redrawn in place four times a second,
+ * never wider than the terminal. Per-day lines are printed between redraws after `clear()`.
+ */
 export class Progress {
-  private readonly state: string[];
+  private readonly states: SecurityState[];
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly encoder = new TextEncoder();
   private readonly started = performance.now();
+  private drawn = false;
 
-  constructor(private readonly securities: Security[]) {
-    this.state = securities.map(() => "starting");
-    this.timer = setInterval(() => this.draw(), 500);
+  constructor(
+    private readonly cfg: RunConfig,
+    private readonly write: (bytes: Uint8Array) => void = (b) => void Deno.stderr.writeSync(b),
+    private readonly width: () => number = terminalWidth,
+  ) {
+    this.states = cfg.securities.map(() => ({ day: 0, clockNs: null, events: 0, done: 0 }));
+    this.timer = setInterval(() => this.draw(), REDRAW_MS);
   }
 
-  update(index: number, date: string, events: number): void {
-    this.state[index] = `${date} ${thousands(events)}`;
+  update(p: SecurityProgress): void {
+    const s = this.states[p.securityIndex];
+    s.day = p.day;
+    s.clockNs = p.clockNs;
+    s.events = p.events;
+  }
+
+  dayDone(d: DayReport): void {
+    const s = this.states[d.securityIndex];
+    s.done += d.events;
+    s.events = 0;
+    s.clockNs = this.closeNs();
   }
 
   clear(): void {
-    Deno.stderr.writeSync(this.encoder.encode("\r\x1b[K"));
+    if (this.drawn) this.write(this.encoder.encode("\r\x1b[K"));
+    this.drawn = false;
   }
 
   stop(): void {
@@ -26,10 +67,44 @@ export class Progress {
     this.clear();
   }
 
+  /** What the line shows now (the security furthest behind gives the day and clock). */
+  view(now = performance.now()): ProgressView {
+    const { session } = this.cfg;
+    const openNs = session.marketOpenSeconds * 1e9;
+    const behind = this.states.reduce((a, b) =>
+      b.day < a.day || (b.day === a.day && (b.clockNs ?? 0) < (a.clockNs ?? 0)) ? b : a
+    );
+    const events = this.states.reduce((n, s) => n + s.done + s.events, 0);
+    const shares: number[] = [];
+    if (session.days > 0) {
+      const dayShare = (s: SecurityState) =>
+        s.clockNs === null
+          ? 0
+          : Math.min(Math.max((s.clockNs - openNs) / (session.seconds * 1e9), 0), 1);
+      const done = this.states.reduce((n, s) => n + s.day + dayShare(s), 0);
+      shares.push(done / (this.states.length * session.days));
+    }
+    if (session.maxEvents !== null) shares.push(events / session.maxEvents);
+    return {
+      symbols: this.cfg.securities.map((s) => s.symbol),
+      day: behind.day + 1,
+      days: session.days,
+      clockNs: behind.clockNs,
+      events,
+      elapsedSeconds: (now - this.started) / 1000,
+      fraction: shares.length ? Math.min(Math.max(...shares), 1) : null,
+    };
+  }
+
+  private closeNs(): number {
+    return (this.cfg.session.marketOpenSeconds + this.cfg.session.seconds) * 1e9;
+  }
+
   private draw(): void {
-    const secs = ((performance.now() - this.started) / 1000).toFixed(0);
-    const parts = this.securities.map((s, i) => `${s.symbol ?? "events"} ${this.state[i]}`);
-    const line = `[${secs}s] ${parts.join(" | ")}`.slice(0, 160);
-    Deno.stderr.writeSync(this.encoder.encode(`\r\x1b[K${line}`));
+    // Nothing to show before the first event of any security.
+    if (this.states.every((s) => s.clockNs === null)) return;
+    const line = progressLine(this.view(), this.width());
+    this.write(this.encoder.encode(`\r\x1b[K${line}`));
+    this.drawn = true;
   }
 }

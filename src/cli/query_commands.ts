@@ -41,7 +41,11 @@ const STATUS_COMMAND = {
   name: "status",
   summary: "rows per symbol and date, newest event, Kafka consumer lag",
   usage: "qrsdp status [flags]",
-  flags: flags({ ...kafkaBrokersFlag("also report consumer lag"), ...CLICKHOUSE_FLAGS }),
+  flags: flags({
+    ...kafkaBrokersFlag("also report consumer lag"),
+    ...CLICKHOUSE_FLAGS,
+    json: { type: "boolean", help: "one JSON document on stdout (keys in the README)" },
+  }),
   notes: CLICKHOUSE_ENV_HELP,
 };
 
@@ -90,43 +94,72 @@ export async function midpriceCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+interface StatusRow {
+  symbol: string;
+  date: string;
+  events: number;
+  newest_event: string;
+}
+
 export async function statusCommand(args: string[]): Promise<number> {
   const parsed = parseCommand(STATUS_COMMAND, args);
   if (!parsed) return 0;
   const { values } = parsed;
   const ch = clickHouseFromFlags(values);
+  let status;
   try {
-    const rows = await ch.table(
+    const rows = (await ch.rows<StatusRow>(
       "SELECT symbol, toString(date) AS date, count() AS events, " +
         "toString(max(event_time)) AS newest_event FROM exchange_events " +
         "GROUP BY symbol, date ORDER BY symbol, date",
-    );
-    console.log(rows.length > 1 ? table(rows) : "exchange_events is empty");
+    )).map((r) => ({ ...r, events: Number(r.events) }));
     const errors = await ch.rows<{ n: string }>("SELECT count() AS n FROM exchange_events_errors");
-    console.log(`malformed messages: ${errors[0]?.n ?? 0}`);
     const engine = await ch.rows<{ engine_full: string }>(
       "SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = 'exchange_events_kafka'",
     );
     const brokers = values["kafka-brokers"] || Deno.env.get("KAFKA_BROKERS");
     const group = /kafka_group_name = '([^']+)'/.exec(engine[0]?.engine_full ?? "")?.[1];
     const topic = /kafka_topic_list = '([^']+)'/.exec(engine[0]?.engine_full ?? "")?.[1];
+    let lag = null;
+    let lagUnknown: string | null = "give --kafka-brokers or KAFKA_BROKERS";
     if (brokers && group && topic) {
       const { consumerLag } = await import("../kafka/consumer_lag.ts");
       try {
-        const lag = await consumerLag(brokers, topic, group);
-        console.log(
-          `kafka consumer lag (${group} on ${topic}): ${
-            lag.map((p) => `p${p.partition}=${p.lag}`).join(" ")
-          }`,
-        );
+        lag = { group, topic, partitions: await consumerLag(brokers, topic, group) };
+        lagUnknown = null;
       } catch (e) {
-        console.log(`kafka consumer lag: unknown (${(e as Error).message})`);
+        lagUnknown = (e as Error).message;
       }
-    } else {
-      console.log("kafka consumer lag: unknown (give --kafka-brokers or KAFKA_BROKERS)");
     }
+    status = {
+      rows,
+      malformed_messages: Number(errors[0]?.n ?? 0),
+      kafka_lag: lag,
+      kafka_lag_unknown: lagUnknown,
+    };
   } finally {
     await ch.close();
   }
+  if (values.json) {
+    console.log(JSON.stringify(status, null, 2));
+    return 0;
+  }
+  const header = ["symbol", "date", "events", "newest_event"];
+  console.log(
+    status.rows.length
+      ? table([
+        header,
+        ...status.rows.map((r) => [r.symbol, r.date, String(r.events), r.newest_event]),
+      ])
+      : "exchange_events is empty",
+  );
+  console.log(`malformed messages: ${status.malformed_messages}`);
+  console.log(
+    status.kafka_lag
+      ? `kafka consumer lag (${status.kafka_lag.group} on ${status.kafka_lag.topic}): ${
+        status.kafka_lag.partitions.map((p) => `p${p.partition}=${p.lag}`).join(" ")
+      }`
+      : `kafka consumer lag: unknown (${status.kafka_lag_unknown})`,
+  );
   return 0;
 }

@@ -1,5 +1,6 @@
 import { RECORD_SIZE } from "../format/record.ts";
 import { executeRun } from "../run/run.ts";
+import type { RunResult } from "../run/run.ts";
 import type { DayReport } from "../run/security_run.ts";
 import { StopFlag } from "../run/stop.ts";
 import { bytesText, thousands } from "./format.ts";
@@ -8,38 +9,50 @@ import { RUN_COMMAND, runConfigFromFlags } from "./run_options.ts";
 import { onStopSignals } from "./signals.ts";
 import { Progress } from "./progress.ts";
 
+function dayLine(d: DayReport, size: number, paced: string): string {
+  return `${d.symbol ?? "-"} ${d.date} seed ${d.seed}: ${thousands(d.events)} events, ` +
+    `${bytesText(size)}, p0 ${d.p0Ticks} -> close ${d.closeTicks}${paced}` +
+    (d.stopped ? " (stopped early)" : d.capped ? " (--max-events reached)" : "");
+}
+
 export async function runCommand(args: string[], workerUrl?: string | URL): Promise<number> {
   const parsed = parseCommand(RUN_COMMAND, args);
   if (!parsed) return 0;
   const cfg = runConfigFromFlags(parsed.values, parsed.given);
+  const { quiet, json } = parsed.values;
+  const curves = cfg.model.hlrCurves;
+  if (curves && curves.levels > cfg.book.levels) {
+    console.error(
+      `qrsdp run: warning: --hlr-curves has K=${curves.levels} levels, the book ${cfg.book.levels} ` +
+        `levels (--levels): every rate is 0, so every session is empty (as in the established tool)`,
+    );
+  }
   const stop = new StopFlag();
-  const quiet = parsed.values.quiet;
-  const progress = Deno.stdout.isTerminal() ? new Progress(cfg.securities) : null;
+  const progress = Deno.stderr.isTerminal() && !quiet ? new Progress(cfg) : null;
   const removeSignals = onStopSignals(() => {
     stop.request();
     progress?.clear();
     console.error("qrsdp: stopping (a second signal exits at once)");
   });
-  let bytes = 0;
+  const sizes = new Map<DayReport, number>();
+  const { pacing } = cfg;
   const onDay = (d: DayReport) => {
-    const size = Deno.statSync(`${cfg.output.dir}/${d.file}`).size;
-    bytes += size;
-    if (quiet) return;
+    sizes.set(d, Deno.statSync(`${cfg.output.dir}/${d.file}`).size);
+    progress?.dayDone(d);
+    if (quiet || json) return;
     progress?.clear();
-    console.log(
-      `${d.symbol ?? "-"} ${d.date} seed ${d.seed}: ${thousands(d.events)} events, ` +
-        `${bytesText(size)}, p0 ${d.p0Ticks} -> close ${d.closeTicks}` +
-        (cfg.pacing.realtime
-          ? `, ${d.wallSeconds.toFixed(3)} s paced at speed ${cfg.pacing.speed}`
-          : "") +
-        (d.stopped ? " (stopped early)" : ""),
-    );
+    const paced = pacing.realtime
+      ? `, ${d.wallSeconds.toFixed(3)} s paced at speed ${pacing.speed}`
+      : pacing.rate
+      ? `, ${d.wallSeconds.toFixed(3)} s paced at ${thousands(pacing.rate)} events/s`
+      : "";
+    console.log(dayLine(d, sizes.get(d)!, paced));
   };
-  let result;
+  let result: RunResult;
   try {
     result = await executeRun(cfg, stop, {
       onDay,
-      onProgress: progress ? (i, date, n) => progress.update(i, date, n) : undefined,
+      onProgress: progress ? (p) => progress.update(p) : undefined,
       onWarning: (message) => {
         progress?.clear();
         console.error(`qrsdp run: warning: ${message}`);
@@ -50,28 +63,71 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     removeSignals();
     progress?.stop();
   }
-  const events = result.days.reduce((n, d) => n + d.events, 0);
-  const raw = events * RECORD_SIZE;
+  const days = [...result.days].sort((a, b) =>
+    a.securityIndex - b.securityIndex || a.date.localeCompare(b.date)
+  );
+  const events = days.reduce((n, d) => n + d.events, 0);
+  const bytes = days.reduce((n, d) => n + (sizes.get(d) ?? 0), 0);
+  const kafka = result.sinkReports.filter((r) => r.name !== "file");
+  const errors = [
+    ...result.errors,
+    ...kafka.filter((r) => r.failures > 0).map((r) =>
+      `${r.name} ${r.symbols.join(",")}: ${r.firstError ?? `${r.failures} failures`}`
+    ),
+  ];
+  for (const e of errors) console.error(`qrsdp run: ${e}`);
+  if (json) {
+    console.log(JSON.stringify(runSummary(), null, 2));
+    return errors.length === 0 ? 0 : 1;
+  }
   console.log(
-    `total: ${thousands(events)} events in ${result.days.length} session${
-      result.days.length === 1 ? "" : "s"
+    `total: ${thousands(events)} events in ${days.length} session${
+      days.length === 1 ? "" : "s"
     }, ` +
       `${bytesText(bytes)} written` +
-      (bytes > 0 ? ` (${(raw / bytes).toFixed(2)}x compression), ` : ", ") +
+      (bytes > 0 ? ` (${(events * RECORD_SIZE / bytes).toFixed(2)}x compression), ` : ", ") +
       `${result.seconds.toFixed(2)} s, ${
         thousands(events / result.seconds)
       } events/s -> ${cfg.output.dir}`,
   );
-  let ok = result.errors.length === 0;
-  for (const e of result.errors) console.error(`qrsdp run: ${e}`);
-  for (const r of result.sinkReports.filter((r) => r.name !== "file")) {
+  for (const r of kafka) {
     console.log(
-      `${r.name}: ${thousands(r.appended)} produced, ${thousands(r.delivered)} acknowledged`,
+      `${r.name} ${r.symbols.join(",")}: ${thousands(r.appended)} produced, ${
+        thousands(r.delivered)
+      } acknowledged`,
     );
-    if (r.failures > 0) {
-      ok = false;
-      console.error(`qrsdp run: ${r.name}: ${r.firstError ?? `${r.failures} failures`}`);
-    }
   }
-  return ok ? 0 : 1;
+  return errors.length === 0 ? 0 : 1;
+
+  /** `run --json`: the keys are documented in the README ("Machine-readable output"). */
+  function runSummary() {
+    return {
+      output: cfg.output.dir,
+      seed: cfg.seed,
+      events,
+      bytes,
+      seconds: result.seconds,
+      events_per_second: result.seconds > 0 ? events / result.seconds : 0,
+      sessions: days.map((d) => ({
+        symbol: d.symbol,
+        date: d.date,
+        seed: d.seed,
+        file: d.file,
+        events: d.events,
+        bytes: sizes.get(d) ?? 0,
+        p0_ticks: d.p0Ticks,
+        close_ticks: d.closeTicks,
+        stopped: d.stopped,
+        capped: d.capped,
+        wall_seconds: d.wallSeconds,
+      })),
+      kafka: kafka.map((r) => ({
+        symbols: r.symbols,
+        produced: r.appended,
+        acknowledged: r.delivered,
+      })),
+      errors,
+      ok: errors.length === 0,
+    };
+  }
 }

@@ -84,7 +84,10 @@ export const RUN_FLAGS = flags({
     oneOf: ["simple", "hlr"],
     help: "intensity model: simple or hlr",
   },
-  "hlr-curves": { type: "string", help: "HLR curves JSON file (implies --model hlr)" },
+  "hlr-curves": {
+    type: "string",
+    help: "HLR curves JSON file (implies --model hlr); its K drives the model, --levels the book",
+  },
   "base-L": rate("limit order rate", SIMPLE_DEFAULTS.baseL),
   "base-C": rate("cancel rate per resting order", SIMPLE_DEFAULTS.baseC),
   "base-M": rate("market order rate", SIMPLE_DEFAULTS.baseM),
@@ -121,8 +124,23 @@ export const RUN_FLAGS = flags({
     help: "worker threads (results do not depend on it)",
   },
   ...PACING_FLAGS,
+  rate: {
+    type: "number",
+    min: 0,
+    minExclusive: true,
+    defaultHelp: "as fast as it can",
+    help: "events per wall second across the run (instead of --realtime --speed)",
+  },
+  "max-events": {
+    type: "number",
+    integer: true,
+    min: 1,
+    defaultHelp: "no cap",
+    help: "stop after this many events across the run (shared out among the securities)",
+  },
   ...kafkaProducerFlags("none: files only", "the generator"),
-  quiet: { type: "boolean", help: "no per-day lines" },
+  quiet: { type: "boolean", help: "no per-day lines, no progress line" },
+  json: { type: "boolean", help: "the summary as one JSON document on stdout (no per-day lines)" },
   force: {
     type: "boolean",
     help: "replace the run already in --output (its manifest and .qrsdp files, nothing else)",
@@ -167,7 +185,7 @@ export function runConfigFromFlags(
 ): RunConfig {
   const curvesPath = v["hlr-curves"];
   const model = curvesPath ? "hlr" : v.model as "simple" | "hlr";
-  let levels = v.levels;
+  const levels = v.levels;
   let hlrCurves = null;
   if (curvesPath) {
     let text: string;
@@ -177,14 +195,11 @@ export function runConfigFromFlags(
       throw new DataError(`--hlr-curves: ${(e as Error).message}`);
     }
     hlrCurves = parseHlrCurves(text, curvesPath);
-    if (given.has("levels") && levels !== hlrCurves.levels) {
-      throw new UsageError(
-        `--levels ${levels} disagrees with K=${hlrCurves.levels} in ${curvesPath}`,
-      );
-    }
-    levels = hlrCurves.levels;
   } else if (model === "hlr") {
     hlrCurves = defaultHlrCurves(levels);
+  }
+  if (v.rate !== undefined && (v.realtime || given.has("speed"))) {
+    throw new UsageError("--rate paces by wall clock: give it or --realtime --speed, not both");
   }
   const securities = v.securities
     ? parseSecurities(v.securities)
@@ -205,6 +220,7 @@ export function runConfigFromFlags(
       startDate: v["start-date"],
       seconds: v.seconds,
       marketOpenSeconds: clockSeconds(v["market-open"])!,
+      maxEvents: v["max-events"] ?? null,
     },
     model: {
       kind: model,
@@ -221,7 +237,7 @@ export function runConfigFromFlags(
       thetaReinit: v["theta-reinit"],
       reinitDepthMean: v["reinit-depth-mean"],
     },
-    pacing: pacingFromFlags(v),
+    pacing: { ...pacingFromFlags(v), rate: v.rate ?? null },
     kafka: kafkaFromFlags(v, env),
     output: {
       dir: v.output ?? `output/run_${v.seed}`,

@@ -20,10 +20,11 @@ Deno.test("run flags: each group of the run configuration, with the defaults of 
     startDate: "2026-01-02",
     seconds: 23400,
     marketOpenSeconds: 34200,
+    maxEvents: null,
   });
   assert.equal(cfg.model.kind, "simple");
   assert.equal(cfg.model.hlrCurves, null);
-  assert.deepEqual(cfg.pacing, { realtime: false, speed: 100, overnightSeconds: 3 });
+  assert.deepEqual(cfg.pacing, { realtime: false, speed: 100, overnightSeconds: 3, rate: null });
   assert.equal(cfg.kafka, null);
   assert.deepEqual(cfg.output, { dir: "output/run_42", chunkSize: 4096, force: false });
 });
@@ -84,6 +85,7 @@ Deno.test("the session, the file header and the manifest agree with the run conf
     levelsPerSide: 5,
     initialSpreadTicks: 2,
     initialDepth: 0,
+    thetaReinit: 0,
   });
 });
 

@@ -27,6 +27,8 @@ export interface RunSettings {
   levelsPerSide: number;
   initialSpreadTicks: number;
   initialDepth: number;
+  /** Written only when above 0: a run whose books cannot be rebuilt from its records alone. */
+  thetaReinit: number;
 }
 
 /** One security's sessions, named (`symbol` set) or the unnamed one. */
@@ -45,6 +47,7 @@ export function buildManifest(run: RunSettings, securities: SecuritySessions[]) 
     base_seed: run.baseSeed,
     seed_strategy: "sequential",
     session_seconds: run.sessionSeconds,
+    ...(run.thetaReinit > 0 ? { theta_reinit: run.thetaReinit } : {}),
   };
   const book = {
     tick_size: run.tickSize,

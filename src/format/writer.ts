@@ -48,7 +48,8 @@ export class ChunkBuffer {
 
 /**
  * Streams one session to a `.qrsdp` file: header (flags 0), chunks as they are handed over, then
- * at `close()` the index and its tail, and finally HAS_INDEX. Memory is one chunk, whatever the
+ * at `close()` the index and its tail, and finally HAS_INDEX (a session without events stays the
+ * header alone, as the C++ producer leaves it). Memory is one chunk, whatever the
  * session length.
  */
 export class QrsdpWriter {
@@ -115,6 +116,12 @@ export class QrsdpWriter {
   close(): void {
     if (this.closed) throw new Error("writer already closed");
     const n = this.index.length;
+    if (n === 0) {
+      // A session without events is the header alone, flags 0, as the C++ producer writes it.
+      this.closed = true;
+      this.file.close();
+      return;
+    }
     const tail = new Uint8Array(n * INDEX_ENTRY_SIZE + INDEX_TAIL_SIZE);
     const v = new DataView(tail.buffer);
     this.index.forEach((e, i) => encodeIndexEntry(e, v, i * INDEX_ENTRY_SIZE));

@@ -3,8 +3,11 @@ import { UsageError } from "../core/errors.ts";
 /** The topic every command uses unless `--kafka-topic` or KAFKA_TOPIC names another. */
 export const DEFAULT_TOPIC = "exchange.events";
 
+/** The first of each list is the default. */
 const PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_SSL", "SASL_PLAINTEXT"] as const;
 const MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
+export const DEFAULT_PROTOCOL = PROTOCOLS[0];
+export const DEFAULT_SASL_MECHANISM = MECHANISMS[0];
 
 export interface KafkaSettings {
   brokers: string[];
@@ -46,7 +49,7 @@ export function kafkaSettings(
     }
   }
   const topic = options.topic || env("KAFKA_TOPIC") || DEFAULT_TOPIC;
-  const protocol = (env("KAFKA_SECURITY_PROTOCOL") || "PLAINTEXT").toUpperCase();
+  const protocol = (env("KAFKA_SECURITY_PROTOCOL") || DEFAULT_PROTOCOL).toUpperCase();
   if (!PROTOCOLS.includes(protocol as typeof PROTOCOLS[number])) {
     throw new UsageError(
       `KAFKA_SECURITY_PROTOCOL: '${protocol}' is not one of ${PROTOCOLS.join(", ")}`,
@@ -60,7 +63,7 @@ export function kafkaSettings(
     timeoutMs: options.timeoutSeconds * 1000,
   };
   if (protocol.startsWith("SASL")) {
-    const mechanism = (env("KAFKA_SASL_MECHANISM") || "PLAIN").toUpperCase();
+    const mechanism = (env("KAFKA_SASL_MECHANISM") || DEFAULT_SASL_MECHANISM).toUpperCase();
     if (!MECHANISMS.includes(mechanism as typeof MECHANISMS[number])) {
       throw new UsageError(
         `KAFKA_SASL_MECHANISM: '${mechanism}' is not one of ${MECHANISMS.join(", ")}`,

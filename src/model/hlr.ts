@@ -41,6 +41,7 @@ export class HlrModel implements IntensityModel {
 
   totalRate(book: Book): number {
     const k = this.k, w = this.weights;
+    if (k > book.levels) return this.idle();
     const spread = book.askPrice[0] - book.bidPrice[0];
     this.factors.update(spread);
     const addMult = this.factors.add, execMult = this.factors.exec;
@@ -75,6 +76,15 @@ export class HlrModel implements IntensityModel {
     return Math.max(addBid, AGGREGATE_FLOOR) + Math.max(addAsk, AGGREGATE_FLOOR) +
       Math.max(cancelBid, AGGREGATE_FLOOR) + Math.max(cancelAsk, AGGREGATE_FLOOR) +
       Math.max(execBuy, AGGREGATE_FLOOR) + Math.max(execSell, AGGREGATE_FLOOR);
+  }
+
+  /**
+   * Curves with more levels than the book: as in the established producer, every weight is 0
+   * and every aggregate its floor, so the first time step outlasts any session.
+   */
+  private idle(): number {
+    this.weights.fill(0);
+    return 6 * AGGREGATE_FLOOR;
   }
 
   sampleType(rng: Mt19937_64): number {

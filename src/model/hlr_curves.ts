@@ -1,3 +1,4 @@
+import { MAX_LEVELS } from "../book/book.ts";
 import { DataError } from "../core/errors.ts";
 
 /** Per-level intensity tables `v[0..n_max]` of the HLR model (model.md §3). */
@@ -60,8 +61,8 @@ export function parseHlrCurves(text: string, source: string): HlrCurves {
   };
   if (typeof json !== "object" || json === null) fail("expected a JSON object");
   const levels = json.K;
-  if (!Number.isInteger(levels) || (levels as number) < 1 || (levels as number) > 64) {
-    fail(`"K" must be an integer from 1 to 64`);
+  if (!Number.isInteger(levels) || (levels as number) < 1 || (levels as number) > MAX_LEVELS) {
+    fail(`"K" must be an integer from 1 to ${MAX_LEVELS}`);
   }
   const k = levels as number;
   const table = (key: string, value: unknown): Float64Array => {

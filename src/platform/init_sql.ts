@@ -1,5 +1,8 @@
 import { UsageError } from "../core/errors.ts";
-import { DEFAULT_TOPIC } from "../kafka/settings.ts";
+import { DEFAULT_PROTOCOL, DEFAULT_SASL_MECHANISM, DEFAULT_TOPIC } from "../kafka/settings.ts";
+
+/** Where the compose file's ClickHouse finds Kafka. */
+export const COMPOSE_BROKERS = "kafka:9092";
 
 /**
  * Replaces every `${NAME}` in the SQL with the value from `vars`, quoting nothing: the
@@ -54,10 +57,10 @@ export function initSqlVariables(
   env: (name: string) => string | undefined,
 ): Record<string, string> {
   return {
-    KAFKA_BROKERS: env("KAFKA_BROKERS") || "kafka:9092",
+    KAFKA_BROKERS: env("KAFKA_BROKERS") || COMPOSE_BROKERS,
     KAFKA_TOPIC: env("KAFKA_TOPIC") || DEFAULT_TOPIC,
-    KAFKA_SECURITY_PROTOCOL: env("KAFKA_SECURITY_PROTOCOL") || "PLAINTEXT",
-    KAFKA_SASL_MECHANISM: env("KAFKA_SASL_MECHANISM") || "PLAIN",
+    KAFKA_SECURITY_PROTOCOL: env("KAFKA_SECURITY_PROTOCOL") || DEFAULT_PROTOCOL,
+    KAFKA_SASL_MECHANISM: env("KAFKA_SASL_MECHANISM") || DEFAULT_SASL_MECHANISM,
     KAFKA_SASL_USERNAME: env("KAFKA_SASL_USERNAME") || "",
     KAFKA_SASL_PASSWORD: env("KAFKA_SASL_PASSWORD") || "",
   };

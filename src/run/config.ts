@@ -30,6 +30,8 @@ export interface SessionSettings {
   startDate: string;
   seconds: number;
   marketOpenSeconds: number;
+  /** Run-wide cap on events (`--max-events`), shared out among the securities; null: none. */
+  maxEvents: number | null;
 }
 
 export interface ModelSettings {
@@ -58,7 +60,8 @@ export interface RunConfig {
   book: BookSettings;
   session: SessionSettings;
   model: ModelSettings;
-  pacing: PacingSettings;
+  /** `rate`: events per wall second across the run (`--rate`), instead of simulated time. */
+  pacing: PacingSettings & { rate: number | null };
   kafka: KafkaSettings | null;
   output: OutputSettings;
 }
@@ -123,11 +126,12 @@ export function manifestSettings(cfg: RunConfig): RunSettings {
     levelsPerSide: cfg.book.levels,
     initialSpreadTicks: cfg.book.initialSpreadTicks,
     initialDepth: cfg.book.initialDepth,
+    thetaReinit: cfg.model.thetaReinit,
   };
 }
 
 export function createModel(cfg: RunConfig): IntensityModel {
   return cfg.model.kind === "hlr"
-    ? new HlrModel(cfg.model.hlrCurves!, cfg.book.levels)
+    ? new HlrModel(cfg.model.hlrCurves!, cfg.model.hlrCurves!.levels)
     : new SimpleImbalanceModel(cfg.model.simple);
 }

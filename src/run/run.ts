@@ -4,15 +4,21 @@ import type { SinkReport } from "../sinks/sink.ts";
 import { manifestSettings } from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import { openRunDir } from "./run_dir.ts";
-import type { DayReport } from "./security_run.ts";
+import type { DayReport, SecurityProgress } from "./security_run.ts";
 import type { StopFlag } from "./stop.ts";
 import type { WorkerJob, WorkerMessage } from "./worker.ts";
 import { ChunkWriterHost } from "../sinks/chunk_target.ts";
 
+/** A sink's report, with the symbols of the securities it served ("DEFAULT": the unnamed one). */
+export interface LabelledSinkReport extends SinkReport {
+  securityIndices: number[];
+  symbols: string[];
+}
+
 export interface RunResult {
   days: DayReport[];
-  /** One report per sink per worker. */
-  sinkReports: SinkReport[];
+  /** One report per sink per worker (per security in continuous and paced runs). */
+  sinkReports: LabelledSinkReport[];
   /** Worker failures (a sink that could not start, an exception in generation). */
   errors: string[];
   seconds: number;
@@ -20,7 +26,7 @@ export interface RunResult {
 
 export interface RunHooks {
   onDay?(report: DayReport): void;
-  onProgress?(securityIndex: number, date: string, events: number): void;
+  onProgress?(progress: SecurityProgress): void;
   /** Something the user should know at once, while the run goes on (Kafka unreachable). */
   onWarning?(message: string): void;
   /** The module that starts a worker; defaults to `worker.ts` beside this file. */
@@ -105,7 +111,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
                 fail(e);
               }
             } else if (m.kind === "progress") {
-              hooks.onProgress?.(m.securityIndex, m.date, m.events);
+              hooks.onProgress?.(m.progress);
             } else if (m.kind === "warning") {
               hooks.onWarning?.(m.message);
             } else if (m.kind !== "done") {
@@ -147,6 +153,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
   } finally {
     dir.release();
   }
+  result.sinkReports.sort((a, b) => a.securityIndices[0] - b.securityIndices[0]);
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }

@@ -5,6 +5,7 @@ import { LAST_DATE, tradingDates } from "./calendar.ts";
 import { createModel, fileHeader, sessionConfig, sessionFile, sessionSeed } from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import { Pacer } from "./pacer.ts";
+import { eventQuota, RatePacer } from "./rate.ts";
 import { sleepUnlessStopped } from "./stop.ts";
 import type { StopFlag } from "./stop.ts";
 
@@ -19,6 +20,8 @@ export interface DayReport {
   events: number;
   /** True when a stop request cut the session short. */
   stopped: boolean;
+  /** True when the run's --max-events ended it. */
+  capped: boolean;
   /** Wall seconds from the session's start to its end (to its simulated close when paced). */
   wallSeconds: number;
 }
@@ -31,16 +34,27 @@ export interface SessionStart {
   file: string;
 }
 
+/** Where one security is: its day (0-based), that day's date, events and simulated clock. */
+export interface SecurityProgress {
+  securityIndex: number;
+  day: number;
+  date: string;
+  /** Events of this day so far. */
+  events: number;
+  /** ts_ns of the last event (the open before the first). */
+  clockNs: number;
+}
+
 export interface SecurityRunHooks {
   onBegin?(start: SessionStart): void;
   onDay?(report: DayReport): void;
-  /** Called every few thousand events with the events generated so far in this session. */
-  onProgress?(securityIndex: number, date: string, events: number): void;
+  /** Called at each day's start and then about every PROGRESS_MS of wall time. */
+  onProgress?(progress: SecurityProgress): void;
   pacer?: Pacer;
 }
 
 const STOP_CHECK_MASK = 1023;
-const PROGRESS_MASK = (1 << 16) - 1;
+const PROGRESS_MS = 200;
 
 /**
  * Runs every day of one security into `sink`: each day opens at the previous close. Between
@@ -59,10 +73,16 @@ export async function runSecurity(
   const openNs = schedule.marketOpenSeconds * 1e9;
   const pacer = hooks.pacer ??
     (pacing.realtime ? new Pacer(pacing.speed, openNs, stop) : undefined);
+  // --rate: every security runs at once (see executeRun), each at its share of the rate.
+  const ratePacer = pacing.rate ? new RatePacer(pacing.rate / cfg.securities.length, stop) : null;
+  const quota = schedule.maxEvents === null
+    ? Infinity
+    : eventQuota(schedule.maxEvents, cfg.securities.length, securityIndex);
+  let produced = 0;
   const rec = newRecord();
   let p0 = security.p0Ticks;
   for (let day = 0; schedule.days === 0 || day < schedule.days; day++) {
-    if (stop.requested) break;
+    if (stop.requested || produced >= quota) break;
     if (day > 0) {
       // Other securities of this worker take their turn (continuous mode runs them together).
       if (pacing.realtime) await sleepUnlessStopped(pacing.overnightSeconds * 1000, stop);
@@ -81,26 +101,38 @@ export async function runSecurity(
     pacer?.startSession(started);
     let events = 0;
     let stopped = false;
+    let capped = false;
+    const progress = (clockNs: number) =>
+      hooks.onProgress?.({ securityIndex, day, date, events, clockNs });
+    progress(openNs);
+    let lastProgress = started;
     while (session.next(rec)) {
-      if (pacer) {
-        const due = pacer.wait(rec.tsNs);
-        if (due) {
-          await sink.flush();
-          await due;
-        }
+      if (produced >= quota) {
+        capped = true;
+        break;
+      }
+      const due = pacer ? pacer.wait(rec.tsNs) : ratePacer?.wait();
+      if (due) {
+        await sink.flush();
+        await due;
       }
       const pending = sink.append(rec);
       if (pending) await pending;
       events++;
-      if ((events & STOP_CHECK_MASK) === 0 || pacer) {
-        if ((events & PROGRESS_MASK) === 0) hooks.onProgress?.(securityIndex, date, events);
+      produced++;
+      if ((events & STOP_CHECK_MASK) === 0 || pacer || ratePacer) {
+        const now = performance.now();
+        if (now - lastProgress >= PROGRESS_MS) {
+          progress(rec.tsNs);
+          lastProgress = now;
+        }
         if (stop.requested) {
           stopped = true;
           break;
         }
       }
     }
-    if (pacer && !stopped) {
+    if (pacer && !stopped && !capped) {
       // A paced day lasts until its simulated close, not just until its last event.
       await pacer.wait(openNs + schedule.seconds * 1e9);
     }
@@ -116,6 +148,7 @@ export async function runSecurity(
       closeTicks,
       events,
       stopped,
+      capped,
       wallSeconds: (performance.now() - started) / 1000,
     });
     p0 = closeTicks;

@@ -7,10 +7,11 @@ import { RECORD_SIZE } from "../format/record.ts";
 import { RemoteChunkTarget } from "../sinks/chunk_target.ts";
 import type { ChunkMessage, ChunkTarget } from "../sinks/chunk_target.ts";
 import { closeRunSink, createRunSink } from "../sinks/factory.ts";
-import type { SinkReport } from "../sinks/sink.ts";
+import { UNNAMED_KEY } from "../kafka/message.ts";
+import type { LabelledSinkReport } from "./run.ts";
 import type { RunConfig } from "./config.ts";
 import { runSecurity } from "./security_run.ts";
-import type { DayReport, SessionStart } from "./security_run.ts";
+import type { DayReport, SecurityProgress, SessionStart } from "./security_run.ts";
 import { StopFlag } from "./stop.ts";
 
 export interface WorkerJob {
@@ -31,9 +32,9 @@ export type WorkerMessage =
   | ChunkMessage
   | { kind: "begin"; start: SessionStart; sequence: number }
   | { kind: "day"; report: DayReport }
-  | { kind: "progress"; securityIndex: number; date: string; events: number }
+  | { kind: "progress"; progress: SecurityProgress }
   | { kind: "warning"; message: string }
-  | { kind: "done"; reports: SinkReport[]; errors: string[] };
+  | { kind: "done"; reports: LabelledSinkReport[]; errors: string[] };
 
 export function inWorkerScope(): boolean {
   const scope = (globalThis as { WorkerGlobalScope?: new () => unknown }).WorkerGlobalScope;
@@ -42,7 +43,7 @@ export function inWorkerScope(): boolean {
 
 /**
  * Runs `indices` one after another into one set of sinks; never rejects: a failure is returned
- * with the sink reports. Kafka errors name the securities they concern.
+ * with the sink reports, labelled with the securities they served.
  */
 async function runGroup(
   job: WorkerJob,
@@ -50,7 +51,7 @@ async function runGroup(
   post: (m: WorkerMessage) => void,
   begin: (start: SessionStart) => void,
   target?: ChunkTarget,
-): Promise<{ reports: SinkReport[]; error?: string }> {
+): Promise<{ reports: LabelledSinkReport[]; error?: string }> {
   const { cfg } = job;
   const stop = new StopFlag(job.stop);
   const symbols = indices.flatMap((i) => cfg.securities[i].symbol ?? []).join(",");
@@ -72,21 +73,21 @@ async function runGroup(
       await runSecurity(cfg, i, sink, stop, {
         onBegin: begin,
         onDay: (report) => post({ kind: "day", report }),
-        onProgress: (securityIndex, date, events) =>
-          post({ kind: "progress", securityIndex, date, events }),
+        onProgress: (progress) => post({ kind: "progress", progress }),
       });
     }
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
-  let reports: SinkReport[] = [];
+  let reports: LabelledSinkReport[] = [];
   try {
-    if (sink) reports = await closeRunSink(sink);
+    const labels = {
+      securityIndices: indices,
+      symbols: indices.map((i) => cfg.securities[i].symbol ?? UNNAMED_KEY),
+    };
+    if (sink) reports = (await closeRunSink(sink)).map((r) => ({ ...r, ...labels }));
   } catch (e) {
     error ??= e instanceof Error ? e.message : String(e);
-  }
-  for (const r of reports) {
-    if (r.name !== "file" && r.firstError && symbols) r.firstError = `${symbols}: ${r.firstError}`;
   }
   return { reports, error };
 }
@@ -107,7 +108,9 @@ async function work(
     post({ kind: "begin", start, sequence: ++sequence });
     while (Atomics.load(begun, 0) < sequence) Atomics.wait(begun, 0, sequence - 1, 1000);
   };
-  const together = job.cfg.session.days === 0 || job.cfg.pacing.realtime;
+  const { session, pacing } = job.cfg;
+  // --rate shares one rate among the securities, which therefore run at once too.
+  const together = session.days === 0 || pacing.realtime || pacing.rate !== null;
   const groups = together ? job.securityIndices.map((i) => [i]) : [job.securityIndices];
   const results = await Promise.all(
     groups.map((g) => runGroup(job, g, post, begin, makeTarget?.())),

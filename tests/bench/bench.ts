@@ -4,11 +4,14 @@
  * back; 6.3 M events/s for three securities over five days). Each case runs in a process of its
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
- * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing.
+ * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, export,
+ * calibrate.
  * The Kafka case starts a broker of its own with tests/kafka/start.sh.
  */
+import { calibrate, expandInputs } from "../../src/calibrate/calibrate.ts";
 import { runConfigFromArgs } from "../../src/cli/run_options.ts";
 import { QrsdpReader } from "../../src/format/reader.ts";
+import { EXPORT_FORMATS, exportRun } from "../../src/export/export.ts";
 import { executeRun } from "../../src/run/run.ts";
 import { Pacer } from "../../src/run/pacer.ts";
 import { runSecurity } from "../../src/run/security_run.ts";
@@ -19,6 +22,8 @@ import { qrsdpFiles } from "../helpers.ts";
 
 const CPP_ONE = 3.5e6;
 const CPP_THREE = 6.3e6;
+/** The C++ qrsdp_calibrate: 3.37 M events (`run --seed 5 --days 2`) in 0.35 s. */
+const CPP_CALIBRATE = 3.37e6 / 0.35;
 const MAIN = new URL("../../main.ts", import.meta.url);
 const THREE = "AAA:10000,BBB:15000,CCC:20000";
 const KAFKA_PORT = 19096;
@@ -160,6 +165,74 @@ async function pacing(): Promise<void> {
   Deno.removeSync(dir, { recursive: true });
 }
 
+/** Each export format over one default day: time, rate, size. */
+async function exports(): Promise<void> {
+  const { dir, events } = await batch({ seed: "3", days: "1" });
+  for (const format of Object.keys(EXPORT_FORMATS)) {
+    const out = `${dir}/${format}`;
+    const t0 = performance.now();
+    const [done] = exportRun(dir, format, out);
+    const seconds = (performance.now() - t0) / 1000;
+    const bytes = done.files.reduce((n, f) => n + Deno.statSync(f).size, 0);
+    console.log(
+      `export ${format}, 1 security x 1 day (${events.toLocaleString("en-US")} events): ` +
+        `${seconds.toFixed(2)} s, ${(events / seconds / 1e6).toFixed(2)} M events/s, ` +
+        `${(bytes / 2 ** 20).toFixed(1)} MiB`,
+    );
+    Deno.removeSync(out, { recursive: true });
+  }
+  console.log(`export: peak RSS ${peakRssMiB()}`);
+  Deno.removeSync(dir, { recursive: true });
+}
+
+/**
+ * `calibrate --compat` of a two-day run (`run --seed 5 --days 2`, 3.37 M events) against the
+ * established tool's 0.35 s (a process, start included): through the CLI as a user runs it, best
+ * of 5, then in this process, best of 7 (the first of those is the cold one).
+ */
+async function calibrateCase(): Promise<void> {
+  const run = await batch({ seed: "5", days: "2" });
+  const rate = (events: number, seconds: number) =>
+    `${events.toLocaleString("en-US")} events in ${seconds.toFixed(3)} s: ` +
+    `${(events / seconds / 1e6).toFixed(2)} M events/s, ` +
+    `${(events / seconds / CPP_CALIBRATE).toFixed(2)}x the C++ tool`;
+  const cli: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN.pathname, "calibrate", run.dir, "--compat", "--output"]
+        .concat([`${run.dir}/curves.json`]),
+      stdout: "null",
+    }).output();
+    if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+    cli.push((performance.now() - t0) / 1000);
+  }
+  const files = expandInputs([run.dir]);
+  const inProcess: number[] = [];
+  let events = 0;
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    events = calibrate({
+      files,
+      levels: null,
+      nMax: 100,
+      spreadSensitivity: 0.3,
+      imbalanceSensitivity: 1,
+      compat: true,
+      censored: false,
+    }, () => {}).events;
+    inProcess.push((performance.now() - t0) / 1000);
+  }
+  Deno.removeSync(run.dir, { recursive: true });
+  const list = (xs: number[]) => xs.map((t) => t.toFixed(3)).join(", ");
+  console.log(`calibrate, CLI (process start included): seconds ${list(cli)}`);
+  console.log(`calibrate, in process: seconds ${list(inProcess)}`);
+  console.log(`calibrate 2 days, CLI, best:        ${rate(events, Math.min(...cli))}`);
+  console.log(`calibrate 2 days, in process, best: ${rate(events, Math.min(...inProcess))}`);
+  console.log(`calibrate 2 days, in process, cold: ${rate(events, inProcess[0])}`);
+  console.log(`calibrate: peak RSS ${peakRssMiB()} (in process, both files read whole)`);
+}
+
 const CASES: Record<string, () => Promise<void>> = {
   one: () => writeAndRead("1 security x 1 day", { seed: "1", days: "1" }, CPP_ONE, 5),
   three: () =>
@@ -173,6 +246,8 @@ const CASES: Record<string, () => Promise<void>> = {
   days5: () => writeAndRead("memory: 1 security x 5 days", { seed: "2", days: "5", workers: "1" }),
   kafka,
   pacing,
+  export: exports,
+  calibrate: calibrateCase,
 };
 
 if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {

@@ -17,6 +17,7 @@ installed && exit 0
 rm -rf "$venv"
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-"$venv/bin/python" -c 'import chdb.session, lz4.block, lz4.frame'
+# pyarrow comes with chdb (its dependency); tests/export_test.ts reads our Parquet files with it.
+"$venv/bin/python" -c 'import chdb.session, lz4.block, lz4.frame, pyarrow.parquet'
 cp "$here/requirements.txt" "$stamp"
 echo "test venv ready in $venv" >&2

@@ -1,0 +1,202 @@
+import { calibrate, DamagedInputError, expandInputs } from "../calibrate/calibrate.ts";
+import type { Calibration } from "../calibrate/calibrate.ts";
+import { ASK, BID } from "../calibrate/sojourns.ts";
+import { UsageError } from "../core/errors.ts";
+import { MAX_LEVELS } from "../book/book.ts";
+import { table, thousands } from "./format.ts";
+import { flags, parseCommand } from "./flags.ts";
+
+const CALIBRATE_COMMAND = {
+  name: "calibrate",
+  summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",
+  usage: "qrsdp calibrate FILE.qrsdp|RUN_DIR... [flags]",
+  flags: flags({
+    output: {
+      type: "string",
+      default: "hlr_curves.json",
+      help: "curves file to write, - for stdout",
+    },
+    levels: {
+      type: "number",
+      integer: true,
+      min: 1,
+      max: MAX_LEVELS,
+      defaultHelp: "the first file's levels per side",
+      help: "levels per side of the curves",
+    },
+    "n-max": {
+      type: "number",
+      default: 100,
+      integer: true,
+      max: 100_000,
+      help: "largest queue size in each table (tables hold n = 0..N)",
+    },
+    "spread-sens": {
+      type: "number",
+      default: 0.3,
+      min: 0,
+      help: "spread sensitivity written into the file (not estimated)",
+    },
+    "imbalance-sens": {
+      type: "number",
+      default: 1,
+      min: 0,
+      help: "imbalance sensitivity written into the file (compat: 1)",
+    },
+    compat: {
+      type: "boolean",
+      help: "the established tool's estimator and quirks: its file, byte for byte",
+    },
+    censored: {
+      type: "boolean",
+      help: "count the time at risk cut short by price changes too (unbiased rates)",
+    },
+    json: { type: "boolean", help: "print the summary as one JSON document" },
+  }),
+  notes: `Run directories stand for their manifest's files, in manifest order; all inputs feed one
+set of estimators. The file is written whole or not at all (a temporary file, then renamed).
+
+Default mode differs from --compat where the established tool is wrong: the clock starts at
+the market open (not midnight), a header depth of 0 is replayed as 50 (as generated), a torn
+file's complete chunks are used (with a warning), and --n-max below 0 or --levels above a
+file's levels is refused. --compat reproduces the established tool's file exactly.
+
+Exit status: 0 on success, 1 when an input is damaged (--compat) or the output cannot be
+written, 2 for a usage error or an input that cannot be read.`,
+};
+
+export function calibrateCommand(args: string[]): Promise<number> {
+  return Promise.resolve(calibrateOrExit(args));
+}
+
+function calibrateOrExit(args: string[]): number {
+  const parsed = parseCommand(CALIBRATE_COMMAND, args);
+  if (!parsed) return 0;
+  const v = parsed.values;
+  if (parsed.positionals.length === 0) {
+    throw new UsageError("give one or more .qrsdp files or run directories");
+  }
+  if (v.compat && parsed.given.has("imbalance-sens")) {
+    throw new UsageError(
+      "--imbalance-sens: --compat always writes 1 (the established tool has no such flag)",
+    );
+  }
+  const toStdout = v.output === "-";
+  const say = toStdout
+    ? (line: string) => console.error(line)
+    : (line: string) => console.log(line);
+  let result: Calibration;
+  try {
+    result = calibrate({
+      files: expandInputs(parsed.positionals),
+      levels: v.levels ?? null,
+      nMax: v["n-max"],
+      spreadSensitivity: v["spread-sens"],
+      imbalanceSensitivity: v["imbalance-sens"],
+      compat: v.compat,
+      censored: v.censored,
+    }, (line) => console.error(line.startsWith("QRSDP:") ? line : `qrsdp calibrate: ${line}`));
+  } catch (e) {
+    if (!(e instanceof DamagedInputError)) throw e;
+    console.error(`qrsdp calibrate: ${e.message}`);
+    return 1;
+  }
+  if (toStdout) {
+    Deno.stdout.writeSync(new TextEncoder().encode(result.json));
+  } else if (!writeWhole(v.output, result.json)) {
+    return 1;
+  }
+  const summary = v.json
+    ? JSON.stringify(summaryJson(result, v.output, v.compat, v.censored))
+    : summaryText(result, v.output);
+  say(summary);
+  return 0;
+}
+
+/** Writes `text` to a temporary file beside `path`, then renames it: never half a file. */
+function writeWhole(path: string, text: string): boolean {
+  const slash = path.lastIndexOf("/");
+  const tmp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${Deno.pid}.tmp`;
+  try {
+    Deno.writeTextFileSync(tmp, text);
+    Deno.renameSync(tmp, path);
+    return true;
+  } catch (e) {
+    try {
+      Deno.removeSync(tmp);
+    } catch {
+      // never created
+    }
+    console.error(`qrsdp calibrate: cannot write ${path} (${(e as Error).message})`);
+    return false;
+  }
+}
+
+interface QueueSummary {
+  level: number;
+  side: "bid" | "ask";
+  sojourns: number;
+  /** The largest queue size seen on this level and side (-1 if none), and its sojourns. */
+  largestN: number;
+  sojournsAtLargestN: number;
+}
+
+function queues(result: Calibration): QueueSummary[] {
+  const out: QueueSummary[] = [];
+  for (let level = 0; level < result.levels; level++) {
+    for (const side of [BID, ASK]) {
+      const largestN = result.cells.largestSize(side, level);
+      out.push({
+        level,
+        side: side === BID ? "bid" : "ask",
+        sojourns: result.cells.total(side, level),
+        largestN,
+        sojournsAtLargestN: result.cells.count(side, level, largestN),
+      });
+    }
+  }
+  return out;
+}
+
+function summaryText(result: Calibration, output: string): string {
+  const rows = queues(result).map((q) => [
+    String(q.level),
+    q.side,
+    thousands(q.sojourns),
+    q.largestN < 0 ? "-" : String(q.largestN),
+    thousands(q.sojournsAtLargestN),
+  ]);
+  return [
+    `${result.files.length} file${result.files.length === 1 ? "" : "s"}: ${
+      thousands(result.events)
+    } events, ` +
+    `${thousands(result.sojourns)} sojourns; K=${result.levels}, n_max=${result.nMax} -> ${
+      output === "-" ? "stdout" : output
+    }`,
+    table([["level", "side", "sojourns", "largest n", "sojourns there"], ...rows]),
+  ].join("\n");
+}
+
+function summaryJson(result: Calibration, output: string, compat: boolean, censored: boolean) {
+  return {
+    output,
+    mode: compat ? "compat" : censored ? "censored" : "default",
+    K: result.levels,
+    n_max: result.nMax,
+    events: result.events,
+    sojourns: result.sojourns,
+    files: result.files.map((f) => ({
+      path: f.path,
+      events: f.events,
+      sojourns: f.sojourns,
+      damage: f.damage,
+    })),
+    queues: queues(result).map((q) => ({
+      level: q.level,
+      side: q.side,
+      sojourns: q.sojourns,
+      largest_n: q.largestN,
+      sojourns_at_largest_n: q.sojournsAtLargestN,
+    })),
+  };
+}

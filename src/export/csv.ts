@@ -1,0 +1,28 @@
+import type { QrsdpReader } from "../format/reader.ts";
+import { baseName, EVENT_COLUMNS, typeName } from "./rows.ts";
+import type { ExportSession } from "./sessions.ts";
+import { TextFile } from "./text_file.ts";
+
+/** RFC 4180 quoting, for the one free-text field (a symbol given for a single file). */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One CSV file per session: a header line, then one line per event. */
+export function writeCsv(reader: QrsdpReader, session: ExportSession, dir: string): string[] {
+  const out = new TextFile(`${dir}/${baseName(session.symbol, session.date)}.csv`);
+  try {
+    out.line(EVENT_COLUMNS.join(","));
+    const prefix = `${csvField(session.symbol)},${session.date},`;
+    reader.forEach((r) =>
+      out.line(
+        `${prefix}${r.tsNs},${r.type},${
+          typeName(r.type)
+        },${r.side},${r.priceTicks},${r.qty},${r.orderId}`,
+      )
+    );
+  } finally {
+    out.close();
+  }
+  return [out.path];
+}

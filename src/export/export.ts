@@ -1,0 +1,58 @@
+import { DataError, UsageError } from "../core/errors.ts";
+import { QrsdpReader } from "../format/reader.ts";
+import { writeCsv } from "./csv.ts";
+import { writeJsonl } from "./jsonl.ts";
+import { writeLobster } from "./lobster.ts";
+import { writeParquet } from "./parquet.ts";
+import { exportSessions } from "./sessions.ts";
+import type { ExportSession } from "./sessions.ts";
+
+type SessionWriter = (reader: QrsdpReader, session: ExportSession, dir: string) => string[];
+
+export const EXPORT_FORMATS: Record<string, SessionWriter> = {
+  csv: writeCsv,
+  jsonl: writeJsonl,
+  parquet: writeParquet,
+  lobster: writeLobster,
+};
+
+export interface ExportedSession {
+  session: ExportSession;
+  files: string[];
+  events: number;
+  /** Why part of the source file could not be read (a file cut short); null when sound. */
+  damage: string | null;
+}
+
+/**
+ * Exports every session of a run directory or one `.qrsdp` file into `outDir`, one session at a
+ * time (each holds only its source file and a bounded buffer per output file).
+ */
+export function exportRun(
+  path: string,
+  format: string,
+  outDir: string,
+  opts: { symbol?: string; onSession?: (s: ExportedSession) => void } = {},
+): ExportedSession[] {
+  const write = EXPORT_FORMATS[format];
+  if (!write) {
+    throw new UsageError(`--format: '${format}' is not one of ${Object.keys(EXPORT_FORMATS)}`);
+  }
+  const sessions = exportSessions(path, opts.symbol);
+  try {
+    Deno.mkdirSync(outDir, { recursive: true });
+  } catch (e) {
+    throw new DataError(`--output: cannot create ${outDir} (${(e as Error).message})`);
+  }
+  return sessions.map((session) => {
+    const reader = QrsdpReader.open(session.path);
+    const done: ExportedSession = {
+      session,
+      files: write(reader, session, outDir),
+      events: reader.recordCount,
+      damage: reader.damage,
+    };
+    opts.onSession?.(done);
+    return done;
+  });
+}

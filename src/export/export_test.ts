@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { DataError } from "../core/errors.ts";
+import { QrsdpReader } from "../format/reader.ts";
+import type { EventRecord } from "../core/events.ts";
+import { exportRun } from "./export.ts";
+import { exportSessions } from "./sessions.ts";
+
+const FIXTURES = new URL("../../tests/fixtures", import.meta.url).pathname;
+const MULTI = `${FIXTURES}/g2_seed7_multi`;
+
+function records(path: string): EventRecord[] {
+  const out: EventRecord[] = [];
+  QrsdpReader.open(path).forEach((r) => out.push({ ...r }));
+  return out;
+}
+
+const TYPE_NAMES = [
+  "ADD_BID",
+  "ADD_ASK",
+  "CANCEL_BID",
+  "CANCEL_ASK",
+  "EXECUTE_BUY",
+  "EXECUTE_SELL",
+];
+
+Deno.test("sessions: a run directory lists every security's days; a single file is named", () => {
+  const all = exportSessions(MULTI);
+  assert.deepEqual(all.map((s) => `${s.symbol} ${s.date}`), [
+    "AAPL 2026-03-06",
+    "AAPL 2026-03-09",
+    "MSFT 2026-03-06",
+    "MSFT 2026-03-09",
+  ]);
+  assert.deepEqual(exportSessions(`${MULTI}/MSFT/2026-03-09.qrsdp`)[0].symbol, "MSFT");
+  assert.deepEqual(exportSessions(`${FIXTURES}/g1_seed42_simple`)[0].symbol, "DEFAULT");
+  assert.deepEqual(exportSessions(`${MULTI}/MSFT/2026-03-09.qrsdp`, "X")[0].symbol, "X");
+  assert.throws(() => exportSessions(`${MULTI}/manifest.json`), DataError);
+  assert.throws(() => exportSessions(`${MULTI}/nothing`), DataError);
+});
+
+Deno.test("csv: every session's file parses back to its records, with symbol and date", () => {
+  const out = Deno.makeTempDirSync({ prefix: "qrsdp_export_csv_" });
+  const done = exportRun(MULTI, "csv", out);
+  assert.deepEqual(done.length, 4);
+  for (const { session, files, events } of done) {
+    const expected = records(session.path);
+    const lines = Deno.readTextFileSync(files[0]).split("\n");
+    assert.deepEqual(lines[0], "symbol,date,ts_ns,type,type_name,side,price_ticks,qty,order_id");
+    assert.deepEqual(lines.at(-1), "");
+    assert.deepEqual(lines.length - 2, expected.length);
+    assert.deepEqual(events, expected.length);
+    expected.forEach((r, i) => {
+      const f = lines[i + 1].split(",");
+      assert.deepEqual(f, [
+        session.symbol,
+        session.date,
+        String(r.tsNs),
+        String(r.type),
+        TYPE_NAMES[r.type],
+        String(r.side),
+        String(r.priceTicks),
+        String(r.qty),
+        String(r.orderId),
+      ]);
+    });
+  }
+  Deno.removeSync(out, { recursive: true });
+});
+
+Deno.test("jsonl: every line is a JSON object with the record's fields", () => {
+  const out = Deno.makeTempDirSync({ prefix: "qrsdp_export_jsonl_" });
+  const [done] = exportRun(`${FIXTURES}/g3_seed11_hlr`, "jsonl", out);
+  const expected = records(done.session.path);
+  const lines = Deno.readTextFileSync(done.files[0]).trimEnd().split("\n");
+  assert.deepEqual(lines.length, expected.length);
+  expected.forEach((r, i) => {
+    assert.deepEqual(JSON.parse(lines[i]), {
+      symbol: "DEFAULT",
+      date: "2026-01-02",
+      ts_ns: r.tsNs,
+      type: r.type,
+      type_name: TYPE_NAMES[r.type],
+      side: r.side,
+      price_ticks: r.priceTicks,
+      qty: r.qty,
+      order_id: r.orderId,
+    });
+  });
+  Deno.removeSync(out, { recursive: true });
+});
+
+Deno.test("parquet: one file per session, magic at both ends", () => {
+  const out = Deno.makeTempDirSync({ prefix: "qrsdp_export_parquet_" });
+  const done = exportRun(MULTI, "parquet", out);
+  for (const { files } of done) {
+    const bytes = Deno.readFileSync(files[0]);
+    const text = (b: Uint8Array) => new TextDecoder().decode(b);
+    assert.deepEqual(text(bytes.subarray(0, 4)), "PAR1");
+    assert.deepEqual(text(bytes.subarray(bytes.length - 4)), "PAR1");
+  }
+  Deno.removeSync(out, { recursive: true });
+});
+
+Deno.test("an unknown format is a usage error", () => {
+  assert.throws(() => exportRun(MULTI, "xml", "/nonexistent"), /--format: 'xml'/);
+});
