@@ -1,3 +1,4 @@
+import { toJson } from "../core/json.ts";
 import { readManifest } from "../format/manifest.ts";
 import { pathInside } from "../core/safe_read.ts";
 import { QrsdpReader } from "../format/reader.ts";
@@ -46,7 +47,7 @@ export async function infoCommand(args: string[]): Promise<number> {
   }
   if (parsed.values.json) {
     const { doc, code } = stat.isDirectory ? runInfoJson(path) : fileInfoJson(path, records);
-    console.log(JSON.stringify(doc, null, 2));
+    console.log(toJson(doc, 2));
     return code;
   }
   return stat.isDirectory ? describeRun(path) : describeFile(path, records);

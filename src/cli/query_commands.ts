@@ -1,3 +1,4 @@
+import { toJson } from "../core/json.ts";
 import { UsageError } from "../core/errors.ts";
 import { isSymbol } from "../core/symbol.ts";
 import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, clickHouseFromFlags } from "./clickhouse_flags.ts";
@@ -141,7 +142,7 @@ export async function statusCommand(args: string[]): Promise<number> {
     await ch.close();
   }
   if (values.json) {
-    console.log(JSON.stringify(status, null, 2));
+    console.log(toJson(status, 2));
     return 0;
   }
   const header = ["symbol", "date", "events", "newest_event"];

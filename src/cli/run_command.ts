@@ -1,3 +1,4 @@
+import { toJson } from "../core/json.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import { executeRun } from "../run/run.ts";
 import type { RunResult } from "../run/run.ts";
@@ -77,7 +78,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   ];
   for (const e of errors) console.error(`qrsdp run: ${e}`);
   if (json) {
-    console.log(JSON.stringify(runSummary(), null, 2));
+    console.log(toJson(runSummary(), 2));
     return errors.length === 0 ? 0 : 1;
   }
   console.log(

@@ -1,6 +1,7 @@
 import { DataError } from "../core/errors.ts";
 import { readRegularText } from "../core/safe_read.ts";
 import { isSymbol } from "../core/symbol.ts";
+import { toJson } from "../core/json.ts";
 
 export interface ManifestSession {
   date: string;
@@ -80,18 +81,9 @@ export function buildManifest(run: RunSettings, securities: SecuritySessions[]) 
 const MANIFEST = "manifest.json";
 const MANIFEST_TMP = ".manifest.json.tmp";
 
-/**
- * JSON with bigints written as plain integers (seeds are u64: JSON numbers may be that large,
- * only JavaScript's JSON cannot write them).
- */
+/** The manifest's text, u64 seeds exact. */
 export function manifestJson(manifest: unknown): string {
-  const marks: string[] = [];
-  const text = JSON.stringify(manifest, (_, v) => {
-    if (typeof v !== "bigint") return v;
-    marks.push(v.toString());
-    return `\u0000${marks.length - 1}`;
-  }, 2);
-  return text.replace(/"\\u0000(\d+)"/g, (_, i) => marks[Number(i)]) + "\n";
+  return toJson(manifest, 2) + "\n";
 }
 
 /**
