@@ -59,15 +59,21 @@ export class QrsdpReader {
     const indexStart = this.indexStart();
     const [chunks, torn] = this.walk(indexStart ?? bytes.length);
     this.chunks = chunks;
-    // A file without a sound index is never complete for sure: whole chunks are all it has.
+    // A file without a sound index is never complete for sure: whole chunks are all it has. The
+    // one exception is the header alone, which is how the C++ producer writes an empty session.
+    const headerOnly = bytes.length === HEADER_SIZE && !flagged;
     this.damage = torn ??
-      (flagged
-        ? `byte ${indexStart ?? bytes.length}: HAS_INDEX is set but the index ${
-          indexStart === null ? "is missing (the file was cut short)" : "does not match the chunks"
-        }`
-        : indexStart === null
-        ? `byte ${bytes.length}: no index: the file was not closed (every chunk before is whole)`
-        : `byte ${HEADER_FLAGS_OFFSET}: HAS_INDEX is not set though an index follows the chunks`);
+      (headerOnly
+        ? null
+        : (flagged
+          ? `byte ${indexStart ?? bytes.length}: HAS_INDEX is set but the index ${
+            indexStart === null
+              ? "is missing (the file was cut short)"
+              : "does not match the chunks"
+          }`
+          : indexStart === null
+          ? `byte ${bytes.length}: no index: the file was not closed (every chunk before is whole)`
+          : `byte ${HEADER_FLAGS_OFFSET}: HAS_INDEX is not set though an index follows the chunks`));
   }
 
   /** Reads a regular file of at most MAX_QRSDP_BYTES (never a device or a FIFO). */
