@@ -96,6 +96,68 @@ Deno.test("the bundled program runs self-contained and writes the same files as 
   assert.equal(query.code, 2);
   assert.match(query.stderr, /cannot reach ClickHouse at http:\/\/localhost:1 \(ECONNREFUSED\)/);
 
+  // The dashboard: its page and chart library are inside the bundle, and a simulation runs in
+  // the bundle's own workers.
+  const serve = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--no-remote",
+      "--cached-only",
+      "--no-config",
+      bundle,
+      "serve",
+      "--data",
+      dir,
+      "--port",
+      "0",
+    ],
+    cwd: dir,
+    env: { DENO_DIR: emptyDenoDir },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const stderr = serve.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let announced = "";
+  while (!/dashboard at (\S+)/.test(announced)) {
+    const { value, done } = await stderr.read();
+    assert.ok(!done, announced);
+    announced += value;
+  }
+  const url = /dashboard at (\S+)/.exec(announced)![1];
+  try {
+    const page = await (await fetch(url)).text();
+    assert.match(page, /<title>qrsdp dashboard<\/title>/);
+    const uplot = await (await fetch(`${url}uplot.js`)).text();
+    assert.match(uplot, /uPlot/);
+    assert.ok(uplot.length > 40_000, String(uplot.length));
+    assert.match(await (await fetch(`${url}app.js`)).text(), /new WebSocket/);
+    const runs = await (await fetch(`${url}api/runs`)).json();
+    assert.ok(runs.runs.some((r: { id: string }) => r.id === "bundled"));
+    const created = await fetch(`${url}api/simulations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ symbol: "BNDL", p0: 10000, sessionSeconds: 3600, days: 1, seed: 1 }),
+    });
+    assert.equal(created.status, 201);
+    let run;
+    for (;;) {
+      run = await (await fetch(`${url}api/runs/BNDL-1`)).json();
+      if (run.status !== "running") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(run.status, "done", JSON.stringify(run));
+    assert.ok(run.events > 100_000);
+    // The analysis runs in a worker started from the bundle too.
+    const analysis = await (await fetch(`${url}api/runs/BNDL-1/analysis`)).json();
+    assert.equal(analysis.events, run.events);
+    assert.equal(analysis.candles.length, 60);
+  } finally {
+    serve.kill("SIGTERM");
+    assert.equal((await serve.status).code, 0);
+    await stderr.cancel();
+  }
+
   const cached = [...Deno.readDirSync(emptyDenoDir)].filter((e) => e.name === "npm");
   for (const npm of cached) {
     assert.equal([...Deno.readDirSync(`${emptyDenoDir}/${npm.name}`)].length, 0);

@@ -10,7 +10,7 @@ import type { Producer } from "kafkajs";
 import { ClickHouse } from "../src/platform/client.ts";
 import { EventType } from "../src/core/events.ts";
 import { RECORD_SIZE } from "../src/format/record.ts";
-import { KAFKA_TEST_BROKERS, kafkaFlags, requireBroker } from "./kafka/broker.ts";
+import { KAFKA_TEST_BROKERS, kafkaFlags, readTopic, requireBroker } from "./kafka/broker.ts";
 import { startChdbServer } from "./clickhouse/server.ts";
 import {
   Expected,
@@ -20,7 +20,7 @@ import {
   waitFor,
   WEEKEND_RUN,
 } from "./clickhouse/platform.ts";
-import { runCli, tempDir } from "./helpers.ts";
+import { runCli, spawnCli, tempDir } from "./helpers.ts";
 
 await requireBroker();
 
@@ -218,6 +218,105 @@ Deno.test("Kafka -> chdb's Kafka engine -> the views, and what the CLI shows of 
         assert.match(status.stdout, /^malformed messages: 2$/m);
       },
     );
+    /** Rows per "symbol date type" of `symbols` in exchange_events. */
+    const countsOf = async (symbols: string[]) =>
+      Object.fromEntries(
+        (await ch.rows<{ k: string; n: number }>(
+          "SELECT concat(symbol, ' ', toString(date), ' ', type_name) AS k, " +
+            "toUInt32(count()) AS n FROM exchange_events " +
+            `WHERE symbol IN (${symbols.map((x) => `'${x}'`).join(",")}) GROUP BY k`,
+        )).map((c) => [c.k, c.n]),
+      );
+    const expectedOf = (dir: string) => {
+      const e = new Expected();
+      for (const s of runSessions(dir)) e.add(s, sessionRecords(s));
+      return Object.fromEntries(e.counts);
+    };
+
+    await t.step(
+      "64 events per message: the rows per symbol, date and type are the files'",
+      async () => {
+        const packed = tempDir("chkafka_packed");
+        const run = await runCli([
+          "run",
+          ...kafkaFlags(topic),
+          ...WEEKEND_RUN.map((a) => a === "AAA:10000,BBB:25000" ? "PKA:10000,PKB:25000" : a),
+          "--kafka-records-per-message",
+          "64",
+          "--output",
+          packed,
+        ]);
+        assert.equal(run.code, 0, run.stderr);
+        assert.match(run.stdout, /^kafka PKA: [\d,]+ events produced, .* ([\d,]+) messages sent/m);
+        const expected = expectedOf(packed);
+        const total = Object.values(expected).reduce((a, n) => a + n, 0);
+        await waitFor(
+          `${total} packed rows`,
+          async () => (await count("symbol IN ('PKA', 'PKB')")) === total || undefined,
+        );
+        assert.deepEqual(await countsOf(["PKA", "PKB"]), expected);
+      },
+    );
+
+    await t.step("paced and packed: an event is queryable within a second of leaving", async () => {
+      const paced = tempDir("chkafka_paced");
+      const polls: [number, number][] = [];
+      const child = spawnCli([
+        "run",
+        ...kafkaFlags(topic),
+        "--securities",
+        "RT:10000",
+        "--seconds",
+        "300",
+        "--realtime",
+        "--speed",
+        "50",
+        "--kafka-records-per-message",
+        "64",
+        "--output",
+        paced,
+      ]);
+      const stderr = new Response(child.stderr).text();
+      let done = false;
+      const status = child.status.then((s) => {
+        done = true;
+        return s;
+      });
+      const stdout = new Response(child.stdout).text();
+      while (!done) {
+        polls.push([Date.now(), await count("symbol = 'RT'")]);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      assert.equal((await status).code, 0, await stderr);
+      assert.match(await stdout, /^kafka RT: /m);
+      const expected = expectedOf(paced);
+      const total = Object.values(expected).reduce((a, n) => a + n, 0);
+      await waitFor(
+        `${total} paced rows`,
+        async () => {
+          polls.push([Date.now(), await count("symbol = 'RT'")]);
+          return polls.at(-1)![1] === total || undefined;
+        },
+        30_000,
+        25,
+      );
+      assert.deepEqual(await countsOf(["RT"]), expected);
+      // Each message's rows against the time it left the producer (its timestamp).
+      const messages = (await readTopic(topic)).filter((m) => m.key === "RT");
+      assert.ok(messages.some((m) => m.value.length < 64 * RECORD_SIZE), "partly filled");
+      let through = 0;
+      const latencies = messages.map((m) => {
+        through += m.value.length / RECORD_SIZE;
+        const seen = polls.find(([, n]) => n >= through)!;
+        return seen[0] - m.timestamp;
+      }).sort((a, b) => a - b);
+      const at = (q: number) => latencies[Math.floor(q * (latencies.length - 1))];
+      console.log(
+        `paced, 64 per message: ${messages.length} messages, send-to-query latency (ms) ` +
+          `p50 ${at(0.5)}, p99 ${at(0.99)}, max ${at(1)} (+ at most the 5 ms linger)`,
+      );
+      assert.ok(at(1) < 2000, `latencies ${latencies}`);
+    });
   } catch (e) {
     console.error(`chdb_http.py stderr (tail):\n${server.log().slice(-3000)}`);
     throw e;

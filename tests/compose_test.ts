@@ -22,6 +22,7 @@ const KAFKA_VARS = [
   "KAFKA_SASL_MECHANISM",
   "KAFKA_SASL_USERNAME",
   "KAFKA_SASL_PASSWORD",
+  "KAFKA_RECORDS_PER_MESSAGE",
 ];
 
 interface Mount {
@@ -166,6 +167,7 @@ Deno.test("compose: .env and the shell override the settings of every service", 
     KAFKA_SASL_MECHANISM: "SCRAM-SHA-256",
     KAFKA_SASL_USERNAME: "qrsdp",
     KAFKA_SASL_PASSWORD: "s3cret",
+    KAFKA_RECORDS_PER_MESSAGE: "64",
   };
   const dotEnv = Object.entries(managed).map(([k, v]) => `${k}=${v}`).join("\n") +
     "\nCLICKHOUSE_HOST=ch.example\nCLICKHOUSE_PASSWORD=pw\n";

@@ -7,6 +7,8 @@ import { Kafka, logLevel } from "kafkajs";
 import { QrsdpReader } from "../src/format/reader.ts";
 import { RECORD_SIZE } from "../src/format/record.ts";
 import {
+  eventsOf,
+  KAFKA_OWN_PORT,
   KAFKA_TEST_BROKERS,
   kafkaFlags,
   readTopic,
@@ -15,7 +17,7 @@ import {
   startBroker,
   stopBroker,
 } from "./kafka/broker.ts";
-import type { ConsumedMessage } from "./kafka/broker.ts";
+import type { ConsumedEvent, ConsumedMessage } from "./kafka/broker.ts";
 import { runCli, spawnCli, tempDir } from "./helpers.ts";
 
 await requireBroker();
@@ -34,87 +36,128 @@ function sessionsOf(dir: string): Session[] {
   );
 }
 
-/** Each symbol's messages, in partition order, must be its files' records in date order. */
-function assertTopicMatchesFiles(messages: ConsumedMessage[], dir: string): void {
+/** A security's counts from the summary: events and messages, produced = acknowledged. */
+interface Produced {
+  events: number;
+  messages: number;
+}
+
+const count = (text: string) => Number(text.replaceAll(",", ""));
+
+/** The run's "kafka SYMBOL: ..." lines, one per security, none short of acknowledgements. */
+function assertAllAcknowledged(stdout: string, securities: number): Map<string, Produced> {
+  const lines = [
+    ...stdout.matchAll(
+      /^kafka (\S+): ([\d,]+) events produced, ([\d,]+) acknowledged; ([\d,]+) messages sent, ([\d,]+) acknowledged$/gm,
+    ),
+  ];
+  assert.equal(lines.length, securities, stdout);
+  const out = new Map<string, Produced>();
+  for (const [line, symbol, events, ackedEvents, messages, ackedMessages] of lines) {
+    assert.equal(events, ackedEvents, line);
+    assert.equal(messages, ackedMessages, line);
+    out.set(symbol, { events: count(events), messages: count(messages) });
+  }
+  return out;
+}
+
+/**
+ * Each symbol's events, in partition order, must be its files' records in date order, each
+ * exactly once; messages hold 1 to `perMessage` records of one symbol and date. With `produced`
+ * (the summary's counts) the topic holds exactly what was acknowledged.
+ */
+function assertTopicMatchesFiles(
+  messages: ConsumedMessage[],
+  dir: string,
+  perMessage = 1,
+  produced?: Map<string, Produced>,
+): void {
   const sessions = sessionsOf(dir);
-  const bySymbol = new Map<string, ConsumedMessage[]>();
   for (const m of messages) {
-    const list = bySymbol.get(m.key);
-    if (list) list.push(m);
-    else bySymbol.set(m.key, [m]);
+    assert.ok(m.value.length <= perMessage * RECORD_SIZE, `${m.value.length} bytes in a message`);
+  }
+  const events = eventsOf(messages);
+  const bySymbol = new Map<string, ConsumedEvent[]>();
+  for (const e of events) {
+    const list = bySymbol.get(e.key);
+    if (list) list.push(e);
+    else bySymbol.set(e.key, [e]);
   }
   assert.deepEqual([...bySymbol.keys()].sort(), [...new Set(sessions.map((s) => s.symbol))].sort());
   let total = 0;
-  for (const [symbol, msgs] of bySymbol) {
-    assert.equal(new Set(msgs.map((m) => m.partition)).size, 1, `${symbol} stays in one partition`);
+  for (const [symbol, evs] of bySymbol) {
+    assert.equal(new Set(evs.map((m) => m.partition)).size, 1, `${symbol} stays in one partition`);
     let i = 0;
     for (const s of sessions.filter((x) => x.symbol === symbol)) {
       const reader = QrsdpReader.open(`${dir}/${s.file}`);
       for (let c = 0; c < reader.chunks.length; c++) {
         const raw = reader.chunkRecords(c);
         for (let o = 0; o < raw.length; o += RECORD_SIZE, i++) {
-          const m = msgs[i];
-          assert.ok(m, `${symbol}: topic ends at message ${i}, the files go on`);
-          assert.deepEqual(m.value, raw.subarray(o, o + RECORD_SIZE), `${symbol} message ${i}`);
-          assert.equal(m.headers.date, s.date, `${symbol} message ${i}: date header`);
+          const e = evs[i];
+          assert.ok(e, `${symbol}: topic ends at event ${i}, the files go on`);
+          assert.deepEqual(e.value, raw.subarray(o, o + RECORD_SIZE), `${symbol} event ${i}`);
+          assert.equal(e.headers.date, s.date, `${symbol} event ${i}: date header`);
         }
       }
     }
-    assert.equal(msgs.length, i, `${symbol}: no extra messages (duplicates) in the topic`);
+    assert.equal(evs.length, i, `${symbol}: no extra events (duplicates) in the topic`);
+    if (produced) {
+      const messageCount = messages.filter((m) => m.key === symbol).length;
+      assert.deepEqual(produced.get(symbol), { events: i, messages: messageCount }, symbol);
+    }
     total += i;
   }
-  assert.equal(messages.length, total);
+  assert.equal(events.length, total);
 }
 
-/** The run's "kafka SYMBOLS: N produced, M acknowledged" lines: `sinks` of them, none short. */
-function assertAllAcknowledged(stdout: string, sinks: number): string[] {
-  const counts = [
-    ...stdout.matchAll(/kafka [A-Z0-9._,-]+: ([\d,]+) produced, ([\d,]+) acknowledged/g),
-  ];
-  assert.equal(counts.length, sinks);
-  for (const [, p, a] of counts) assert.equal(p, a);
-  return counts.map(([, p]) => p);
-}
+/** How many messages hold exactly `records` records. */
+const holding = (messages: ConsumedMessage[], records: number) =>
+  messages.filter((m) => m.value.length === records * RECORD_SIZE).length;
 
 const topicName = (what: string) => `test.${what}.${crypto.randomUUID().slice(0, 8)}`;
 
-Deno.test("every event of a multi-security, multi-day run is in the topic once, as in the files", async () => {
-  const dir = tempDir("kafka"), topic = topicName("run");
-  const res = await runCli([
-    "run",
-    "--seed",
-    "13",
-    "--days",
-    "2",
-    "--seconds",
-    "400",
-    "--securities",
-    "AAA:10000,BBB:20000,CCC:300",
-    "--start-date",
-    "2026-01-09",
-    ...kafkaFlags(topic),
-    "--output",
-    dir,
-    "--quiet",
-  ]);
-  assert.equal(res.code, 0, res.stderr);
-  // One Kafka sink per worker: one per security, at most one per core.
-  assertAllAcknowledged(res.stdout, Math.min(3, navigator.hardwareConcurrency));
-  const messages = await readTopic(topic);
-  assert.deepEqual(
-    new Set(messages.map((m) => m.partition)).size > 1,
-    true,
-    "symbols spread over partitions",
-  );
-  assertTopicMatchesFiles(messages, dir);
-  // Friday then Monday: the header follows the simulated trading date across the boundary.
-  assert.deepEqual([...new Set(messages.map((m) => m.headers.date))].sort(), [
-    "2026-01-09",
-    "2026-01-12",
-  ]);
-});
+for (const perMessage of [1, 64]) {
+  Deno.test(`every event of a multi-security, multi-day run is in the topic once, as in the files (${perMessage} per message)`, async () => {
+    const dir = tempDir("kafka"), topic = topicName("run");
+    const res = await runCli([
+      "run",
+      "--seed",
+      "13",
+      "--days",
+      "2",
+      "--seconds",
+      "400",
+      "--securities",
+      "AAA:10000,BBB:20000,CCC:300",
+      "--start-date",
+      "2026-01-09",
+      ...kafkaFlags(topic),
+      "--kafka-records-per-message",
+      String(perMessage),
+      "--output",
+      dir,
+      "--quiet",
+    ]);
+    assert.equal(res.code, 0, res.stderr);
+    // One Kafka sink per worker: one per security, at most one per core.
+    const produced = assertAllAcknowledged(res.stdout, Math.min(3, navigator.hardwareConcurrency));
+    const messages = await readTopic(topic);
+    assert.deepEqual(
+      new Set(messages.map((m) => m.partition)).size > 1,
+      true,
+      "symbols spread over partitions",
+    );
+    assertTopicMatchesFiles(messages, dir, perMessage, produced);
+    assert.ok(holding(messages, perMessage) > messages.length / 2, "messages are full");
+    // Friday then Monday: the header follows the simulated trading date across the boundary.
+    assert.deepEqual([...new Set(messages.map((m) => m.headers.date))].sort(), [
+      "2026-01-09",
+      "2026-01-12",
+    ]);
+  });
+}
 
-Deno.test("the unnamed security's key is DEFAULT", async () => {
+Deno.test("the unnamed security's key is DEFAULT; KAFKA_RECORDS_PER_MESSAGE packs as the flag does", async () => {
   const dir = tempDir("kafka1"), topic = topicName("unnamed");
   const res = await runCli([
     "run",
@@ -123,13 +166,16 @@ Deno.test("the unnamed security's key is DEFAULT", async () => {
     ...kafkaFlags(topic),
     "--output",
     dir,
-  ]);
+  ], { env: { KAFKA_RECORDS_PER_MESSAGE: "16" } });
   assert.equal(res.code, 0, res.stderr);
-  assertTopicMatchesFiles(await readTopic(topic), dir);
+  const produced = assertAllAcknowledged(res.stdout, 1);
+  const messages = await readTopic(topic);
+  assertTopicMatchesFiles(messages, dir, 16, produced);
+  assert.ok(holding(messages, 16) > 0);
 });
 
-Deno.test("replay publishes a recorded run exactly as the run did", async () => {
-  const dir = tempDir("replay"), topic = topicName("replay");
+Deno.test("replay publishes a recorded run exactly as the run did, packed or not", async () => {
+  const dir = tempDir("replay");
   assert.equal(
     (await runCli([
       "run",
@@ -147,14 +193,21 @@ Deno.test("replay publishes a recorded run exactly as the run did", async () => 
     ])).code,
     0,
   );
-  const res = await runCli([
-    "replay",
-    dir,
-    ...kafkaFlags(topic),
-  ]);
-  assert.equal(res.code, 0, res.stderr);
-  assert.match(res.stdout, /^XX: [\d,]+ produced, [\d,]+ acknowledged$/m);
-  assertTopicMatchesFiles(await readTopic(topic), dir);
+  for (const perMessage of [1, 64]) {
+    const topic = topicName("replay");
+    const res = await runCli([
+      "replay",
+      dir,
+      ...kafkaFlags(topic),
+      "--kafka-records-per-message",
+      String(perMessage),
+    ]);
+    assert.equal(res.code, 0, res.stderr);
+    const produced = assertAllAcknowledged(res.stdout, 2);
+    const messages = await readTopic(topic);
+    assertTopicMatchesFiles(messages, dir, perMessage, produced);
+    assert.ok(holding(messages, perMessage) > messages.length / 2, "messages are full");
+  }
 });
 
 Deno.test("an absent broker: a clear error and a non-zero exit, and the files are still complete", async () => {
@@ -181,13 +234,29 @@ Deno.test("an absent broker: a clear error and a non-zero exit, and the files ar
   assert.equal(reader.recordCount, events);
 });
 
-Deno.test("broker stopped mid-run and started again: nothing lost, nothing duplicated", async () => {
+/** A run to Kafka, one packed and one not, at once: their output and their topic. */
+function runsBothWays(flags: string[], brokers = KAFKA_TEST_BROKERS) {
+  return [1, 64].map((perMessage) => {
+    const dir = tempDir(`both${perMessage}`), topic = topicName(`both${perMessage}`);
+    const child = spawnCli([
+      ...flags,
+      ...kafkaFlags(topic, brokers),
+      "--kafka-records-per-message",
+      String(perMessage),
+      "--output",
+      dir,
+    ]);
+    const stdout = new Response(child.stdout).text(), stderr = new Response(child.stderr).text();
+    return { perMessage, dir, topic, child, stdout, stderr };
+  });
+}
+
+Deno.test("broker stopped mid-run and started again, packed or not: nothing lost, nothing duplicated", async () => {
   // A broker of this test's own, so that stopping it leaves the other tests' broker alone.
-  const port = 19094, brokers = `127.0.0.1:${port}`;
+  const port = KAFKA_OWN_PORT, brokers = `127.0.0.1:${port}`;
   await startBroker(port);
   try {
-    const dir = tempDir("fault"), topic = topicName("fault");
-    const child = spawnCli([
+    const runs = runsBothWays([
       "run",
       "--seed",
       "99",
@@ -198,22 +267,20 @@ Deno.test("broker stopped mid-run and started again: nothing lost, nothing dupli
       "--realtime",
       "--speed",
       "250",
-      ...kafkaFlags(topic, brokers),
       "--kafka-timeout",
       "60",
-      "--output",
-      dir,
-    ]);
-    const stdout = new Response(child.stdout).text(), stderr = new Response(child.stderr).text();
+    ], brokers);
     await new Promise((r) => setTimeout(r, 2500));
     await stopBroker(port);
     await new Promise((r) => setTimeout(r, 2000));
     await restartBroker(port);
-    const status = await child.status;
-    const out = await stdout;
-    assert.equal(status.code, 0, await stderr);
-    assertAllAcknowledged(out, 2);
-    assertTopicMatchesFiles(await readTopic(topic, brokers), dir);
+    for (const run of runs) {
+      const status = await run.child.status;
+      assert.equal(status.code, 0, await run.stderr);
+      const produced = assertAllAcknowledged(await run.stdout, 2);
+      const messages = await readTopic(run.topic, brokers);
+      assertTopicMatchesFiles(messages, run.dir, run.perMessage, produced);
+    }
   } finally {
     await stopBroker(port);
   }
@@ -253,9 +320,8 @@ Deno.test("platform topic creates the topic with 3 partitions, once", async () =
   );
 });
 
-Deno.test("continuous streaming stopped by SIGTERM: Kafka flushed, every event acknowledged, exit 0 promptly", async () => {
-  const dir = tempDir("kstop"), topic = topicName("stop");
-  const child = spawnCli([
+Deno.test("continuous streaming stopped by SIGTERM, packed or not: Kafka flushed, every event acknowledged, exit 0 promptly", async () => {
+  const runs = runsBothWays([
     "run",
     "--seed",
     "8",
@@ -266,18 +332,22 @@ Deno.test("continuous streaming stopped by SIGTERM: Kafka flushed, every event a
     "--realtime",
     "--speed",
     "100",
-    ...kafkaFlags(topic),
-    "--output",
-    dir,
   ]);
-  const stdout = new Response(child.stdout).text(), stderr = new Response(child.stderr).text();
   await new Promise((r) => setTimeout(r, 4000));
   const signalled = performance.now();
-  child.kill("SIGTERM");
-  const status = await child.status;
-  const stopSeconds = (performance.now() - signalled) / 1000;
-  assert.equal(status.code, 0, await stderr);
-  assert.ok(stopSeconds < 2, `stopped in ${stopSeconds} s`);
-  for (const produced of assertAllAcknowledged(await stdout, 2)) assert.notEqual(produced, "0");
-  assertTopicMatchesFiles(await readTopic(topic), dir);
+  for (const run of runs) run.child.kill("SIGTERM");
+  for (const run of runs) {
+    const status = await run.child.status;
+    const stopSeconds = (performance.now() - signalled) / 1000;
+    assert.equal(status.code, 0, await run.stderr);
+    assert.ok(stopSeconds < 2, `stopped in ${stopSeconds} s`);
+    const produced = assertAllAcknowledged(await run.stdout, 2);
+    for (const { events } of produced.values()) assert.ok(events > 0);
+    const messages = await readTopic(run.topic);
+    assertTopicMatchesFiles(messages, run.dir, run.perMessage, produced);
+    if (run.perMessage > 1) {
+      // Paced at speed 100, a message leaves within the linger time, however few its records.
+      assert.ok(holding(messages, run.perMessage) < messages.length, "partly filled messages");
+    }
+  }
 });

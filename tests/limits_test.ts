@@ -54,9 +54,27 @@ Deno.test("run --json: one document with the run, every session and the Kafka co
       (n: number, x: { events: number }) => n + x.events,
       0,
     );
+  // One event per message (the default): as many messages as events.
+  const counts = (symbol: string) => ({
+    symbol,
+    events: perSymbol(symbol),
+    acknowledged_events: perSymbol(symbol),
+    messages: perSymbol(symbol),
+    acknowledged_messages: perSymbol(symbol),
+  });
   assert.deepEqual(s.kafka, [
-    { symbols: ["AAPL"], produced: perSymbol("AAPL"), acknowledged: perSymbol("AAPL") },
-    { symbols: ["MSFT"], produced: perSymbol("MSFT"), acknowledged: perSymbol("MSFT") },
+    {
+      symbols: ["AAPL"],
+      produced: perSymbol("AAPL"),
+      acknowledged: perSymbol("AAPL"),
+      by_symbol: [counts("AAPL")],
+    },
+    {
+      symbols: ["MSFT"],
+      produced: perSymbol("MSFT"),
+      acknowledged: perSymbol("MSFT"),
+      by_symbol: [counts("MSFT")],
+    },
   ]);
   Deno.removeSync(dir, { recursive: true });
 });

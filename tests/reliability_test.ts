@@ -27,7 +27,8 @@ class Child {
       stdin: "null",
     }).spawn();
     const pump = async (s: ReadableStream<Uint8Array>, to: "stdout" | "stderr") => {
-      for await (const text of s.pipeThrough(new TextDecoderStream())) this[to] += text;
+      const decoder = new TextDecoder();
+      for await (const bytes of s) this[to] += decoder.decode(bytes, { stream: true });
     };
     this.drained = Promise.all([
       pump(this.process.stdout, "stdout"),

@@ -1,4 +1,6 @@
 /** Small text helpers for what the CLI prints. */
+import type { SymbolCounts } from "../sinks/sink.ts";
+
 export function thousands(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }
@@ -30,4 +32,13 @@ export function clockText(tsNs: number): string {
   const mm = String(Math.floor((s % 3600) / 60)).padStart(2, "0");
   const ss = String(s % 60).padStart(2, "0");
   return `${hh}:${mm}:${ss}.${ns}`;
+}
+
+/** The summary line of one security's Kafka counts. */
+export function kafkaCountsText(c: SymbolCounts): string {
+  return `kafka ${c.symbol}: ${thousands(c.events)} events produced, ${
+    thousands(c.acknowledgedEvents)
+  } acknowledged; ${thousands(c.messages)} messages sent, ${
+    thousands(c.acknowledgedMessages)
+  } acknowledged`;
 }

@@ -1,6 +1,12 @@
 import { UsageError } from "../core/errors.ts";
 import { MAX_RETRY_SECONDS } from "../kafka/retry.ts";
-import { DEFAULT_TOPIC, kafkaSettings } from "../kafka/settings.ts";
+import {
+  DEFAULT_LINGER_MS,
+  DEFAULT_RECORDS_PER_MESSAGE,
+  DEFAULT_TOPIC,
+  kafkaSettings,
+  MAX_RECORDS_PER_MESSAGE,
+} from "../kafka/settings.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
 import { flags } from "./flags.ts";
 import type { FlagValues } from "./flags.ts";
@@ -42,11 +48,29 @@ export function kafkaProducerFlags(brokersNote: string, waits: string) {
       max: 10_000_000,
       help: `unacknowledged events before ${waits} waits`,
     },
+    "kafka-records-per-message": {
+      type: "number",
+      integer: true,
+      min: 1,
+      max: MAX_RECORDS_PER_MESSAGE,
+      defaultHelp: `KAFKA_RECORDS_PER_MESSAGE, else ${DEFAULT_RECORDS_PER_MESSAGE}`,
+      help: "events per message, all of one security and trading date",
+    },
+    "kafka-linger-ms": {
+      type: "number",
+      default: DEFAULT_LINGER_MS,
+      integer: true,
+      min: 0,
+      max: 60_000,
+      help: "longest wait before a partly filled message is sent",
+    },
   });
 }
 
 type KafkaValues = FlagValues<ReturnType<typeof kafkaConnectionFlags>> & {
   "kafka-max-in-flight"?: number;
+  "kafka-records-per-message"?: number;
+  "kafka-linger-ms"?: number;
 };
 
 /** Kafka settings from the flags and the KAFKA_* environment; null without brokers. */
@@ -56,6 +80,8 @@ export function kafkaFromFlags(values: KafkaValues, env = processEnv): KafkaSett
     topic: values["kafka-topic"],
     maxInFlight: values["kafka-max-in-flight"] ?? 1,
     timeoutSeconds: values["kafka-timeout"],
+    recordsPerMessage: values["kafka-records-per-message"],
+    lingerMs: values["kafka-linger-ms"],
   }, env);
 }
 
@@ -68,4 +94,5 @@ export function requiredKafkaFromFlags(values: KafkaValues, env = processEnv): K
 
 export const KAFKA_ENV_HELP =
   `Environment: KAFKA_BROKERS, KAFKA_TOPIC, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
-KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD (flags win over the environment).`;
+KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_RECORDS_PER_MESSAGE (flags win over the
+environment).`;

@@ -14,6 +14,14 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./replay_command.ts")).replayCommand,
     summary: "publish recorded sessions to Kafka, fast or paced",
   },
+  itch: {
+    load: async () => (await import("./itch_command.ts")).itchCommand,
+    summary: "recorded sessions as an ITCH 5.0 feed: daily files, MoldUDP64 over UDP",
+  },
+  listen: {
+    load: async () => (await import("./listen_command.ts")).listenCommand,
+    summary: "receive a MoldUDP64 ITCH feed: messages, gaps, book checks",
+  },
   calibrate: {
     load: async () => (await import("./calibrate_command.ts")).calibrateCommand,
     summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",
@@ -41,6 +49,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   midprice: {
     load: async () => (await import("./query_commands.ts")).midpriceCommand,
     summary: "latest trade-implied bid/ask/mid per symbol",
+  },
+  serve: {
+    load: async () => (await import("./serve_command.ts")).serveCommand,
+    summary: "the dashboard in a browser: simulations, replay, analysis",
   },
   status: {
     load: async () => (await import("./query_commands.ts")).statusCommand,

@@ -89,7 +89,8 @@ export class Progress {
       symbols: this.cfg.securities.map((s) => s.symbol),
       day: behind.day + 1,
       days: session.days,
-      clockNs: behind.clockNs,
+      // A security that has not reached its first event yet stands at the open.
+      clockNs: behind.clockNs ?? openNs,
       events,
       elapsedSeconds: (now - this.started) / 1000,
       fraction: shares.length ? Math.min(Math.max(...shares), 1) : null,

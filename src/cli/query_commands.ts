@@ -157,7 +157,7 @@ export async function statusCommand(args: string[]): Promise<number> {
   console.log(`malformed messages: ${status.malformed_messages}`);
   console.log(
     status.kafka_lag
-      ? `kafka consumer lag (${status.kafka_lag.group} on ${status.kafka_lag.topic}): ${
+      ? `kafka consumer lag (${status.kafka_lag.group} on ${status.kafka_lag.topic}), in messages: ${
         status.kafka_lag.partitions.map((p) => `p${p.partition}=${p.lag}`).join(" ")
       }`
       : `kafka consumer lag: unknown (${status.kafka_lag_unknown})`,

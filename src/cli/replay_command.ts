@@ -2,7 +2,7 @@ import { KafkaSink } from "../sinks/kafka_sink.ts";
 import { replayPlan, replaySecurity } from "../run/replay.ts";
 import { StopFlag } from "../run/stop.ts";
 import { DataError, UsageError } from "../core/errors.ts";
-import { thousands } from "./format.ts";
+import { kafkaCountsText, thousands } from "./format.ts";
 import { UNNAMED_KEY } from "../kafka/message.ts";
 import { flags, parseCommand } from "./flags.ts";
 import { kafkaProducerFlags, requiredKafkaFromFlags } from "./kafka_flags.ts";
@@ -65,11 +65,7 @@ export async function replayCommand(args: string[]): Promise<number> {
     }));
     const seconds = (performance.now() - started) / 1000;
     for (const { report, symbol } of results) {
-      console.log(
-        `${symbol ?? "-"}: ${thousands(report.appended)} produced, ${
-          thousands(report.delivered)
-        } acknowledged`,
-      );
+      for (const c of report.bySymbol ?? []) console.log(kafkaCountsText(c));
       if (report.failures > 0) {
         ok = false;
         console.error(`qrsdp replay: ${symbol ?? "-"}: ${report.firstError}`);

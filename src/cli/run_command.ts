@@ -1,14 +1,16 @@
 import { toJson } from "../core/json.ts";
+import { checkOutputPath } from "../run/run_dir.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import { executeRun } from "../run/run.ts";
 import type { RunResult } from "../run/run.ts";
 import type { DayReport } from "../run/security_run.ts";
 import { StopFlag } from "../run/stop.ts";
-import { bytesText, thousands } from "./format.ts";
+import { bytesText, kafkaCountsText, thousands } from "./format.ts";
 import { parseCommand } from "./flags.ts";
 import { RUN_COMMAND, runConfigFromFlags } from "./run_options.ts";
 import { onStopSignals } from "./signals.ts";
 import { Progress } from "./progress.ts";
+import type { LiveFeedReport } from "../itch/live_feed.ts";
 
 function dayLine(d: DayReport, size: number, paced: string): string {
   return `${d.symbol ?? "-"} ${d.date} seed ${d.seed}: ${thousands(d.events)} events, ` +
@@ -21,6 +23,14 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   if (!parsed) return 0;
   const cfg = runConfigFromFlags(parsed.values, parsed.given);
   const { quiet, json } = parsed.values;
+  const v = parsed.values;
+  const itchFeed = v["itch-dir"] || v.udp || v.multicast
+    ? await (await import("./live_feed_setup.ts")).openLiveFeed(
+      v,
+      cfg.securities,
+      cfg.book.tickSize,
+    )
+    : null;
   const curves = cfg.model.hlrCurves;
   if (curves && curves.levels > cfg.book.levels) {
     console.error(
@@ -49,11 +59,30 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       : "";
     console.log(dayLine(d, sizes.get(d)!, paced));
   };
+  try {
+    // The run directory itself is checked, made and locked by the run (run_dir.ts).
+    checkOutputPath(cfg.output.dir);
+  } catch (e) {
+    await itchFeed?.feed.finish();
+    throw e;
+  }
+  const serve = parsed.values.serve;
+  const live = serve
+    ? await (await import("./serve_command.ts")).serveLive(serve, cfg, workerUrl)
+    : null;
   let result: RunResult;
+  let itch: LiveFeedReport | undefined;
   try {
     result = await executeRun(cfg, stop, {
-      onDay,
-      onProgress: progress ? (p) => progress.update(p) : undefined,
+      onDay: (d) => {
+        live?.onDay(d);
+        onDay(d);
+      },
+      onProgress: (p) => {
+        live?.onProgress(p);
+        progress?.update(p);
+      },
+      onTap: itchFeed ? (m) => itchFeed.feed.handle(m) : undefined,
       onWarning: (message) => {
         progress?.clear();
         console.error(`qrsdp run: warning: ${message}`);
@@ -61,6 +90,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       workerUrl,
     });
   } finally {
+    itch = await itchFeed?.feed.finish();
     removeSignals();
     progress?.stop();
   }
@@ -69,16 +99,18 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   );
   const events = days.reduce((n, d) => n + d.events, 0);
   const bytes = days.reduce((n, d) => n + (sizes.get(d) ?? 0), 0);
-  const kafka = result.sinkReports.filter((r) => r.name !== "file");
+  const kafka = result.sinkReports.filter((r) => r.name !== "file" && r.name !== "tap");
   const errors = [
     ...result.errors,
     ...kafka.filter((r) => r.failures > 0).map((r) =>
       `${r.name} ${r.symbols.join(",")}: ${r.firstError ?? `${r.failures} failures`}`
     ),
+    ...(itch?.error ? [`itch: ${itch.error}`] : []),
   ];
   for (const e of errors) console.error(`qrsdp run: ${e}`);
   if (json) {
     console.log(toJson(runSummary(), 2));
+    await live?.finish(errors[0]);
     return errors.length === 0 ? 0 : 1;
   }
   console.log(
@@ -92,12 +124,10 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       } events/s -> ${cfg.output.dir}`,
   );
   for (const r of kafka) {
-    console.log(
-      `${r.name} ${r.symbols.join(",")}: ${thousands(r.appended)} produced, ${
-        thousands(r.delivered)
-      } acknowledged`,
-    );
+    for (const c of r.bySymbol ?? []) console.log(kafkaCountsText(c));
   }
+  if (itch) console.log(`itch: ${itchSummary(itch).join(", ")}`);
+  await live?.finish(errors[0]);
   return errors.length === 0 ? 0 : 1;
 
   /** `run --json`: the keys are documented in the README ("Machine-readable output"). */
@@ -126,9 +156,28 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         symbols: r.symbols,
         produced: r.appended,
         acknowledged: r.delivered,
+        by_symbol: (r.bySymbol ?? []).map((c) => ({
+          symbol: c.symbol,
+          events: c.events,
+          acknowledged_events: c.acknowledgedEvents,
+          messages: c.messages,
+          acknowledged_messages: c.acknowledgedMessages,
+        })),
       })),
+      ...(itch ? { itch: { ...itch, packets: itchFeed?.sender?.stats.packets ?? 0 } } : {}),
       errors,
       ok: errors.length === 0,
     };
+  }
+
+  function itchSummary(report: LiveFeedReport): string[] {
+    const parts = [
+      `${report.days} day(s)`,
+      `${thousands(report.records)} events`,
+      `${thousands(report.messages)} messages`,
+    ];
+    if (itchFeed?.sender) parts.push(`${thousands(itchFeed.sender.stats.packets)} packets`);
+    if (itchFeed?.files) parts.push(`${itchFeed.files.written.length} file(s)`);
+    return parts;
   }
 }

@@ -10,6 +10,7 @@ import type { RunConfig, Security } from "../run/config.ts";
 import { flags, parseCommand, parseNumber } from "./flags.ts";
 import type { CommandSpec, FlagValues } from "./flags.ts";
 import { KAFKA_ENV_HELP, kafkaFromFlags, kafkaProducerFlags } from "./kafka_flags.ts";
+import { LIVE_FEED_FLAGS } from "./itch_flags.ts";
 import { PACING_FLAGS, pacingFromFlags } from "./pacing_flags.ts";
 
 const rate = (help: string, value: number) =>
@@ -139,6 +140,11 @@ export const RUN_FLAGS = flags({
     help: "stop after this many events across the run (shared out among the securities)",
   },
   ...kafkaProducerFlags("none: files only", "the generator"),
+  ...LIVE_FEED_FLAGS,
+  serve: {
+    type: "string",
+    help: "[HOST:]PORT: show the run in the dashboard while it is generated (HOST 127.0.0.1)",
+  },
   quiet: { type: "boolean", help: "no per-day lines, no progress line" },
   json: { type: "boolean", help: "the summary as one JSON document on stdout (no per-day lines)" },
   force: {
@@ -153,6 +159,9 @@ export const RUN_COMMAND: CommandSpec<typeof RUN_FLAGS> = {
   usage: "qrsdp run [flags]",
   flags: RUN_FLAGS,
   notes: `${KAFKA_ENV_HELP}
+ITCH: --itch-dir, --udp or --multicast publish the ITCH 5.0 feed while generating, the feed
+'qrsdp itch' makes from the run's files (see 'qrsdp itch --help'); a failing feed is reported
+(exit 1) and the files and Kafka go on.
 SIGINT/SIGTERM: finish the event in hand, flush, close every file with its index, write the
 manifest, exit 0. A second signal exits at once; files stay readable.`,
 };

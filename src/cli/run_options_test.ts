@@ -44,6 +44,8 @@ Deno.test("run flags: securities, seeds, files, and the model chosen by --model"
     "h:1",
     "--kafka-max-in-flight",
     "5",
+    "--kafka-records-per-message",
+    "64",
   ]);
   assert.equal(cfg.workers, 2);
   assert.equal(sessionSeed(cfg, 1, 2), 7n + 1024n + 2n);
@@ -53,6 +55,8 @@ Deno.test("run flags: securities, seeds, files, and the model chosen by --model"
   assert.equal(sessionFile({ symbol: null, p0Ticks: 1 }, "2026-01-02"), "2026-01-02.qrsdp");
   assert.equal(cfg.model.hlrCurves?.levels, 3);
   assert.equal(cfg.kafka?.maxInFlight, 5);
+  assert.equal(cfg.kafka?.recordsPerMessage, 64);
+  assert.equal(cfg.kafka?.lingerMs, 5);
   assert.equal(cfg.kafka?.topic, "exchange.events");
   assert.equal(cfg.output.dir, "output/run_7");
 });
@@ -102,6 +106,8 @@ Deno.test("run flags: the errors a user meets, one line each", () => {
     [["--securities", "..:1"], /symbol '..' must be 1-16 of A-Z 0-9 \. _ -/],
     [["--securities", "A:0"], /^--securities A: 0 is out of range/],
     [["--kafka-max-in-flight", "0"], /^--kafka-max-in-flight: 0 is out of range/],
+    [["--kafka-records-per-message", "0"], /^--kafka-records-per-message: 0 is out of range/],
+    [["--kafka-linger-ms=-1"], /^--kafka-linger-ms: -1 is out of range/],
     [["--kafka-brokers", "nohost"], /^--kafka-brokers: 'nohost' is not host:port$/],
     [["--start-date", "2026-02-30"], /^--start-date: '2026-02-30' is not YYYY-MM-DD$/],
   ];

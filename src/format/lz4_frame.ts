@@ -11,12 +11,14 @@ const BLOCK_MAX = 64 * 1024;
 
 const compressor = new Lz4BlockCompressor();
 const scratch = new Uint8Array(compressBound(BLOCK_MAX));
+/** Room for the largest frame so far: a frame is built here, then copied out at its size. */
+let frameRoom = new Uint8Array(0);
 
 /** Compresses `src` into one LZ4 frame (the format Kafka's lz4 codec carries). */
 export function compressFrame(src: Uint8Array): Uint8Array {
-  const out = new Uint8Array(
-    7 + Math.ceil(src.length / BLOCK_MAX) * 4 + compressBound(src.length) + 4,
-  );
+  const bound = 7 + Math.ceil(src.length / BLOCK_MAX) * 4 + compressBound(src.length) + 4;
+  if (frameRoom.length < bound) frameRoom = new Uint8Array(bound);
+  const out = frameRoom;
   const view = new DataView(out.buffer);
   view.setUint32(0, MAGIC, true);
   out[4] = FLG;
@@ -37,7 +39,7 @@ export function compressFrame(src: Uint8Array): Uint8Array {
     }
   }
   view.setUint32(op, 0, true);
-  return out.subarray(0, op + 4);
+  return out.slice(0, op + 4);
 }
 
 export function decompressFrame(src: Uint8Array): Uint8Array {

@@ -20,7 +20,17 @@ export interface KafkaSettings {
   maxInFlight: number;
   /** How long an unreachable broker is retried before its events count as failed. */
   timeoutMs: number;
+  /** Events per message: a value is k x 26 bytes, 1 <= k <= this. */
+  recordsPerMessage: number;
+  /** A partly filled message leaves at most this long after its first event. */
+  lingerMs: number;
 }
+
+/** Events per message by default: one 26-byte record per message, the seed's contract. */
+export const DEFAULT_RECORDS_PER_MESSAGE = 1;
+/** A message of this many records (260 KB) stays well under a broker's 1 MiB limit. */
+export const MAX_RECORDS_PER_MESSAGE = 10_000;
+export const DEFAULT_LINGER_MS = 5;
 
 /** What the command line says; brokers and topic fall back to KAFKA_BROKERS and KAFKA_TOPIC. */
 export interface KafkaOptions {
@@ -28,6 +38,9 @@ export interface KafkaOptions {
   topic?: string;
   maxInFlight: number;
   timeoutSeconds: number;
+  /** Falls back to KAFKA_RECORDS_PER_MESSAGE, then to DEFAULT_RECORDS_PER_MESSAGE. */
+  recordsPerMessage?: number;
+  lingerMs?: number;
 }
 
 /**
@@ -61,6 +74,8 @@ export function kafkaSettings(
     securityProtocol: protocol as KafkaSettings["securityProtocol"],
     maxInFlight: options.maxInFlight,
     timeoutMs: options.timeoutSeconds * 1000,
+    recordsPerMessage: options.recordsPerMessage ?? recordsPerMessageFromEnv(env),
+    lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
   };
   if (protocol.startsWith("SASL")) {
     const mechanism = (env("KAFKA_SASL_MECHANISM") || DEFAULT_SASL_MECHANISM).toUpperCase();
@@ -79,4 +94,16 @@ export function kafkaSettings(
     settings.saslPassword = password;
   }
   return settings;
+}
+
+function recordsPerMessageFromEnv(env: (name: string) => string | undefined): number {
+  const text = env("KAFKA_RECORDS_PER_MESSAGE");
+  if (!text) return DEFAULT_RECORDS_PER_MESSAGE;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_RECORDS_PER_MESSAGE) {
+    throw new UsageError(
+      `KAFKA_RECORDS_PER_MESSAGE: '${text}' is not an integer from 1 to ${MAX_RECORDS_PER_MESSAGE}`,
+    );
+  }
+  return n;
 }

@@ -15,6 +15,8 @@ Deno.test("kafka settings: none without brokers; flags win over KAFKA_* variable
     securityProtocol: "PLAINTEXT",
     maxInFlight: 10,
     timeoutMs: 2000,
+    recordsPerMessage: 1,
+    lingerMs: 5,
   });
   const fromFlags = kafkaSettings(
     { ...options, brokers: "c:3", topic: "u" },
@@ -22,6 +24,23 @@ Deno.test("kafka settings: none without brokers; flags win over KAFKA_* variable
   )!;
   assert.deepEqual([fromFlags.brokers, fromFlags.topic], [["c:3"], "u"]);
   assert.equal(kafkaSettings({ ...options, brokers: "c:3" }, env({}))!.topic, DEFAULT_TOPIC);
+});
+
+Deno.test("kafka settings: records per message from the flag, else KAFKA_RECORDS_PER_MESSAGE", () => {
+  const packed = (flag: number | undefined, vars: Record<string, string>) =>
+    kafkaSettings({ ...options, brokers: "a:1", recordsPerMessage: flag }, env(vars))!
+      .recordsPerMessage;
+  assert.equal(packed(undefined, {}), 1);
+  assert.equal(packed(undefined, { KAFKA_RECORDS_PER_MESSAGE: "64" }), 64);
+  assert.equal(packed(16, { KAFKA_RECORDS_PER_MESSAGE: "64" }), 16);
+  for (const text of ["0", "1.5", "x", "10001"]) {
+    assert.throws(
+      () => packed(undefined, { KAFKA_RECORDS_PER_MESSAGE: text }),
+      (e) =>
+        e instanceof UsageError &&
+        e.message === `KAFKA_RECORDS_PER_MESSAGE: '${text}' is not an integer from 1 to 10000`,
+    );
+  }
 });
 
 Deno.test("kafka settings: SASL from the environment, and one-line errors", () => {

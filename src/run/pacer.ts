@@ -25,9 +25,14 @@ export class Pacer {
     this.start = at;
   }
 
+  /** When (on the `performance.now()` clock) an event at `tsNs` is due. */
+  dueMs(tsNs: number): number {
+    return this.start + (tsNs - this.openNs) / 1e6 / this.speed;
+  }
+
   /** Null when the event is due now; else a promise that resolves when it is. */
   wait(tsNs: number): Promise<void> | null {
-    const due = this.start + (tsNs - this.openNs) / 1e6 / this.speed;
+    const due = this.dueMs(tsNs);
     const now = performance.now();
     if (due <= now) {
       this.lateness?.push(now - due);

@@ -1,6 +1,7 @@
 import { buildManifest, manifestJson, writeManifest } from "../format/manifest.ts";
 import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
 import type { SinkReport } from "../sinks/sink.ts";
+import type { TapMessage } from "../sinks/tap_sink.ts";
 import { manifestSettings } from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import { openRunDir } from "./run_dir.ts";
@@ -29,6 +30,11 @@ export interface RunHooks {
   onProgress?(progress: SecurityProgress): void;
   /** Something the user should know at once, while the run goes on (Kafka unreachable). */
   onWarning?(message: string): void;
+  /**
+   * Every session start, batch of records and session end, as the workers make them (the live
+   * ITCH feed). A throw is reported as the run's error; generation goes on.
+   */
+  onTap?(m: TapMessage): void;
   /** The module that starts a worker; defaults to `worker.ts` beside this file. */
   workerUrl?: string | URL;
 }
@@ -114,6 +120,13 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
               hooks.onProgress?.(m.progress);
             } else if (m.kind === "warning") {
               hooks.onWarning?.(m.message);
+            } else if (m.kind === "tap-begin" || m.kind === "tap-records" || m.kind === "tap-end") {
+              try {
+                hooks.onTap?.(m);
+              } catch (e) {
+                const message = e instanceof Error ? e.message : String(e);
+                if (!result.errors.includes(message)) result.errors.push(message);
+              }
             } else if (m.kind !== "done") {
               try {
                 host.handle(m);
@@ -140,6 +153,7 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
             stop: stop.buffer,
             begun: begun.buffer as SharedArrayBuffer,
             offloadWrites,
+            tap: hooks.onTap !== undefined,
           };
           worker.postMessage(job);
         })

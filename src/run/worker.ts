@@ -7,6 +7,8 @@ import { RECORD_SIZE } from "../format/record.ts";
 import { RemoteChunkTarget } from "../sinks/chunk_target.ts";
 import type { ChunkMessage, ChunkTarget } from "../sinks/chunk_target.ts";
 import { closeRunSink, createRunSink } from "../sinks/factory.ts";
+import { TapSink } from "../sinks/tap_sink.ts";
+import type { TapMessage } from "../sinks/tap_sink.ts";
 import { UNNAMED_KEY } from "../kafka/message.ts";
 import type { LabelledSinkReport } from "./run.ts";
 import type { RunConfig } from "./config.ts";
@@ -26,10 +28,13 @@ export interface WorkerJob {
   begun: SharedArrayBuffer;
   /** Hand full chunks to the main thread to compress and write (it has a core to spare). */
   offloadWrites: boolean;
+  /** Hand every record to the main thread too (the live ITCH feed). */
+  tap: boolean;
 }
 
 export type WorkerMessage =
   | ChunkMessage
+  | TapMessage
   | { kind: "begin"; start: SessionStart; sequence: number }
   | { kind: "day"; report: DayReport }
   | { kind: "progress"; progress: SecurityProgress }
@@ -58,17 +63,16 @@ async function runGroup(
   let error: string | undefined;
   let sink;
   try {
-    sink = await createRunSink(
-      cfg.output.dir,
-      cfg.kafka,
+    sink = await createRunSink(cfg.output.dir, cfg.kafka, {
       target,
+      extra: job.tap ? [new TapSink(post)] : [],
       stop,
-      (why) =>
+      onKafkaDown: (why) =>
         post({
           kind: "warning",
           message: `kafka${symbols ? ` (${symbols})` : ""}: ${why}; events go to the files only`,
         }),
-    );
+    });
     for (const i of indices) {
       await runSecurity(cfg, i, sink, stop, {
         onBegin: begin,
@@ -109,8 +113,9 @@ async function work(
     while (Atomics.load(begun, 0) < sequence) Atomics.wait(begun, 0, sequence - 1, 1000);
   };
   const { session, pacing } = job.cfg;
-  // --rate shares one rate among the securities, which therefore run at once too.
-  const together = session.days === 0 || pacing.realtime || pacing.rate !== null;
+  // --rate shares one rate among the securities, and a live ITCH feed advances its days only
+  // when every security has reached them: they run at once too.
+  const together = session.days === 0 || pacing.realtime || pacing.rate !== null || job.tap;
   const groups = together ? job.securityIndices.map((i) => [i]) : [job.securityIndices];
   const results = await Promise.all(
     groups.map((g) => runGroup(job, g, post, begin, makeTarget?.())),
@@ -130,6 +135,8 @@ if (inWorkerScope()) {
   const post = (m: WorkerMessage) => scope.postMessage(m);
   scope.onmessage = (e) => {
     const m = e.data;
+    // The same entry module also serves other kinds of work (the dashboard's analysis).
+    if (m.kind !== "job") return;
     const chunkBytes = m.cfg.output.chunkSize * RECORD_SIZE;
     let targets = 0;
     const makeTarget = m.offloadWrites

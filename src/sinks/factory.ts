@@ -4,26 +4,39 @@ import { FileSink } from "./file_sink.ts";
 import { MultiplexSink } from "./multiplex_sink.ts";
 import type { Sink, SinkReport } from "./sink.ts";
 
+/** What a run's sinks may be told besides where to write. */
+export interface RunSinkOptions {
+  target?: ChunkTarget;
+  /** More sinks (a tap feeding the live ITCH feed). */
+  extra?: Sink[];
+  /** Stops waiting for Kafka. */
+  stop?: { readonly requested: boolean };
+  /** Hears at once why Kafka cannot be reached: the run goes on to its files. */
+  onKafkaDown?: (why: string) => void;
+}
+
 /**
- * The sinks of a run: always the `.qrsdp` files; Kafka too when brokers are configured. When
- * Kafka cannot be reached (or `stop` comes first), `onKafkaDown` hears why at once: the run goes
- * on to its files, and the shortfall is reported at the end.
+ * The sinks of a run: always the `.qrsdp` files; Kafka too when brokers are configured; and any
+ * `extra` ones. When Kafka cannot be reached (or `stop` comes first), `onKafkaDown` hears why at
+ * once, and the shortfall is reported at the end.
  */
 export async function createRunSink(
   output: string,
   kafkaSettings: KafkaSettings | null,
-  target?: ChunkTarget,
-  stop?: { readonly requested: boolean },
-  onKafkaDown?: (why: string) => void,
+  { target, extra = [], stop, onKafkaDown }: RunSinkOptions = {},
 ): Promise<Sink | MultiplexSink> {
   const file = new FileSink(output, target);
-  if (!kafkaSettings) return file;
-  // Loaded only when needed: kafkajs adds start-up time to every worker of a file-only run.
-  const { KafkaSink } = await import("./kafka_sink.ts");
-  const kafka = new KafkaSink(kafkaSettings);
-  const down = await kafka.connect(stop);
-  if (down) onKafkaDown?.(down);
-  return new MultiplexSink([file, kafka]);
+  if (!kafkaSettings && extra.length === 0) return file;
+  const sinks: Sink[] = [file];
+  if (kafkaSettings) {
+    // Loaded only when needed: kafkajs adds start-up time to every worker of a file-only run.
+    const { KafkaSink } = await import("./kafka_sink.ts");
+    const kafka = new KafkaSink(kafkaSettings);
+    const down = await kafka.connect(stop);
+    if (down) onKafkaDown?.(down);
+    sinks.push(kafka);
+  }
+  return new MultiplexSink([...sinks, ...extra]);
 }
 
 /** Per-sink reports; a multiplexer reports each of its sinks. */

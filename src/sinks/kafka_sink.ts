@@ -1,41 +1,34 @@
-import { Buffer } from "node:buffer";
-import { CompressionTypes, Partitioners } from "kafkajs";
-import type { Kafka, Message, Producer } from "kafkajs";
-import { encodeRecordBytes } from "../format/record.ts";
+import { Partitioners } from "kafkajs";
+import type { Kafka, Producer } from "kafkajs";
 import type { EventRecord } from "../core/events.ts";
 import { kafkaClient } from "../kafka/client.ts";
 import { DATE_HEADER, UNNAMED_KEY } from "../kafka/message.ts";
+import { partitionOf } from "../kafka/partition.ts";
+import { BATCH_BYTES, BATCH_MESSAGES, EventProducer } from "../kafka/producer.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
 import { ensureTopic } from "../kafka/topic.ts";
 import { withinBudget } from "../kafka/retry.ts";
-import type { SessionInfo, Sink, SinkReport } from "./sink.ts";
+import type { SessionInfo, Sink, SinkReport, SymbolCounts } from "./sink.ts";
+
+const ENCODER = new TextEncoder();
 
 /**
- * Messages per produce request. kafkajs groups a request's messages by partition in quadratic
- * time, so throughput peaks near this size (measured: 115k messages/s at 1000-2000, 100k at 4000,
- * 50k at 10000).
- */
-const MAX_BATCH = 1500;
-
-/**
- * One Kafka message per event: key = symbol, value = the 26-byte record, header `date`. An
- * idempotent producer (acks from all in-sync replicas) sends one LZ4-compressed batch at a time,
- * which keeps each symbol's order; `append` holds the generator back while `maxInFlight` events
- * await acknowledgement. A broker that stays away longer than the retry budget fails the batch:
- * those events are counted as not acknowledged, never dropped silently.
+ * Events to Kafka: key = symbol, header `date`, value = up to `recordsPerMessage` 26-byte records
+ * of that symbol and date, in time order (src/kafka/producer.ts). An idempotent producer (acks
+ * from all in-sync replicas) sends one LZ4-compressed request at a time, which keeps each
+ * symbol's order; `append` holds the generator back while `maxInFlight` events await
+ * acknowledgement. A broker that stays away longer than the retry budget fails the request:
+ * its events are counted as not acknowledged, never dropped silently.
  */
 export class KafkaSink implements Sink {
   readonly name = "kafka";
   private readonly kafka: Kafka;
   private producer: Producer | null = null;
-  private key = UNNAMED_KEY;
-  private date = "";
-  private batch: Message[] = [];
-  private sending: Promise<void> | null = null;
-  private waiters: (() => void)[] = [];
-  private appended = 0;
-  private acknowledged = 0;
-  private failed = 0;
+  private events: EventProducer | null = null;
+  /** Events appended while no producer could be had, per symbol. */
+  private readonly unsent = new Map<string, number>();
+  private symbol = UNNAMED_KEY;
+  private readonly symbols: string[] = [];
   private firstError?: string;
   private connectError?: string;
 
@@ -44,14 +37,15 @@ export class KafkaSink implements Sink {
   }
 
   /**
-   * Connects and creates the topic if needed, retrying for the settings' timeout, or until `stop`
-   * is requested. On failure the sink stays usable but failing, and the reason is returned.
+   * Connects and creates the topic if needed, retrying for the settings' timeout (bounded, see
+   * retry.ts), or until `stop` is requested. On failure the sink stays usable but failing, and
+   * the reason is returned.
    */
   async connect(stop?: { readonly requested: boolean }): Promise<string | null> {
     const brokers = this.settings.brokers.join(",");
     const attempt = withinBudget(
       (async () => {
-        await ensureTopic(this.kafka, this.settings.topic);
+        const partitions = await ensureTopic(this.kafka, this.settings.topic);
         const producer = this.kafka.producer({
           idempotent: true,
           maxInFlightRequests: 1,
@@ -59,7 +53,7 @@ export class KafkaSink implements Sink {
           createPartitioner: Partitioners.DefaultPartitioner,
         });
         await producer.connect();
-        return producer;
+        return { producer, partitions };
       })(),
       this.settings.timeoutMs,
     );
@@ -71,110 +65,95 @@ export class KafkaSink implements Sink {
         return null;
       }),
     ]);
-    if (outcome && !(outcome instanceof Error)) {
-      this.producer = outcome;
-      return null;
+    if (!outcome || outcome instanceof Error) {
+      // A connection that comes after the stop is let go.
+      if (stopped) attempt.then((p) => p.producer.disconnect(), () => {});
+      this.connectError = stopped
+        ? `stopped while still trying to reach ${brokers}`
+        : `cannot reach ${brokers}: ${(outcome as Error).message}`;
+      this.noteError(this.connectError);
+      return this.connectError;
     }
-    // A connection that comes after the stop is let go.
-    if (stopped) attempt.then((p) => p.disconnect(), () => {});
-    this.connectError = stopped
-      ? `stopped while still trying to reach ${brokers}`
-      : `cannot reach ${brokers}: ${(outcome as Error).message}`;
-    this.noteError(this.connectError);
-    return this.connectError;
+    const { producer, partitions } = outcome;
+    {
+      this.producer = producer;
+      this.events = new EventProducer(producer, (key) => partitionOf(key, partitions), {
+        topic: this.settings.topic,
+        recordsPerMessage: this.settings.recordsPerMessage,
+        lingerMs: this.settings.lingerMs,
+        maxInFlight: this.settings.maxInFlight,
+        batchBytes: BATCH_BYTES,
+        batchMessages: BATCH_MESSAGES,
+      });
+    }
+    return null;
   }
 
   beginSession(session: SessionInfo): void {
-    this.key = session.symbol ?? UNNAMED_KEY;
-    this.date = session.date;
+    this.symbol = session.symbol ?? UNNAMED_KEY;
+    if (!this.symbols.includes(this.symbol)) this.symbols.push(this.symbol);
+    this.events?.setFrame(ENCODER.encode(this.symbol), DATE_HEADER, session.date);
   }
 
   append(rec: EventRecord): void | Promise<void> {
-    this.appended++;
-    if (!this.producer) {
-      this.failed++;
-      return;
-    }
-    this.batch.push({
-      key: this.key,
-      value: Buffer.from(encodeRecordBytes(rec).buffer),
-      headers: { [DATE_HEADER]: this.date },
-    });
-    if (this.batch.length >= MAX_BATCH) this.pump();
-    if (this.inFlight() >= this.settings.maxInFlight) {
-      this.pump();
-      return new Promise((resolve) => this.waiters.push(resolve));
-    }
-  }
-
-  endSession(): Promise<void> {
-    return this.flush();
+    if (this.events) return this.events.append(rec);
+    this.unsent.set(this.symbol, (this.unsent.get(this.symbol) ?? 0) + 1);
   }
 
   /** Sends everything appended so far and waits for the acknowledgements. */
-  async flush(): Promise<void> {
-    while (this.batch.length > 0 || this.sending) {
-      this.pump();
-      await this.sending;
-    }
+  async endSession(): Promise<void> {
+    await this.events?.flush();
   }
 
+  /**
+   * Nothing to do: a paced run calls this before it sleeps, and a partly filled message leaves
+   * within the linger time anyway, while waiting for acknowledgements here would make every
+   * message as short as the events due between two sleeps.
+   */
+  flush(): void {}
+
   async close(): Promise<SinkReport> {
-    await this.flush();
+    await this.endSession();
+    this.events?.close();
     await this.producer?.disconnect().catch((e) => this.noteError(e.message));
-    const shortfall = this.appended - this.acknowledged;
+    const bySymbol = this.symbols.map((symbol): SymbolCounts => {
+      const c = this.events?.countsOf(ENCODER.encode(symbol));
+      return {
+        symbol,
+        events: (c?.events ?? 0) + (this.unsent.get(symbol) ?? 0),
+        acknowledgedEvents: c?.acknowledgedEvents ?? 0,
+        messages: c?.messages ?? 0,
+        acknowledgedMessages: c?.acknowledgedMessages ?? 0,
+      };
+    });
+    const appended = bySymbol.reduce((n, c) => n + c.events, 0);
+    const acknowledged = this.events?.counts.acknowledgedEvents ?? 0;
+    const shortfall = appended - acknowledged;
+    this.firstError ??= this.events?.firstError;
     if (shortfall === 0 && this.connectError) {
       // Nothing was lost, yet Kafka never got the run: that is a failure too.
       return {
         name: this.name,
-        appended: 0,
+        appended,
         delivered: 0,
         failures: 1,
         firstError: this.connectError,
+        bySymbol,
       };
     }
     return {
       name: this.name,
-      appended: this.appended,
-      delivered: this.acknowledged,
+      appended,
+      delivered: acknowledged,
       failures: shortfall,
       firstError: shortfall > 0
         ? `${shortfall.toLocaleString("en-US")} of ${
-          this.appended.toLocaleString("en-US")
+          appended.toLocaleString("en-US")
         } events not acknowledged` +
           (this.firstError ? ` (${this.firstError})` : "")
         : undefined,
+      bySymbol,
     };
-  }
-
-  private inFlight(): number {
-    return this.appended - this.acknowledged - this.failed;
-  }
-
-  /** Starts sending the pending batch unless a send is already under way. */
-  private pump(): void {
-    if (this.sending || this.batch.length === 0 || !this.producer) return;
-    const messages = this.batch.splice(0, MAX_BATCH);
-    this.sending = this.producer.send({
-      topic: this.settings.topic,
-      acks: -1,
-      compression: CompressionTypes.LZ4,
-      messages,
-    }).then(
-      () => {
-        this.acknowledged += messages.length;
-      },
-      (e: Error) => {
-        this.failed += messages.length;
-        this.noteError(e.message);
-      },
-    ).finally(() => {
-      this.sending = null;
-      if (this.inFlight() < this.settings.maxInFlight) {
-        for (const wake of this.waiters.splice(0)) wake();
-      }
-      this.pump();
-    });
   }
 
   private noteError(message: string): void {

@@ -21,6 +21,16 @@ export interface SinkReport {
   /** Calls that threw, and the first error's message. */
   failures: number;
   firstError?: string;
+  /** Per security, for a sink that sends messages (Kafka). */
+  bySymbol?: SymbolCounts[];
+}
+
+export interface SymbolCounts {
+  symbol: string;
+  events: number;
+  acknowledgedEvents: number;
+  messages: number;
+  acknowledgedMessages: number;
 }
 
 /**

@@ -5,9 +5,12 @@
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
  * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, export,
- * calibrate.
- * The Kafka case starts a broker of its own with tests/kafka/start.sh.
+ * calibrate, serve (the dashboard replaying 20 days at speed 5000 in headless Chromium), itch.
+ * The Kafka case starts a broker of its own with tests/kafka/start.sh (port 19096, or
+ * KAFKA_BENCH_PORT) and compares with the established producer's 799 k events/s (one security)
+ * and 1.33 M (three), and with Kafka's own ProducerPerformance on the same broker.
  */
+import process from "node:process";
 import { calibrate, expandInputs } from "../../src/calibrate/calibrate.ts";
 import { runConfigFromArgs } from "../../src/cli/run_options.ts";
 import { QrsdpReader } from "../../src/format/reader.ts";
@@ -17,8 +20,17 @@ import { Pacer } from "../../src/run/pacer.ts";
 import { runSecurity } from "../../src/run/security_run.ts";
 import { StopFlag } from "../../src/run/stop.ts";
 import { closeRunSink, createRunSink } from "../../src/sinks/factory.ts";
+import { kafkaClient } from "../../src/kafka/client.ts";
+import { kafkaSettings } from "../../src/kafka/settings.ts";
+import { ensureTopic } from "../../src/kafka/topic.ts";
 import { startBroker, stopBroker } from "../kafka/broker.ts";
 import { qrsdpFiles } from "../helpers.ts";
+import { serveReplay } from "./serve_replay.ts";
+import dgram from "node:dgram";
+import { feedFromFiles } from "../../src/itch/feed_files.ts";
+import { feedPlan } from "../../src/itch/feed_plan.ts";
+import { ItchFileOutput } from "../../src/itch/itch_file.ts";
+import { UdpFeedOutput } from "../../src/itch/udp_output.ts";
 
 const CPP_ONE = 3.5e6;
 const CPP_THREE = 6.3e6;
@@ -26,7 +38,9 @@ const CPP_THREE = 6.3e6;
 const CPP_CALIBRATE = 3.37e6 / 0.35;
 const MAIN = new URL("../../main.ts", import.meta.url);
 const THREE = "AAA:10000,BBB:15000,CCC:20000";
-const KAFKA_PORT = 19096;
+/** The bench's broker; KAFKA_BENCH_PORT moves it (a helper's own port, say). */
+const KAFKA_PORT = Number(Deno.env.get("KAFKA_BENCH_PORT") ?? "19096");
+const KAFKA_WORK = new URL("../kafka/.work", import.meta.url).pathname;
 
 function peakRssMiB(): string {
   const status = Deno.readTextFileSync("/proc/self/status");
@@ -105,37 +119,133 @@ async function writeAndRead(
   console.log(`${label}: peak RSS ${writeRss} writing, ${peakRssMiB()} after reading back`);
 }
 
-/** Batch runs to a local broker through the CLI, as a user would run them. */
+/** The established producer (librdkafka) to a local broker: one security x one day, and three. */
+const CPP_KAFKA_ONE = 799e3;
+const CPP_KAFKA_THREE = 1.33e6;
+const ONE_DAY_EVENTS = 1_687_175;
+
+interface KafkaFigures {
+  events: number;
+  messages: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMiB: number;
+  brokerCpuSeconds: number;
+  topicMessages: number;
+}
+
+/** CPU seconds the broker process has used so far (from /proc). */
+function brokerCpuSeconds(port: number): number {
+  const pid = Deno.readTextFileSync(`${KAFKA_WORK}/broker-${port}/broker.pid`).trim();
+  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
+}
+
+/**
+ * One day of `securities` to the broker, `perMessage` events per message, in this process (its
+ * own: the bench runs each in a child), with the topic made beforehand as on a running
+ * platform. Prints its figures as JSON for the parent.
+ */
+async function kafkaRun(perMessage: string, securities: string, port: string): Promise<void> {
+  const brokers = `127.0.0.1:${port}`, topic = `bench.${crypto.randomUUID().slice(0, 8)}`;
+  const settings = kafkaSettings(
+    { brokers, topic, maxInFlight: 1, timeoutSeconds: 30 },
+    () => undefined,
+  )!;
+  const client = kafkaClient(settings, "qrsdp-bench", 30_000);
+  await ensureTopic(client, topic);
+  const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
+  const cfg = runConfigFromArgs([
+    ...["--seed", "1", "--days", "1", "--securities", securities, "--output", dir],
+    ...["--kafka-brokers", brokers, "--kafka-topic", topic],
+    ...["--kafka-records-per-message", perMessage],
+  ]);
+  const broker0 = brokerCpuSeconds(Number(port)), cpu0 = process.cpuUsage();
+  const result = await executeRun(cfg, new StopFlag(), { workerUrl: MAIN });
+  const cpu = process.cpuUsage(cpu0);
+  const brokerCpu = brokerCpuSeconds(Number(port)) - broker0;
+  const counts = result.sinkReports.flatMap((r) => r.bySymbol ?? []);
+  const admin = client.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  Deno.removeSync(dir, { recursive: true });
+  const figures: KafkaFigures = {
+    events: counts.reduce((n, c) => n + c.acknowledgedEvents, 0),
+    messages: counts.reduce((n, c) => n + c.acknowledgedMessages, 0),
+    seconds: result.seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    peakRssMiB: Number(peakRssMiB().split(" ")[0]),
+    brokerCpuSeconds: brokerCpu,
+    topicMessages: offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0),
+  };
+  if (result.errors.length || counts.some((c) => c.acknowledgedEvents !== c.events)) {
+    throw new Error(`not every event acknowledged: ${JSON.stringify(result)}`);
+  }
+  console.log(JSON.stringify(figures));
+}
+
+/** Kafka's own producer (ProducerPerformance from the broker's jars), 26-byte records. */
+async function producerPerformance(port: number, records: number): Promise<number> {
+  const out = await new Deno.Command("java", {
+    args: [
+      ...["-cp", `${KAFKA_WORK}/libs/*`, "org.apache.kafka.tools.ProducerPerformance"],
+      ...["--topic", `bench.pp.${crypto.randomUUID().slice(0, 8)}`],
+      ...["--num-records", String(records), "--record-size", "26", "--throughput", "-1"],
+      ...["--producer-props", `bootstrap.servers=127.0.0.1:${port}`, "acks=all"],
+      "compression.type=lz4",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  const rate = /^\d+ records sent, ([\d.]+) records\/sec/m.exec(text.split("\n").at(-2) ?? "");
+  if (out.code !== 0 || !rate) {
+    throw new Error(`ProducerPerformance: ${text}${new TextDecoder().decode(out.stderr)}`);
+  }
+  return Number(rate[1]);
+}
+
+/**
+ * One day of one and of three securities to a local broker, one event per message and 64, against
+ * the established producer and, in the same run on the same broker, Kafka's own producer.
+ */
 async function kafka(): Promise<void> {
   await startBroker(KAFKA_PORT);
   try {
-    for (const securities of ["ONE:10000", THREE]) {
-      const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
-      const t0 = performance.now();
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", MAIN.pathname, "run", "--seconds", "4000", "--securities", securities]
-          .concat(["--kafka-brokers", `127.0.0.1:${KAFKA_PORT}`, "--output", dir, "--quiet"])
-          .concat(["--kafka-topic", `bench.${crypto.randomUUID().slice(0, 8)}`]),
-      }).output();
-      const seconds = (performance.now() - t0) / 1000;
-      const text = new TextDecoder().decode(out.stdout);
-      if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
-      const acked = [...text.matchAll(/([\d,]+) acknowledged/g)]
-        .reduce((n, m) => n + Number(m[1].replaceAll(",", "")), 0);
-      const n = securities.split(",").length;
-      console.log(
-        `kafka, ${n} securities, batch: ${acked.toLocaleString("en-US")} events acknowledged in ` +
-          `${seconds.toFixed(2)} s (process start included): ${
-            (acked / seconds / 1e3).toFixed(0)
-          }` +
-          ` k events/s to the local broker`,
-      );
-      Deno.removeSync(dir, { recursive: true });
+    const anchor = await producerPerformance(KAFKA_PORT, ONE_DAY_EVENTS);
+    console.log(
+      `kafka: Kafka's ProducerPerformance, ${ONE_DAY_EVENTS.toLocaleString("en-US")} records ` +
+        `of 26 bytes, acks=all, lz4: ${(anchor / 1e3).toFixed(0)} k records/s`,
+    );
+    for (const perMessage of ["64", "1"]) {
+      for (const securities of ["ONE:10000", THREE]) {
+        const n = securities.split(",").length;
+        const out = await new Deno.Command(Deno.execPath(), {
+          args: ["run", "-A", new URL(import.meta.url).pathname, "kafka-run"]
+            .concat([perMessage, securities, String(KAFKA_PORT)]),
+          env: { QRSDP_BENCH_CHILD: "1" },
+          stderr: "inherit",
+        }).output();
+        if (out.code !== 0) throw new Error(`kafka-run ${perMessage} ${securities} failed`);
+        const f: KafkaFigures = JSON.parse(new TextDecoder().decode(out.stdout));
+        const rate = f.events / f.seconds;
+        const cpp = n === 1 ? CPP_KAFKA_ONE : CPP_KAFKA_THREE;
+        console.log(
+          `kafka, ${n === 1 ? "1 security" : `${n} securities`} x 1 day, ` +
+            `${perMessage} per message: ` +
+            `${f.events.toLocaleString("en-US")} events in ${f.messages.toLocaleString("en-US")} ` +
+            `messages (topic: ${f.topicMessages.toLocaleString("en-US")}), ` +
+            `${f.seconds.toFixed(2)} s, ${(rate / 1e6).toFixed(3)} M events/s, ` +
+            `CPU ${f.cpuSeconds.toFixed(2)} s (broker ${f.brokerCpuSeconds.toFixed(2)} s), ` +
+            `peak RSS ${f.peakRssMiB} MiB; ${(rate / cpp).toFixed(2)}x the established producer, ` +
+            `${(rate / anchor).toFixed(2)}x Kafka's ProducerPerformance`,
+        );
+      }
     }
   } finally {
     await stopBroker(KAFKA_PORT);
   }
-  console.log(`kafka: peak RSS ${peakRssMiB()}`);
 }
 
 /**
@@ -163,6 +273,76 @@ async function pacing(): Promise<void> {
       `lateness p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${late[late.length - 1].toFixed(2)} ms`,
   );
   Deno.removeSync(dir, { recursive: true });
+}
+
+/**
+ * ITCH: one default day generated, then converted to an ITCH file (best of five each, events/s
+ * and the ratio); then a 1800-s session sent paced at speed 100 over loopback UDP: how late each
+ * MoldUDP64 packet leaves against its first message's schedule.
+ */
+async function itch(): Promise<void> {
+  const gens: number[] = [], convs: number[] = [];
+  let dir = "", events = 0;
+  for (let i = 0; i < 5; i++) {
+    const run = await batch({ seed: "1", days: "1" });
+    gens.push(run.seconds);
+    if (dir) Deno.removeSync(run.dir, { recursive: true });
+    else dir = run.dir;
+    events = run.events;
+  }
+  const plan = feedPlan([dir]);
+  let messages = 0, bytes = 0;
+  for (let i = 0; i < 5; i++) {
+    const out = Deno.makeTempDirSync({ prefix: "qrsdp_bench_itch_" });
+    const t0 = performance.now();
+    const stats = await feedFromFiles(plan, new ItchFileOutput(out, false), {
+      lot: 100,
+      realtime: false,
+      speed: 1,
+      stop: new StopFlag(),
+    });
+    convs.push((performance.now() - t0) / 1000);
+    messages = stats.messages;
+    bytes = stats.bytes;
+    Deno.removeSync(out, { recursive: true });
+  }
+  const gen = Math.min(...gens), conv = Math.min(...convs);
+  const rate = (s: number) => `${(events / s / 1e6).toFixed(2)} M events/s`;
+  console.log(`itch: generate 1 day, seconds ${gens.map((s) => s.toFixed(2)).join(", ")}`);
+  console.log(`itch: convert to ITCH, seconds ${convs.map((s) => s.toFixed(2)).join(", ")}`);
+  console.log(
+    `itch: ${events.toLocaleString("en-US")} events -> ${messages.toLocaleString("en-US")} ` +
+      `messages, ${(bytes / 2 ** 20).toFixed(1)} MiB; best: generate ${rate(gen)}, convert ` +
+      `${rate(conv)} (${(gen / conv).toFixed(2)}x generation)`,
+  );
+  Deno.removeSync(dir, { recursive: true });
+
+  const paced = await batch({ seed: "2", days: "1", seconds: "1800" });
+  const sink = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => sink.bind(0, "127.0.0.1", () => resolve()));
+  sink.on("message", () => {});
+  const udp = await UdpFeedOutput.open({
+    endpoint: { host: "127.0.0.1", port: sink.address().port, multicast: false },
+    packetSize: 1400,
+    flushMs: 1,
+    ttl: 1,
+    ackWindow: 0,
+  });
+  await feedFromFiles(feedPlan([paced.dir]), udp, {
+    lot: 100,
+    realtime: true,
+    speed: 100,
+    stop: new StopFlag(),
+  });
+  await udp.close();
+  sink.close();
+  const late = udp.stats.lateness.sort((a, b) => a - b);
+  const at = (q: number) => late[Math.min(late.length - 1, Math.floor(q * late.length))].toFixed(2);
+  console.log(
+    `itch, 1800 s at speed 100 over UDP: ${udp.stats.packets.toLocaleString("en-US")} packets, ` +
+      `lateness p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${late[late.length - 1].toFixed(2)} ms`,
+  );
+  Deno.removeSync(paced.dir, { recursive: true });
 }
 
 /** Each export format over one default day: time, rate, size. */
@@ -248,9 +428,13 @@ const CASES: Record<string, () => Promise<void>> = {
   pacing,
   export: exports,
   calibrate: calibrateCase,
+  serve: serveReplay,
+  itch,
 };
 
-if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {
+if (Deno.args[0] === "kafka-run" && Deno.env.get("QRSDP_BENCH_CHILD")) {
+  await kafkaRun(Deno.args[1], Deno.args[2], Deno.args[3]);
+} else if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {
   await CASES[Deno.args[0]]();
 } else {
   const names = Deno.args.length ? Deno.args : Object.keys(CASES);

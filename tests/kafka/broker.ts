@@ -1,7 +1,8 @@
 /** The test broker of tests/kafka/start.sh, and a way to read a whole topic back. */
 import assert from "node:assert/strict";
 import { Kafka, logLevel } from "kafkajs";
-import "../../src/kafka/lz4_codec.ts"; // registers the LZ4 codec
+import { RECORD_SIZE } from "../../src/format/record.ts";
+import "../../src/kafka/client.ts"; // registers the LZ4 codec, quiets kafkajs's timer warning
 
 const HERE = new URL(".", import.meta.url).pathname;
 export const KAFKA_TEST_BROKERS = Deno.env.get("KAFKA_TEST_BROKERS") ?? "127.0.0.1:19092";
@@ -16,6 +17,9 @@ async function script(name: string, env: Record<string, string> = {}): Promise<v
     .output();
   if (out.code !== 0) throw new Error(`${name} failed: ${new TextDecoder().decode(out.stderr)}`);
 }
+
+/** The port of a broker a test starts of its own (and stops). */
+export const KAFKA_OWN_PORT = Number(Deno.env.get("KAFKA_TEST_OWN_PORT") ?? "19094");
 
 /** A broker of a test's own, on `port`, with fresh storage. */
 export const startBroker = (port: number) =>
@@ -52,8 +56,33 @@ export interface ConsumedMessage {
   partition: number;
   offset: number;
   key: string;
+  /** k x 26 bytes: the message's k records, in time order. */
   value: Uint8Array;
   headers: Record<string, string>;
+  /** The producer's timestamp (ms since the epoch). */
+  timestamp: number;
+}
+
+/** One record of a message: the message's fields, and the 26 bytes of this record. */
+export interface ConsumedEvent extends ConsumedMessage {
+  /** Position of the record in its message. */
+  index: number;
+}
+
+/** Every record of `messages`, in their order; a value that is not k x 26 bytes throws. */
+export function eventsOf(messages: ConsumedMessage[]): ConsumedEvent[] {
+  return messages.flatMap((m) => {
+    if (m.value.length === 0 || m.value.length % RECORD_SIZE !== 0) {
+      throw new Error(
+        `${m.key} at ${m.partition}/${m.offset}: ${m.value.length} bytes, not k x ${RECORD_SIZE}`,
+      );
+    }
+    return Array.from({ length: m.value.length / RECORD_SIZE }, (_, index) => ({
+      ...m,
+      index,
+      value: m.value.subarray(index * RECORD_SIZE, (index + 1) * RECORD_SIZE),
+    }));
+  });
 }
 
 /** Every message of `topic`, partition by partition in offset order. */
@@ -87,6 +116,7 @@ export async function readTopic(
           key: message.key?.toString() ?? "",
           value: new Uint8Array(message.value!),
           headers,
+          timestamp: Number(message.timestamp),
         });
         if (out.length === total) {
           clearTimeout(timer);

@@ -1,0 +1,137 @@
+import { checkPlan, feedFromFiles } from "../itch/feed_files.ts";
+import type { FeedStats } from "../itch/feed_files.ts";
+import type { FeedOutput } from "../itch/feed_output.ts";
+import { TeeOutput } from "../itch/feed_output.ts";
+import { feedPlan } from "../itch/feed_plan.ts";
+import { ItchFileError, ItchFileOutput } from "../itch/itch_file.ts";
+import { ItchPriceError } from "../itch/order_image.ts";
+import { UdpFeedOutput } from "../itch/udp_output.ts";
+import { StopFlag } from "../run/stop.ts";
+import { DataError, UsageError } from "../core/errors.ts";
+import { thousands } from "./format.ts";
+import { flags, parseCommand } from "./flags.ts";
+import { LOT_SIZE_FLAG, UDP_FEED_FLAGS, udpFeedFromFlags } from "./itch_flags.ts";
+import { PACING_FLAGS } from "./pacing_flags.ts";
+import { onStopSignals } from "./signals.ts";
+
+const ITCH_COMMAND = {
+  name: "itch",
+  summary: "turn recorded sessions into a NASDAQ TotalView-ITCH 5.0 feed",
+  usage:
+    "qrsdp itch RUN_DIR|FILE.qrsdp... (--output DIR | --udp HOST:PORT | --multicast GROUP:PORT)",
+  flags: flags({
+    output: { type: "string", help: "folder for the daily ITCH 5.0 files" },
+    gzip: { type: "boolean", help: "gzip the files (YYYYMMDD.qrsdp_ITCH50.gz)" },
+    "lot-size": LOT_SIZE_FLAG,
+    ...UDP_FEED_FLAGS,
+    realtime: PACING_FLAGS.realtime,
+    speed: PACING_FLAGS.speed,
+    quiet: { type: "boolean", help: "no line per file written" },
+  }),
+  notes: `One ITCH 5.0 file per trading date (YYYYMMDD.qrsdp_ITCH50), every security merged by time,
+and/or the same messages in MoldUDP64 packets over UDP (session Q+YYYYMMDD+A per day, sequence
+numbers from 1, heartbeats after 1 s idle, end of session after each day's C).
+
+The feed is an order-level image of the book replayed from the records: every unit of depth is
+one order of --lot-size shares. The log does not record reinitialisations, so for a run with
+--theta-reinit > 0 the feed shows the replayed book, not the generator's. Symbols must be 1-8 of
+A-Z 0-9 '.' space (the unnamed security is DEFAULT) and prices must fit ITCH's u32: both are
+checked before anything is written. The same inputs and flags give the same bytes. A file is
+written under a temporary name and renamed when its day is complete.`,
+};
+
+export async function itchCommand(args: string[]): Promise<number> {
+  const parsed = parseCommand(ITCH_COMMAND, args);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new UsageError("give run directories or .qrsdp files");
+  const lot = values["lot-size"];
+  const speed = values.speed;
+  const udp = udpFeedFromFlags(values);
+  const dir = values.output?.replace(/(.)\/+$/, "$1");
+  if (!dir && !udp) {
+    throw new UsageError("give --output DIR, --udp HOST:PORT or --multicast GROUP:PORT");
+  }
+  const plan = feedPlan(positionals);
+  if (plan.length === 0) throw new UsageError("the inputs hold no sessions");
+  const checked = checkPlan(plan);
+  const outputs: FeedOutput[] = [];
+  let files: ItchFileOutput | null = null;
+  if (dir) {
+    try {
+      Deno.mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new DataError(`--output: cannot create ${dir} (${(e as Error).message})`);
+    }
+    outputs.push(files = new ItchFileOutput(dir, values.gzip));
+  }
+  let sender: UdpFeedOutput | null = null;
+  if (udp) {
+    try {
+      sender = await UdpFeedOutput.open(udp);
+    } catch (e) {
+      throw new UsageError(`${udp.flag}: ${(e as Error).message}`);
+    }
+    outputs.push(sender);
+  }
+  const stop = new StopFlag();
+  const removeSignals = onStopSignals(() => {
+    stop.request();
+    console.error("qrsdp: stopping (a second signal exits at once)");
+  });
+  const started = performance.now();
+  let stats: FeedStats;
+  const output = outputs.length === 1 ? outputs[0] : new TeeOutput(outputs);
+  try {
+    stats = await feedFromFiles(plan, output, {
+      lot,
+      realtime: values.realtime,
+      speed,
+      stop,
+      batchBytes: sender ? 8 * udp!.packetSize : undefined,
+      onWarning: (m) => console.error(`qrsdp itch: ${m}`),
+    }, checked);
+    await output.close();
+  } catch (e) {
+    await Promise.resolve().then(() => output.close()).catch(() => {});
+    if (e instanceof ItchFileError || e instanceof ItchPriceError) {
+      console.error(`qrsdp itch: ${e.message}`);
+      return 1;
+    }
+    if (sender && !(e instanceof UsageError || e instanceof DataError)) {
+      console.error(`qrsdp itch: ${udp!.flag}: ${(e as Error).message}`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    removeSignals();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (!values.quiet) {
+    for (const path of files?.written ?? []) console.log(`${path}`);
+  }
+  const parts = [
+    `${stats.days} day(s)`,
+    `${thousands(stats.records)} events`,
+    `${thousands(stats.messages)} messages`,
+    `${thousands(stats.bytes)} bytes`,
+    `${seconds.toFixed(2)} s`,
+    `${thousands(stats.records / seconds)} events/s`,
+  ];
+  if (sender) {
+    const s = sender.stats;
+    parts.push(`${thousands(s.packets)} packets`, `${s.heartbeats} heartbeats`);
+    if (udp!.ackWindow > 0) parts.push(`${thousands(s.acks)} acknowledgements`);
+    if (s.lateness.length > 0) parts.push(`packet lateness ${latenessText(s.lateness)}`);
+  }
+  console.log(`total: ${parts.join(", ")}${stats.stopped ? " (stopped early)" : ""}`);
+  return 0;
+}
+
+export function latenessText(ms: number[]): string {
+  const sorted = ms.slice().sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  return `p50 ${q(0.5).toFixed(2)} ms, p99 ${q(0.99).toFixed(2)} ms, max ${
+    sorted[sorted.length - 1].toFixed(2)
+  } ms`;
+}

@@ -1,0 +1,59 @@
+import { DataError, UsageError } from "../core/errors.ts";
+import { DEFAULT_SYMBOL } from "../itch/feed_day.ts";
+import type { FeedOutput } from "../itch/feed_output.ts";
+import { TeeOutput } from "../itch/feed_output.ts";
+import { ItchFileOutput } from "../itch/itch_file.ts";
+import { LiveFeed } from "../itch/live_feed.ts";
+import { itchPriceProblem, itchSymbolProblem } from "../itch/messages.ts";
+import { UdpFeedOutput } from "../itch/udp_output.ts";
+import type { FlagValues } from "./flags.ts";
+import { udpFeedFromFlags } from "./itch_flags.ts";
+import type { LIVE_FEED_FLAGS } from "./itch_flags.ts";
+
+/** Loaded only by a run that publishes its feed. */
+export interface LiveFeedSetup {
+  feed: LiveFeed;
+  files: ItchFileOutput | null;
+  sender: UdpFeedOutput | null;
+}
+
+/**
+ * Opens the live feed the flags ask for, or returns null. Symbols and opening prices are
+ * checked first, so a run that cannot have its feed writes nothing.
+ */
+export async function openLiveFeed(
+  values: FlagValues<typeof LIVE_FEED_FLAGS>,
+  securities: { symbol: string | null; p0Ticks: number }[],
+  tickSize: number,
+): Promise<LiveFeedSetup | null> {
+  const udp = udpFeedFromFlags(values);
+  const dir = values["itch-dir"];
+  if (!udp && !dir) return null;
+  for (const s of securities) {
+    const problem = itchSymbolProblem(s.symbol ?? DEFAULT_SYMBOL) ??
+      itchPriceProblem(s.p0Ticks, tickSize);
+    if (problem) throw new UsageError(`ITCH feed: ${problem}`);
+  }
+  const outputs: FeedOutput[] = [];
+  let files: ItchFileOutput | null = null, sender: UdpFeedOutput | null = null;
+  if (udp) {
+    try {
+      sender = await UdpFeedOutput.open(udp);
+    } catch (e) {
+      throw new UsageError(`${udp.flag}: ${(e as Error).message}`);
+    }
+    outputs.push(sender);
+  }
+  if (dir) {
+    try {
+      Deno.mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      await sender?.close();
+      throw new DataError(`--itch-dir: cannot create ${dir} (${(e as Error).message})`);
+    }
+    outputs.push(files = new ItchFileOutput(dir, false));
+  }
+  const output = outputs.length === 1 ? outputs[0] : new TeeOutput(outputs);
+  const feed = new LiveFeed(securities.map((s) => s.symbol), values["lot-size"], output);
+  return { feed, files, sender };
+}

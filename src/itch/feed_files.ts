@@ -1,0 +1,172 @@
+import { DataError, UsageError } from "../core/errors.ts";
+import { decodeHeader, HEADER_SIZE } from "../format/header.ts";
+import type { FileHeader } from "../format/header.ts";
+import { QrsdpReader } from "../format/reader.ts";
+import { Pacer } from "../run/pacer.ts";
+import type { StopFlag } from "../run/stop.ts";
+import { FeedDay, feedProblem } from "./feed_day.ts";
+import type { FeedSecurity } from "./feed_day.ts";
+import type { FeedOutput } from "./feed_output.ts";
+import type { FeedPlanDay } from "./feed_plan.ts";
+import { ItchBuffer } from "./messages.ts";
+import { RecordCursor } from "./record_cursor.ts";
+
+export interface FeedOptions {
+  /** Shares per order (`--lot-size`). */
+  lot: number;
+  /** Pace messages to their events' times at `speed` simulated seconds per wall second. */
+  realtime: boolean;
+  speed: number;
+  stop: StopFlag;
+  /** Hand messages on in batches of about this many bytes when not paced. */
+  batchBytes?: number;
+  /** Record the lateness of every paced release (benchmarks). */
+  recordLateness?: boolean;
+  /** A damaged input file: its readable records are used, and this says so. */
+  onWarning?(message: string): void;
+}
+
+export interface FeedStats {
+  days: number;
+  records: number;
+  messages: number;
+  bytes: number;
+  stopped: boolean;
+  /** Milliseconds each paced release came after its due time, when recorded. */
+  lateness: number[];
+}
+
+/** Messages are handed on in batches of about this many bytes when not paced. */
+const BATCH_BYTES = 1 << 18;
+const STOP_CHECK_MASK = 1023;
+
+function readHeader(path: string): FileHeader {
+  let file: Deno.FsFile | undefined;
+  try {
+    file = Deno.openSync(path);
+    const bytes = new Uint8Array(HEADER_SIZE);
+    let n = 0;
+    while (n < HEADER_SIZE) {
+      const got = file.readSync(bytes.subarray(n));
+      if (got === null) break;
+      n += got;
+    }
+    return decodeHeader(bytes.subarray(0, n), path);
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
+  } finally {
+    file?.close();
+  }
+}
+
+/**
+ * Checks every session of the plan can go on the feed (symbols, opening prices) before
+ * anything is written; returns each day's securities.
+ */
+export function checkPlan(plan: FeedPlanDay[]): FeedSecurity[][] {
+  return plan.map((day) => {
+    const securities = day.sessions.map((s) => ({ symbol: s.symbol, header: readHeader(s.path) }));
+    const problem = feedProblem(securities);
+    if (problem) throw new UsageError(`${day.sessions[0].path}: ${problem}`);
+    return securities;
+  });
+}
+
+/**
+ * Turns recorded sessions into the ITCH feed, day by day: every security of a day merged by
+ * `ts_ns` (ties: security order, then file order), as fast as `output` takes it or paced.
+ */
+export async function feedFromFiles(
+  plan: FeedPlanDay[],
+  output: FeedOutput,
+  opts: FeedOptions,
+  checked = checkPlan(plan),
+): Promise<FeedStats> {
+  const stats: FeedStats = {
+    days: 0,
+    records: 0,
+    messages: 0,
+    bytes: 0,
+    stopped: false,
+    lateness: [],
+  };
+  const batchBytes = opts.batchBytes ?? BATCH_BYTES;
+  const out = new ItchBuffer(batchBytes + 4096);
+  const flush = async (due?: number) => {
+    if (out.length === 0) return;
+    stats.messages += out.messages;
+    stats.bytes += out.length;
+    const pending = output.write(out.data, out.messages, due);
+    if (pending) await pending;
+    out.clear();
+  };
+  for (const [d, day] of plan.entries()) {
+    if (opts.stop.requested) break;
+    const cursors = day.sessions.map((s) => {
+      const reader = QrsdpReader.open(s.path);
+      if (reader.damage) {
+        opts.onWarning?.(`${reader.source}: ${reader.damage}; using what precedes it`);
+      }
+      return new RecordCursor(reader);
+    });
+    const feed = new FeedDay(checked[d], opts.lot, out);
+    const pacer = opts.realtime
+      ? new Pacer(opts.speed, feed.openNs, opts.stop, opts.recordLateness)
+      : null;
+    try {
+      await output.beginDay(day.date);
+      pacer?.startSession();
+      feed.open();
+      await flush(pacer ? performance.now() : undefined);
+      const live = cursors.filter((c) => c.next());
+      const index = cursors.map((_, i) => i).filter((i) => live.includes(cursors[i]));
+      let n = 0;
+      while (live.length > 0) {
+        let pick = 0;
+        for (let i = 1; i < live.length; i++) {
+          if (live[i].rec.tsNs < live[pick].rec.tsNs) pick = i;
+        }
+        const cursor = live[pick];
+        const rec = cursor.rec;
+        if (pacer) {
+          const due = pacer.wait(rec.tsNs);
+          if (due) {
+            await flush();
+            await output.idle?.();
+            await due;
+          }
+          if (opts.stop.requested) break;
+        } else if ((++n & STOP_CHECK_MASK) === 0 && opts.stop.requested) break;
+        feed.apply(index[pick], rec);
+        stats.records++;
+        if (pacer) await flush(pacer.dueMs(rec.tsNs));
+        else if (out.length >= batchBytes) await flush();
+        if (!cursor.next()) {
+          live.splice(pick, 1);
+          index.splice(pick, 1);
+        }
+      }
+      if (opts.stop.requested) {
+        stats.stopped = true;
+        await output.abort();
+        break;
+      }
+      if (pacer) {
+        await flush();
+        await output.idle?.();
+        await pacer.wait(feed.closeNs);
+      }
+      feed.close();
+      await flush(pacer ? pacer.dueMs(feed.closeNs) : undefined);
+      await output.endDay();
+      stats.days++;
+    } catch (e) {
+      await output.abort();
+      throw e;
+    } finally {
+      if (pacer?.lateness) stats.lateness.push(...pacer.lateness);
+    }
+  }
+  return stats;
+}

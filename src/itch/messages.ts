@@ -1,0 +1,163 @@
+/**
+ * ITCH 5.0 messages (itch.md): big-endian, 48-bit nanosecond timestamps, prices with 4 implied
+ * decimals. Each message is written framed, behind its u16 length, which is both the daily
+ * file's layout and MoldUDP64's message block.
+ */
+
+export const MessageSize = { S: 12, R: 39, A: 36, E: 31, D: 19 } as const;
+
+export const SystemEventCode = {
+  START_OF_MESSAGES: "O",
+  START_OF_SYSTEM_HOURS: "S",
+  START_OF_MARKET_HOURS: "Q",
+  END_OF_MARKET_HOURS: "M",
+  END_OF_SYSTEM_HOURS: "E",
+  END_OF_MESSAGES: "C",
+} as const;
+
+const TWO_POW_32 = 4294967296;
+const U32_MAX = TWO_POW_32 - 1;
+const SYMBOL_RE = /^[A-Z0-9. ]{1,8}$/;
+const CH = (c: string) => c.charCodeAt(0);
+const A = CH("A"), E = CH("E"), D = CH("D"), S = CH("S"), R = CH("R"), B = CH("B");
+
+/** Why `symbol` cannot be an ITCH stock field, or null when it can. */
+export function itchSymbolProblem(symbol: string): string | null {
+  return SYMBOL_RE.test(symbol)
+    ? null
+    : `symbol '${symbol}' does not fit ITCH (1-8 of A-Z, 0-9, '.', space)`;
+}
+
+/** The 8-byte stock field: left-aligned, space-padded. */
+export function stockField(symbol: string): Uint8Array {
+  const problem = itchSymbolProblem(symbol);
+  if (problem) throw new RangeError(problem);
+  const out = new Uint8Array(8).fill(0x20);
+  for (let i = 0; i < symbol.length; i++) out[i] = symbol.charCodeAt(i);
+  return out;
+}
+
+/** Why `ticks × tickSize` cannot be an ITCH price (u32), or null when it can. */
+export function itchPriceProblem(ticks: number, tickSize: number): string | null {
+  const price = ticks * tickSize;
+  return Number.isInteger(price) && price >= 0 && price <= U32_MAX
+    ? null
+    : `price ${ticks} ticks × tick size ${tickSize} = ${price} does not fit an ITCH price (u32)`;
+}
+
+/** A growing buffer of framed messages (u16 length, then the message). */
+export class ItchBuffer {
+  bytes: Uint8Array;
+  view: DataView;
+  length = 0;
+  /** Messages written since the last `clear`. */
+  messages = 0;
+  private tsNs = -1;
+  private tsHi = 0;
+  private tsLo = 0;
+
+  constructor(capacity = 1 << 16) {
+    this.bytes = new Uint8Array(capacity);
+    this.view = new DataView(this.bytes.buffer);
+  }
+
+  /** The framed messages written so far (a view, valid until the next write). */
+  get data(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
+
+  clear(): void {
+    this.length = 0;
+    this.messages = 0;
+  }
+
+  /** Reserves a framed message of `size` bytes; returns the offset of its first byte. */
+  private begin(size: number, type: number, locate: number, tsNs: number): number {
+    if (this.length + size + 2 > this.bytes.length) this.grow(size + 2);
+    const v = this.view;
+    const o = this.length + 2;
+    if (tsNs !== this.tsNs) {
+      this.tsNs = tsNs;
+      this.tsHi = Math.floor(tsNs / TWO_POW_32);
+      this.tsLo = tsNs - this.tsHi * TWO_POW_32;
+    }
+    // length (2), type, locate (2), tracking 0 (2), timestamp (6) in four writes.
+    v.setUint32(o - 2, ((size << 16) | (type << 8) | (locate >>> 8)) >>> 0);
+    v.setUint32(o + 2, (((locate & 0xff) << 24) | (this.tsHi >>> 8)) >>> 0);
+    this.bytes[o + 6] = this.tsHi & 0xff;
+    v.setUint32(o + 7, this.tsLo);
+    this.length = o + size;
+    this.messages++;
+    return o;
+  }
+
+  private grow(need: number): void {
+    let cap = this.bytes.length * 2;
+    while (cap < this.length + need) cap *= 2;
+    const bytes = new Uint8Array(cap);
+    bytes.set(this.data);
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer);
+  }
+
+  private u64(o: number, value: number): void {
+    const hi = Math.floor(value / TWO_POW_32);
+    this.view.setUint32(o, hi);
+    this.view.setUint32(o + 4, value - hi * TWO_POW_32);
+  }
+
+  systemEvent(tsNs: number, code: string): void {
+    const o = this.begin(MessageSize.S, S, 0, tsNs);
+    this.bytes[o + 11] = CH(code);
+  }
+
+  stockDirectory(tsNs: number, locate: number, stock: Uint8Array, lot: number): void {
+    const o = this.begin(MessageSize.R, R, locate, tsNs);
+    const b = this.bytes;
+    b.set(stock, o + 11);
+    b[o + 19] = CH("Q");
+    b[o + 20] = CH("N");
+    this.view.setUint32(o + 21, lot);
+    b[o + 25] = CH("N");
+    b[o + 26] = CH("C");
+    b[o + 27] = CH("Z");
+    b[o + 28] = 0x20;
+    b[o + 29] = CH("P");
+    b[o + 30] = CH("N");
+    b[o + 31] = CH("N");
+    b[o + 32] = CH("1");
+    b[o + 33] = CH("N");
+    this.view.setUint32(o + 34, 0);
+    b[o + 38] = CH("N");
+  }
+
+  /** `price` is the wire price (ticks × tick size), already checked to fit a u32. */
+  addOrder(
+    tsNs: number,
+    locate: number,
+    ref: number,
+    buy: boolean,
+    shares: number,
+    stock: Uint8Array,
+    price: number,
+  ): void {
+    const o = this.begin(MessageSize.A, A, locate, tsNs);
+    this.u64(o + 11, ref);
+    this.bytes[o + 19] = buy ? B : S;
+    this.view.setUint32(o + 20, shares);
+    this.bytes.set(stock, o + 24);
+    this.view.setUint32(o + 32, price);
+  }
+
+  orderExecuted(tsNs: number, locate: number, ref: number, shares: number, match: number): void {
+    const o = this.begin(MessageSize.E, E, locate, tsNs);
+    this.u64(o + 11, ref);
+    this.view.setUint32(o + 19, shares);
+    this.u64(o + 23, match);
+  }
+
+  orderDelete(tsNs: number, locate: number, ref: number): void {
+    const o = this.begin(MessageSize.D, D, locate, tsNs);
+    this.u64(o + 11, ref);
+  }
+}

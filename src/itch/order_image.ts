@@ -1,0 +1,199 @@
+import { Book } from "../book/book.ts";
+import type { FileHeader } from "../format/header.ts";
+import { EventType } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
+import { itchPriceProblem } from "./messages.ts";
+import type { ItchBuffer } from "./messages.ts";
+import { OrderQueue } from "./order_queue.ts";
+
+/** Order reference and match numbers of one day, shared by every security of the feed. */
+export interface DayNumbers {
+  nextRef: number;
+  nextMatch: number;
+}
+
+/** A price on the feed that ITCH cannot carry. */
+export class ItchPriceError extends RangeError {
+  override name = "ItchPriceError";
+}
+
+/** One side of the image: the book's slots (shared arrays) and the live orders of each slot. */
+interface SideImage {
+  readonly buy: boolean;
+  readonly prices: Int32Array;
+  readonly depths: Int32Array;
+  queues: OrderQueue[];
+  /** Where `realign` builds the next slot order (swapped with `queues`). */
+  spareSlots: OrderQueue[];
+  /** The slots' prices before the record in hand. */
+  readonly before: Int32Array;
+  /** +1 for bids (better is higher), -1 for asks. */
+  readonly dir: number;
+}
+
+/**
+ * The order-level image of one security's book for one day (itch.md): the book replayed from
+ * the session's records, every unit of depth one resting order of `lot` shares, kept in a FIFO
+ * queue per price. After each record it writes the messages that move the image from the book
+ * before the record to the book after it.
+ */
+export class OrderImage {
+  readonly book: Book;
+  private readonly bid: SideImage;
+  private readonly ask: SideImage;
+  private readonly spare: OrderQueue[] = [];
+  private readonly dropped: OrderQueue[] = [];
+  private readonly taken: Uint8Array;
+  private readonly tickSize: number;
+  private tsNs = 0;
+
+  constructor(
+    readonly locate: number,
+    private readonly stock: Uint8Array,
+    header: FileHeader,
+    private readonly lot: number,
+    private readonly numbers: DayNumbers,
+    private readonly out: ItchBuffer,
+  ) {
+    this.book = new Book(header.levelsPerSide, header.initialDepth);
+    this.book.seed(header.p0Ticks, header.initialSpreadTicks);
+    this.tickSize = header.tickSize;
+    const k = this.book.levels;
+    this.taken = new Uint8Array(k);
+    const side = (buy: boolean, prices: Int32Array, depths: Int32Array): SideImage => ({
+      buy,
+      prices,
+      depths,
+      queues: Array.from({ length: k }, () => new OrderQueue()),
+      spareSlots: new Array(k),
+      before: new Int32Array(k),
+      dir: buy ? 1 : -1,
+    });
+    this.bid = side(true, this.book.bidPrice, this.book.bidDepth);
+    this.ask = side(false, this.book.askPrice, this.book.askDepth);
+  }
+
+  /** `A` for every order of the opening book: bid slots then ask slots, level 0 outward. */
+  opening(tsNs: number): void {
+    this.tsNs = tsNs;
+    this.fill(this.bid);
+    this.fill(this.ask);
+  }
+
+  apply(rec: EventRecord): void {
+    this.tsNs = rec.tsNs;
+    const book = this.book;
+    switch (rec.type) {
+      case EventType.ADD_BID:
+        return this.add(this.bid, rec, book.bidPrice[0] - rec.priceTicks);
+      case EventType.ADD_ASK:
+        return this.add(this.ask, rec, rec.priceTicks - book.askPrice[0]);
+      case EventType.CANCEL_BID:
+        return this.cancel(this.bid, rec, book.bidPrice[0] - rec.priceTicks);
+      case EventType.CANCEL_ASK:
+        return this.cancel(this.ask, rec, rec.priceTicks - book.askPrice[0]);
+      case EventType.EXECUTE_BUY:
+        return this.execute(this.ask, rec);
+      case EventType.EXECUTE_SELL:
+        return this.execute(this.bid, rec);
+    }
+  }
+
+  private add(side: SideImage, rec: EventRecord, idx: number): void {
+    const book = this.book;
+    const price = rec.priceTicks;
+    if (price > book.bidPrice[0] && price < book.askPrice[0]) {
+      side.before.set(side.prices);
+      book.apply(rec.type, price, rec.qty);
+      this.realign(side);
+      this.addOrders(side, 0, side.depths[0]);
+      this.afterShift(side);
+    } else if (idx >= 0 && idx < book.levels) {
+      const had = side.depths[idx];
+      book.apply(rec.type, price, rec.qty);
+      this.addOrders(side, idx, side.depths[idx] - had);
+    }
+  }
+
+  private cancel(side: SideImage, rec: EventRecord, idx: number): void {
+    if (idx < 0 || idx >= this.book.levels) return;
+    const removed = Math.min(side.depths[idx], rec.qty);
+    const q = side.queues[idx];
+    for (let n = 0; n < removed; n++) this.out.orderDelete(this.tsNs, this.locate, q.popYoungest());
+    this.applyMaybeShifting(side, rec);
+  }
+
+  private execute(side: SideImage, rec: EventRecord): void {
+    if (side.depths[0] <= 0) return;
+    const ref = side.queues[0].popOldest();
+    this.out.orderExecuted(this.tsNs, this.locate, ref, this.lot, this.numbers.nextMatch++);
+    this.applyMaybeShifting(side, rec);
+  }
+
+  private applyMaybeShifting(side: SideImage, rec: EventRecord): void {
+    const best = side.prices[0];
+    side.before.set(side.prices);
+    this.book.apply(rec.type, rec.priceTicks, rec.qty);
+    if (side.prices[0] !== best) {
+      this.realign(side);
+      this.afterShift(side);
+    }
+  }
+
+  /**
+   * Moves each live queue to the slot that now holds its price; queues whose price left the
+   * window wait in `dropped`. Prices run strictly from best outward on both sides.
+   */
+  private realign(side: SideImage): void {
+    const k = this.book.levels;
+    const old = side.queues, queues = side.spareSlots, taken = this.taken;
+    const prices = side.prices, before = side.before, dir = side.dir;
+    taken.fill(0);
+    let j = 0;
+    for (let i = 0; i < k; i++) {
+      const p = prices[i];
+      while (j < k && (before[j] - p) * dir > 0) j++;
+      if (j < k && before[j] === p) {
+        queues[i] = old[j];
+        taken[j] = 1;
+        j++;
+      } else {
+        queues[i] = this.spare.pop() ?? new OrderQueue();
+      }
+    }
+    for (let i = 0; i < k; i++) if (taken[i] === 0) this.dropped.push(old[i]);
+    side.spareSlots = old;
+    side.queues = queues;
+  }
+
+  /** Rule 2 (delete the orders of prices that left the window), then rule 3 (fill revealed levels). */
+  private afterShift(side: SideImage): void {
+    for (const q of this.dropped) {
+      while (q.size > 0) this.out.orderDelete(this.tsNs, this.locate, q.popOldest());
+      this.spare.push(q);
+    }
+    this.dropped.length = 0;
+    this.fill(side);
+  }
+
+  private fill(side: SideImage): void {
+    for (let i = 0; i < this.book.levels; i++) {
+      this.addOrders(side, i, side.depths[i] - side.queues[i].size);
+    }
+  }
+
+  private addOrders(side: SideImage, slot: number, count: number): void {
+    if (count <= 0) return;
+    const ticks = side.prices[slot];
+    const price = ticks * this.tickSize;
+    if (!(price >= 0 && price <= 0xffffffff)) {
+      throw new ItchPriceError(itchPriceProblem(ticks, this.tickSize)!);
+    }
+    const q = side.queues[slot];
+    for (let n = 0; n < count; n++) {
+      const ref = this.numbers.nextRef++;
+      this.out.addOrder(this.tsNs, this.locate, ref, side.buy, this.lot, this.stock, price);
+      q.push(ref);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/** The live orders at one price, oldest first: a ring of order reference numbers. */
+export class OrderQueue {
+  private refs = new Float64Array(8);
+  private head = 0;
+  size = 0;
+
+  push(ref: number): void {
+    if (this.size === this.refs.length) this.grow();
+    this.refs[(this.head + this.size) & (this.refs.length - 1)] = ref;
+    this.size++;
+  }
+
+  popOldest(): number {
+    const ref = this.refs[this.head];
+    this.head = (this.head + 1) & (this.refs.length - 1);
+    this.size--;
+    return ref;
+  }
+
+  popYoungest(): number {
+    this.size--;
+    return this.refs[(this.head + this.size) & (this.refs.length - 1)];
+  }
+
+  /** The i-th oldest order. */
+  at(i: number): number {
+    return this.refs[(this.head + i) & (this.refs.length - 1)];
+  }
+
+  clear(): void {
+    this.head = 0;
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const refs = new Float64Array(this.refs.length * 2);
+    for (let i = 0; i < this.size; i++) refs[i] = this.at(i);
+    this.refs = refs;
+    this.head = 0;
+  }
+}

@@ -1,0 +1,272 @@
+import dgram from "node:dgram";
+import type { FeedOutput } from "./feed_output.ts";
+import { decodeMoldPacket, MOLD_HEADER_SIZE, MoldPacketizer, sessionName } from "./moldudp64.ts";
+import type { UdpEndpoint } from "./udp_address.ts";
+
+export interface UdpOptions {
+  endpoint: UdpEndpoint;
+  packetSize: number;
+  /** A partly filled packet leaves at most this long after its first message. */
+  flushMs: number;
+  /** Multicast: hops, and the local interface address to send from. */
+  ttl: number;
+  iface?: string;
+  /**
+   * Flow control: at most this many packets beyond the listener's acknowledgement (0: off).
+   * A listener acknowledges with a MoldUDP64 request packet of count 0 naming the next
+   * sequence number it expects (`qrsdp listen --ack`).
+   */
+  ackWindow: number;
+}
+
+export interface UdpStats {
+  packets: number;
+  messages: number;
+  heartbeats: number;
+  /** Acknowledgements received from a listener (flow control). */
+  acks: number;
+  /** Milliseconds each paced packet left after its first message was due. */
+  lateness: number[];
+}
+
+const HEARTBEAT_MS = 1000;
+/** Sends outstanding at once: Deno may complete concurrent sends out of order. */
+const MAX_IN_FLIGHT = 1;
+/**
+ * With flow control, how long to wait for an acknowledgement before sending on anyway: long, for a
+ * listener that is slow to start or whose machine is busy loses what is sent past its window.
+ */
+const ACK_TIMEOUT_MS = 15_000;
+
+interface Queued {
+  packet: Uint8Array;
+  due: number | null;
+  /** Sequence number just after the packet's messages. */
+  end: number;
+}
+
+/** Opens a UDP socket; rejects with the system's reason (bad address, no such interface). */
+export async function openUdpSocket(
+  bindPort = 0,
+  bindHost = "0.0.0.0",
+  recvBufferSize?: number,
+  reuseAddr = false,
+): Promise<dgram.Socket> {
+  const socket = dgram.createSocket({ type: "udp4", reuseAddr, recvBufferSize });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind(bindPort, bindHost, () => {
+      socket.off("error", reject);
+      resolve();
+    });
+  });
+  return socket;
+}
+
+/**
+ * The feed as MoldUDP64 packets over UDP: size-limited packets, time-based flush, heartbeats
+ * after a second without data, an end-of-session packet after each day's `C`, session names
+ * per day with sequence numbers from 1.
+ */
+export class UdpFeedOutput implements FeedOutput {
+  readonly stats: UdpStats = {
+    packets: 0,
+    messages: 0,
+    heartbeats: 0,
+    acks: 0,
+    lateness: [],
+  };
+  private readonly mold: MoldPacketizer;
+  private readonly queue: Queued[] = [];
+  private inFlight = 0;
+  private acked = 0;
+  private session = "";
+  private ended = false;
+  private lastSend = performance.now();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly heartbeatTimer: ReturnType<typeof setInterval>;
+  private error: Error | null = null;
+  private wake: (() => void) | null = null;
+  private unacked: number[] = [];
+  private paced = false;
+  /** Flow control waits for no one until the next acknowledgement arrives. */
+  private unheard = false;
+
+  private constructor(private readonly socket: dgram.Socket, private readonly opts: UdpOptions) {
+    this.mold = new MoldPacketizer(
+      opts.packetSize,
+      (packet, due) => this.queue.push({ packet, due, end: this.mold.nextSequence }),
+    );
+    socket.on("error", (e) => this.fail(e));
+    socket.on("message", (msg) => this.onRequest(new Uint8Array(msg)));
+    this.heartbeatTimer = setInterval(() => this.beat(), HEARTBEAT_MS / 4);
+  }
+
+  static async open(opts: UdpOptions): Promise<UdpFeedOutput> {
+    const socket = await openUdpSocket();
+    if (opts.endpoint.multicast) {
+      socket.setMulticastTTL(opts.ttl);
+      socket.setMulticastLoopback(true);
+      if (opts.iface) socket.setMulticastInterface(opts.iface);
+    }
+    return new UdpFeedOutput(socket, opts);
+  }
+
+  beginDay(date: string): void {
+    this.session = sessionName(date);
+    this.ended = false;
+    this.mold.startSession(this.session);
+    this.acked = 1;
+    this.unacked = [];
+  }
+
+  async write(framed: Uint8Array, messages: number, dueMs?: number): Promise<void> {
+    this.stats.messages += messages;
+    if (dueMs !== undefined) this.paced = true;
+    this.mold.add(framed, dueMs);
+    const since = this.mold.pendingSince;
+    if (since !== null && performance.now() - since >= this.opts.flushMs) this.mold.flush();
+    await this.pump();
+    this.armFlush();
+  }
+
+  /** The feed is about to sleep until its next message is due: the partial packet leaves now. */
+  async idle(): Promise<void> {
+    this.mold.flush();
+    await this.pump();
+  }
+
+  async endDay(): Promise<void> {
+    // With flow control the end of session waits until the listener has every message, so
+    // that it cannot be the packet a full receive buffer drops.
+    this.mold.flush();
+    await this.pump();
+    while (this.opts.ackWindow > 0 && this.unacked.length > 0 && !this.unheard) {
+      if (!await this.waitForWake(ACK_TIMEOUT_MS)) this.unheard = true;
+    }
+    this.mold.endSession();
+    await this.pump();
+    await this.settle();
+    // The session is over: no heartbeats until the next day's begins.
+    this.ended = true;
+  }
+
+  abort(): void {}
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.flushTimer);
+    this.mold.flush();
+    await this.pump();
+    await this.settle();
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+    if (this.error) throw this.error;
+  }
+
+  private armFlush(): void {
+    const since = this.mold.pendingSince;
+    if (since === null || this.flushTimer !== undefined) return;
+    const wait = Math.max(0, since + this.opts.flushMs - performance.now());
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      const s = this.mold.pendingSince;
+      if (s === null) return;
+      if (performance.now() - s >= this.opts.flushMs) {
+        this.mold.flush();
+        this.pump().catch((e) => this.fail(e));
+      }
+      this.armFlush();
+    }, wait);
+  }
+
+  private beat(): void {
+    if (!this.session || this.ended || this.queue.length > 0 || this.mold.pendingSince !== null) {
+      return;
+    }
+    if (performance.now() - this.lastSend < HEARTBEAT_MS) return;
+    this.mold.heartbeat();
+    this.stats.heartbeats++;
+    this.pump().catch((e) => this.fail(e));
+  }
+
+  private fail(e: Error): void {
+    this.error ??= e;
+    this.wake?.();
+  }
+
+  private onRequest(msg: Uint8Array): void {
+    const req = decodeMoldPacket(msg);
+    if (!req || msg.length !== MOLD_HEADER_SIZE || req.session !== this.session) return;
+    if (req.count === 0) {
+      this.stats.acks++;
+      this.unheard = false;
+    }
+    if (req.count === 0 && req.sequence > this.acked) {
+      this.acked = req.sequence;
+      let n = 0;
+      while (n < this.unacked.length && this.unacked[n] <= this.acked) n++;
+      if (n > 0) this.unacked.splice(0, n);
+      this.wake?.();
+    }
+  }
+
+  /** Resolves true when woken (a send completed, an acknowledgement came), false on timeout. */
+  private waitForWake(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve(false);
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve(true);
+      };
+    });
+  }
+
+  /** Sends what is queued, holding back while the socket or the listener's window is full. */
+  private pumping: Promise<void> | null = null;
+  private pump(): Promise<void> {
+    this.pumping ??= this.drain().finally(() => this.pumping = null);
+    return this.pumping;
+  }
+
+  private async drain(): Promise<void> {
+    const { endpoint, ackWindow } = this.opts;
+    while (this.queue.length > 0) {
+      if (this.error) throw this.error;
+      if (this.inFlight >= MAX_IN_FLIGHT) {
+        await this.waitForWake(ACK_TIMEOUT_MS);
+        continue;
+      }
+      if (ackWindow > 0 && !this.unheard && this.unacked.length >= ackWindow) {
+        // No acknowledgement in time: no listener acknowledges; send on until one does.
+        if (!await this.waitForWake(ACK_TIMEOUT_MS)) this.unheard = true;
+        continue;
+      }
+      const q = this.queue.shift()!;
+      this.inFlight++;
+      if (ackWindow > 0 && q.packet.length > MOLD_HEADER_SIZE) {
+        this.unacked.push(q.end);
+        if (this.unheard && this.unacked.length > ackWindow) this.unacked.shift();
+      }
+      const now = performance.now();
+      if (q.due !== null && this.paced) this.stats.lateness.push(Math.max(0, now - q.due));
+      this.lastSend = now;
+      this.stats.packets++;
+      this.socket.send(q.packet, endpoint.port, endpoint.host, (e) => {
+        this.inFlight--;
+        if (e) this.fail(e);
+        else this.wake?.();
+      });
+    }
+    if (this.error) throw this.error;
+  }
+
+  /** Waits until every send has completed. */
+  private async settle(): Promise<void> {
+    while (this.inFlight > 0 && !this.error) await this.waitForWake(ACK_TIMEOUT_MS);
+    if (this.error) throw this.error;
+  }
+}

@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { newRecord } from "../core/events.ts";
+import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
+import type { EventRecord } from "../core/events.ts";
+import { Packer } from "./packer.ts";
+import type { PackedBatch } from "./packer.ts";
+import { EncodedFrame, readZigzag } from "./records.ts";
+
+const frame = (key: string, date: string) =>
+  new EncodedFrame({ key: Buffer.from(key), headerKey: "date", headerValue: date });
+
+function event(i: number): EventRecord {
+  return { tsNs: 34_200e9 + i, type: i % 6, side: i % 3, priceTicks: 1000 + i, qty: i, orderId: i };
+}
+
+/** Each record of a batch as [key, value records, date header]. */
+function messagesOf(batch: PackedBatch): [string, EventRecord[], string][] {
+  const out: [string, EventRecord[], string][] = [];
+  const b = batch.records;
+  let at = 0;
+  while (at < b.length) {
+    const [length, bodyAt] = readZigzag(b, at);
+    let p = bodyAt + 2;
+    [, p] = readZigzag(b, p); // offset delta
+    const [kl, kAt] = readZigzag(b, p);
+    const key = new TextDecoder().decode(b.subarray(kAt, kAt + kl));
+    const [vl, vAt] = readZigzag(b, kAt + kl);
+    const view = new DataView(b.buffer, b.byteOffset + vAt, vl);
+    const recs = [];
+    for (let o = 0; o < vl; o += RECORD_SIZE) recs.push(decodeRecord(view, o, newRecord()));
+    const date = new TextDecoder().decode(b.subarray(bodyAt + length - 10, bodyAt + length));
+    out.push([key, recs, date]);
+    at = bodyAt + length;
+  }
+  assert.equal(out.length, batch.messages);
+  return out;
+}
+
+Deno.test("events are packed N to a message, in order; a session's end closes a short message", () => {
+  const packer = new Packer({ recordsPerMessage: 4, batchBytes: 1 << 20, batchMessages: 1000 });
+  packer.setFrame(frame("AAA", "2026-01-09"), 2);
+  for (let i = 0; i < 10; i++) assert.equal(packer.add(event(i)), false);
+  assert.equal(packer.openEvents, 2);
+  packer.setFrame(frame("AAA", "2026-01-12"), 2);
+  for (let i = 10; i < 13; i++) packer.add(event(i));
+  packer.closeMessage();
+  assert.equal(packer.batchedEvents, 13);
+  const batch = packer.take()!;
+  assert.equal(batch.partition, 2);
+  assert.equal(batch.events, 13);
+  const messages = messagesOf(batch);
+  assert.deepEqual(messages.map(([k, r, d]) => [k, r.length, d]), [
+    ["AAA", 4, "2026-01-09"],
+    ["AAA", 4, "2026-01-09"],
+    ["AAA", 2, "2026-01-09"],
+    ["AAA", 3, "2026-01-12"],
+  ]);
+  assert.deepEqual(messages.flatMap(([, r]) => r), Array.from({ length: 13 }, (_, i) => event(i)));
+  assert.equal(packer.take(), null);
+});
+
+Deno.test("a batch is full at its byte or message limit", () => {
+  const byMessages = new Packer({ recordsPerMessage: 1, batchBytes: 1 << 20, batchMessages: 5 });
+  byMessages.setFrame(frame("X", "2026-01-02"), 0);
+  const full = Array.from({ length: 5 }, (_, i) => byMessages.add(event(i)));
+  assert.deepEqual(full, [false, false, false, false, true]);
+  assert.equal(byMessages.take()!.messages, 5);
+
+  const byBytes = new Packer({ recordsPerMessage: 64, batchBytes: 4000, batchMessages: 1000 });
+  byBytes.setFrame(frame("X", "2026-01-02"), 0);
+  let events = 0;
+  while (!byBytes.add(event(events++)));
+  assert.equal(events, 192); // three messages of 64 x 26 bytes pass 4000 bytes
+  assert.equal(byBytes.take()!.messages, 3);
+});

@@ -1,0 +1,265 @@
+import { analyseInWorker } from "./analysis_worker.ts";
+import { BadRequest, Catalog, NotFound } from "./catalog.ts";
+import { ASSETS } from "./assets.ts";
+import { PRESETS } from "./presets.ts";
+import { MAX_SPEED, MIN_SPEED, ReplayStream } from "./replay_stream.ts";
+import type { Control } from "./replay_stream.ts";
+import { MAX_DAYS, SESSION_LENGTHS, Simulations } from "./simulations.ts";
+import type { RunConfig } from "../run/config.ts";
+
+/** The platform's view from ClickHouse, or null when ClickHouse is not configured. */
+export type PlatformView = () => Promise<unknown>;
+
+export interface ServerOptions {
+  dataDir: string;
+  hostname: string;
+  port: number;
+  baseConfig: (output: string) => RunConfig;
+  workerUrl?: string | URL;
+  platform?: PlatformView | null;
+  /** The run `qrsdp run --serve` is generating: the page opens on it. */
+  liveRun?: string;
+  catalog?: Catalog;
+}
+
+export interface Server {
+  url: string;
+  catalog: Catalog;
+  simulations: Simulations;
+  close(): Promise<void>;
+}
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
+
+const error = (status: number, message: string) => json({ error: message }, status);
+
+function sameOrigin(origin: string, host: string | null): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** The dashboard's HTTP server: embedded page, JSON API and the WebSocket replay stream. */
+export function startServer(opts: ServerOptions): Promise<Server> {
+  const catalog = opts.catalog ?? new Catalog(opts.dataDir);
+  const simulations = new Simulations(catalog, opts.baseConfig, opts.workerUrl);
+  const streams = new Set<ReplayStream>();
+  /** Analyses by file, size and modification time; concurrent requests share one. */
+  const analyses = new Map<string, Promise<string>>();
+
+  const analysis = async (id: string, url: URL): Promise<Response> => {
+    const plan = catalog.plan(id);
+    const sessions = catalog.sessions(id);
+    const symbol = url.searchParams.get("symbol");
+    const i = symbol === null ? 0 : plan.symbols.indexOf(symbol);
+    if (i < 0) throw new NotFound(`no security '${symbol}' in run '${id}'`);
+    const date = url.searchParams.get("date") ?? sessions[i][0]?.date;
+    const ref = sessions[i].find((s) => s.date === date);
+    if (!ref) throw new NotFound(`no session ${date ?? ""} in run '${id}'`);
+    if (!ref.complete) return error(409, `the session ${date} is still being generated`);
+    const st = Deno.statSync(ref.path);
+    const stamp = `${ref.path}:${st.size}:${st.mtime?.getTime()}`;
+    let body = analyses.get(stamp);
+    if (!body) {
+      body = analyseInWorker(ref.path, ref.date, opts.workerUrl).then((a) =>
+        JSON.stringify({
+          run: id,
+          symbol: plan.symbols[i],
+          symbols: plan.symbols,
+          dates: sessions[i].filter((s) => s.complete).map((s) => s.date),
+          ...a,
+        })
+      );
+      analyses.set(stamp, body);
+      body.catch(() => analyses.delete(stamp));
+    }
+    return new Response(await body, { headers: { "content-type": "application/json" } });
+  };
+
+  const runDetail = (id: string) => {
+    const plan = catalog.plan(id);
+    const sessions = catalog.sessions(id);
+    return {
+      ...catalog.summary(id),
+      sessions: plan.symbols.map((symbol, i) => ({
+        symbol,
+        sessions: sessions[i].map((s) => ({
+          date: s.date,
+          complete: s.complete,
+          events: s.complete ? catalog.recordCount(s.path) : null,
+        })),
+      })),
+    };
+  };
+
+  const stream = (req: Request, id: string, url: URL): Response => {
+    catalog.dir(id);
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return error(426, "this is a WebSocket endpoint");
+    }
+    const speedText = url.searchParams.get("speed") ?? "100";
+    const speed = Number(speedText);
+    if (!(speedText !== "" && speed >= MIN_SPEED && speed <= MAX_SPEED)) {
+      throw new BadRequest(`speed: must be a number from ${MIN_SPEED} to ${MAX_SPEED}`);
+    }
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    const replay = new ReplayStream(
+      catalog,
+      id,
+      { speed, live: url.searchParams.get("live") === "1" },
+      {
+        send: (m) => {
+          if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(m));
+        },
+        backlog: () => socket.bufferedAmount,
+      },
+    );
+    socket.onopen = () => {
+      streams.add(replay);
+      replay.run().catch((e) => {
+        if (socket.readyState === WebSocket.OPEN) {
+          socket.send(JSON.stringify({ type: "error", message: (e as Error).message }));
+        }
+      }).finally(() => {
+        streams.delete(replay);
+        if (socket.readyState === WebSocket.OPEN) socket.close(1000, "end of run");
+      });
+    };
+    socket.onmessage = (e) => {
+      let message: string | null;
+      try {
+        const c = JSON.parse(String(e.data)) as Control;
+        message = typeof c === "object" && c !== null
+          ? replay.control(c)
+          : "a message is a JSON object";
+      } catch {
+        message = "a message is a JSON object";
+      }
+      if (message) socket.send(JSON.stringify({ type: "error", message }));
+    };
+    socket.onclose = () => replay.stop();
+    return response;
+  };
+
+  const api = async (req: Request, url: URL, parts: string[]): Promise<Response> => {
+    const [kind, id, sub] = parts;
+    const method = req.method;
+    if (kind === "presets" && !id && method === "GET") {
+      return json({
+        presets: PRESETS.map(({ name, description, model, params }) => ({
+          name,
+          description,
+          model,
+          params,
+        })),
+        sessionLengths: SESSION_LENGTHS,
+        maxDays: MAX_DAYS,
+      });
+    }
+    if (kind === "live" && !id && method === "GET") return json({ run: opts.liveRun ?? null });
+    if (kind === "platform" && !id && method === "GET") {
+      if (!opts.platform) return json({ configured: false });
+      try {
+        return json({ configured: true, ...(await opts.platform()) as object });
+      } catch (e) {
+        return json({ configured: true, error: (e as Error).message }, 502);
+      }
+    }
+    if (kind !== "simulations" && kind !== "runs") return error(404, "no such API path");
+    if (!id) {
+      if (method === "GET") {
+        const runs = catalog.ids().map((i) => {
+          try {
+            return catalog.summary(i);
+          } catch (e) {
+            return { id: i, status: "failed", error: (e as Error).message };
+          }
+        });
+        return json({ runs });
+      }
+      if (method === "POST" && kind === "simulations") {
+        // A JSON content type makes a browser ask first (CORS preflight) on another site's behalf.
+        if (!/^application\/json\b/.test(req.headers.get("content-type") ?? "")) {
+          return error(415, "the body must be sent as application/json");
+        }
+        let body: unknown;
+        try {
+          body = await req.json();
+        } catch {
+          throw new BadRequest("the body is not JSON");
+        }
+        const created = simulations.create(body);
+        return json(created, 201, { location: `/api/runs/${created.id}` });
+      }
+      return error(405, `${method} not allowed here`);
+    }
+    if (!sub) {
+      if (method === "GET") return json(runDetail(id));
+      if (method === "DELETE") {
+        await simulations.delete(id);
+        return new Response(null, { status: 204 });
+      }
+      return error(405, `${method} not allowed here`);
+    }
+    if (sub === "analysis" && method === "GET" && parts.length === 3) {
+      return await analysis(id, url);
+    }
+    if (sub === "stream" && method === "GET" && parts.length === 3) return stream(req, id, url);
+    return error(404, "no such API path");
+  };
+
+  const handler = async (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return error(400, "malformed path");
+    }
+    // Pages of other sites may not drive this server from the user's browser.
+    const origin = req.headers.get("origin");
+    if (origin !== null && !sameOrigin(origin, req.headers.get("host"))) {
+      return error(403, `requests from ${origin} are not accepted`);
+    }
+    try {
+      if (path.startsWith("/api/")) return await api(req, url, path.slice(5).split("/"));
+      if (req.method !== "GET" && req.method !== "HEAD") return error(405, "not allowed");
+      const asset = ASSETS[path === "/" ? "/index.html" : path];
+      if (!asset) return error(404, "not found");
+      return new Response(asset.body, {
+        headers: { "content-type": asset.type, "cache-control": "no-cache" },
+      });
+    } catch (e) {
+      if (e instanceof BadRequest) return error(400, e.message);
+      if (e instanceof NotFound) return error(404, e.message);
+      console.error(`qrsdp serve: ${req.method} ${path}: ${(e as Error).stack ?? e}`);
+      return error(500, (e as Error).message);
+    }
+  };
+
+  return new Promise((resolve) => {
+    const server = Deno.serve({
+      hostname: opts.hostname,
+      port: opts.port,
+      onListen: ({ hostname, port }) => {
+        const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+        resolve({
+          url: `http://${host}:${port}/`,
+          catalog,
+          simulations,
+          close: async () => {
+            for (const s of streams) s.stop();
+            await simulations.stopAll();
+            await server.shutdown();
+          },
+        });
+      },
+    }, handler);
+  });
+}

@@ -1,0 +1,177 @@
+import { isSymbol, SYMBOL_RULE } from "../core/symbol.ts";
+import { defaultHlrCurves } from "../model/hlr_curves.ts";
+import type { RunConfig } from "../run/config.ts";
+import { executeRun } from "../run/run.ts";
+import { StopFlag } from "../run/stop.ts";
+import { BadRequest, META_FILE, NotFound } from "./catalog.ts";
+import type { Catalog, RunPlan, RunSummary } from "./catalog.ts";
+import { PRESETS } from "./presets.ts";
+
+export const SESSION_LENGTHS = [3600, 7200, 23400];
+export const MAX_DAYS = 252;
+
+export interface SimulationRequest {
+  /** One symbol, or several separated by commas (each its own security, same start price). */
+  symbol: string;
+  p0: number;
+  sessionSeconds: number;
+  days: number;
+  preset: string;
+  seed: number;
+}
+
+/** Checks a create request field by field; the message names the field. */
+export function parseRequest(body: unknown): SimulationRequest {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new BadRequest("the body must be a JSON object");
+  }
+  const b = body as Record<string, unknown>;
+  const int = (name: string, min: number, max: number, fallback?: number): number => {
+    const v = b[name] ?? fallback;
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || v > max) {
+      throw new BadRequest(`${name}: must be a whole number from ${min} to ${max}`);
+    }
+    return v;
+  };
+  const symbol = typeof b.symbol === "string" ? b.symbol.trim().toUpperCase() : "";
+  const symbols = symbol.split(",").map((s) => s.trim());
+  if (!symbols.every(isSymbol)) {
+    throw new BadRequest(`symbol: ${SYMBOL_RULE} (several separated by commas)`);
+  }
+  if (new Set(symbols).size !== symbols.length) throw new BadRequest("symbol: a symbol repeats");
+  const sessionSeconds = int("sessionSeconds", 1, 23400, 23400);
+  if (!SESSION_LENGTHS.includes(sessionSeconds)) {
+    throw new BadRequest(`sessionSeconds: one of ${SESSION_LENGTHS.join(", ")}`);
+  }
+  const preset = b.preset ?? "default";
+  if (!PRESETS.some((p) => p.name === preset)) {
+    throw new BadRequest(`preset: one of ${PRESETS.map((p) => p.name).join(", ")}`);
+  }
+  return {
+    symbol: symbols.join(","),
+    p0: int("p0", 1, 2 ** 31 - 1),
+    sessionSeconds,
+    days: int("days", 1, MAX_DAYS),
+    preset: preset as string,
+    seed: int("seed", 0, 2 ** 52, 42),
+  };
+}
+
+interface Running {
+  stop: StopFlag;
+  done: Promise<void>;
+}
+
+/**
+ * Simulations run in this process's workers, each into a run directory of its own under the
+ * data directory, described by `simulation.json` so that it is known again after a restart.
+ */
+export class Simulations {
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    private readonly catalog: Catalog,
+    /** A run configuration with every default, writing to `output`. */
+    private readonly baseConfig: (output: string) => RunConfig,
+    private readonly workerUrl?: string | URL,
+  ) {}
+
+  create(body: unknown): RunSummary {
+    const req = parseRequest(body);
+    const symbols = req.symbol.split(",");
+    const preset = PRESETS.find((p) => p.name === req.preset)!;
+    let id = `${symbols.join("-")}-${req.seed}`;
+    for (let n = 2; this.catalog.exists(id) || this.taken(id); n++) {
+      id = `${symbols.join("-")}-${req.seed}-${n}`;
+    }
+    const dir = this.catalog.dir(id, false);
+    const base = this.baseConfig(dir);
+    const cfg: RunConfig = {
+      ...base,
+      seed: BigInt(req.seed),
+      securities: symbols.map((symbol) => ({ symbol, p0Ticks: req.p0 })),
+      workers: symbols.length,
+      session: { ...base.session, days: req.days, seconds: req.sessionSeconds },
+      model: {
+        ...base.model,
+        kind: preset.model,
+        hlrCurves: preset.model === "hlr" ? defaultHlrCurves(base.book.levels) : null,
+        simple: preset.simple,
+      },
+      pacing: { ...base.pacing, realtime: false },
+      kafka: null,
+    };
+    const plan: RunPlan = {
+      symbols,
+      p0Ticks: symbols.map(() => req.p0),
+      days: req.days,
+      sessionSeconds: req.sessionSeconds,
+      seed: req.seed,
+      startDate: cfg.session.startDate,
+      levels: cfg.book.levels,
+      preset: req.preset,
+    };
+    Deno.mkdirSync(dir, { recursive: true });
+    Deno.writeTextFileSync(
+      `${dir}/${META_FILE}`,
+      JSON.stringify({ plan, created: new Date().toISOString() }, null, 2) + "\n",
+    );
+    const active = { plan, running: true, partial: symbols.map(() => 0) } as {
+      plan: RunPlan;
+      running: boolean;
+      partial: number[];
+      error?: string;
+    };
+    this.catalog.active.set(id, active);
+    const stop = new StopFlag();
+    const done = executeRun(cfg, stop, {
+      workerUrl: this.workerUrl,
+      onProgress: (p) => active.partial[p.securityIndex] = p.events,
+      onDay: (d) => active.partial[d.securityIndex] = 0,
+    }).then((result) => {
+      if (result.errors.length) active.error = result.errors.join("; ");
+    }, (e) => {
+      active.error = e instanceof Error ? e.message : String(e);
+    }).finally(() => {
+      active.running = false;
+      active.partial = symbols.map(() => 0);
+      this.running.delete(id);
+    });
+    this.running.set(id, { stop, done });
+    return this.catalog.summary(id);
+  }
+
+  /** Stops the run if it is being generated here, then removes its directory. */
+  async delete(id: string): Promise<void> {
+    const dir = this.catalog.dir(id);
+    const running = this.running.get(id);
+    if (!running && this.catalog.active.get(id)?.running) {
+      throw new BadRequest(`run '${id}' is being generated by 'qrsdp run'; stop it there`);
+    }
+    if (running) {
+      running.stop.request();
+      await running.done;
+    }
+    this.catalog.active.delete(id);
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      throw new NotFound(`no run '${id}'`);
+    }
+  }
+
+  async stopAll(): Promise<void> {
+    for (const r of this.running.values()) r.stop.request();
+    await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  private taken(id: string): boolean {
+    try {
+      Deno.statSync(this.catalog.dir(id, false));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

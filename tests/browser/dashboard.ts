@@ -1,0 +1,92 @@
+import puppeteer from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
+import { spawnCli } from "../helpers.ts";
+
+/** Chromium from the Debian archive (tests/browser/setup.sh), driven headless. */
+export async function launchBrowser(): Promise<Browser> {
+  return await puppeteer.launch({
+    executablePath: Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium",
+    headless: true,
+    // As root Chromium needs --no-sandbox; /dev/shm is small in containers.
+    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+  });
+}
+
+/** A page whose script errors fail the test that reads `errors`. */
+export async function openPage(
+  browser: Browser,
+  url: string,
+): Promise<Page & { errors: string[] }> {
+  const page = await browser.newPage() as Page & { errors: string[] };
+  page.errors = [];
+  page.on("pageerror", (e) => page.errors.push(String((e as Error).message ?? e)));
+  await page.setViewport({ width: 1400, height: 1000 });
+  await page.goto(url);
+  return page;
+}
+
+export interface Dashboard {
+  url: string;
+  process: Deno.ChildProcess;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
+  stop(): Promise<Deno.CommandStatus>;
+}
+
+/**
+ * Starts `main.ts` with `args` (`serve ...` or `run ... --serve ...`) and waits for the line
+ * announcing the dashboard's address; stderr keeps being read so that the process never blocks.
+ */
+export async function startDashboard(
+  args: string[],
+  env?: Record<string, string>,
+): Promise<Dashboard> {
+  const process = spawnCli(args, env);
+  let text = "";
+  let url: string | null = null;
+  const { promise: ready, resolve: announced } = Promise.withResolvers<string>();
+  const reading = (async () => {
+    const dec = new TextDecoder();
+    for await (const chunk of process.stderr) {
+      text += dec.decode(chunk, { stream: true });
+      const m = /dashboard at (http:\/\/\S+?\/)/.exec(text);
+      if (m && url === null) {
+        url = m[1];
+        announced(url);
+      }
+    }
+  })();
+  const draining = process.stdout.pipeTo(new WritableStream());
+  const exited = process.status.then((s) => {
+    if (url === null) throw new Error(`exited with ${s.code} before serving: ${text}`);
+    return s;
+  });
+  url = await Promise.race([ready, exited.then(() => "")]);
+  return {
+    url,
+    process,
+    stderr: () => text,
+    /** SIGTERM; a `run --serve` whose run was still going gets a second one once it is over. */
+    stop: async () => {
+      let exited = false;
+      const status = process.status.finally(() => exited = true);
+      const kill = () => {
+        try {
+          process.kill("SIGTERM");
+        } catch {
+          // Already gone.
+        }
+      };
+      const serving = text.includes("stays at");
+      kill();
+      if (!serving) {
+        while (!exited && !text.includes("stays at")) await new Promise((r) => setTimeout(r, 50));
+        if (!exited) kill();
+      }
+      await status;
+      await reading;
+      await draining;
+      return await status;
+    },
+  };
+}

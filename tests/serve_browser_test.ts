@@ -1,0 +1,336 @@
+/// <reference lib="dom" />
+/**
+ * The dashboard in a real headless Chromium: create, list, replay (ladder, chart, pause, speed,
+ * the overnight overlay), several securities, a bad form value, the analysis page, delete, and a
+ * live `run --serve`. Every wait is for a condition on the page, never a fixed sleep.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "puppeteer-core";
+import { tempDir } from "./helpers.ts";
+import { launchBrowser, openPage, startDashboard } from "./browser/dashboard.ts";
+
+const WAIT = { timeout: 60_000, polling: 50 };
+
+const dataset = (page: Page, key: string) =>
+  page.$eval("#view", (v, k) => (v as HTMLElement).dataset[k as string] ?? "", key);
+
+async function fill(page: Page, name: string, value: string) {
+  await page.$eval(
+    `#create [name="${name}"]`,
+    (el, v) => (el as HTMLInputElement).value = v as string,
+    value,
+  );
+}
+
+async function createSimulation(page: Page, fields: Record<string, string>) {
+  for (const [k, v] of Object.entries(fields)) {
+    if (k === "sessionSeconds" || k === "preset") await page.select(`#create [name="${k}"]`, v);
+    else await fill(page, k, v);
+  }
+  await page.click("#create button[type=submit]");
+}
+
+Deno.test("the dashboard in a browser: create, list, replay, pause, speed, overlay, analysis", async (t) => {
+  const dir = tempDir("serve_browser");
+  const server = await startDashboard(["serve", "--data", dir, "--port", "0"]);
+  const browser = await launchBrowser();
+  try {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await openPage(browser, server.url);
+    await page.waitForSelector("#create [name=preset] option", WAIT);
+
+    await t.step("a bad form value gives a message, not a broken page", async () => {
+      await createSimulation(page, { symbol: "TEST", days: "300" });
+      await page.waitForSelector("#msg.error", WAIT);
+      assert.match(await page.$eval("#msg", (e) => e.textContent!), /^days: .*1 to 252/);
+      await fill(page, "days", "2");
+      await createSimulation(page, { p0: "abc" });
+      await page.waitForFunction(
+        () => /^p0: /.test(document.querySelector("#msg")!.textContent!),
+        WAIT,
+      );
+      await createSimulation(page, { p0: "10000", symbol: "../etc" });
+      await page.waitForFunction(
+        () => /^symbol: /.test(document.querySelector("#msg")!.textContent!),
+        WAIT,
+      );
+      assert.equal(await page.$$eval("#runs tbody tr[data-run]", (r) => r.length), 0);
+      assert.deepEqual(page.errors, []);
+    });
+
+    await t.step("the preset's parameters are shown", async () => {
+      await page.select("#create [name=preset]", "volatile");
+      assert.match(await page.$eval("#params", (e) => e.textContent!), /baseM = 25/);
+      await page.select("#create [name=preset]", "default");
+      assert.match(await page.$eval("#params", (e) => e.textContent!), /baseM = 15/);
+    });
+
+    await t.step("create a simulation and see it listed", async () => {
+      await createSimulation(page, {
+        symbol: "TEST",
+        p0: "10000",
+        sessionSeconds: "3600",
+        days: "2",
+        seed: "5",
+      });
+      await page.waitForFunction(
+        () =>
+          document.querySelector('#runs tr[data-run="TEST-5"] td:nth-child(3)')?.textContent ===
+            "done",
+        WAIT,
+      );
+      const cells = await page.$$eval(
+        '#runs tr[data-run="TEST-5"] td',
+        (tds) => tds.map((td) => td.textContent!.trim()),
+      );
+      assert.equal(cells[1], "TEST");
+      assert.equal(cells[4], "2/2");
+      assert.equal(cells[5], "100.00");
+      assert.equal(cells[6], "5");
+      assert.ok(Number(cells[3].replaceAll(",", "")) > 100_000, cells[3]);
+      assert.ok(Deno.statSync(`${dir}/TEST-5/manifest.json`).isFile);
+    });
+
+    await t.step("replay: ladder, chart, pause, speed, overlay between days", async () => {
+      await page.click('#runs tr[data-run="TEST-5"] a[href^="#/replay/"]');
+      await page.waitForFunction(
+        () => Number(document.querySelector<HTMLElement>("#view")!.dataset.ticks) >= 3,
+        WAIT,
+      );
+      assert.equal(await page.$$eval("#ladder tr.askrow", (r) => r.length), 5);
+      assert.equal(await page.$$eval("#ladder tr.bidrow", (r) => r.length), 5);
+      const rows = await page.$$eval(
+        "#ladder tr",
+        (trs) => trs.map((tr) => [tr.className, tr.querySelector("td")!.textContent!]),
+      );
+      const asks = rows.filter(([c]) => c === "askrow").map(([, p]) => Number(p));
+      const bids = rows.filter(([c]) => c === "bidrow").map(([, p]) => Number(p));
+      assert.ok(bids[0] < asks[asks.length - 1], `best bid ${bids[0]} below best ask ${asks[4]}`);
+      assert.deepEqual(asks, [...asks].sort((a, b) => b - a));
+      assert.deepEqual(bids, [...bids].sort((a, b) => b - a));
+      assert.equal(rows[5][0], "spreadrow");
+      assert.ok(await page.$$eval("#events tr", (r) => r.length) > 0);
+      assert.equal(await page.$eval("#q-day", (e) => e.textContent), "1/2");
+
+      // The chart gains points.
+      const total = () => page.$eval("#chart", (e) => Number((e as HTMLElement).dataset.total));
+      const before = await total();
+      await page.waitForFunction(
+        (n) => Number(document.querySelector<HTMLElement>("#chart")!.dataset.total) > n,
+        WAIT,
+        before,
+      );
+      assert.ok(await page.$eval("#chart canvas", (c) => (c as HTMLCanvasElement).width) > 0);
+
+      // Pause: no snapshot arrives after the server confirmed it, even across a speed change.
+      await page.click("#pause");
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>("#view")!.dataset.paused === "true",
+        WAIT,
+      );
+      const ticks = await dataset(page, "ticksAtState");
+      await page.select("#speed", "5000");
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>("#view")!.dataset.speed === "5000",
+        WAIT,
+      );
+      assert.equal(await dataset(page, "ticksAtState"), ticks);
+      assert.equal(await dataset(page, "ticks"), ticks);
+      assert.equal(await page.$eval("#state", (e) => e.textContent), "paused");
+
+      // Resume at 5000: snapshots come again.
+      await page.click("#pause");
+      await page.waitForFunction(
+        (n) => Number(document.querySelector<HTMLElement>("#view")!.dataset.ticks) > Number(n),
+        WAIT,
+        ticks,
+      );
+
+      // Between the two days the overlay shows, and goes when day 2 starts.
+      await page.waitForFunction(
+        () => document.querySelector("#q-day")!.textContent === "2/2",
+        WAIT,
+      );
+      assert.equal(await dataset(page, "closedBefore"), "2026-01-05");
+      assert.equal(await dataset(page, "overlayOnClose"), "flex");
+      assert.equal(await dataset(page, "overlayOnDay"), "none");
+      assert.match(
+        await page.$eval("#closed", (e) => e.textContent!),
+        /Market closed.*2026-01-05/s,
+      );
+      assert.equal(await page.$eval("#q-date", (e) => e.textContent), "2026-01-05");
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>("#view")!.dataset.ended === "true",
+        WAIT,
+      );
+      assert.equal(await page.$eval("#closed", (e) => e.classList.contains("visible")), false);
+      // Speed took effect: a 1 h session moves 9 simulated seconds a snapshot at speed 100,
+      // 50 at speed 5000 (one snapshot per 10 ms).
+      const steps = JSON.parse(await dataset(page, "stepBySpeed"));
+      assert.equal(steps["100"], 9, JSON.stringify(steps));
+      assert.equal(steps["5000"], 50, JSON.stringify(steps));
+      assert.equal(await page.$eval("#progress", (e) => (e as HTMLElement).style.width), "100%");
+      assert.deepEqual(page.errors, []);
+    });
+
+    await t.step("the analysis page renders its charts", async () => {
+      await page.click("#analysis");
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>("#view")!.dataset.analysis === "ready",
+        WAIT,
+      );
+      const charts = await page.$$eval(".chart", (cs) =>
+        cs.map((c) => ({
+          title: c.querySelector("h2")!.textContent!,
+          points: Number((c as HTMLElement).dataset.points),
+          canvas: c.querySelector("canvas") !== null,
+        })));
+      assert.equal(charts.length, 8);
+      for (const c of charts) {
+        assert.ok(c.canvas && c.points > 0, JSON.stringify(c));
+      }
+      assert.deepEqual(charts.map((c) => c.title), [
+        "Mid price, 1-minute candles",
+        "1 s log returns (bp) vs normal",
+        "10 s log returns (bp) vs normal",
+        "60 s log returns (bp) vs normal",
+        "Autocorrelation of 1 s returns",
+        "Inter-arrival times (s) vs exponential",
+        "Spread (ticks), share of time",
+        "Event mix",
+      ]);
+      assert.equal(charts[0].points, 60);
+      assert.match(
+        await page.$eval(".chart-returns .stat", (e) => e.textContent!),
+        /excess kurtosis/,
+      );
+      assert.deepEqual(page.errors, []);
+    });
+
+    await t.step("several securities at once: one row each, click for the full view", async () => {
+      await page.goto(`${server.url}#/`);
+      await page.waitForSelector("#create [name=preset] option", WAIT);
+      await createSimulation(page, {
+        symbol: "AAA,BBB",
+        p0: "5000",
+        sessionSeconds: "3600",
+        days: "1",
+        seed: "9",
+      });
+      await page.waitForFunction(
+        () =>
+          document.querySelector('#runs tr[data-run="AAA-BBB-9"] td:nth-child(3)')?.textContent ===
+            "done",
+        WAIT,
+      );
+      await page.goto(`${server.url}#/replay/AAA-BBB-9`);
+      await page.waitForSelector("#securities tbody tr", WAIT);
+      assert.deepEqual(
+        await page.$$eval(
+          "#securities tbody tr td:first-child",
+          (tds) => tds.map((t) => t.textContent),
+        ),
+        ["AAA", "BBB"],
+      );
+      assert.equal(await page.$eval("#symbol", (e) => e.textContent), "AAA");
+      await page.click('#securities tr[data-symbol="BBB"]');
+      await page.waitForFunction(
+        () => document.querySelector("#symbol")!.textContent === "BBB",
+        WAIT,
+      );
+      await page.waitForSelector('#securities tr.focused[data-symbol="BBB"]', WAIT);
+      // The analysis page offers each security.
+      await page.click("#analysis");
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>("#view")!.dataset.analysis === "ready",
+        WAIT,
+      );
+      await page.select("#symbol-select", "BBB");
+      await page.waitForFunction(() => location.hash === "#/analysis/AAA-BBB-9/BBB", WAIT);
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>("#view")!.dataset.analysis === "ready",
+        WAIT,
+      );
+      assert.match(await page.$eval("#summary", (e) => e.textContent!), /BBB/);
+      assert.deepEqual(page.errors, []);
+    });
+
+    await t.step("delete removes the simulation and its files", async () => {
+      await page.goto(`${server.url}#/`);
+      await page.waitForSelector('#runs [data-delete="TEST-5"]', WAIT);
+      await page.click('#runs [data-delete="TEST-5"]');
+      await page.waitForFunction(
+        () => !document.querySelector('#runs tr[data-run="TEST-5"]'),
+        WAIT,
+      );
+      assert.throws(() => Deno.statSync(`${dir}/TEST-5`), Deno.errors.NotFound);
+      assert.ok(await page.$('#runs tr[data-run="AAA-BBB-9"]'));
+    });
+  } finally {
+    await browser.close();
+    const status = await server.stop();
+    assert.equal(status.code, 0, server.stderr());
+  }
+});
+
+Deno.test("a live `run --serve` updates the page while the run is generated", async () => {
+  const dir = tempDir("serve_live");
+  // The browser first, so that the run (3 days of 6 s) is young when the page opens.
+  const browser = await launchBrowser();
+  const run = await startDashboard([
+    "run",
+    "--seconds",
+    "600",
+    "--days",
+    "3",
+    "--realtime",
+    "--speed",
+    "100",
+    "--overnight-seconds",
+    "1",
+    "--securities",
+    "LIVE:10000",
+    "--output",
+    `${dir}/live`,
+    "--quiet",
+    "--serve",
+    "127.0.0.1:0",
+  ]);
+  try {
+    assert.match(run.stderr(), /dashboard at http:\/\/127\.0\.0\.1:\d+\/#\/live\/live/);
+    // The home page opens the live run by itself.
+    const page = await openPage(browser, run.url);
+    await page.waitForFunction(() => location.hash === "#/live/live", WAIT);
+    await page.waitForFunction(
+      () => Number(document.querySelector<HTMLElement>("#view")!.dataset.ticks) >= 1,
+      WAIT,
+    );
+    const list = await (await fetch(`${run.url}api/runs`)).json();
+    assert.equal(list.runs[0].id, "live");
+    assert.equal(list.runs[0].status, "running");
+    const first = await page.$eval("#q-events", (e) => Number(e.textContent!.replaceAll(",", "")));
+    // While the run is generated, the count goes on rising chunk by chunk.
+    await page.waitForFunction(
+      (n) =>
+        Number(document.querySelector("#q-events")!.textContent!.replaceAll(",", "")) > n + 4096,
+      WAIT,
+      first,
+    );
+    assert.equal(await page.$$eval("#ladder tr.bidrow", (r) => r.length), 5);
+    // It follows day after day to the end of the run.
+    await page.waitForFunction(() => document.querySelector("#q-day")!.textContent === "3/3", WAIT);
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>("#view")!.dataset.ended === "true",
+      WAIT,
+    );
+    assert.deepEqual(page.errors, []);
+    await page.close();
+    const done = await (await fetch(`${run.url}api/runs/live`)).json();
+    assert.equal(done.status, "done");
+    assert.equal(done.daysDone, 3);
+  } finally {
+    await browser.close();
+    const status = await run.stop();
+    assert.equal(status.code, 0, run.stderr());
+  }
+});
