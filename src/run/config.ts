@@ -50,6 +50,8 @@ export interface OutputSettings {
   chunkSize: number;
   /** Replace a previous run in `dir` (run_dir.ts says what that removes). */
   force: boolean;
+  /** The caller's own files that may sit in `dir` beside the run (the dashboard's metadata). */
+  companions?: string[];
 }
 
 export interface RunConfig {

@@ -55,7 +55,7 @@ export function assignSecurities(count: number, workers: number): number[][] {
  */
 export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks = {}) {
   const started = performance.now();
-  const dir = openRunDir(cfg.output.dir, cfg.output.force);
+  const dir = openRunDir(cfg.output.dir, cfg.output.force, "--output", cfg.output.companions);
   const sessions: ManifestSession[][] = cfg.securities.map(() => []);
   const result: RunResult = { days: [], sinkReports: [], errors: [], seconds: 0 };
   // A file this thread cannot write (disk full, ...) ends the run as a stop does, reported once.

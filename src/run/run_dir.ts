@@ -19,7 +19,12 @@ export interface RunDir {
  * path that cannot be a directory, a directory another run holds, and one that is not empty
  * unless `force` is given and everything in it is a previous run's (manifest and `.qrsdp` files).
  */
-export function openRunDir(path: string, force: boolean, flag = "--output"): RunDir {
+export function openRunDir(
+  path: string,
+  force: boolean,
+  flag = "--output",
+  companions: string[] = [],
+): RunDir {
   checkOutputPath(path, flag);
   try {
     Deno.mkdirSync(path, { recursive: true });
@@ -28,7 +33,7 @@ export function openRunDir(path: string, force: boolean, flag = "--output"): Run
   }
   const lock = takeLock(path, flag);
   try {
-    clearPreviousRun(path, force, flag);
+    clearPreviousRun(path, force, flag, companions);
   } catch (e) {
     lock.release();
     throw e;
@@ -107,11 +112,14 @@ function sameFile(file: Deno.FsFile, path: string): boolean {
  * What a previous run leaves: the manifest and `.qrsdp` files, at the top or in symbol folders.
  * Empty symbol folders are not counted.
  */
-function previousRunFiles(dir: string): { files: string[]; folders: string[]; other: string[] } {
+function previousRunFiles(
+  dir: string,
+  companions: string[],
+): { files: string[]; folders: string[]; other: string[] } {
   const files: string[] = [], folders: string[] = [], other: string[] = [];
   for (const e of Deno.readDirSync(dir)) {
     const path = `${dir}/${e.name}`;
-    if (e.name === LOCK_FILE) continue;
+    if (e.name === LOCK_FILE || companions.includes(e.name)) continue;
     if (e.isFile && (e.name === MANIFEST || e.name === MANIFEST_TMP || e.name.endsWith(".qrsdp"))) {
       files.push(path);
     } else if (e.isDirectory && SYMBOL_FOLDER.test(e.name)) {
@@ -129,8 +137,8 @@ function previousRunFiles(dir: string): { files: string[]; folders: string[]; ot
   return { files, folders, other };
 }
 
-function clearPreviousRun(dir: string, force: boolean, flag: string): void {
-  const { files, folders, other } = previousRunFiles(dir);
+function clearPreviousRun(dir: string, force: boolean, flag: string, companions: string[]): void {
+  const { files, folders, other } = previousRunFiles(dir, companions);
   if (files.length === 0 && other.length === 0) return;
   if (!force) {
     throw new UsageError(

@@ -100,6 +100,8 @@ export class Simulations {
       },
       pacing: { ...base.pacing, realtime: false },
       kafka: null,
+      // The run directory must be empty but for this command's own metadata.
+      output: { ...base.output, companions: [META_FILE] },
     };
     const plan: RunPlan = {
       symbols,
