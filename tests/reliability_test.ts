@@ -421,7 +421,10 @@ Deno.test("12. replay and info agree on a damaged chunk, and replay says what it
   );
   const before = reader.chunks.slice(0, reader.chunks.indexOf(middle));
   const sent = before.reduce((n, c) => n + c.recordCount, 0).toLocaleString("en-US");
-  assert.match(res.stdout, new RegExp(`^R: ${sent} produced, ${sent} acknowledged$`, "m"));
+  assert.match(
+    res.stdout,
+    new RegExp(`^kafka R: ${sent} events produced, ${sent} acknowledged;`, "m"),
+  );
   assert.match(res.stdout, /^total: /m);
 });
 
