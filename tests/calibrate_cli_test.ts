@@ -99,7 +99,10 @@ Deno.test(
     const summary = JSON.parse(res.stdout);
     assert.equal(summary.mode, "default");
     assert.equal(summary.events, 43278);
-    assert.equal(summary.K, 5);
+    assert.equal(summary.levels, 5);
+    assert.equal(summary.n_max, 100);
+    assert.deepEqual(summary.warnings, []);
+    assert.equal(summary.files[0].mispriced_executions, 0);
     assert.equal(summary.files.length, 1);
     assert.equal(summary.queues.length, 10);
     assert.deepEqual(summary.queues[0], {
@@ -141,6 +144,10 @@ Deno.test(
       assert.match(res.stderr, message);
       assert.deepEqual(names(`${dir}/out`), [], args.join(" "));
     }
+    const both = await runCli(["calibrate", G1, "--json", "--output", "-"]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--json with --output -: both would go to stdout/);
+    assert.equal(both.stdout, "");
     const unwritable = await runCli(["calibrate", G1, "--output", `${dir}/nowhere/c.json`]);
     assert.equal(unwritable.code, 1);
     assert.match(unwritable.stderr, /^qrsdp calibrate: cannot write .*nowhere\/c.json \(/);

@@ -4,6 +4,8 @@ import { DataError } from "../src/core/errors.ts";
 import { QrsdpReader } from "../src/format/reader.ts";
 import { RECORD_SIZE } from "../src/format/record.ts";
 import { verifyFile } from "../src/format/verify.ts";
+import { LogReader } from "../src/format/log_reader.ts";
+import { memorySource } from "../src/format/byte_source.ts";
 import { Mt19937_64 } from "../src/core/rng.ts";
 import { readRecords, runCli, tempDir } from "./helpers.ts";
 
@@ -150,7 +152,7 @@ Deno.test("random corruption never crashes the reader: it reads, or fails with a
     const flips = 1 + pick(8);
     for (let i = 0; i < flips; i++) bytes[pick(bytes.length)] = pick(256);
     try {
-      const reader = new QrsdpReader(bytes, "corrupt");
+      const reader = new LogReader(memorySource(bytes, "corrupt"));
       const check = verifyFile(reader);
       if (check.problems.length || reader.damage) damaged++;
       for (const p of check.problems) assert.match(p, /byte \d+/);

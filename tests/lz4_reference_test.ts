@@ -1,10 +1,12 @@
 /**
- * Our LZ4 block and frame compressors against the reference library (liblz4, through Python's
- * lz4 package in the tests' venv): what ClickHouse, Kafka brokers and the C++ producer decode.
+ * Our LZ4 block and frame compressors, and our block decoder, against the reference library
+ * (liblz4, through Python's lz4 package in the tests' venv): what ClickHouse, Kafka brokers and
+ * the C++ producer decode and write.
  */
 import assert from "node:assert/strict";
 import { compressBound, Lz4BlockCompressor } from "../src/format/lz4_block.ts";
 import { compressFrame } from "../src/format/lz4_frame.ts";
+import { Lz4BlockDecoder } from "../src/format/lz4_decoder.ts";
 import { QrsdpReader } from "../src/format/reader.ts";
 import { ensureChdb } from "./clickhouse/server.ts";
 import { qrsdpFiles, runCli, tempDir } from "./helpers.ts";
@@ -85,6 +87,39 @@ Deno.test("liblz4 decodes every LZ4 frame we build for Kafka", async () => {
   const all = await inputs();
   const results = await referenceDecodes("frame", all);
   results.forEach((r, i) => assert.equal(r, "ok", `input ${i} (${all[i].length} bytes): ${r}`));
+});
+
+/** Compresses every DIR/i.raw with liblz4 in each mode into DIR/i.MODE.lz4. */
+const COMPRESS = `
+import lz4.block, sys
+d, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    raw = open(f"{d}/{i}.raw", "rb").read()
+    for mode, kw in [("fast", {"mode": "fast", "acceleration": 1}),
+                     ("fast9", {"mode": "fast", "acceleration": 9}),
+                     ("hc", {"mode": "high_compression", "compression": 12})]:
+        open(f"{d}/{i}.{mode}.lz4", "wb").write(lz4.block.compress(raw, store_size=False, **kw))
+`;
+
+Deno.test("our decoder reads every block liblz4 compresses, in its fast and high modes", async () => {
+  await ensureChdb();
+  const all = await inputs();
+  const dir = tempDir("lz4dec");
+  all.forEach((raw, i) => Deno.writeFileSync(`${dir}/${i}.raw`, raw));
+  const out = await new Deno.Command(PYTHON, { args: ["-c", COMPRESS, dir, String(all.length)] })
+    .output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const decoder = new Lz4BlockDecoder();
+  for (const mode of ["fast", "fast9", "hc"]) {
+    all.forEach((raw, i) => {
+      const block = Deno.readFileSync(`${dir}/${i}.${mode}.lz4`);
+      decoder.reserve(block.length, raw.length);
+      decoder.input.set(block);
+      const n = decoder.decode(0, block.length, raw.length);
+      assert.equal(n, raw.length, `${mode} input ${i}: decoded ${n} of ${raw.length} bytes`);
+      assert.deepEqual(decoder.output.subarray(0, n), raw, `${mode} input ${i}`);
+    });
+  }
 });
 
 Deno.test("one compressor gives the same block for the same input, also past its table's restart", () => {

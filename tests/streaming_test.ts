@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { QrsdpReader } from "../src/format/reader.ts";
 import { verifyFile } from "../src/format/verify.ts";
+import { LogReader } from "../src/format/log_reader.ts";
 import { qrsdpFiles, readRecords, ROOT, runCli, spawnCli, tempDir } from "./helpers.ts";
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
@@ -122,8 +123,9 @@ Deno.test("a run killed outright (kill -9) leaves files that read up to their la
   assert.ok(files.length >= 1);
   let records = 0;
   for (const f of files) {
-    const reader = QrsdpReader.open(`${out}/${f}`);
+    const reader = LogReader.open(`${out}/${f}`);
     const check = verifyFile(reader);
+    reader.close();
     records += check.records;
     for (const p of check.problems) {
       assert.match(p, /^byte \d+: (torn|no index: the file was not closed)/);

@@ -2,8 +2,7 @@ import { DataError, UsageError } from "../core/errors.ts";
 import { decodeHeader, HEADER_SIZE } from "../format/header.ts";
 import type { FileHeader } from "../format/header.ts";
 import { readManifest } from "../format/manifest.ts";
-import { QrsdpReader } from "../format/reader.ts";
-import { RECORD_SIZE } from "../format/record.ts";
+import { LogReader } from "../format/log_reader.ts";
 import { curvesJson } from "./curves_json.ts";
 import { replayFile } from "./replay.ts";
 import { curveTables, SojournCells } from "./sojourns.ts";
@@ -31,6 +30,8 @@ export interface FileSummary {
   path: string;
   events: number;
   sojourns: number;
+  /** Executions whose price was not the replayed best price (a book unlike its header's). */
+  priceMismatches: number;
   /** Why the file's end was not read (its complete chunks were), or null. */
   damage: string | null;
 }
@@ -75,12 +76,9 @@ export function expandInputs(inputs: string[]): string[] {
   return files;
 }
 
-/** The raw records of each complete chunk, in order, in one buffer reused from chunk to chunk. */
-function* chunksOf(reader: QrsdpReader): Generator<Uint8Array> {
-  let largest = 0;
-  for (const c of reader.chunks) largest = Math.max(largest, c.recordCount);
-  const buffer = new Uint8Array(largest * RECORD_SIZE);
-  for (let i = 0; i < reader.chunks.length; i++) yield reader.chunkRecords(i, buffer);
+/** The raw records of each complete chunk, in order, streamed in a buffer reused chunk to chunk. */
+function* chunksOf(reader: LogReader): Generator<Uint8Array> {
+  for (let c = reader.next(); c; c = reader.next()) yield reader.records();
 }
 
 function readHeader(path: string): FileHeader {
@@ -132,15 +130,22 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
   const files: FileSummary[] = [];
   let events = 0, sojourns = 0;
   for (const path of settings.files) {
-    const reader = QrsdpReader.open(path);
-    const counts = replayFile(reader.header, chunksOf(reader), cells, {
-      compat,
-      censored: settings.censored,
-      onPriceMismatch: compat ? warn : () => {},
-    });
+    const reader = LogReader.open(path);
+    let counts;
+    try {
+      counts = replayFile(reader.header, chunksOf(reader), cells, {
+        compat,
+        censored: settings.censored,
+        onPriceMismatch: compat ? warn : () => {},
+      });
+    } finally {
+      reader.close();
+    }
     if (reader.damage !== null) {
       if (compat) throw new DamagedInputError(reader.damage, { source: path });
-      warn(`warning: ${path}: ${reader.damage}; using its ${reader.chunks.length} complete chunks`);
+      warn(
+        `warning: ${path}: ${reader.damage}; using its ${reader.chunkNumber + 1} complete chunks`,
+      );
     }
     if (!compat && counts.priceMismatches > 0) {
       warn(
@@ -150,7 +155,13 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
     }
     events += counts.events;
     sojourns += counts.sojourns;
-    files.push({ path, events: counts.events, sojourns: counts.sojourns, damage: reader.damage });
+    files.push({
+      path,
+      events: counts.events,
+      sojourns: counts.sojourns,
+      priceMismatches: counts.priceMismatches,
+      damage: reader.damage,
+    });
   }
   const json = curvesJson({
     levels,

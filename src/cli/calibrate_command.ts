@@ -83,9 +83,10 @@ function calibrateOrExit(args: string[]): number {
     );
   }
   const toStdout = v.output === "-";
-  const say = toStdout
-    ? (line: string) => console.error(line)
-    : (line: string) => console.log(line);
+  if (toStdout && v.json) {
+    throw new UsageError("--json with --output -: both would go to stdout");
+  }
+  const warnings: string[] = [];
   let result: Calibration;
   try {
     result = calibrate({
@@ -96,22 +97,33 @@ function calibrateOrExit(args: string[]): number {
       imbalanceSensitivity: v["imbalance-sens"],
       compat: v.compat,
       censored: v.censored,
-    }, (line) => console.error(line.startsWith("QRSDP:") ? line : `qrsdp calibrate: ${line}`));
+    }, (line) => {
+      // The established tool's own lines (one per mispriced execution) go out as it prints them.
+      if (line.startsWith("QRSDP:")) return console.error(line);
+      warnings.push(line.replace(/^warning: /, ""));
+      console.error(`qrsdp calibrate: ${line}`);
+    });
   } catch (e) {
     if (!(e instanceof DamagedInputError)) throw e;
     console.error(`qrsdp calibrate: ${e.message}`);
     return 1;
   }
   if (toStdout) {
-    Deno.stdout.writeSync(new TextEncoder().encode(result.json));
-  } else if (!writeWhole(v.output, result.json)) {
-    return 1;
+    writeAll(Deno.stdout, new TextEncoder().encode(result.json));
+    console.error(summaryText(result, v.output));
+  } else {
+    if (!writeWhole(v.output, result.json)) return 1;
+    console.log(
+      v.json
+        ? JSON.stringify(summaryJson(result, v.output, v.compat, v.censored, warnings), null, 2)
+        : summaryText(result, v.output),
+    );
   }
-  const summary = v.json
-    ? JSON.stringify(summaryJson(result, v.output, v.compat, v.censored))
-    : summaryText(result, v.output);
-  say(summary);
   return 0;
+}
+
+function writeAll(out: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length;) done += out.writeSync(bytes.subarray(done));
 }
 
 /** Writes `text` to a temporary file beside `path`, then renames it: never half a file. */
@@ -178,11 +190,17 @@ function summaryText(result: Calibration, output: string): string {
   ].join("\n");
 }
 
-function summaryJson(result: Calibration, output: string, compat: boolean, censored: boolean) {
+function summaryJson(
+  result: Calibration,
+  output: string,
+  compat: boolean,
+  censored: boolean,
+  warnings: string[],
+) {
   return {
     output,
     mode: compat ? "compat" : censored ? "censored" : "default",
-    K: result.levels,
+    levels: result.levels,
     n_max: result.nMax,
     events: result.events,
     sojourns: result.sojourns,
@@ -190,14 +208,16 @@ function summaryJson(result: Calibration, output: string, compat: boolean, censo
       path: f.path,
       events: f.events,
       sojourns: f.sojourns,
+      mispriced_executions: f.priceMismatches,
       damage: f.damage,
     })),
     queues: queues(result).map((q) => ({
       level: q.level,
       side: q.side,
       sojourns: q.sojourns,
-      largest_n: q.largestN,
+      largest_n: q.largestN < 0 ? null : q.largestN,
       sojourns_at_largest_n: q.sojournsAtLargestN,
     })),
+    warnings,
   };
 }

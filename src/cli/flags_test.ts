@@ -59,6 +59,19 @@ Deno.test("flags: every rule's error names the flag and the rule", () => {
   usage(["--bogus"], /^Unknown option '--bogus' \(see 'qrsdp demo --help'\)$/);
 });
 
+Deno.test("flags: --name=value, a value after --, a lone -, and what is not a flag", () => {
+  const p = parse("--limit=0", "-", "--", "--loud", "-h");
+  assert.equal(p.values.limit, 0);
+  assert.equal(p.values.loud, false);
+  assert.deepEqual(p.positionals, ["-", "--loud", "-h"]);
+  assert.equal(parse("--day", "01", "--day=02").values.day, "02");
+  const out = { ...SPEC, flags: flags({ out: { type: "string", help: "where" } }) };
+  assert.equal(parseCommand(out, ["--out", "-"])!.values.out, "-", "a lone - is a value");
+  usage(["--loud=yes"], /^Option '--loud' does not take an argument \(see 'qrsdp demo --help'\)$/);
+  usage(["-x"], /^Unknown option '-x'/);
+  usage(["--constructor"], /^Unknown option '--constructor'/);
+});
+
 Deno.test("flags: -h and --help print the help from the table and parse to null", () => {
   const printed: string[] = [];
   const log = console.log;

@@ -1,12 +1,11 @@
 import { toJson } from "../core/json.ts";
 import { readManifest } from "../format/manifest.ts";
 import { pathInside } from "../core/safe_read.ts";
-import { QrsdpReader } from "../format/reader.ts";
+import type { FileCheck } from "../format/verify.ts";
 import { EVENT_TYPE_NAMES, SIDE_NAMES } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
-import { verifyFile } from "../format/verify.ts";
-import type { FileCheck } from "../format/verify.ts";
 import { DataError, UsageError } from "../core/errors.ts";
+import { checkFile, firstRecords } from "./file_check.ts";
 import { bytesText, clockText, table, thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
 import { fileInfoJson, runInfoJson } from "./info_json.ts";
@@ -65,9 +64,8 @@ function recordLine(r: EventRecord): string[] {
 }
 
 function describeFile(path: string, show: number): number {
-  const reader = QrsdpReader.open(path);
+  const { reader, check } = checkFile(path);
   const h = reader.header;
-  const check = verifyFile(reader);
   console.log(`${path}
   format         ${h.versionMajor}.${h.versionMinor}, ${h.recordSize}-byte records, ${
     reader.indexed ? "indexed" : "no index (chunks found by walking)"
@@ -76,10 +74,10 @@ function describeFile(path: string, show: number): number {
   p0_ticks       ${h.p0Ticks} (tick size ${h.tickSize})
   book           ${h.levelsPerSide} levels, spread ${h.initialSpreadTicks}, depth ${h.initialDepth}
   session        ${h.sessionSeconds} s from ${clockText(h.marketOpenNs)}
-  chunks         ${reader.chunks.length} of up to ${h.chunkCapacity} records
+  chunks         ${check.chunks} of up to ${h.chunkCapacity} records
   records        ${thousands(check.records)}
-  size           ${bytesText(reader.bytes.length)} (${
-    (check.records * h.recordSize / Math.max(reader.bytes.length, 1)).toFixed(2)
+  size           ${bytesText(reader.size)} (${
+    (check.records * h.recordSize / Math.max(reader.size, 1)).toFixed(2)
   }x compression)`);
   if (check.firstTsNs !== null) {
     console.log(`  time range     ${clockText(check.firstTsNs)} - ${clockText(check.lastTsNs!)}`);
@@ -94,20 +92,13 @@ function describeFile(path: string, show: number): number {
       )
     );
   }
-  if (show > 0 && reader.chunks.length > 0) {
-    const first: string[][] = [["ts", "type", "side", "price", "qty", "order_id"]];
-    try {
-      reader.forEach((r) => {
-        if (first.length <= show) first.push(recordLine(r));
-        else throw first;
-      });
-    } catch (e) {
-      if (e !== first && !(e instanceof DataError)) throw e;
-    }
+  if (show > 0 && check.chunks > 0) {
+    const first = [["ts", "type", "side", "price", "qty", "order_id"]];
+    first.push(...firstRecords(path, show).map(recordLine));
     console.log(table(first).replace(/^/gm, "    "));
   }
   if (check.problems.length === 0) {
-    console.log(`  integrity      ${soundText(check, reader.chunks.length)}`);
+    console.log(`  integrity      ${soundText(check, check.chunks)}`);
     return 0;
   }
   for (const p of check.problems) console.log(`  damage         ${p}`);
@@ -135,20 +126,19 @@ function describeRun(dir: string): number {
     for (const session of s.sessions) {
       const row = [s.symbol ?? "-", session.date, String(session.seed)];
       try {
-        const reader = QrsdpReader.open(pathInside(dir, session.file, "file"));
-        const check = verifyFile(reader);
+        const { reader, check } = checkFile(pathInside(dir, session.file, "file"));
         const range = check.firstTsNs === null
           ? "-"
           : `${clockText(check.firstTsNs).slice(0, 12)}-${clockText(check.lastTsNs!).slice(0, 12)}`;
         if (check.problems.length) bad++;
         row.push(
           thousands(check.records),
-          String(reader.chunks.length),
-          bytesText(reader.bytes.length),
+          String(check.chunks),
+          bytesText(reader.size),
           range,
           check.problems.length
             ? `DAMAGED ${check.problems[0]}`
-            : soundText(check, reader.chunks.length).split(" (")[0],
+            : soundText(check, check.chunks).split(" (")[0],
         );
       } catch (e) {
         if (!(e instanceof DataError)) throw e;

@@ -2,36 +2,26 @@ import { pathInside } from "../core/safe_read.ts";
 import { EVENT_TYPE_NAMES } from "../core/events.ts";
 import { DataError } from "../core/errors.ts";
 import { readManifest } from "../format/manifest.ts";
-import { QrsdpReader } from "../format/reader.ts";
-import { verifyFile } from "../format/verify.ts";
+import { checkFile, firstRecords } from "./file_check.ts";
 
 /**
  * `qrsdp info --json`: what `info` prints, as one JSON document with stable keys (documented in
  * the README, "Machine-readable output"). Returns the document and the exit code.
  */
 export function fileInfoJson(path: string, show: number): { doc: unknown; code: number } {
-  const reader = QrsdpReader.open(path);
+  const { reader, check } = checkFile(path);
   const h = reader.header;
-  const check = verifyFile(reader);
-  const first: unknown[] = [];
-  if (show > 0) {
-    try {
-      reader.forEach((r) => {
-        if (first.length >= show) throw first;
-        first.push({
-          ts_ns: r.tsNs,
-          type: r.type,
-          type_name: EVENT_TYPE_NAMES[r.type] ?? "UNKNOWN",
-          side: r.side,
-          price_ticks: r.priceTicks,
-          qty: r.qty,
-          order_id: r.orderId,
-        });
-      });
-    } catch (e) {
-      if (e !== first && !(e instanceof DataError)) throw e;
-    }
-  }
+  const first = show > 0
+    ? firstRecords(path, show).map((r) => ({
+      ts_ns: r.tsNs,
+      type: r.type,
+      type_name: EVENT_TYPE_NAMES[r.type] ?? "UNKNOWN",
+      side: r.side,
+      price_ticks: r.priceTicks,
+      qty: r.qty,
+      order_id: r.orderId,
+    }))
+    : [];
   const doc = {
     path,
     kind: "file",
@@ -51,9 +41,9 @@ export function fileInfoJson(path: string, show: number): { doc: unknown; code: 
       market_open_ns: h.marketOpenNs,
     },
     indexed: reader.indexed,
-    chunks: reader.chunks.length,
+    chunks: check.chunks,
     records: check.records,
-    bytes: reader.bytes.length,
+    bytes: reader.size,
     first_ts_ns: check.firstTsNs,
     last_ts_ns: check.lastTsNs,
     event_mix: Object.fromEntries(EVENT_TYPE_NAMES.map((name, t) => [name, check.mix[t]])),
@@ -83,12 +73,11 @@ export function runInfoJson(dir: string): { doc: unknown; code: number } {
         ok: false,
       };
       try {
-        const reader = QrsdpReader.open(pathInside(dir, session.file, "file"));
-        const check = verifyFile(reader);
+        const { reader, check } = checkFile(pathInside(dir, session.file, "file"));
         Object.assign(row, {
           records: check.records,
-          chunks: reader.chunks.length,
-          bytes: reader.bytes.length,
+          chunks: check.chunks,
+          bytes: reader.size,
           first_ts_ns: check.firstTsNs,
           last_ts_ns: check.lastTsNs,
           problems: check.problems,

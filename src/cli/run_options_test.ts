@@ -13,7 +13,7 @@ Deno.test("run flags: each group of the run configuration, with the defaults of 
   const cfg = runConfigFromArgs([]);
   assert.equal(cfg.seed, 42n);
   assert.deepEqual(cfg.securities, [{ symbol: null, p0Ticks: 10000 }]);
-  assert.equal(cfg.workers, 1);
+  assert.equal(cfg.workers, navigator.hardwareConcurrency);
   assert.deepEqual(cfg.book, { tickSize: 100, levels: 5, initialSpreadTicks: 2, initialDepth: 5 });
   assert.deepEqual(cfg.session, {
     days: 1,
@@ -48,6 +48,7 @@ Deno.test("run flags: securities, seeds, files, and the model chosen by --model"
     "64",
   ]);
   assert.equal(cfg.workers, 2);
+  assert.equal(runConfigFromArgs(["--workers", "3"]).workers, 3);
   assert.equal(sessionSeed(cfg, 1, 2), 7n + 1024n + 2n);
   const top = runConfigFromArgs(["--seed", "18446744073709551615", "--securities", "A:1,B:1"]);
   assert.equal(sessionSeed(top, 1, 1), 1024n, "u64 arithmetic wraps, as the C++ producer's");

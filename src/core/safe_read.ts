@@ -11,8 +11,7 @@ export const MAX_TEXT_BYTES = 64 * 2 ** 20;
  * than the size seen at open is ever read or allocated.
  */
 export function readRegularFile(path: string, maxBytes: number): Uint8Array {
-  const info = statOrFail(path);
-  if (!info.isFile) throw new DataError(`not a regular file (${kind(info)})`, { source: path });
+  const info = checkRegularFile(path);
   if (info.size > maxBytes) {
     throw new DataError(`${info.size} bytes, more than the ${maxBytes} read at most`, {
       source: path,
@@ -43,6 +42,13 @@ export function readRegularFile(path: string, maxBytes: number): Uint8Array {
 
 export function readRegularText(path: string, maxBytes = MAX_TEXT_BYTES): string {
   return new TextDecoder().decode(readRegularFile(path, maxBytes));
+}
+
+/** The file's information when it is a regular file; else a DataError saying what it is. */
+export function checkRegularFile(path: string): Deno.FileInfo {
+  const info = statOrFail(path);
+  if (!info.isFile) throw new DataError(`not a regular file (${kind(info)})`, { source: path });
+  return info;
 }
 
 /** The file's kind, or a DataError naming it. */

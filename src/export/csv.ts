@@ -1,4 +1,4 @@
-import type { QrsdpReader } from "../format/reader.ts";
+import type { LogReader } from "../format/log_reader.ts";
 import { baseName, EVENT_COLUMNS, typeName } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
 import { TextFile } from "./text_file.ts";
@@ -9,7 +9,7 @@ function csvField(text: string): string {
 }
 
 /** One CSV file per session: a header line, then one line per event. */
-export function writeCsv(reader: QrsdpReader, session: ExportSession, dir: string): string[] {
+export function writeCsv(reader: LogReader, session: ExportSession, dir: string): string[] {
   const out = new TextFile(`${dir}/${baseName(session.symbol, session.date)}.csv`);
   try {
     out.line(EVENT_COLUMNS.join(","));

@@ -1,5 +1,5 @@
 import { DataError, UsageError } from "../core/errors.ts";
-import { QrsdpReader } from "../format/reader.ts";
+import { LogReader } from "../format/log_reader.ts";
 import { writeCsv } from "./csv.ts";
 import { writeJsonl } from "./jsonl.ts";
 import { writeLobster } from "./lobster.ts";
@@ -7,7 +7,7 @@ import { writeParquet } from "./parquet.ts";
 import { exportSessions } from "./sessions.ts";
 import type { ExportSession } from "./sessions.ts";
 
-type SessionWriter = (reader: QrsdpReader, session: ExportSession, dir: string) => string[];
+type SessionWriter = (reader: LogReader, session: ExportSession, dir: string) => string[];
 
 export const EXPORT_FORMATS: Record<string, SessionWriter> = {
   csv: writeCsv,
@@ -26,7 +26,7 @@ export interface ExportedSession {
 
 /**
  * Exports every session of a run directory or one `.qrsdp` file into `outDir`, one session at a
- * time (each holds only its source file and a bounded buffer per output file).
+ * time, streaming (each holds one chunk of its source file and a bounded buffer per output file).
  */
 export function exportRun(
   path: string,
@@ -45,14 +45,19 @@ export function exportRun(
     throw new DataError(`--output: cannot create ${outDir} (${(e as Error).message})`);
   }
   return sessions.map((session) => {
-    const reader = QrsdpReader.open(session.path);
-    const done: ExportedSession = {
-      session,
-      files: write(reader, session, outDir),
-      events: reader.recordCount,
-      damage: reader.damage,
-    };
-    opts.onSession?.(done);
-    return done;
+    const reader = LogReader.open(session.path);
+    try {
+      const files = write(reader, session, outDir);
+      const done: ExportedSession = {
+        session,
+        files,
+        events: reader.recordsRead,
+        damage: reader.damage,
+      };
+      opts.onSession?.(done);
+      return done;
+    } finally {
+      reader.close();
+    }
   });
 }

@@ -1,10 +1,10 @@
-import type { QrsdpReader } from "../format/reader.ts";
+import type { LogReader } from "../format/log_reader.ts";
 import { baseName, typeName } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
 import { TextFile } from "./text_file.ts";
 
 /** One JSON Lines file per session: one object per event, keys as the CSV columns. */
-export function writeJsonl(reader: QrsdpReader, session: ExportSession, dir: string): string[] {
+export function writeJsonl(reader: LogReader, session: ExportSession, dir: string): string[] {
   const out = new TextFile(`${dir}/${baseName(session.symbol, session.date)}.jsonl`);
   try {
     const prefix = `{"symbol":${JSON.stringify(session.symbol)},"date":"${session.date}",`;

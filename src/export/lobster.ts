@@ -1,7 +1,7 @@
 import { Book } from "../book/book.ts";
 import { DataError } from "../core/errors.ts";
 import type { FileHeader } from "../format/header.ts";
-import type { QrsdpReader } from "../format/reader.ts";
+import type { LogReader } from "../format/log_reader.ts";
 import { EventType } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
 import type { ExportSession } from "./sessions.ts";
@@ -97,7 +97,7 @@ export function lobsterNames(session: ExportSession, h: FileHeader, levels: numb
  * An execution at a price other than the replayed best means the book cannot be replayed from
  * the records alone (a run with --theta-reinit redraws depths from the RNG): that is an error.
  */
-export function writeLobster(reader: QrsdpReader, session: ExportSession, dir: string): string[] {
+export function writeLobster(reader: LogReader, session: ExportSession, dir: string): string[] {
   if (session.thetaReinit > 0) {
     throw new DataError(
       `made with --theta-reinit ${session.thetaReinit}, which redraws the book's depths from the ` +
@@ -123,7 +123,7 @@ export function writeLobster(reader: QrsdpReader, session: ExportSession, dir: s
           `record ${n} (order ${r.orderId}) executes at ${r.priceTicks} but the rebuilt book's ` +
             `best is ${best}: the book cannot be rebuilt from the records ` +
             `(was the run made with --theta-reinit?)`,
-          { source: reader.source },
+          { source: reader.name },
         );
       }
       const m = lobsterMessage(r, book);

@@ -1,5 +1,5 @@
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
-import type { QrsdpReader } from "../format/reader.ts";
+import type { LogReader } from "../format/log_reader.ts";
 import { baseName, typeName } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
 
@@ -50,7 +50,7 @@ function epochDay(date: string): number {
  * One Parquet file per session, written a row group at a time (Snappy pages, column statistics),
  * with the session's header in the key-value metadata.
  */
-export function writeParquet(reader: QrsdpReader, session: ExportSession, dir: string): string[] {
+export function writeParquet(reader: LogReader, session: ExportSession, dir: string): string[] {
   const path = `${dir}/${baseName(session.symbol, session.date)}.parquet`;
   const h = reader.header;
   const writer = new FileWriter(path);

@@ -1,11 +1,13 @@
 import { DataError } from "../core/errors.ts";
-import { CHUNK_FLAG_CRC32C, chunkChecksum, headerChecksum, KNOWN_CHUNK_FLAGS } from "./checksum.ts";
-import { CHUNK_HEADER_SIZE, FLAG_HAS_INDEX, HEADER_FLAGS_OFFSET, HEADER_SIZE } from "./header.ts";
-import type { QrsdpReader } from "./reader.ts";
+import { CHUNK_FLAG_CRC32C, KNOWN_CHUNK_FLAGS } from "./checksum.ts";
+import { FLAG_HAS_INDEX, HEADER_FLAGS_OFFSET } from "./header.ts";
+import type { LogReader } from "./log_reader.ts";
+import type { TypeCounts } from "./lz4_decoder.ts";
 import { readU64, RECORD_SIZE } from "./record.ts";
 
 export interface FileCheck {
   records: number;
+  chunks: number;
   /** Events per type 0..5. */
   mix: number[];
   firstTsNs: number | null;
@@ -17,34 +19,35 @@ export interface FileCheck {
 }
 
 /**
- * Checks a file's chunks in order, as `info` and `replay` both read them: a chunk is sound when
- * its checksum (if it has one) matches, it decompresses to its size, its records have known
- * types and sides, its time bounds are its records', and time never goes back.
+ * Checks the chunks of a streaming reader as `info` and `replay` both read them: a chunk is sound
+ * when its checksum (if it has one) matches, it decompresses to its size, its time bounds are its
+ * records', and its records are in order after the previous chunk's, with known types and sides.
  */
 export class ChunkVerifier {
-  private readonly headerCrc: number;
   private prevTs = -1;
   /** Chunks whose checksum failed, and how many carried one. */
   failedChecksums = 0;
   checksummed = 0;
 
-  constructor(private readonly reader: QrsdpReader) {
-    this.headerCrc = headerChecksum(reader.bytes.subarray(0, HEADER_SIZE));
+  constructor(private readonly reader: LogReader, private readonly mix: TypeCounts) {
+    reader.verifyChecksums = true;
   }
 
-  /** Chunk `i`'s raw records when it is sound, else why not, starting with its byte offset. */
-  chunk(i: number, into?: Uint8Array): Uint8Array | string {
-    const r = this.reader, c = r.chunks[i];
-    const where = `byte ${c.offset}: chunk ${i}`;
-    if (c.flags & ~KNOWN_CHUNK_FLAGS) return `${where}: unknown chunk_flags 0x${hex(c.flags)}`;
+  /** The chunk `next()` returned, decompressed when sound (null), else why not. */
+  check(): string | null {
+    const r = this.reader, c = r.chunk!;
+    const where = `byte ${c.offset}: chunk ${r.chunkNumber}`;
+    if (c.flags & ~KNOWN_CHUNK_FLAGS) {
+      return `${where}: unknown chunk_flags 0x${hex(c.flags)}`;
+    }
     if (c.flags & CHUNK_FLAG_CRC32C) {
-      if (c.stored !== null) {
-        const end = c.offset + CHUNK_HEADER_SIZE + c.compressedSize;
-        const crc = chunkChecksum(this.headerCrc, r.bytes, c.offset, end);
+      if (c.stored !== null && c.crc !== null) {
         this.checksummed++;
-        if (crc !== c.stored) {
+        if (c.crc !== c.stored) {
           this.failedChecksums++;
-          return `${where}: fails its checksum (CRC-32C ${hex(crc)}, index says ${hex(c.stored)})`;
+          return `${where}: fails its checksum (CRC-32C ${hex(c.crc)}, index says ${
+            hex(c.stored)
+          })`;
         }
       }
     } else if (c.stored !== null && c.stored !== 0) {
@@ -52,66 +55,70 @@ export class ChunkVerifier {
     }
     let raw: Uint8Array;
     try {
-      raw = r.chunkRecords(i, into);
+      raw = r.records();
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
       return e.located;
     }
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    if (
-      readU64(view, 0) !== c.firstTsNs || readU64(view, raw.length - RECORD_SIZE) !== c.lastTsNs
-    ) {
+    const view = r.view;
+    const first = readU64(view, 0);
+    const last = readU64(view, raw.length - RECORD_SIZE);
+    if (first !== c.firstTsNs || last !== c.lastTsNs) {
       return `${where}: header time bounds differ from its records`;
     }
-    for (let o = 0; o < raw.length; o += RECORD_SIZE) {
-      const ts = readU64(view, o);
-      if (ts < this.prevTs) return `${where}: record ${o / RECORD_SIZE} goes back in time`;
-      if (raw[o + 8] > 5 || raw[o + 9] > 2) {
-        return `${where}: record ${o / RECORD_SIZE} has type ${raw[o + 8]} side ${raw[o + 9]}`;
-      }
-      this.prevTs = ts;
+    const bad = r.tally(this.prevTs, this.mix);
+    if (bad >= 0) {
+      const o = bad * RECORD_SIZE;
+      return readU64(view, o) < (bad > 0 ? readU64(view, o - RECORD_SIZE) : this.prevTs)
+        ? `${where}: record ${bad} goes back in time`
+        : `${where}: record ${bad} has type ${raw[o + 8]} side ${raw[o + 9]}`;
     }
-    return raw;
+    this.prevTs = last;
+    return null;
   }
 }
 
-/** Every check `info` makes of a file: its structure, its flags, its checksums, its records. */
-export function verifyFile(reader: QrsdpReader): FileCheck {
+/**
+ * Reads every chunk from where `reader` is to the end and checks it (ChunkVerifier), then the
+ * file as a whole: its flags, its index, checksums on every chunk or none.
+ */
+export function verifyFile(reader: LogReader): FileCheck {
   const check: FileCheck = {
     records: 0,
+    chunks: 0,
     mix: [0, 0, 0, 0, 0, 0],
     firstTsNs: null,
     lastTsNs: null,
     problems: [],
     checksummed: 0,
   };
-  if (reader.damage) check.problems.push(reader.damage);
   const unknown = reader.header.headerFlags & ~FLAG_HAS_INDEX;
   if (unknown) {
     check.problems.push(`byte ${HEADER_FLAGS_OFFSET}: unknown header_flags 0x${hex(unknown)}`);
   }
-  const crcChunks = reader.chunks.filter((c) => c.flags & CHUNK_FLAG_CRC32C).length;
-  if (crcChunks > 0 && crcChunks < reader.chunks.length) {
-    const i = reader.chunks.findIndex((c) => !(c.flags & CHUNK_FLAG_CRC32C));
-    check.problems.push(`byte ${reader.chunks[i].offset}: chunk ${i} has no checksum, others do`);
-  }
-  const verifier = new ChunkVerifier(reader);
+  const verifier = new ChunkVerifier(reader, check.mix);
   const chunkProblems: string[] = [];
-  reader.chunks.forEach((chunk, i) => {
-    const raw = verifier.chunk(i);
-    if (typeof raw === "string") {
-      chunkProblems.push(raw);
-      return;
+  let withCrc = 0, withoutCrc: string | null = null;
+  for (let chunk = reader.next(); chunk; chunk = reader.next()) {
+    check.chunks++;
+    if (chunk.flags & CHUNK_FLAG_CRC32C) withCrc++;
+    else {withoutCrc ??=
+        `byte ${chunk.offset}: chunk ${reader.chunkNumber} has no checksum, others do`;}
+    const problem = verifier.check();
+    if (problem) {
+      chunkProblems.push(problem);
+      continue;
     }
-    for (let o = 8; o < raw.length; o += RECORD_SIZE) check.mix[raw[o]]++;
     check.records += chunk.recordCount;
     check.firstTsNs ??= chunk.firstTsNs;
     check.lastTsNs = chunk.lastTsNs;
-  });
+  }
+  if (withCrc > 0 && withoutCrc) check.problems.push(withoutCrc);
   // The header is part of every chunk's checksum: when all of several fail, it is the header.
-  if (verifier.failedChecksums === reader.chunks.length && reader.chunks.length > 1) {
+  if (verifier.failedChecksums === check.chunks && check.chunks > 1) {
     check.problems.push("byte 0: the header differs from what every chunk's checksum covers");
   } else check.problems.push(...chunkProblems);
+  if (reader.damage) check.problems.push(reader.damage);
   check.checksummed = verifier.checksummed;
   return check;
 }

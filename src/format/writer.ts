@@ -13,7 +13,7 @@ import {
 import type { FileHeader, IndexEntry } from "./header.ts";
 import { CHUNK_FLAG_CRC32C, chunkChecksum, headerChecksum } from "./checksum.ts";
 import { FILE_SIZE_LIMIT } from "../core/file_limit.ts";
-import { compressBound, Lz4BlockCompressor } from "./lz4_block.ts";
+import { Lz4BlockCompressor } from "./lz4_block.ts";
 import { encodeRecord, RECORD_SIZE } from "./record.ts";
 import type { EventRecord } from "../core/events.ts";
 
@@ -46,6 +46,9 @@ export class ChunkBuffer {
   }
 }
 
+/** Shared by the writers of a thread: a block depends only on its input, and is written at once. */
+let compressor: Lz4BlockCompressor | null = null;
+
 /**
  * Streams one session to a `.qrsdp` file: header (flags 0), chunks as they are handed over, then
  * at `close()` the index and its tail, and finally HAS_INDEX (a session without events stays the
@@ -53,8 +56,6 @@ export class ChunkBuffer {
  * session length.
  */
 export class QrsdpWriter {
-  private readonly out: Uint8Array;
-  private readonly compressor = new Lz4BlockCompressor();
   private readonly index: IndexEntry[] = [];
   private readonly headerCrc: number;
   private offset = HEADER_SIZE;
@@ -65,9 +66,6 @@ export class QrsdpWriter {
     private readonly path: string,
     header: FileHeader,
   ) {
-    this.out = new Uint8Array(
-      CHUNK_HEADER_SIZE + compressBound(header.chunkCapacity * RECORD_SIZE),
-    );
     const encoded = encodeHeader({ ...header, headerFlags: 0 });
     this.headerCrc = headerChecksum(encoded);
     this.write(encoded, 0);
@@ -87,7 +85,9 @@ export class QrsdpWriter {
   writeChunk(raw: Uint8Array, count: number, firstTsNs: number, lastTsNs: number): void {
     if (count === 0) return;
     const size = count * RECORD_SIZE;
-    const compressed = this.compressor.compress(raw, size, this.out.subarray(CHUNK_HEADER_SIZE));
+    compressor ??= new Lz4BlockCompressor();
+    const chunk = compressor.compressWithHeadroom(raw, size, CHUNK_HEADER_SIZE);
+    const compressed = chunk.length - CHUNK_HEADER_SIZE;
     encodeChunkHeader(
       {
         uncompressedSize: size,
@@ -97,12 +97,11 @@ export class QrsdpWriter {
         firstTsNs,
         lastTsNs,
       },
-      new DataView(this.out.buffer),
+      new DataView(chunk.buffer, chunk.byteOffset, CHUNK_HEADER_SIZE),
       0,
     );
-    const end = CHUNK_HEADER_SIZE + compressed;
-    const crc = chunkChecksum(this.headerCrc, this.out, 0, end);
-    this.write(this.out.subarray(0, end), this.offset);
+    const crc = chunkChecksum(this.headerCrc, chunk, 0, chunk.length);
+    this.write(chunk, this.offset);
     this.index.push({
       fileOffset: this.offset,
       firstTsNs,

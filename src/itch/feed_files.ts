@@ -1,7 +1,7 @@
 import { DataError, UsageError } from "../core/errors.ts";
 import { decodeHeader, HEADER_SIZE } from "../format/header.ts";
 import type { FileHeader } from "../format/header.ts";
-import { QrsdpReader } from "../format/reader.ts";
+import { LogReader } from "../format/log_reader.ts";
 import { Pacer } from "../run/pacer.ts";
 import type { StopFlag } from "../run/stop.ts";
 import { FeedDay, feedProblem } from "./feed_day.ts";
@@ -103,13 +103,13 @@ export async function feedFromFiles(
   };
   for (const [d, day] of plan.entries()) {
     if (opts.stop.requested) break;
-    const cursors = day.sessions.map((s) => {
-      const reader = QrsdpReader.open(s.path);
-      if (reader.damage) {
-        opts.onWarning?.(`${reader.source}: ${reader.damage}; using what precedes it`);
-      }
-      return new RecordCursor(reader);
-    });
+    const cursors = day.sessions.map((s) =>
+      new RecordCursor(LogReader.open(s.path), (reader) => {
+        if (reader.damage) {
+          opts.onWarning?.(`${reader.name}: ${reader.damage}; used what precedes it`);
+        }
+      })
+    );
     const feed = new FeedDay(checked[d], opts.lot, out);
     const pacer = opts.realtime
       ? new Pacer(opts.speed, feed.openNs, opts.stop, opts.recordLateness)
@@ -165,6 +165,7 @@ export async function feedFromFiles(
       await output.abort();
       throw e;
     } finally {
+      for (const c of cursors) c.close();
       if (pacer?.lateness) stats.lateness.push(...pacer.lateness);
     }
   }

@@ -1,31 +1,33 @@
-import type { QrsdpReader } from "../format/reader.ts";
 import { newRecord } from "../core/events.ts";
+import type { LogReader } from "../format/log_reader.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 
 /**
- * Walks a session file's records one at a time, a chunk decompressed at a time. Only what the
- * feed uses is decoded: `ts_ns`, `type`, `price_ticks`, `qty` (not `side` nor `order_id`).
+ * Walks a session file's records one at a time, streaming a chunk at a time. Only what the feed
+ * uses is decoded: `ts_ns`, `type`, `price_ticks`, `qty` (not `side` nor `order_id`). At the end of
+ * the file (or on `close()`) it closes the reader and calls `onEnd` with it (to report damage).
  */
 export class RecordCursor {
   readonly rec = newRecord();
-  private chunk = -1;
   private offset = 0;
   private size = 0;
-  private readonly buffer: Uint8Array;
-  private readonly view: DataView;
+  private view = new DataView(new ArrayBuffer(0));
+  private closed = false;
 
-  constructor(private readonly reader: QrsdpReader) {
-    let largest = 0;
-    for (const c of reader.chunks) largest = Math.max(largest, c.recordCount);
-    this.buffer = new Uint8Array(largest * RECORD_SIZE);
-    this.view = new DataView(this.buffer.buffer);
-  }
+  constructor(
+    private readonly reader: LogReader,
+    private readonly onEnd: (reader: LogReader) => void = () => {},
+  ) {}
 
   /** Loads the next record into `rec`; false at the end. */
   next(): boolean {
     while (this.offset >= this.size) {
-      if (++this.chunk >= this.reader.chunks.length) return false;
-      this.size = this.reader.chunkRecords(this.chunk, this.buffer).length;
+      if (this.closed || !this.reader.next()) {
+        this.close();
+        return false;
+      }
+      this.size = this.reader.records().length;
+      this.view = this.reader.view;
       this.offset = 0;
     }
     const v = this.view, o = this.offset, rec = this.rec;
@@ -35,5 +37,12 @@ export class RecordCursor {
     rec.qty = v.getUint32(o + 14, true);
     this.offset = o + RECORD_SIZE;
     return true;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.reader.close();
+    this.onEnd(this.reader);
   }
 }

@@ -1,8 +1,8 @@
-import { readManifest } from "../format/manifest.ts";
-import { QrsdpReader } from "../format/reader.ts";
 import { ChunkVerifier } from "../format/verify.ts";
 import { DataError } from "../core/errors.ts";
 import { pathInside } from "../core/safe_read.ts";
+import { readManifest } from "../format/manifest.ts";
+import { LogReader } from "../format/log_reader.ts";
 import { newRecord } from "../core/events.ts";
 import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
 import type { EventSink } from "../sinks/sink.ts";
@@ -58,50 +58,60 @@ export async function replaySecurity(
   opts: PacingSettings,
 ): Promise<ReplayResult> {
   const result: ReplayResult = { sent: 0, problems: [] };
-  const rec = newRecord();
   for (const [day, s] of sessions.entries()) {
     if (stop.requested) break;
     if (day > 0 && opts.realtime) await sleepUnlessStopped(opts.overnightSeconds * 1000, stop);
-    let reader: QrsdpReader;
+    let reader: LogReader;
     try {
-      reader = QrsdpReader.open(`${s.dir}/${s.file}`);
+      reader = LogReader.open(`${s.dir}/${s.file}`);
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
       result.problems.push(e.message);
       continue;
     }
-    const pacer = opts.realtime ? new Pacer(opts.speed, reader.header.marketOpenNs, stop) : null;
-    await sink.beginSession({
-      symbol: s.symbol,
-      date: s.date,
-      header: reader.header,
-      file: s.file,
-    });
-    pacer?.startSession();
-    const verifier = new ChunkVerifier(reader);
-    let problem = reader.damage;
-    chunks: for (let i = 0; i < reader.chunks.length; i++) {
-      const raw = verifier.chunk(i);
-      if (typeof raw === "string") {
-        problem = raw;
-        break;
-      }
-      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      for (let o = 0; o < raw.length; o += RECORD_SIZE) {
-        decodeRecord(view, o, rec);
-        const due = pacer?.wait(rec.tsNs);
-        if (due) {
-          await sink.flush();
-          await due;
-        }
-        if (stop.requested) break chunks;
-        const pending = sink.append(rec);
-        if (pending) await pending;
-        result.sent++;
-      }
+    try {
+      const [sent, problem] = await replaySession(reader, s, sink, stop, opts);
+      result.sent += sent;
+      if (problem) result.problems.push(`${reader.name}: ${problem}`);
+    } finally {
+      reader.close();
     }
-    await sink.endSession();
-    if (problem) result.problems.push(`${reader.source}: ${problem}`);
   }
   return result;
+}
+
+async function replaySession(
+  reader: LogReader,
+  s: ReplaySession,
+  sink: EventSink,
+  stop: StopFlag,
+  opts: PacingSettings,
+): Promise<[number, string | null]> {
+  let sent = 0;
+  const rec = newRecord();
+  const pacer = opts.realtime ? new Pacer(opts.speed, reader.header.marketOpenNs, stop) : null;
+  await sink.beginSession({ symbol: s.symbol, date: s.date, header: reader.header, file: s.file });
+  pacer?.startSession();
+  const verifier = new ChunkVerifier(reader, [0, 0, 0, 0, 0, 0]);
+  let problem: string | null = null;
+  chunks: for (let c = reader.next(); c; c = reader.next()) {
+    problem = verifier.check();
+    if (problem) break;
+    const size = c.recordCount * RECORD_SIZE;
+    const view = reader.view;
+    for (let o = 0; o < size; o += RECORD_SIZE) {
+      decodeRecord(view, o, rec);
+      const due = pacer?.wait(rec.tsNs);
+      if (due) {
+        await sink.flush();
+        await due;
+      }
+      if (stop.requested) break chunks;
+      const pending = sink.append(rec);
+      if (pending) await pending;
+      sent++;
+    }
+  }
+  await sink.endSession();
+  return [sent, problem ?? reader.damage];
 }

@@ -3,14 +3,18 @@ import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
 import type { SinkReport } from "../sinks/sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
 import { manifestSettings } from "./config.ts";
-import type { RunConfig } from "./config.ts";
+import type { RunConfig, Security, SessionSettings } from "./config.ts";
+import { LAST_DATE, tradingDates } from "./calendar.ts";
 import { openRunDir } from "./run_dir.ts";
-import type { DayReport, SecurityProgress } from "./security_run.ts";
+import { securityQuota } from "./security_run.ts";
+import type { DayReport, DayTask, SecurityProgress } from "./security_run.ts";
 import type { StopFlag } from "./stop.ts";
-import type { WorkerJob, WorkerMessage } from "./worker.ts";
+import { WorkerRunner } from "./worker.ts";
+import type { WorkerMessage, WorkerRequest } from "./worker.ts";
 import { ChunkWriterHost } from "../sinks/chunk_target.ts";
+import { UNNAMED_KEY } from "../kafka/message.ts";
 
-/** A sink's report, with the symbols of the securities it served ("DEFAULT": the unnamed one). */
+/** A sink's report, with the symbols of the securities its worker ran ("DEFAULT": the unnamed one). */
 export interface LabelledSinkReport extends SinkReport {
   securityIndices: number[];
   symbols: string[];
@@ -18,7 +22,7 @@ export interface LabelledSinkReport extends SinkReport {
 
 export interface RunResult {
   days: DayReport[];
-  /** One report per sink per worker (per security in continuous and paced runs). */
+  /** One report per sink per worker. */
   sinkReports: LabelledSinkReport[];
   /** Worker failures (a sink that could not start, an exception in generation). */
   errors: string[];
@@ -28,18 +32,74 @@ export interface RunResult {
 export interface RunHooks {
   onDay?(report: DayReport): void;
   onProgress?(progress: SecurityProgress): void;
-  /** Something the user should know at once, while the run goes on (Kafka unreachable). */
-  onWarning?(message: string): void;
   /**
    * Every session start, batch of records and session end, as the workers make them (the live
    * ITCH feed). A throw is reported as the run's error; generation goes on.
    */
   onTap?(m: TapMessage): void;
+  /** Something the user should know at once, while the run goes on (Kafka unreachable). */
+  onWarning?(message: string): void;
   /** The module that starts a worker; defaults to `worker.ts` beside this file. */
   workerUrl?: string | URL;
 }
 
-/** Securities are dealt round-robin to the workers; each one runs its days in order. */
+/**
+ * Day tasks of a batch run, handed out so that every worker stays busy: a security's days run in
+ * order (each opens at the previous close), any worker may run any of them, and the security
+ * with the most days left goes first.
+ */
+export class DayQueue {
+  private readonly nextDay: number[];
+  private readonly p0: number[];
+  private readonly running: boolean[];
+  private readonly dates: (() => string | null)[];
+
+  /** `quotas`: the events each security may produce (--max-events), Infinity without a cap. */
+  constructor(
+    securities: Security[],
+    private readonly session: SessionSettings,
+    private readonly quotas: number[] = securities.map(() => Infinity),
+  ) {
+    this.nextDay = securities.map(() => 0);
+    this.p0 = securities.map((s) => s.p0Ticks);
+    this.running = securities.map(() => false);
+    this.dates = securities.map(() => tradingDates(session.startDate));
+  }
+
+  /** The next task, or null when every day is done or under way. */
+  take(): DayTask | null {
+    const days = this.session.days;
+    let pick = -1;
+    for (let i = 0; i < this.nextDay.length; i++) {
+      if (this.running[i] || this.nextDay[i] >= days || this.quotas[i] <= 0) continue;
+      if (pick < 0 || this.nextDay[i] < this.nextDay[pick]) pick = i;
+    }
+    if (pick < 0) return null;
+    this.running[pick] = true;
+    const date = this.dates[pick]();
+    // `run` refuses a batch run that would pass it, before it starts.
+    if (date === null) throw new Error(`no trading date after ${LAST_DATE}`);
+    const quota = this.quotas[pick];
+    return { securityIndex: pick, day: this.nextDay[pick], date, p0Ticks: this.p0[pick], quota };
+  }
+
+  /** A day finished: the next one opens at its close (none follows a day cut short). */
+  done(report: DayReport): void {
+    const i = report.securityIndex;
+    this.running[i] = false;
+    this.nextDay[i] = report.stopped || report.capped ? Infinity : this.nextDay[i] + 1;
+    this.p0[i] = report.closeTicks;
+    this.quotas[i] -= report.events;
+  }
+
+  /** A day failed: the security's later days are not run. */
+  failed(securityIndex: number): void {
+    this.running[securityIndex] = false;
+    this.nextDay[securityIndex] = Infinity;
+  }
+}
+
+/** Securities dealt round-robin to at most `workers` workers. */
 export function assignSecurities(count: number, workers: number): number[][] {
   const w = Math.max(1, Math.min(workers, count));
   const out: number[][] = Array.from({ length: w }, () => []);
@@ -47,26 +107,36 @@ export function assignSecurities(count: number, workers: number): number[][] {
   return out;
 }
 
+/** Session-seconds (over every security and day) up to which a batch run needs no worker. */
+const SHORT_RUN_SECONDS = 3600;
+
 /**
- * Runs every security of `cfg` in Web Workers, in a run directory it holds alone (run_dir.ts).
- * `OUTPUT/manifest.json` lists every session's file before the file is created, marked
- * `"in_progress": true` until its day ends, so whenever and however the run stops (a second
- * signal, kill -9, a full disk), every `.qrsdp` file on disk is in the manifest.
+ * Runs every security of `cfg` and keeps `OUTPUT/manifest.json` current after every finished
+ * day, so a stopped run still describes every file it wrote. A continuous or paced run has a
+ * worker per security, all at once; a batch run hands day tasks to `cfg.workers` workers (no
+ * more than there are securities), or runs in this thread when it is short: starting a worker
+ * takes longer than generating an hour of session.
  */
 export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks = {}) {
   const started = performance.now();
   const dir = openRunDir(cfg.output.dir, cfg.output.force, "--output", cfg.output.companions);
+  try {
+    return await runIn(cfg, stop, hooks, started);
+  } finally {
+    dir.release();
+  }
+}
+
+/**
+ * The run, in its directory. The manifest lists every session's file before the file is created,
+ * marked `"in_progress": true` until its day ends, so however the run stops (a second signal,
+ * kill -9, a full disk), every `.qrsdp` file on disk is in it.
+ */
+async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: number) {
   const sessions: ManifestSession[][] = cfg.securities.map(() => []);
   const result: RunResult = { days: [], sinkReports: [], errors: [], seconds: 0 };
-  // A file this thread cannot write (disk full, ...) ends the run as a stop does, reported once.
-  const fail = (e: unknown) => {
-    const message = e instanceof Error ? e.message : String(e);
-    if (!result.errors.includes(message)) result.errors.push(message);
-    stop.request();
-  };
-  let written = "";
-  const saveManifest = () => {
-    const manifest = buildManifest(
+  const manifest = () =>
+    buildManifest(
       manifestSettings(cfg),
       cfg.securities.map((s, i): SecuritySessions => ({
         symbol: s.symbol,
@@ -74,100 +144,146 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
         sessions: sessions[i],
       })),
     );
-    // Unchanged, it is not written again: after a full disk, that would only fail again.
-    if (manifestJson(manifest) === written) return;
-    writeManifest(cfg.output.dir, manifest);
-    written = manifestJson(manifest);
-  };
-  // With a core to spare per security, this thread compresses and writes the files.
-  const offloadWrites = cfg.securities.length * 2 <= navigator.hardwareConcurrency;
+  const { days, seconds } = cfg.session;
+  // Continuous and paced runs need every security running at once, --rate shares its rate among
+  // them, and a live ITCH feed advances its days only when every security has reached them.
+  const allAtOnce = days === 0 || cfg.pacing.realtime || cfg.pacing.rate !== null ||
+    hooks.onTap !== undefined;
+  const quotas = cfg.securities.map((_, i) => securityQuota(cfg, i));
+  const queue = allAtOnce ? null : new DayQueue(cfg.securities, cfg.session, quotas);
+  const here = !allAtOnce && cfg.securities.length * days * seconds <= SHORT_RUN_SECONDS;
+  // All at once, a worker runs several securities together: a thread per security took 7.9 GB
+  // for a thousand securities.
+  const groups = allAtOnce ? assignSecurities(cfg.securities.length, cfg.workers) : [];
+  const workers = allAtOnce
+    ? groups.length
+    : here
+    ? 1
+    : Math.min(cfg.workers, cfg.securities.length);
+  // With a core to spare per worker, this thread compresses and writes the files.
+  const offloadWrites = !here && workers * 2 <= navigator.hardwareConcurrency;
   const host = new ChunkWriterHost();
+  // A failure ends the run as a stop does, reported once; a day that fails ends its security.
+  const fail = (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    if (!result.errors.includes(message)) result.errors.push(message);
+    stop.request();
+  };
   const url = hooks.workerUrl ?? new URL("./worker.ts", import.meta.url);
+  // Written at the start, when a session starts and when it ends; not again when unchanged.
+  let written = "";
+  const saveManifest = () => {
+    const m = manifest();
+    if (manifestJson(m) === written) return;
+    writeManifest(cfg.output.dir, m);
+    written = manifestJson(m);
+  };
+  saveManifest();
+  const runWorker = (w: number) =>
+    new Promise<void>((resolve) => {
+      let post: (r: WorkerRequest) => void;
+      let end = () => {};
+      // The securities this worker ran, which label its sinks' reports.
+      const ran = new Set<number>(allAtOnce ? groups[w] : []);
+      const begun = new Int32Array(new SharedArrayBuffer(4));
+      const next = () => {
+        const task = stop.requested ? null : queue!.take();
+        post(task ? { kind: "task", task } : { kind: "finish" });
+      };
+      const onMessage = (m: WorkerMessage) => {
+        if (m.kind === "begin") {
+          const { securityIndex, date, seed, file } = m.start;
+          sessions[securityIndex].push({ date, seed, file, in_progress: true });
+          try {
+            saveManifest();
+          } catch (e) {
+            fail(e);
+          } finally {
+            Atomics.store(begun, 0, m.sequence);
+            Atomics.notify(begun, 0);
+          }
+        } else if (m.kind === "warning") {
+          hooks.onWarning?.(m.message);
+        } else if (m.kind === "day") {
+          ran.add(m.report.securityIndex);
+          result.days.push(m.report);
+          const listed = sessions[m.report.securityIndex].find((s) => s.file === m.report.file);
+          // A file this thread failed to write stays marked: it is not complete.
+          if (!host.failed.has(`${cfg.output.dir}/${m.report.file}`)) delete listed?.in_progress;
+          try {
+            saveManifest();
+            hooks.onDay?.(m.report);
+          } catch (e) {
+            fail(e);
+          }
+          if (queue) {
+            queue.done(m.report);
+            next();
+          }
+        } else if (m.kind === "failed") {
+          if (!result.errors.includes(m.error)) result.errors.push(m.error);
+          queue!.failed(m.task.securityIndex);
+          next();
+        } else if (m.kind === "progress") {
+          hooks.onProgress?.(m.progress);
+        } else if (m.kind === "tap-begin" || m.kind === "tap-records" || m.kind === "tap-end") {
+          try {
+            hooks.onTap?.(m);
+          } catch (e) {
+            const message = e instanceof Error ? e.message : String(e);
+            if (!result.errors.includes(message)) result.errors.push(message);
+          }
+        } else if (m.kind !== "done") {
+          try {
+            host.handle(m);
+          } catch (e) {
+            fail(e);
+          }
+        } else {
+          const securityIndices = [...ran].sort((a, b) => a - b);
+          const symbols = securityIndices.map((i) => cfg.securities[i].symbol ?? UNNAMED_KEY);
+          result.sinkReports.push(...m.reports.map((r) => ({ ...r, securityIndices, symbols })));
+          if (m.error) result.errors.push(m.error);
+          end();
+          resolve();
+        }
+      };
+      if (here) {
+        const runner = new WorkerRunner(onMessage);
+        post = (r) => runner.handle(r);
+      } else {
+        const worker = new Worker(url, { type: "module" });
+        worker.onmessage = (e: MessageEvent<WorkerMessage>) => onMessage(e.data);
+        worker.onerror = (e) => {
+          e.preventDefault();
+          result.errors.push(e.message);
+          stop.request();
+          worker.terminate();
+          resolve();
+        };
+        post = (r) => worker.postMessage(r);
+        end = () => worker.terminate();
+      }
+      post({
+        kind: "job",
+        cfg,
+        securityIndices: allAtOnce ? groups[w] : [],
+        owner: String(w),
+        begun: begun.buffer as SharedArrayBuffer,
+        stop: stop.buffer,
+        offloadWrites,
+        tap: hooks.onTap !== undefined,
+      });
+      if (queue) next();
+    });
+  await Promise.all(Array.from({ length: workers }, (_, w) => runWorker(w)));
   try {
     saveManifest();
-    await Promise.all(
-      assignSecurities(cfg.securities.length, cfg.workers).map((securityIndices) =>
-        new Promise<void>((resolve) => {
-          const worker = new Worker(url, { type: "module" });
-          const begun = new Int32Array(new SharedArrayBuffer(4));
-          worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
-            const m = e.data;
-            if (m.kind === "begin") {
-              const { securityIndex, date, seed, file } = m.start;
-              sessions[securityIndex].push({ date, seed, file, in_progress: true });
-              try {
-                saveManifest();
-              } catch (e) {
-                fail(e);
-              } finally {
-                Atomics.store(begun, 0, m.sequence);
-                Atomics.notify(begun, 0);
-              }
-            } else if (m.kind === "day") {
-              result.days.push(m.report);
-              const listed = sessions[m.report.securityIndex].find((s) => s.file === m.report.file);
-              // A file this thread failed to write stays marked: it is not complete.
-              if (!host.failed.has(`${cfg.output.dir}/${m.report.file}`)) {
-                delete listed?.in_progress;
-              }
-              try {
-                saveManifest();
-                hooks.onDay?.(m.report);
-              } catch (e) {
-                fail(e);
-              }
-            } else if (m.kind === "progress") {
-              hooks.onProgress?.(m.progress);
-            } else if (m.kind === "warning") {
-              hooks.onWarning?.(m.message);
-            } else if (m.kind === "tap-begin" || m.kind === "tap-records" || m.kind === "tap-end") {
-              try {
-                hooks.onTap?.(m);
-              } catch (e) {
-                const message = e instanceof Error ? e.message : String(e);
-                if (!result.errors.includes(message)) result.errors.push(message);
-              }
-            } else if (m.kind !== "done") {
-              try {
-                host.handle(m);
-              } catch (e) {
-                fail(e);
-              }
-            } else {
-              result.sinkReports.push(...m.reports);
-              for (const error of m.errors) fail(error);
-              worker.terminate();
-              resolve();
-            }
-          };
-          worker.onerror = (e) => {
-            e.preventDefault();
-            fail(e.message);
-            worker.terminate();
-            resolve();
-          };
-          const job: WorkerJob = {
-            kind: "job",
-            cfg,
-            securityIndices,
-            stop: stop.buffer,
-            begun: begun.buffer as SharedArrayBuffer,
-            offloadWrites,
-            tap: hooks.onTap !== undefined,
-          };
-          worker.postMessage(job);
-        })
-      ),
-    );
-    try {
-      saveManifest();
-    } catch (e) {
-      fail(e);
-    }
-  } finally {
-    dir.release();
+  } catch (e) {
+    fail(e);
   }
-  result.sinkReports.sort((a, b) => a.securityIndices[0] - b.securityIndices[0]);
+  const first = (r: LabelledSinkReport) => r.securityIndices[0] ?? Infinity;
+  result.sinkReports.sort((a, b) => first(a) - first(b));
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }

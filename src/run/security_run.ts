@@ -26,14 +26,6 @@ export interface DayReport {
   wallSeconds: number;
 }
 
-/** A session about to be written: the manifest lists its file before the file exists. */
-export interface SessionStart {
-  securityIndex: number;
-  date: string;
-  seed: bigint;
-  file: string;
-}
-
 /** Where one security is: its day (0-based), that day's date, events and simulated clock. */
 export interface SecurityProgress {
   securityIndex: number;
@@ -43,6 +35,14 @@ export interface SecurityProgress {
   events: number;
   /** ts_ns of the last event (the open before the first). */
   clockNs: number;
+}
+
+/** A session about to be written: the manifest lists its file before the file exists. */
+export interface SessionStart {
+  securityIndex: number;
+  date: string;
+  seed: bigint;
+  file: string;
 }
 
 export interface SecurityRunHooks {
@@ -56,6 +56,16 @@ export interface SecurityRunHooks {
 const STOP_CHECK_MASK = 1023;
 const PROGRESS_MS = 200;
 
+/** One session to run: day `day` of security `securityIndex`, on `date`, opening at `p0Ticks`. */
+export interface DayTask {
+  securityIndex: number;
+  day: number;
+  date: string;
+  p0Ticks: number;
+  /** Events the security may still produce under --max-events (Infinity without it). */
+  quota: number;
+}
+
 /**
  * Runs every day of one security into `sink`: each day opens at the previous close. Between
  * days in realtime mode it pauses overnight; a stop request ends the session in hand cleanly.
@@ -67,90 +77,110 @@ export async function runSecurity(
   stop: StopFlag,
   hooks: SecurityRunHooks = {},
 ): Promise<void> {
-  const security = cfg.securities[securityIndex];
   const { session: schedule, pacing } = cfg;
   const nextDate = tradingDates(schedule.startDate);
-  const openNs = schedule.marketOpenSeconds * 1e9;
   const pacer = hooks.pacer ??
-    (pacing.realtime ? new Pacer(pacing.speed, openNs, stop) : undefined);
+    (pacing.realtime ? new Pacer(pacing.speed, schedule.marketOpenSeconds * 1e9, stop) : undefined);
   // --rate: every security runs at once (see executeRun), each at its share of the rate.
   const ratePacer = pacing.rate ? new RatePacer(pacing.rate / cfg.securities.length, stop) : null;
-  const quota = schedule.maxEvents === null
-    ? Infinity
-    : eventQuota(schedule.maxEvents, cfg.securities.length, securityIndex);
-  let produced = 0;
-  const rec = newRecord();
-  let p0 = security.p0Ticks;
+  let quota = securityQuota(cfg, securityIndex);
+  let p0Ticks = cfg.securities[securityIndex].p0Ticks;
   for (let day = 0; schedule.days === 0 || day < schedule.days; day++) {
-    if (stop.requested || produced >= quota) break;
+    if (stop.requested || quota <= 0) break;
     if (day > 0) {
-      // Other securities of this worker take their turn (continuous mode runs them together).
+      // Other securities of this worker take their turn (continuous runs share workers).
       if (pacing.realtime) await sleepUnlessStopped(pacing.overnightSeconds * 1000, stop);
       else await new Promise((r) => setTimeout(r, 0));
       if (stop.requested) break;
     }
     const date = nextDate();
     if (date === null) throw new Error(`no trading date after ${LAST_DATE}: the run ends there`);
-    const seed = sessionSeed(cfg, securityIndex, day);
-    const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
-    const header = fileHeader(cfg, seed, p0);
-    const file = sessionFile(security, date);
-    hooks.onBegin?.({ securityIndex, date, seed, file });
-    await sink.beginSession({ symbol: security.symbol, date, header, file });
-    const started = performance.now();
-    pacer?.startSession(started);
-    let events = 0;
-    let stopped = false;
-    let capped = false;
-    const progress = (clockNs: number) =>
-      hooks.onProgress?.({ securityIndex, day, date, events, clockNs });
-    progress(openNs);
-    let lastProgress = started;
-    while (session.next(rec)) {
-      if (produced >= quota) {
-        capped = true;
+    const task = { securityIndex, day, date, p0Ticks, quota };
+    const report = await runDay(cfg, task, sink, stop, { ...hooks, pacer }, ratePacer);
+    p0Ticks = report.closeTicks;
+    quota -= report.events;
+  }
+}
+
+/** Security i's share of the run's --max-events, or Infinity. */
+export function securityQuota(cfg: RunConfig, securityIndex: number): number {
+  const max = cfg.session.maxEvents;
+  return max === null ? Infinity : eventQuota(max, cfg.securities.length, securityIndex);
+}
+
+/** Runs one session into `sink` and reports it (also to `hooks.onDay`). */
+export async function runDay(
+  cfg: RunConfig,
+  task: DayTask,
+  sink: EventSink,
+  stop: StopFlag,
+  hooks: SecurityRunHooks = {},
+  ratePacer: RatePacer | null = null,
+): Promise<DayReport> {
+  const { securityIndex, day, date, quota } = task;
+  const p0 = task.p0Ticks;
+  const security = cfg.securities[securityIndex];
+  const openNs = cfg.session.marketOpenSeconds * 1e9;
+  const pacer = hooks.pacer;
+  const rec = newRecord();
+  const seed = sessionSeed(cfg, securityIndex, day);
+  const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
+  const header = fileHeader(cfg, seed, p0);
+  const file = sessionFile(security, date);
+  hooks.onBegin?.({ securityIndex, date, seed, file });
+  await sink.beginSession({ symbol: security.symbol, date, header, file });
+  const started = performance.now();
+  pacer?.startSession(started);
+  let events = 0;
+  let stopped = false;
+  let capped = false;
+  const progress = (clockNs: number) =>
+    hooks.onProgress?.({ securityIndex, day, date, events, clockNs });
+  progress(openNs);
+  let lastProgress = started;
+  while (session.next(rec)) {
+    if (events >= quota) {
+      capped = true;
+      break;
+    }
+    const due = pacer ? pacer.wait(rec.tsNs) : ratePacer?.wait();
+    if (due) {
+      await sink.flush();
+      await due;
+    }
+    const pending = sink.append(rec);
+    if (pending) await pending;
+    events++;
+    if ((events & STOP_CHECK_MASK) === 0 || pacer || ratePacer) {
+      const now = performance.now();
+      if (now - lastProgress >= PROGRESS_MS) {
+        progress(rec.tsNs);
+        lastProgress = now;
+      }
+      if (stop.requested) {
+        stopped = true;
         break;
       }
-      const due = pacer ? pacer.wait(rec.tsNs) : ratePacer?.wait();
-      if (due) {
-        await sink.flush();
-        await due;
-      }
-      const pending = sink.append(rec);
-      if (pending) await pending;
-      events++;
-      produced++;
-      if ((events & STOP_CHECK_MASK) === 0 || pacer || ratePacer) {
-        const now = performance.now();
-        if (now - lastProgress >= PROGRESS_MS) {
-          progress(rec.tsNs);
-          lastProgress = now;
-        }
-        if (stop.requested) {
-          stopped = true;
-          break;
-        }
-      }
     }
-    if (pacer && !stopped && !capped) {
-      // A paced day lasts until its simulated close, not just until its last event.
-      await pacer.wait(openNs + schedule.seconds * 1e9);
-    }
-    await sink.endSession();
-    const closeTicks = session.book.closePrice();
-    hooks.onDay?.({
-      securityIndex,
-      symbol: security.symbol,
-      date,
-      seed,
-      file,
-      p0Ticks: p0,
-      closeTicks,
-      events,
-      stopped,
-      capped,
-      wallSeconds: (performance.now() - started) / 1000,
-    });
-    p0 = closeTicks;
   }
+  if (pacer && !stopped && !capped) {
+    // A paced day lasts until its simulated close, not just until its last event.
+    await pacer.wait(openNs + cfg.session.seconds * 1e9);
+  }
+  await sink.endSession();
+  const report: DayReport = {
+    securityIndex,
+    symbol: security.symbol,
+    date,
+    seed,
+    file,
+    p0Ticks: p0,
+    closeTicks: session.book.closePrice(),
+    events,
+    stopped,
+    capped,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+  hooks.onDay?.(report);
+  return report;
 }

@@ -1,147 +1,210 @@
 /**
- * Worker side of a run: generates the securities it is given into its own sinks and reports
- * each session as it starts and ends. Loaded as a module worker; `main.ts` imports it so that the
- * bundled and compiled program can start itself as the worker.
+ * Worker side of a run: generates what it is given into its own sinks and reports each finished
+ * day. Loaded as a module worker; `main.ts` imports it so that the bundled and compiled program
+ * can start itself as the worker. A short run uses the same `WorkerRunner` in the main thread.
  */
 import { RECORD_SIZE } from "../format/record.ts";
 import { RemoteChunkTarget } from "../sinks/chunk_target.ts";
 import type { ChunkMessage, ChunkTarget } from "../sinks/chunk_target.ts";
 import { closeRunSink, createRunSink } from "../sinks/factory.ts";
+import type { MultiplexSink } from "../sinks/multiplex_sink.ts";
+import type { Sink, SinkReport } from "../sinks/sink.ts";
 import { TapSink } from "../sinks/tap_sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
-import { UNNAMED_KEY } from "../kafka/message.ts";
-import type { LabelledSinkReport } from "./run.ts";
 import type { RunConfig } from "./config.ts";
-import { runSecurity } from "./security_run.ts";
-import type { DayReport, SecurityProgress, SessionStart } from "./security_run.ts";
+import { runDay, runSecurity } from "./security_run.ts";
+import type { DayReport, DayTask, SecurityProgress, SessionStart } from "./security_run.ts";
 import { StopFlag } from "./stop.ts";
 
+/** Opens a worker's sinks: then either every day of `securityIndices`, or tasks one by one. */
 export interface WorkerJob {
   kind: "job";
   cfg: RunConfig;
+  /** Every day of these securities, in turn; empty when day tasks follow instead. */
   securityIndices: number[];
+  /** Names this worker's files to the thread that writes them. */
+  owner: string;
   stop: SharedArrayBuffer;
+  /** Hand full chunks to the main thread to compress and write (it has a core to spare). */
+  offloadWrites: boolean;
+  /** Hand every record to the main thread too (the live ITCH feed). */
+  tap: boolean;
   /**
    * One Int32: how many "begin" messages the main thread has handled. A session's file is
    * created only once the manifest lists it, so no file is ever on disk unlisted.
    */
   begun: SharedArrayBuffer;
-  /** Hand full chunks to the main thread to compress and write (it has a core to spare). */
-  offloadWrites: boolean;
-  /** Hand every record to the main thread too (the live ITCH feed). */
-  tap: boolean;
 }
+
+export type WorkerRequest =
+  | WorkerJob
+  | { kind: "task"; task: DayTask }
+  /** No more tasks: close the sinks and report. */
+  | { kind: "finish" };
 
 export type WorkerMessage =
   | ChunkMessage
   | TapMessage
   | { kind: "begin"; start: SessionStart; sequence: number }
-  | { kind: "day"; report: DayReport }
-  | { kind: "progress"; progress: SecurityProgress }
   | { kind: "warning"; message: string }
-  | { kind: "done"; reports: LabelledSinkReport[]; errors: string[] };
+  | { kind: "day"; report: DayReport }
+  | { kind: "failed"; task: DayTask; error: string }
+  | { kind: "progress"; progress: SecurityProgress }
+  | { kind: "done"; reports: SinkReport[]; error?: string };
 
 export function inWorkerScope(): boolean {
   const scope = (globalThis as { WorkerGlobalScope?: new () => unknown }).WorkerGlobalScope;
   return scope !== undefined && globalThis instanceof scope;
 }
 
+const message = (e: unknown) => e instanceof Error ? e.message : String(e);
+
 /**
- * Runs `indices` one after another into one set of sinks; never rejects: a failure is returned
- * with the sink reports, labelled with the securities they served.
+ * Handles a worker's requests in order, one at a time. Never throws: failures travel in messages
+ * ("failed" for a day task, the final "done" otherwise).
  */
-async function runGroup(
-  job: WorkerJob,
-  indices: number[],
-  post: (m: WorkerMessage) => void,
-  begin: (start: SessionStart) => void,
-  target?: ChunkTarget,
-): Promise<{ reports: LabelledSinkReport[]; error?: string }> {
-  const { cfg } = job;
-  const stop = new StopFlag(job.stop);
-  const symbols = indices.flatMap((i) => cfg.securities[i].symbol ?? []).join(",");
-  let error: string | undefined;
-  let sink;
-  try {
-    sink = await createRunSink(cfg.output.dir, cfg.kafka, {
+export class WorkerRunner {
+  private queue: Promise<void> = Promise.resolve();
+  private job: WorkerJob | null = null;
+  private stop = new StopFlag();
+  private sink: Sink | MultiplexSink | null = null;
+  /** Why the sinks could not open: each day task then fails with it. */
+  private openError: string | undefined;
+  /** Reported in "done". */
+  private error: string | undefined;
+  private begun = new Int32Array(new SharedArrayBuffer(4));
+  private sequence = 0;
+  private sinks = 0;
+
+  constructor(private readonly post: (m: WorkerMessage) => void) {}
+
+  handle(request: WorkerRequest): void {
+    this.queue = this.queue.then(() => this.run(request));
+  }
+
+  private async run(request: WorkerRequest): Promise<void> {
+    if (request.kind === "job") {
+      await this.open(request);
+      if (request.securityIndices.length > 0) await this.runSecurities(request.securityIndices);
+    } else if (request.kind === "task") {
+      await this.runTask(request.task);
+    } else {
+      await this.close();
+    }
+  }
+
+  private async open(job: WorkerJob): Promise<void> {
+    this.job = job;
+    this.stop = new StopFlag(job.stop);
+    this.begun = new Int32Array(job.begun);
+    try {
+      this.sink = await this.openSinks(job.securityIndices.slice(0, 1));
+    } catch (e) {
+      this.openError = message(e);
+    }
+  }
+
+  /** Sinks for these securities (files, Kafka when configured, the tap). */
+  private async openSinks(indices: number[]): Promise<Sink | MultiplexSink> {
+    const job = this.job!;
+    const target: ChunkTarget | undefined = job.offloadWrites
+      ? new RemoteChunkTarget(
+        this.post,
+        `${job.owner}.${this.sinks++}`,
+        job.cfg.output.chunkSize * RECORD_SIZE,
+      )
+      : undefined;
+    const symbols = indices.flatMap((i) => job.cfg.securities[i].symbol ?? []).join(",");
+    return await createRunSink(job.cfg.output.dir, job.cfg.kafka, {
       target,
-      extra: job.tap ? [new TapSink(post)] : [],
-      stop,
+      extra: job.tap ? [new TapSink(this.post)] : [],
+      stop: this.stop,
       onKafkaDown: (why) =>
-        post({
+        this.post({
           kind: "warning",
           message: `kafka${symbols ? ` (${symbols})` : ""}: ${why}; events go to the files only`,
         }),
     });
-    for (const i of indices) {
-      await runSecurity(cfg, i, sink, stop, {
-        onBegin: begin,
-        onDay: (report) => post({ kind: "day", report }),
-        onProgress: (progress) => post({ kind: "progress", progress }),
-      });
-    }
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
   }
-  let reports: LabelledSinkReport[] = [];
-  try {
-    const labels = {
-      securityIndices: indices,
-      symbols: indices.map((i) => cfg.securities[i].symbol ?? UNNAMED_KEY),
-    };
-    if (sink) reports = (await closeRunSink(sink)).map((r) => ({ ...r, ...labels }));
-  } catch (e) {
-    error ??= e instanceof Error ? e.message : String(e);
-  }
-  return { reports, error };
-}
 
-/**
- * Batch runs take the worker's securities one after another; continuous and paced runs take
- * them all at once, each with sinks of its own, so that every security makes progress whatever
- * the number of workers.
- */
-async function work(
-  job: WorkerJob,
-  post: (m: WorkerMessage) => void,
-  makeTarget?: () => ChunkTarget,
-): Promise<void> {
-  const begun = new Int32Array(job.begun);
-  let sequence = 0;
-  const begin = (start: SessionStart) => {
-    post({ kind: "begin", start, sequence: ++sequence });
-    while (Atomics.load(begun, 0) < sequence) Atomics.wait(begun, 0, sequence - 1, 1000);
-  };
-  const { session, pacing } = job.cfg;
-  // --rate shares one rate among the securities, and a live ITCH feed advances its days only
-  // when every security has reached them: they run at once too.
-  const together = session.days === 0 || pacing.realtime || pacing.rate !== null || job.tap;
-  const groups = together ? job.securityIndices.map((i) => [i]) : [job.securityIndices];
-  const results = await Promise.all(
-    groups.map((g) => runGroup(job, g, post, begin, makeTarget?.())),
-  );
-  post({
-    kind: "done",
-    reports: results.flatMap((r) => r.reports),
-    errors: results.flatMap((r) => r.error ? [r.error] : []),
-  });
+  /** Tells the main thread a session starts, and waits until its manifest lists the file. */
+  private begin(start: SessionStart): void {
+    const sequence = ++this.sequence;
+    this.post({ kind: "begin", start, sequence });
+    // In the main thread (a short run) the message was handled before `post` returned.
+    while (Atomics.load(this.begun, 0) < sequence) Atomics.wait(this.begun, 0, sequence - 1, 1000);
+  }
+
+  private hooks() {
+    return {
+      onBegin: (start: SessionStart) => this.begin(start),
+      onDay: (report: DayReport) => this.post({ kind: "day", report }),
+      onProgress: (progress: SecurityProgress) => this.post({ kind: "progress", progress }),
+    };
+  }
+
+  /**
+   * Every day of these securities, together (each with sinks of its own, so that every one makes
+   * progress whatever the number of workers); a failure ends the job (reported in "done").
+   */
+  private async runSecurities(securityIndices: number[]): Promise<void> {
+    if (!this.sink) {
+      this.error = this.openError;
+      return await this.close();
+    }
+    const reports: SinkReport[] = [];
+    await Promise.all(securityIndices.map(async (i, n) => {
+      let sink: Sink | MultiplexSink | null = n === 0 ? this.sink : null;
+      try {
+        sink ??= await this.openSinks([i]);
+        await runSecurity(this.job!.cfg, i, sink, this.stop, this.hooks());
+      } catch (e) {
+        this.error ??= message(e);
+      }
+      if (n > 0 && sink) {
+        try {
+          reports.push(...await closeRunSink(sink));
+        } catch (e) {
+          this.error ??= message(e);
+        }
+      }
+    }));
+    await this.close(reports);
+  }
+
+  private async runTask(task: DayTask): Promise<void> {
+    if (!this.sink) {
+      this.post({ kind: "failed", task, error: this.openError! });
+      return;
+    }
+    try {
+      await runDay(this.job!.cfg, task, this.sink, this.stop, this.hooks());
+    } catch (e) {
+      this.post({ kind: "failed", task, error: message(e) });
+    }
+  }
+
+  private async close(more: SinkReport[] = []): Promise<void> {
+    let reports: SinkReport[] = more;
+    try {
+      if (this.sink) reports = [...await closeRunSink(this.sink), ...more];
+    } catch (e) {
+      this.error ??= message(e);
+    }
+    this.sink = null;
+    this.post({ kind: "done", reports, error: this.error });
+  }
 }
 
 if (inWorkerScope()) {
   const scope = globalThis as unknown as {
-    onmessage: ((e: MessageEvent<WorkerJob>) => void) | null;
+    onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
     postMessage(m: WorkerMessage): void;
   };
-  const post = (m: WorkerMessage) => scope.postMessage(m);
+  const runner = new WorkerRunner((m) => scope.postMessage(m));
+  // The same entry module also serves other kinds of work (the dashboard's analysis).
+  const ours = new Set(["job", "task", "finish"]);
   scope.onmessage = (e) => {
-    const m = e.data;
-    // The same entry module also serves other kinds of work (the dashboard's analysis).
-    if (m.kind !== "job") return;
-    const chunkBytes = m.cfg.output.chunkSize * RECORD_SIZE;
-    let targets = 0;
-    const makeTarget = m.offloadWrites
-      ? () => new RemoteChunkTarget(post, `${m.securityIndices.join("+")}.${targets++}`, chunkBytes)
-      : undefined;
-    work(m, post, makeTarget);
+    if (ours.has(e.data?.kind)) runner.handle(e.data);
   };
 }

@@ -1,6 +1,6 @@
 import { Book } from "../book/book.ts";
 import { EVENT_TYPE_NAMES } from "../core/events.ts";
-import { QrsdpReader } from "../format/reader.ts";
+import { LogReader } from "../format/log_reader.ts";
 
 export interface Histogram {
   /** Bin edges, one more than counts. */
@@ -44,7 +44,7 @@ const MAX_SPREAD = 100;
 
 /** Statistics of one recorded session, with the book rebuilt from its events. */
 export function analyseSession(path: string, date: string): Analysis {
-  const reader = QrsdpReader.open(path);
+  const reader = LogReader.open(path);
   const h = reader.header;
   const book = new Book(h.levelsPerSide, h.initialDepth);
   book.seed(h.p0Ticks, h.initialSpreadTicks);
@@ -61,36 +61,48 @@ export function analyseSession(path: string, date: string): Analysis {
   // Nanoseconds spent at each spread in ticks; wider spreads share the last slot.
   const spreadNs = new Float64Array(MAX_SPREAD + 1);
   let lastTs = open;
-  const gaps = new Float64Array(Math.max(reader.recordCount - 1, 0));
+  // Grows as the file streams by: its record count is known only at its end.
+  let gaps = new Float64Array(1 << 16);
   let events = 0;
   let minute = 0, minuteEndNs = open + 60e9;
   let c = [0, mid, mid, mid, mid];
   candles.push(c);
-  reader.forEach((r) => {
-    const ts = r.tsNs;
-    while (nextSecondNs <= ts && second <= seconds) {
-      perSecond[second++] = mid;
-      nextSecondNs += 1e9;
-    }
-    spreadNs[spread < MAX_SPREAD ? spread : MAX_SPREAD] += ts - lastTs;
-    if (events > 0) gaps[events - 1] = (ts - lastTs) / 1e9;
-    lastTs = ts;
-    book.apply(r.type, r.priceTicks, r.qty);
-    mix[r.type]++;
-    events++;
-    mid = (book.bidPrice[0] + book.askPrice[0]) / 2;
-    spread = book.askPrice[0] - book.bidPrice[0];
-    if (ts >= minuteEndNs) {
-      minute = Math.floor((ts - open) / 60e9);
-      minuteEndNs = open + (minute + 1) * 60e9;
-      c = [minute, mid, mid, mid, mid];
-      candles.push(c);
-    } else {
-      if (mid > c[2]) c[2] = mid;
-      if (mid < c[3]) c[3] = mid;
-      c[4] = mid;
-    }
-  });
+  try {
+    reader.forEach((r) => {
+      const ts = r.tsNs;
+      while (nextSecondNs <= ts && second <= seconds) {
+        perSecond[second++] = mid;
+        nextSecondNs += 1e9;
+      }
+      spreadNs[spread < MAX_SPREAD ? spread : MAX_SPREAD] += ts - lastTs;
+      if (events > 0) {
+        if (events > gaps.length) {
+          const grown = new Float64Array(gaps.length * 2);
+          grown.set(gaps);
+          gaps = grown;
+        }
+        gaps[events - 1] = (ts - lastTs) / 1e9;
+      }
+      lastTs = ts;
+      book.apply(r.type, r.priceTicks, r.qty);
+      mix[r.type]++;
+      events++;
+      mid = (book.bidPrice[0] + book.askPrice[0]) / 2;
+      spread = book.askPrice[0] - book.bidPrice[0];
+      if (ts >= minuteEndNs) {
+        minute = Math.floor((ts - open) / 60e9);
+        minuteEndNs = open + (minute + 1) * 60e9;
+        c = [minute, mid, mid, mid, mid];
+        candles.push(c);
+      } else {
+        if (mid > c[2]) c[2] = mid;
+        if (mid < c[3]) c[3] = mid;
+        c[4] = mid;
+      }
+    });
+  } finally {
+    reader.close();
+  }
   while (second <= seconds) perSecond[second++] = mid;
   spreadNs[spread < MAX_SPREAD ? spread : MAX_SPREAD] += open + seconds * 1e9 - lastTs;
 
@@ -111,7 +123,7 @@ export function analyseSession(path: string, date: string): Analysis {
       returns: lags.map((l) => autocorrelation(r1, l)),
       absReturns: lags.map((l) => autocorrelation(r1.map(Math.abs), l)),
     },
-    interArrival: interArrivals(gaps),
+    interArrival: interArrivals(gaps.subarray(0, Math.max(events - 1, 0))),
     spread: { ticks, share: ticks.map((t) => spreadNs[t] / total) },
     eventMix: Object.fromEntries(EVENT_TYPE_NAMES.map((n, i) => [n, mix[i]])),
   };

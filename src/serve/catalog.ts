@@ -1,7 +1,7 @@
 import { readManifest } from "../format/manifest.ts";
 import type { ManifestSession } from "../format/manifest.ts";
 import { INDEX_MAGIC, INDEX_TAIL_SIZE } from "../format/header.ts";
-import { QrsdpReader } from "../format/reader.ts";
+import { LogReader } from "../format/log_reader.ts";
 import { readU64 } from "../format/record.ts";
 import { nextWeekday } from "../run/calendar.ts";
 
@@ -206,7 +206,7 @@ export class Catalog {
     const stamp = `${st.size}:${st.mtime?.getTime()}`;
     const hit = this.counts.get(path);
     if (hit?.stamp === stamp) return hit.n;
-    const n = indexedCount(path, st.size) ?? QrsdpReader.open(path).recordCount;
+    const n = indexedCount(path, st.size) ?? walkedCount(path);
     this.counts.set(path, { stamp, n });
     return n;
   }
@@ -224,6 +224,17 @@ export class Catalog {
     } catch {
       return false;
     }
+  }
+}
+
+/** The records of a file's complete chunks, from walking its chunk headers. */
+function walkedCount(path: string): number {
+  const reader = LogReader.open(path);
+  try {
+    while (reader.next());
+    return reader.recordsRead;
+  } finally {
+    reader.close();
   }
 }
 

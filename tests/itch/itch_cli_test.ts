@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runCli, tempDir } from "../helpers.ts";
+import { runCli, spawnCli, tempDir } from "../helpers.ts";
 import { decodeFile } from "./decoder.ts";
 
 async function generate(flags: string[]): Promise<string> {
@@ -145,3 +145,16 @@ for (const c of BAD) {
     assert.deepEqual(files, []);
   });
 }
+
+Deno.test("itch stopped by SIGTERM mid-day: exit 0, the day in hand leaves no file, not even a temporary one", async () => {
+  const run = await generate(["--seed", "4", "--seconds", "600"]);
+  const out = tempDir("itch_stop");
+  const child = spawnCli(["itch", run, "--output", out, "--realtime", "--speed", "60"]);
+  const stdout = new Response(child.stdout).text(), stderr = new Response(child.stderr).text();
+  await new Promise((r) => setTimeout(r, 2500));
+  child.kill("SIGTERM");
+  const status = await child.status;
+  assert.equal(status.code, 0, await stderr);
+  assert.match(await stdout, /total: 0 day\(s\), [\d,]+ events, .*\(stopped early\)/);
+  assert.deepEqual([...Deno.readDirSync(out)], []);
+});

@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { DataError } from "../core/errors.ts";
+import { newRecord } from "../core/events.ts";
+import { memorySource } from "./byte_source.ts";
+import { INDEX_ENTRY_SIZE, INDEX_TAIL_SIZE, VERSION_MAJOR, VERSION_MINOR } from "./header.ts";
+import { LogReader } from "./log_reader.ts";
+import { RECORD_SIZE } from "./record.ts";
+import { verifyFile } from "./verify.ts";
+import { ChunkBuffer, QrsdpWriter } from "./writer.ts";
+
+/** A file of 10 records in chunks of 4 (4, 4, 2), with its index. */
+function file(): Uint8Array {
+  const path = Deno.makeTempFileSync();
+  const writer = QrsdpWriter.create(path, {
+    versionMajor: VERSION_MAJOR,
+    versionMinor: VERSION_MINOR,
+    recordSize: RECORD_SIZE,
+    seed: 1n,
+    p0Ticks: 10000,
+    tickSize: 100,
+    sessionSeconds: 60,
+    levelsPerSide: 5,
+    initialSpreadTicks: 2,
+    initialDepth: 5,
+    chunkCapacity: 4,
+    headerFlags: 0,
+    marketOpenNs: 0,
+  });
+  const chunk = new ChunkBuffer(4);
+  const flush = () => {
+    writer.writeChunk(chunk.raw, chunk.count, chunk.firstTsNs, chunk.lastTsNs);
+    chunk.reset();
+  };
+  for (let i = 0; i < 10; i++) {
+    if (chunk.push({ ...newRecord(), tsNs: 100 * i, orderId: i + 1, qty: 1 })) flush();
+  }
+  flush();
+  writer.close();
+  const bytes = Deno.readFileSync(path);
+  Deno.removeSync(path);
+  return bytes;
+}
+
+function readAll(bytes: Uint8Array) {
+  const reader = new LogReader(memorySource(bytes, "f"));
+  const ids: number[] = [];
+  reader.forEach((r) => ids.push(r.orderId));
+  return { reader, ids };
+}
+
+const ALL = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+Deno.test("a whole file: every record in order, indexed, no damage", () => {
+  const { reader, ids } = readAll(file());
+  assert.deepEqual(ids, ALL);
+  assert.equal(reader.indexed, true);
+  assert.equal(reader.damage, null);
+  assert.equal(reader.chunkNumber, 2);
+});
+
+Deno.test("an index that disagrees with the chunks: every record still read, not indexed", () => {
+  const bytes = file();
+  const tail = bytes.length - INDEX_TAIL_SIZE;
+  bytes[tail - 3 * INDEX_ENTRY_SIZE + 24] = 3; // first entry's record count
+  const { reader, ids } = readAll(bytes);
+  assert.deepEqual(ids, ALL);
+  assert.equal(reader.indexed, false);
+  assert.equal(reader.damage, null);
+});
+
+Deno.test("a file cut after its last chunk, before the index: not indexed, no damage", () => {
+  const bytes = file();
+  const indexStart = bytes.length - INDEX_TAIL_SIZE - 3 * INDEX_ENTRY_SIZE;
+  const cut = bytes.slice(0, indexStart);
+  cut[52] = 0; // HAS_INDEX is set only after the index is written
+  const { reader, ids } = readAll(cut);
+  assert.deepEqual(ids, ALL);
+  assert.equal(reader.indexed, false);
+  assert.equal(reader.damage, null);
+});
+
+Deno.test("a torn last chunk: the complete chunks, and the damage with its byte offset", () => {
+  const bytes = file();
+  const indexStart = bytes.length - INDEX_TAIL_SIZE - 3 * INDEX_ENTRY_SIZE;
+  const { reader, ids } = readAll(bytes.slice(0, indexStart - 5));
+  assert.deepEqual(ids, ALL.slice(0, 8));
+  assert.match(reader.damage!, /^byte \d+: torn chunk: \d+ of \d+ data bytes present$/);
+  assert.equal(reader.indexed, false);
+});
+
+Deno.test("a chunk whose LZ4 block is malformed: a DataError at its byte; later chunks still read", () => {
+  const bytes = file();
+  bytes.fill(255, 96, 104); // chunk 0's data: a literal length running past the block
+  const reader = new LogReader(memorySource(bytes, "f"));
+  reader.next();
+  assert.throws(() => reader.records(), (e) => {
+    assert.ok(e instanceof DataError);
+    assert.equal(e.source, "f");
+    assert.ok(e.offset! >= 96 && e.offset! < 96 + reader.chunk!.compressedSize, `${e.offset}`);
+    assert.equal(e.detail, "chunk 0's LZ4 block is malformed");
+    return true;
+  });
+  const ids: number[] = [];
+  reader.forEach((r) => ids.push(r.orderId));
+  assert.deepEqual(ids, ALL.slice(4));
+  const check = verifyFile(new LogReader(memorySource(bytes, "f")));
+  assert.equal(check.problems.length, 1);
+  assert.match(check.problems[0], /^byte \d+: chunk 0's LZ4 block is malformed$/);
+  assert.equal(check.records, 6);
+});

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { memorySource } from "./byte_source.ts";
+import { VERSION_MAJOR, VERSION_MINOR } from "./header.ts";
+import { LogReader } from "./log_reader.ts";
+import { newRecord } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
+import { RECORD_SIZE } from "./record.ts";
+import { verifyFile } from "./verify.ts";
+import { ChunkBuffer, QrsdpWriter } from "./writer.ts";
+
+/** A file of 3 chunks of 4 records each, after `change` has edited the records. */
+function file(change: (recs: EventRecord[]) => void = () => {}): Uint8Array {
+  const recs = Array.from({ length: 12 }, (_, i) => ({
+    ...newRecord(),
+    tsNs: 1000 + 10 * i,
+    type: i % 6,
+    side: i % 2,
+    orderId: i + 1,
+  }));
+  change(recs);
+  const path = Deno.makeTempFileSync();
+  const writer = QrsdpWriter.create(path, {
+    versionMajor: VERSION_MAJOR,
+    versionMinor: VERSION_MINOR,
+    recordSize: RECORD_SIZE,
+    seed: 1n,
+    p0Ticks: 10000,
+    tickSize: 100,
+    sessionSeconds: 60,
+    levelsPerSide: 5,
+    initialSpreadTicks: 2,
+    initialDepth: 5,
+    chunkCapacity: 4,
+    headerFlags: 0,
+    marketOpenNs: 0,
+  });
+  const chunk = new ChunkBuffer(4);
+  for (const r of recs) {
+    if (chunk.push(r)) {
+      writer.writeChunk(chunk.raw, chunk.count, chunk.firstTsNs, chunk.lastTsNs);
+      chunk.reset();
+    }
+  }
+  writer.close();
+  const bytes = Deno.readFileSync(path);
+  Deno.removeSync(path);
+  return bytes;
+}
+
+const check = (bytes: Uint8Array) => verifyFile(new LogReader(memorySource(bytes, "f")));
+
+Deno.test("a sound file: every record counted by type, no problem", () => {
+  const c = check(file());
+  assert.deepEqual(c.problems, []);
+  assert.equal(c.records, 12);
+  assert.equal(c.chunks, 3);
+  assert.deepEqual(c.mix, [2, 2, 2, 2, 2, 2]);
+  assert.equal(c.firstTsNs, 1000);
+  assert.equal(c.lastTsNs, 1110);
+});
+
+Deno.test("a record back in time, or out of range, is named with its chunk's byte offset", () => {
+  const back = check(file((r) => r[6].tsNs = 1045));
+  assert.equal(back.problems.length, 1);
+  assert.match(back.problems[0], /^byte \d+: chunk 1: record 2 goes back in time$/);
+  assert.equal(back.records, 8, "the chunk counts for nothing");
+  assert.deepEqual(back.mix, [1, 1, 2, 2, 1, 1]);
+
+  const type = check(file((r) => r[9].type = 6));
+  assert.match(type.problems[0], /^byte \d+: chunk 2: record 1 has type 6 side 1$/);
+  const side = check(file((r) => r[0].side = 3));
+  assert.match(side.problems[0], /^byte 64: chunk 0: record 0 has type 0 side 3$/);
+  // A chunk starting before the previous one ends is where walking the file stops.
+  const across = check(file((r) => r[4].tsNs = 1025));
+  assert.deepEqual(across.problems, ["byte 150: chunk 1 starts before the previous ends"]);
+  assert.equal(across.records, 4);
+});

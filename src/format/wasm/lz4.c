@@ -1,0 +1,252 @@
+/*
+ * LZ4 raw block decompression for WebAssembly, written from the LZ4 block format description
+ * (a sequence is: token, literal length extension, literals, 2-byte offset, match length
+ * extension; the last sequence is literals only).
+ *
+ * Every write stays inside [dst, dst + dst_cap) and every read inside [src, src + src_len):
+ * malformed input returns an error, it never writes elsewhere in linear memory. Fast paths copy
+ * 16 bytes at a time where at least 32 bytes of output room remain, then overwrite the excess.
+ */
+typedef unsigned char u8;
+typedef unsigned int u32;
+
+#define WILD 32
+
+static inline void copy16(u8 *d, const u8 *s) { __builtin_memcpy(d, s, 16); }
+static inline void copy8(u8 *d, const u8 *s) { __builtin_memcpy(d, s, 8); }
+
+/*
+ * Decodes the block src[0..src_len) into dst (room for dst_cap bytes). Returns the decoded
+ * size, or -1 - p where p is the input position at which the block was found malformed.
+ */
+__attribute__((export_name("decode"))) int decode(const u8 *src, int src_len, u8 *dst,
+                                                  int dst_cap) {
+  const u8 *ip = src;
+  const u8 *const iend = src + src_len;
+  u8 *op = dst;
+  u8 *const oend = dst + dst_cap;
+  /* Past these, a sequence with short lengths may not take the shortcut below. */
+  const u8 *const ishort = src_len >= 18 ? iend - 18 : src;
+  u8 *const oshort = dst_cap >= 34 ? oend - 34 : dst;
+  for (;;) {
+    if (ip >= iend) goto bad;
+    const u32 token = *ip++;
+    u32 lit = token >> 4;
+    /*
+     * Shortcut for a sequence with literal length < 15 and match length < 15 (most of ours):
+     * 16 bytes of literals and 18 of match copied whatever the lengths, no loops.
+     */
+    if (lit != 15 && ip < ishort && op < oshort) {
+      copy16(op, ip);
+      op += lit;
+      ip += lit;
+      const u32 offset = ip[0] | (ip[1] << 8);
+      const u32 len = token & 15;
+      if (len != 15 && offset >= 8 && offset <= (u32)(op - dst)) {
+        ip += 2;
+        const u8 *match = op - offset;
+        copy8(op, match);
+        copy8(op + 8, match + 8);
+        __builtin_memcpy(op + 16, match + 16, 2);
+        op += len + 4;
+        continue;
+      }
+      /* Literals done; the match goes the long way. */
+      lit = 0;
+    }
+    if (lit == 15) {
+      u32 b;
+      do {
+        if (ip >= iend) goto bad;
+        b = *ip++;
+        lit += b;
+      } while (b == 255);
+    }
+    if (lit > (u32)(iend - ip) || lit > (u32)(oend - op)) goto bad;
+    if (lit <= 16 && oend - op >= WILD && iend - ip >= 16) {
+      copy16(op, ip);
+    } else {
+      __builtin_memmove(op, ip, lit);
+    }
+    op += lit;
+    ip += lit;
+    if (ip == iend) return (int)(op - dst);
+    if (iend - ip < 2) goto bad;
+    const u32 offset = ip[0] | (ip[1] << 8);
+    ip += 2;
+    if (offset == 0 || offset > (u32)(op - dst)) goto bad;
+    u32 len = token & 15;
+    if (len == 15) {
+      u32 b;
+      do {
+        if (ip >= iend) goto bad;
+        b = *ip++;
+        len += b;
+      } while (b == 255);
+    }
+    len += 4;
+    if (len > (u32)(oend - op)) goto bad;
+    const u8 *match = op - offset;
+    u8 *const mend = op + len;
+    if ((u32)(oend - mend) >= 16) {
+      if (offset >= 16) {
+        do {
+          copy16(op, match);
+          op += 16;
+          match += 16;
+        } while (op < mend);
+        op = mend;
+        continue;
+      }
+      if (offset >= 8) {
+        do {
+          copy8(op, match);
+          op += 8;
+          match += 8;
+        } while (op < mend);
+        op = mend;
+        continue;
+      }
+    }
+    while (op < mend) *op++ = *match++;
+  }
+bad:
+  return -1 - (int)(ip - src);
+}
+
+/*
+ * Splits n 26-byte records (format.md) into columns: ts_ns and order_id as doubles (exact below
+ * 2^53), price_ticks, qty, type, side. JavaScript reads typed arrays faster than it decodes
+ * unaligned little-endian fields.
+ */
+__attribute__((export_name("columns"))) void columns(const u8 *src, int n, double *ts, double *order,
+                                                     int *price, u32 *qty, u8 *type, u8 *side) {
+  for (int i = 0; i < n; i++, src += 26) {
+    unsigned long long t, o;
+    __builtin_memcpy(&t, src, 8);
+    __builtin_memcpy(&o, src + 18, 8);
+    ts[i] = (double)t;
+    order[i] = (double)o;
+    __builtin_memcpy(price + i, src + 10, 4);
+    __builtin_memcpy(qty + i, src + 14, 4);
+    type[i] = src[8];
+    side[i] = src[9];
+  }
+}
+
+/*
+ * LZ4 block compression: greedy, one hash table of 64K positions hashed from five bytes, the
+ * table never cleared between blocks (entries carry a base that moves past every block, so an
+ * earlier block's entries lie more than MAX_OFFSET behind). Blocks are what LZ4_decompress_safe
+ * reads: the last match starts at least 12 bytes before the end, the last 5 bytes are literals.
+ */
+#define MIN_MATCH 4
+#define LAST_LITERALS 5
+#define MF_LIMIT 12
+#define MAX_OFFSET 65535
+#define HASH_LOG 16
+#define SKIP_TRIGGER 6
+/* Past this, the base restarts from 0 (and the table is cleared) so entries stay below 2^31. */
+#define BASE_LIMIT (1 << 30)
+
+static int table[1 << HASH_LOG];
+static int next_base = 0;
+
+static inline u32 read32(const u8 *p) {
+  u32 v;
+  __builtin_memcpy(&v, p, 4);
+  return v;
+}
+
+static inline u8 *write_length(u8 *op, u32 rest) {
+  while (rest >= 255) {
+    *op++ = 255;
+    rest -= 255;
+  }
+  *op++ = (u8)rest;
+  return op;
+}
+
+/* Compresses src[0..n) into dst (room for n + n / 255 + 16 bytes); returns the size. */
+__attribute__((export_name("compress"))) int compress(const u8 *src, int n, u8 *dst) {
+  if (next_base > BASE_LIMIT) {
+    __builtin_memset(table, 0, sizeof table);
+    next_base = 0;
+  }
+  const int base = next_base + MAX_OFFSET + 1;
+  next_base = base + n;
+  u8 *op = dst;
+  int anchor = 0;
+  if (n >= MF_LIMIT + 1) {
+    const int last_match_start = n - MF_LIMIT;
+    const int match_limit = n - LAST_LITERALS;
+    int ip = 0;
+    u32 searches = 1 << SKIP_TRIGGER;
+    while (ip <= last_match_start) {
+      const u32 seq = read32(src + ip);
+      const u32 h = ((seq * 2654435761u) ^ (src[ip + 4] * 0x85ebca6bu)) >> (32 - HASH_LOG);
+      int ref = table[h] - base;
+      table[h] = ip + base;
+      if (ref < 0 || ip - ref > MAX_OFFSET || read32(src + ref) != seq) {
+        ip += searches++ >> SKIP_TRIGGER;
+        continue;
+      }
+      searches = 1 << SKIP_TRIGGER;
+      while (ip > anchor && ref > 0 && src[ip - 1] == src[ref - 1]) {
+        ip--;
+        ref--;
+      }
+      int end = ip + MIN_MATCH;
+      while (end + 8 <= match_limit) {
+        unsigned long long a, b;
+        __builtin_memcpy(&a, src + end, 8);
+        __builtin_memcpy(&b, src + ref + end - ip, 8);
+        if (a != b) {
+          end += __builtin_ctzll(a ^ b) >> 3;
+          goto found;
+        }
+        end += 8;
+      }
+      while (end < match_limit && src[end] == src[ref + end - ip]) end++;
+    found:;
+      const u32 lit = (u32)(ip - anchor);
+      const u32 ml = (u32)(end - ip) - MIN_MATCH;
+      const u32 offset = (u32)(ip - ref);
+      *op++ = (u8)(((lit < 15 ? lit : 15) << 4) | (ml < 15 ? ml : 15));
+      if (lit >= 15) op = write_length(op, lit - 15);
+      __builtin_memcpy(op, src + anchor, lit);
+      op += lit;
+      *op++ = (u8)offset;
+      *op++ = (u8)(offset >> 8);
+      if (ml >= 15) op = write_length(op, ml - 15);
+      ip = end;
+      anchor = ip;
+    }
+  }
+  const u32 lit = (u32)(n - anchor);
+  *op++ = (u8)((lit < 15 ? lit : 15) << 4);
+  if (lit >= 15) op = write_length(op, lit - 15);
+  __builtin_memcpy(op, src + anchor, lit);
+  op += lit;
+  return (int)(op - dst);
+}
+
+/*
+ * Checks n 26-byte records: timestamps never below prev_ts nor each other's predecessor, type
+ * 0..5, side 0..2. When all pass, adds each type's count to mix[0..5] and returns -1; else
+ * returns the index of the first record that fails (and adds nothing).
+ */
+__attribute__((export_name("tally"))) int tally(const u8 *src, int n, double prev_ts, u32 *mix) {
+  u32 counts[8] = {0};
+  unsigned long long prev = prev_ts < 0 ? 0 : (unsigned long long)prev_ts;
+  for (int i = 0; i < n; i++, src += 26) {
+    unsigned long long t;
+    __builtin_memcpy(&t, src, 8);
+    const u32 type = src[8];
+    if (t < prev || type > 5 || src[9] > 2) return i;
+    prev = t;
+    counts[type]++;
+  }
+  for (int t = 0; t < 6; t++) mix[t] += counts[t];
+  return -1;
+}
