@@ -121,8 +121,8 @@ export const RUN_FLAGS = flags({
     integer: true,
     min: 1,
     max: 256,
-    defaultHelp: "one per security, at most one per core",
-    help: "worker threads (results do not depend on it)",
+    defaultHelp: "one per core",
+    help: "worker threads, at most one per security (results do not depend on it)",
   },
   ...PACING_FLAGS,
   rate: {
@@ -221,8 +221,8 @@ export function runConfigFromFlags(
   return {
     seed: v.seed,
     securities,
-    // A thread per security with no cap took 7.9 GB for a thousand securities.
-    workers: v.workers ?? Math.min(securities.length, navigator.hardwareConcurrency || 1),
+    // Never one per security by default: that took 7.9 GB for a thousand securities.
+    workers: v.workers ?? navigator.hardwareConcurrency,
     book: bookSettings(levels, v.depth),
     session: {
       days: v.days,

@@ -47,7 +47,7 @@ Deno.test("run flags: securities, seeds, files, and the model chosen by --model"
     "--kafka-records-per-message",
     "64",
   ]);
-  assert.equal(cfg.workers, 2);
+  assert.equal(cfg.workers, navigator.hardwareConcurrency);
   assert.equal(runConfigFromArgs(["--workers", "3"]).workers, 3);
   assert.equal(sessionSeed(cfg, 1, 2), 7n + 1024n + 2n);
   const top = runConfigFromArgs(["--seed", "18446744073709551615", "--securities", "A:1,B:1"]);
@@ -94,7 +94,7 @@ Deno.test("the session, the file header and the manifest agree with the run conf
   });
 });
 
-Deno.test("run flags: workers default to one per security, at most one per core", () => {
+Deno.test("run flags: workers default to one per core, whatever the number of securities", () => {
   const many = Array.from({ length: 300 }, (_, i) => `S${i}:1`).join(",");
   assert.equal(runConfigFromArgs(["--securities", many]).workers, navigator.hardwareConcurrency);
   assert.equal(runConfigFromArgs(["--securities", many, "--workers", "7"]).workers, 7);
