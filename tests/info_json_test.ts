@@ -20,9 +20,11 @@ Deno.test("info --json FILE: header, counts, time range, event mix, first record
     "last_ts_ns",
     "event_mix",
     "first_records",
+    "checksummed_chunks",
     "problems",
     "ok",
   ]);
+  assert.equal(doc.checksummed_chunks, 0, "the C++ producer's files carry no checksums");
   assert.equal(doc.kind, "file");
   assert.equal(doc.header.levels_per_side, 4);
   assert.equal(doc.header.market_open_ns, 36_000_000_000_000);

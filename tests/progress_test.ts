@@ -79,7 +79,7 @@ Deno.test("progress: a narrow terminal gets a shorter line, never a wrapped one"
 Deno.test("progress: --quiet hides it; stderr that is not a terminal never gets it", async () => {
   const dir = tempDir("progress_quiet");
   assert.equal(drawn(await onTerminal([...paced(dir), "--quiet"])).length, 0);
-  const r = await runCli(paced(dir));
+  const r = await runCli([...paced(dir), "--force"]);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!r.stderr.includes("\x1b"), JSON.stringify(r.stderr));
   assert.ok(!r.stderr.includes("\r"), JSON.stringify(r.stderr));

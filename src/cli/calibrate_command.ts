@@ -8,6 +8,7 @@ import { flags, parseCommand } from "./flags.ts";
 
 const CALIBRATE_COMMAND = {
   name: "calibrate",
+  maxPositionals: Infinity,
   summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",
   usage: "qrsdp calibrate FILE.qrsdp|RUN_DIR... [flags]",
   flags: flags({

@@ -6,6 +6,7 @@ import { thousands } from "./format.ts";
 
 const EXPORT_COMMAND = {
   name: "export",
+  maxPositionals: 1,
   summary: "write recorded sessions as CSV, JSON Lines, Parquet or LOBSTER files",
   usage: "qrsdp export RUN_DIR|FILE.qrsdp --format FORMAT --output DIR [flags]",
   flags: flags({

@@ -40,12 +40,20 @@ export interface NumberFlag extends FlagBase, NumberRule {
   default?: number;
 }
 
-export type Flag = BooleanFlag | StringFlag | NumberFlag;
+/** An unsigned 64-bit integer, exact (seeds): decimal digits only. */
+export interface U64Flag extends FlagBase {
+  type: "u64";
+  default?: bigint;
+}
+
+export type Flag = BooleanFlag | StringFlag | NumberFlag | U64Flag;
 export type FlagTable = Record<string, Flag>;
 
 type Value<F> = F extends BooleanFlag ? boolean
   : F extends { type: "number"; default: number } ? number
   : F extends { type: "number" } ? number | undefined
+  : F extends { type: "u64"; default: bigint } ? bigint
+  : F extends { type: "u64" } ? bigint | undefined
   : F extends { default: string } ? string
   : string | undefined;
 
@@ -65,6 +73,8 @@ export interface CommandSpec<T extends FlagTable> {
   flags: T;
   /** Printed after the flag list. */
   notes?: string;
+  /** How many arguments besides flags the command takes at most (default none). */
+  maxPositionals?: number;
 }
 
 export interface ParsedCommand<T extends FlagTable> {
@@ -109,10 +119,11 @@ export function parseCommand<T extends FlagTable>(
   let parsed;
   try {
     parsed = parseArgs({
-      args,
+      args: joinDashValues(args, spec.flags),
       options: { ...options, help: { type: "boolean", short: "h" }, version: { type: "boolean" } },
       strict: true,
       allowPositionals: true,
+      tokens: true,
     });
   } catch (e) {
     const msg = (e as Error).message;
@@ -129,6 +140,18 @@ export function parseCommand<T extends FlagTable>(
   if (parsed.values.version) {
     console.log(VERSION);
     return null;
+  }
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== "option") continue;
+    if (seen.has(t.name)) {
+      throw new UsageError(`--${t.name} is given twice (see 'qrsdp ${spec.name} --help')`);
+    }
+    seen.add(t.name);
+  }
+  const extra = parsed.positionals[spec.maxPositionals ?? 0];
+  if (extra !== undefined) {
+    throw new UsageError(`unexpected argument '${extra}' (see 'qrsdp ${spec.name} --help')`);
   }
   const given = new Set<keyof T & string>();
   const values: Record<string, unknown> = {};
@@ -148,6 +171,7 @@ function flagValue(name: string, f: Flag, raw: string | boolean): unknown {
   if (f.type === "boolean") return raw === true;
   const text = String(raw);
   if (f.type === "number") return parseNumber(`--${name}`, text, f);
+  if (f.type === "u64") return parseU64(`--${name}`, text);
   if (f.oneOf && !f.oneOf.includes(text)) {
     throw new UsageError(`--${name}: '${text}' is not ${orList(f.oneOf)}`);
   }
@@ -164,10 +188,33 @@ function orList(items: readonly string[]): string {
     : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 }
 
-/** Parses a numeric value, naming the flag and the rule it broke. */
+/**
+ * A flag's value always follows it, even when it starts with '-' (`--market-open -1:00`,
+ * `--days -1`), unless it is itself one of the command's flags: `--x v` becomes `--x=v`.
+ */
+function joinDashValues(args: string[], table: FlagTable): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i], next = args[i + 1];
+    const f = a.startsWith("--") ? table[a.slice(2)] : undefined;
+    const isFlag = (t: string) =>
+      ["-h", "--help", "--version"].includes(t) ||
+      (t.startsWith("--") && t.slice(2).split("=")[0] in table);
+    if (f && f.type !== "boolean" && next?.startsWith("-") && !isFlag(next) && next !== "--") {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+const INTEGER = /^-?\d+$/;
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+/** Parses a numeric value (decimal only: no 0x, 0b, +, _), naming the flag and the rule broken. */
 export function parseNumber(flag: string, text: string, rule: NumberRule = {}): number {
-  const value = text.trim() === "" ? Number.NaN : Number(text);
   const kind = rule.integer ? "an integer" : "a number";
+  const value = (rule.integer ? INTEGER : DECIMAL).test(text) ? Number(text) : Number.NaN;
   if (!Number.isFinite(value) || (rule.integer && !Number.isSafeInteger(value))) {
     throw new UsageError(`${flag}: '${text}' is not ${kind}`);
   }
@@ -182,6 +229,20 @@ export function parseNumber(flag: string, text: string, rule: NumberRule = {}): 
     const high = max === undefined ? "" : `at most ${max}`;
     throw new UsageError(
       `${flag}: ${value} is out of range (must be ${[low, high].filter(Boolean).join(" and ")})`,
+    );
+  }
+  return value;
+}
+
+const U64_MAX = 2n ** 64n - 1n;
+
+/** An unsigned 64-bit integer in decimal digits, exactly (a seed). */
+export function parseU64(flag: string, text: string): bigint {
+  if (!INTEGER.test(text)) throw new UsageError(`${flag}: '${text}' is not an integer`);
+  const value = BigInt(text);
+  if (value < 0n || value > U64_MAX) {
+    throw new UsageError(
+      `${flag}: ${text} is out of range (must be at least 0 and at most ${U64_MAX})`,
     );
   }
   return value;

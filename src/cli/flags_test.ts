@@ -6,6 +6,7 @@ import { RUN_COMMAND } from "./run_options.ts";
 
 const SPEC = {
   name: "demo",
+  maxPositionals: 3,
   summary: "a command for tests",
   usage: "qrsdp demo [flags]",
   flags: flags({
@@ -15,6 +16,8 @@ const SPEC = {
     mode: { type: "string", default: "a", oneOf: ["a", "b", "c"], help: "which" },
     day: { type: "string", check: { test: (t) => /^\d\d$/.test(t), what: "DD" }, help: "day" },
     loud: { type: "boolean", help: "shout" },
+    seed: { type: "u64", default: 42n, help: "seed" },
+    at: { type: "string", help: "time" },
   }),
 };
 
@@ -34,6 +37,8 @@ Deno.test("flags: defaults filled in, given flags typed and listed, positionals 
     mode: "b",
     day: undefined,
     loud: true,
+    seed: 42n,
+    at: undefined,
   });
   assert.deepEqual([...p.given].sort(), ["count", "loud", "mode"]);
   assert.deepEqual(p.positionals, ["x", "y"]);
@@ -49,10 +54,8 @@ Deno.test("flags: every rule's error names the flag and the rule", () => {
   usage(["--mode", "d"], /^--mode: 'd' is not a, b or c$/);
   usage(["--day", "1"], /^--day: '1' is not DD$/);
   usage(["--count"], /^--count: missing value .*\(see 'qrsdp demo --help'\)$/);
-  usage(
-    ["--count", "-1"],
-    /^--count: missing value \(a value starting with '-' is written --count=-1\)/,
-  );
+  usage(["--count", "-1"], /^--count: -1 is out of range \(must be at least 1 and at most 9\)$/);
+  usage(["--count", "--loud"], /^--count: missing value/);
   usage(["--bogus"], /^Unknown option '--bogus' \(see 'qrsdp demo --help'\)$/);
 });
 
@@ -61,7 +64,7 @@ Deno.test("flags: --name=value, a value after --, a lone -, and what is not a fl
   assert.equal(p.values.limit, 0);
   assert.equal(p.values.loud, false);
   assert.deepEqual(p.positionals, ["-", "--loud", "-h"]);
-  assert.equal(parse("--day", "01", "--day=02").values.day, "02");
+  usage(["--day", "01", "--day=02"], /^--day is given twice/);
   const out = { ...SPEC, flags: flags({ out: { type: "string", help: "where" } }) };
   assert.equal(parseCommand(out, ["--out", "-"])!.values.out, "-", "a lone - is a value");
   usage(["--loud=yes"], /^Option '--loud' does not take an argument \(see 'qrsdp demo --help'\)$/);
@@ -101,4 +104,33 @@ function checkDefaults(spec: CommandSpec<FlagTable>) {
 Deno.test("flags: the run table's defaults pass their own rules", () => {
   checkDefaults(SPEC);
   checkDefaults(RUN_COMMAND);
+});
+
+Deno.test("flags: integers are decimal digits, reals decimal numbers", () => {
+  for (const text of ["0x10", "0b11", "0o7", "+5", "1e1", "1_0", " 5", "5.0", "Infinity", "NaN"]) {
+    usage(
+      ["--count", text],
+      new RegExp(`^--count: '${text.replace("+", "\\+")}' is not an integer$`),
+    );
+  }
+  for (const text of ["0x10", "+5", "1_0", "Infinity", "1e400", "."]) {
+    usage(["--rate", text], /is not a number$/);
+  }
+  assert.equal(parse("--rate", "1e-3").values.rate, 0.001);
+  assert.equal(parse("--rate", ".5").values.rate, 0.5);
+});
+
+Deno.test("flags: u64 values are exact over the whole range", () => {
+  assert.equal(parse("--seed", "9007199254740993").values.seed, 9007199254740993n);
+  assert.equal(parse("--seed", "18446744073709551615").values.seed, 2n ** 64n - 1n);
+  usage(["--seed", "18446744073709551616"], /^--seed: 18446744073709551616 is out of range/);
+  usage(["--seed", "-1"], /^--seed: -1 is out of range/);
+  usage(["--seed", "0x10"], /^--seed: '0x10' is not an integer$/);
+});
+
+Deno.test("flags: a repeated flag, a stray argument, a value starting with '-'", () => {
+  usage(["--count", "1", "--count", "2"], /^--count is given twice/);
+  usage(["--loud", "--loud"], /^--loud is given twice/);
+  usage(["a", "b", "c", "d"], /^unexpected argument 'd' \(see 'qrsdp demo --help'\)$/);
+  assert.equal(parse("--at", "-1:00").values.at, "-1:00");
 });

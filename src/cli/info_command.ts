@@ -1,4 +1,7 @@
+import { toJson } from "../core/json.ts";
 import { readManifest } from "../format/manifest.ts";
+import { pathInside } from "../core/safe_read.ts";
+import type { FileCheck } from "../format/verify.ts";
 import { EVENT_TYPE_NAMES, SIDE_NAMES } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
 import { DataError, UsageError } from "../core/errors.ts";
@@ -9,6 +12,7 @@ import { fileInfoJson, runInfoJson } from "./info_json.ts";
 
 const INFO_COMMAND = {
   name: "info",
+  maxPositionals: 1,
   summary: "describe a .qrsdp file or a run directory, and check its integrity",
   usage: "qrsdp info FILE.qrsdp [--records N]\nqrsdp info RUN_DIR",
   flags: flags({
@@ -42,7 +46,7 @@ export async function infoCommand(args: string[]): Promise<number> {
   }
   if (parsed.values.json) {
     const { doc, code } = stat.isDirectory ? runInfoJson(path) : fileInfoJson(path, records);
-    console.log(JSON.stringify(doc, null, 2));
+    console.log(toJson(doc, 2));
     return code;
   }
   return stat.isDirectory ? describeRun(path) : describeFile(path, records);
@@ -94,11 +98,19 @@ function describeFile(path: string, show: number): number {
     console.log(table(first).replace(/^/gm, "    "));
   }
   if (check.problems.length === 0) {
-    console.log("  integrity      ok");
+    console.log(`  integrity      ${soundText(check, check.chunks)}`);
     return 0;
   }
   for (const p of check.problems) console.log(`  damage         ${p}`);
   return 1;
+}
+
+/** A sound file is "ok" only when checksums vouch for every chunk. */
+function soundText(check: FileCheck, chunks: number): string {
+  if (chunks > 0 && check.checksummed === chunks) return "ok (every chunk matches its checksum)";
+  return chunks === 0
+    ? "no records to check"
+    : "no checksums (structure sound; written without chunk checksums, so records are unverified)";
 }
 
 function describeRun(dir: string): number {
@@ -112,10 +124,9 @@ function describeRun(dir: string): number {
   let bad = 0;
   for (const s of securities) {
     for (const session of s.sessions) {
-      const path = `${dir}/${session.file}`;
       const row = [s.symbol ?? "-", session.date, String(session.seed)];
       try {
-        const { reader, check } = checkFile(path);
+        const { reader, check } = checkFile(pathInside(dir, session.file, "file"));
         const range = check.firstTsNs === null
           ? "-"
           : `${clockText(check.firstTsNs).slice(0, 12)}-${clockText(check.lastTsNs!).slice(0, 12)}`;
@@ -125,7 +136,9 @@ function describeRun(dir: string): number {
           String(check.chunks),
           bytesText(reader.size),
           range,
-          check.problems.length ? `DAMAGED ${check.problems[0]}` : "ok",
+          check.problems.length
+            ? `DAMAGED ${check.problems[0]}`
+            : soundText(check, check.chunks).split(" (")[0],
         );
       } catch (e) {
         if (!(e instanceof DataError)) throw e;

@@ -1,3 +1,4 @@
+import { pathInside } from "../core/safe_read.ts";
 import { EVENT_TYPE_NAMES } from "../core/events.ts";
 import { DataError } from "../core/errors.ts";
 import { readManifest } from "../format/manifest.ts";
@@ -28,7 +29,7 @@ export function fileInfoJson(path: string, show: number): { doc: unknown; code: 
       version_major: h.versionMajor,
       version_minor: h.versionMinor,
       record_size: h.recordSize,
-      seed: Number(h.seed),
+      seed: h.seed,
       p0_ticks: h.p0Ticks,
       tick_size: h.tickSize,
       session_seconds: h.sessionSeconds,
@@ -47,6 +48,7 @@ export function fileInfoJson(path: string, show: number): { doc: unknown; code: 
     last_ts_ns: check.lastTsNs,
     event_mix: Object.fromEntries(EVENT_TYPE_NAMES.map((name, t) => [name, check.mix[t]])),
     first_records: first,
+    checksummed_chunks: check.checksummed,
     problems: check.problems,
     ok: check.problems.length === 0,
   };
@@ -71,7 +73,7 @@ export function runInfoJson(dir: string): { doc: unknown; code: number } {
         ok: false,
       };
       try {
-        const { reader, check } = checkFile(`${dir}/${session.file}`);
+        const { reader, check } = checkFile(pathInside(dir, session.file, "file"));
         Object.assign(row, {
           records: check.records,
           chunks: check.chunks,

@@ -16,6 +16,7 @@ import { onStopSignals } from "./signals.ts";
 
 const ITCH_COMMAND = {
   name: "itch",
+  maxPositionals: Infinity,
   summary: "turn recorded sessions into a NASDAQ TotalView-ITCH 5.0 feed",
   usage:
     "qrsdp itch RUN_DIR|FILE.qrsdp... (--output DIR | --udp HOST:PORT | --multicast GROUP:PORT)",

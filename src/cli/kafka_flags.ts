@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.ts";
+import { MAX_RETRY_SECONDS } from "../kafka/retry.ts";
 import {
   DEFAULT_LINGER_MS,
   DEFAULT_RECORDS_PER_MESSAGE,
@@ -29,6 +30,7 @@ export function kafkaConnectionFlags(brokersNote: string) {
       type: "number",
       default: 30,
       min: 0,
+      max: MAX_RETRY_SECONDS,
       help: "seconds to keep retrying an unreachable broker",
     },
   });

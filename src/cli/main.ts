@@ -1,4 +1,5 @@
 import { DataError, UsageError } from "../core/errors.ts";
+import { guardOutput } from "./output.ts";
 import { VERSION } from "./version.ts";
 
 type Command = (args: string[], workerUrl?: string | URL) => Promise<number>;
@@ -72,8 +73,12 @@ Commands:
 ${lines.join("\n")}`;
 }
 
-/** Runs the CLI; returns the exit code. Usage and data errors print one line and give 2. */
+/**
+ * Runs the CLI; returns the exit code. Usage and data errors print one line and give 2; any
+ * other error one line and 1.
+ */
 export async function main(args: string[], workerUrl?: string | URL): Promise<number> {
+  guardOutput((n) => Deno.env.get(n));
   const [name, ...rest] = args;
   if (name === undefined) {
     console.error(usage());
@@ -99,6 +104,8 @@ export async function main(args: string[], workerUrl?: string | URL): Promise<nu
       console.error(`qrsdp ${name}: ${e.message}`);
       return 2;
     }
-    throw e;
+    // Anything else is our fault, yet still one line (a stack trace may quote a secret).
+    console.error(`qrsdp ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
   }
 }

@@ -9,6 +9,7 @@ import {
 import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, clickHouseFromFlags } from "./clickhouse_flags.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import { commandHelp, flags, parseCommand } from "./flags.ts";
+import { onStopSignals } from "./signals.ts";
 import { VERSION } from "./version.ts";
 import { kafkaConnectionFlags, requiredKafkaFromFlags } from "./kafka_flags.ts";
 
@@ -114,12 +115,23 @@ async function topicCommand(args: string[]): Promise<number> {
   const parsed = parseCommand(TOPIC_COMMAND, args);
   if (!parsed) return 0;
   const settings = requiredKafkaFromFlags(parsed.values);
+  const where = `Kafka topic ${settings.topic} on ${settings.brokers.join(",")}`;
+  // While the brokers are retried, a signal ends the wait: the topic was not made sure of.
+  let removeSignals = () => {};
+  const stopped = new Promise<true>((resolve) =>
+    removeSignals = onStopSignals(() => resolve(true))
+  );
   try {
-    await makeTopic(settings, "qrsdp-platform-topic");
+    const made = makeTopic(settings, "qrsdp-platform-topic");
+    if (await Promise.race([made.then(() => false), stopped])) {
+      made.catch(() => {});
+      console.error(`qrsdp platform topic: ${where}: stopped while the brokers were retried`);
+      return 1;
+    }
   } catch (e) {
-    throw new DataError(
-      `Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ${(e as Error).message}`,
-    );
+    throw new DataError(`${where}: ${(e as Error).message}`);
+  } finally {
+    removeSignals();
   }
   return 0;
 }
@@ -128,7 +140,11 @@ async function topicCommand(args: string[]): Promise<number> {
 async function makeTopic(settings: KafkaSettings, clientId: string): Promise<void> {
   const { kafkaClient } = await import("../kafka/client.ts");
   const { ensureTopic } = await import("../kafka/topic.ts");
-  await ensureTopic(kafkaClient(settings, clientId, settings.timeoutMs), settings.topic);
+  const { withinBudget } = await import("../kafka/retry.ts");
+  await withinBudget(
+    ensureTopic(kafkaClient(settings, clientId, settings.timeoutMs), settings.topic),
+    settings.timeoutMs,
+  );
   console.log(`Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ready`);
 }
 

@@ -1,9 +1,11 @@
+import { toJson } from "../core/json.ts";
 import { UsageError } from "../core/errors.ts";
 import { isSymbol } from "../core/symbol.ts";
 import { CLICKHOUSE_ENV_HELP, CLICKHOUSE_FLAGS, clickHouseFromFlags } from "./clickhouse_flags.ts";
 import { flags, parseCommand } from "./flags.ts";
 import type { FlagValues } from "./flags.ts";
 import { table } from "./format.ts";
+import { writeRaw } from "./output.ts";
 import { kafkaBrokersFlag } from "./kafka_flags.ts";
 
 const FORMATS = { csv: "CSVWithNames", json: "JSONEachRow" } as const;
@@ -20,6 +22,7 @@ const QUERY_FLAGS = flags({
 
 const QUERY_COMMAND = {
   name: "query",
+  maxPositionals: 1,
   summary: "run one SQL query",
   usage: 'qrsdp query "SQL" [flags]',
   flags: QUERY_FLAGS,
@@ -28,6 +31,7 @@ const QUERY_COMMAND = {
 
 const MIDPRICE_COMMAND = {
   name: "midprice",
+  maxPositionals: Infinity,
   summary: "latest trade-implied bid, ask and mid per symbol",
   usage: "qrsdp midprice [SYMBOL...] [flags]",
   flags: QUERY_FLAGS,
@@ -56,9 +60,7 @@ async function printQuery(sql: string, values: FlagValues<typeof QUERY_FLAGS>): 
       const rule = rows[0]?.map((_, c) => "-".repeat(Math.max(...rows.map((r) => r[c].length))));
       console.log(rows.length > 1 ? table([rows[0], rule, ...rows.slice(1)]) : "(no rows)");
     } else {
-      await Deno.stdout.write(
-        new TextEncoder().encode(await ch.text(sql, FORMATS[chosen as keyof typeof FORMATS])),
-      );
+      await writeRaw(await ch.text(sql, FORMATS[chosen as keyof typeof FORMATS]));
     }
   } finally {
     await ch.close();
@@ -140,7 +142,7 @@ export async function statusCommand(args: string[]): Promise<number> {
     await ch.close();
   }
   if (values.json) {
-    console.log(JSON.stringify(status, null, 2));
+    console.log(toJson(status, 2));
     return 0;
   }
   const header = ["symbol", "date", "events", "newest_event"];

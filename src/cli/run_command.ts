@@ -1,4 +1,5 @@
-import { DataError } from "../core/errors.ts";
+import { toJson } from "../core/json.ts";
+import { checkOutputPath } from "../run/run_dir.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import { executeRun } from "../run/run.ts";
 import type { RunResult } from "../run/run.ts";
@@ -59,10 +60,11 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     console.log(dayLine(d, sizes.get(d)!, paced));
   };
   try {
-    Deno.mkdirSync(cfg.output.dir, { recursive: true });
+    // The run directory itself is checked, made and locked by the run (run_dir.ts).
+    checkOutputPath(cfg.output.dir);
   } catch (e) {
     await itchFeed?.feed.finish();
-    throw new DataError(`--output: cannot create ${cfg.output.dir} (${(e as Error).message})`);
+    throw e;
   }
   const serve = parsed.values.serve;
   const live = serve
@@ -81,6 +83,10 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         progress?.update(p);
       },
       onTap: itchFeed ? (m) => itchFeed.feed.handle(m) : undefined,
+      onWarning: (message) => {
+        progress?.clear();
+        console.error(`qrsdp run: warning: ${message}`);
+      },
       workerUrl,
     });
   } finally {
@@ -103,7 +109,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   ];
   for (const e of errors) console.error(`qrsdp run: ${e}`);
   if (json) {
-    console.log(JSON.stringify(runSummary(), null, 2));
+    console.log(toJson(runSummary(), 2));
     await live?.finish(errors[0]);
     return errors.length === 0 ? 0 : 1;
   }

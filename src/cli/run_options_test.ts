@@ -11,7 +11,7 @@ import { runConfigFromArgs } from "./run_options.ts";
 
 Deno.test("run flags: each group of the run configuration, with the defaults of model.md §6", () => {
   const cfg = runConfigFromArgs([]);
-  assert.equal(cfg.seed, 42);
+  assert.equal(cfg.seed, 42n);
   assert.deepEqual(cfg.securities, [{ symbol: null, p0Ticks: 10000 }]);
   assert.equal(cfg.workers, navigator.hardwareConcurrency);
   assert.deepEqual(cfg.book, { tickSize: 100, levels: 5, initialSpreadTicks: 2, initialDepth: 5 });
@@ -26,7 +26,7 @@ Deno.test("run flags: each group of the run configuration, with the defaults of 
   assert.equal(cfg.model.hlrCurves, null);
   assert.deepEqual(cfg.pacing, { realtime: false, speed: 100, overnightSeconds: 3, rate: null });
   assert.equal(cfg.kafka, null);
-  assert.deepEqual(cfg.output, { dir: "output/run_42", chunkSize: 4096 });
+  assert.deepEqual(cfg.output, { dir: "output/run_42", chunkSize: 4096, force: false });
 });
 
 Deno.test("run flags: securities, seeds, files, and the model chosen by --model", () => {
@@ -47,8 +47,11 @@ Deno.test("run flags: securities, seeds, files, and the model chosen by --model"
     "--kafka-records-per-message",
     "64",
   ]);
+  assert.equal(cfg.workers, navigator.hardwareConcurrency);
   assert.equal(runConfigFromArgs(["--workers", "3"]).workers, 3);
-  assert.equal(sessionSeed(cfg, 1, 2), 7 + 1024 + 2);
+  assert.equal(sessionSeed(cfg, 1, 2), 7n + 1024n + 2n);
+  const top = runConfigFromArgs(["--seed", "18446744073709551615", "--securities", "A:1,B:1"]);
+  assert.equal(sessionSeed(top, 1, 1), 1024n, "u64 arithmetic wraps, as the C++ producer's");
   assert.equal(sessionFile(cfg.securities[1], "2026-01-02"), "B.B/2026-01-02.qrsdp");
   assert.equal(sessionFile({ symbol: null, p0Ticks: 1 }, "2026-01-02"), "2026-01-02.qrsdp");
   assert.equal(cfg.model.hlrCurves?.levels, 3);
@@ -61,9 +64,9 @@ Deno.test("run flags: securities, seeds, files, and the model chosen by --model"
 
 Deno.test("the session, the file header and the manifest agree with the run configuration", () => {
   const cfg = runConfigFromArgs(["--seconds", "600", "--depth", "0", "--chunk-size", "100"]);
-  const session = sessionConfig(cfg, 99, 12345);
+  const session = sessionConfig(cfg, 99n, 12345);
   assert.deepEqual(session, {
-    seed: 99,
+    seed: 99n,
     p0Ticks: 12345,
     levelsPerSide: 5,
     initialSpreadTicks: 2,
@@ -73,7 +76,7 @@ Deno.test("the session, the file header and the manifest agree with the run conf
     thetaReinit: 0,
     reinitDepthMean: 10,
   });
-  const header = fileHeader(cfg, 99, 12345);
+  const header = fileHeader(cfg, 99n, 12345);
   assert.equal(header.seed, 99n);
   assert.equal(header.p0Ticks, 12345);
   assert.equal(header.tickSize, 100);
@@ -81,7 +84,7 @@ Deno.test("the session, the file header and the manifest agree with the run conf
   assert.equal(header.marketOpenNs, session.marketOpenNs);
   assert.equal(header.headerFlags, 0);
   assert.deepEqual(manifestSettings(cfg), {
-    baseSeed: 42,
+    baseSeed: 42n,
     sessionSeconds: 600,
     tickSize: 100,
     levelsPerSide: 5,
@@ -89,6 +92,12 @@ Deno.test("the session, the file header and the manifest agree with the run conf
     initialDepth: 0,
     thetaReinit: 0,
   });
+});
+
+Deno.test("run flags: workers default to one per core, whatever the number of securities", () => {
+  const many = Array.from({ length: 300 }, (_, i) => `S${i}:1`).join(",");
+  assert.equal(runConfigFromArgs(["--securities", many]).workers, navigator.hardwareConcurrency);
+  assert.equal(runConfigFromArgs(["--securities", many, "--workers", "7"]).workers, 7);
 });
 
 Deno.test("run flags: the errors a user meets, one line each", () => {

@@ -157,7 +157,7 @@ export async function serveLive(
       p0Ticks: cfg.securities.map((s) => s.p0Ticks),
       days: cfg.session.days,
       sessionSeconds: cfg.session.seconds,
-      seed: cfg.seed,
+      seed: Number(cfg.seed),
       startDate: cfg.session.startDate,
       levels: cfg.book.levels,
       ...(cfg.model.thetaReinit > 0 ? { thetaReinit: cfg.model.thetaReinit } : {}),

@@ -1,4 +1,5 @@
 import { DataError } from "../core/errors.ts";
+import { checkRegularFile } from "../core/safe_read.ts";
 
 /** Bytes read by position: a file, or a file's bytes already in memory. */
 export interface ByteSource {
@@ -14,6 +15,8 @@ export interface ByteSource {
 export function fileSource(path: string): ByteSource {
   let file: Deno.FsFile;
   let size: number;
+  // A device or a FIFO is refused before it is opened (opening a FIFO blocks).
+  checkRegularFile(path);
   try {
     file = Deno.openSync(path, { read: true });
     size = file.statSync().size;

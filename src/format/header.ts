@@ -126,6 +126,8 @@ export interface IndexEntry {
   firstTsNs: number;
   lastTsNs: number;
   recordCount: number;
+  /** 0 in format.md; our chunk checksum when the chunk's flags say so (checksum.ts). */
+  reserved: number;
 }
 
 export function encodeIndexEntry(e: IndexEntry, view: DataView, offset: number): void {
@@ -133,6 +135,7 @@ export function encodeIndexEntry(e: IndexEntry, view: DataView, offset: number):
   writeU64(view, offset + 8, e.firstTsNs);
   writeU64(view, offset + 16, e.lastTsNs);
   view.setUint32(offset + 24, e.recordCount, true);
+  view.setUint32(offset + 28, e.reserved, true);
 }
 
 export function decodeIndexEntry(view: DataView, offset: number): IndexEntry {
@@ -141,6 +144,7 @@ export function decodeIndexEntry(view: DataView, offset: number): IndexEntry {
     firstTsNs: readU64(view, offset + 8),
     lastTsNs: readU64(view, offset + 16),
     recordCount: view.getUint32(offset + 24, true),
+    reserved: view.getUint32(offset + 28, true),
   };
 }
 

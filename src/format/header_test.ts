@@ -74,11 +74,18 @@ Deno.test("chunk header, index entry and index tail: format.md's layouts, and ba
   assert.deepEqual(decodeChunkHeader(v, 0), chunk);
   assert.equal(v.getUint32(8, true), 3);
 
-  const entry = { fileOffset: 64, firstTsNs: 5, lastTsNs: 2 ** 50, recordCount: 4096 };
+  const entry = {
+    fileOffset: 64,
+    firstTsNs: 5,
+    lastTsNs: 2 ** 50,
+    recordCount: 4096,
+    reserved: 0xdeadbeef,
+  };
   encodeIndexEntry(entry, v, 32);
   assert.equal(v.getBigUint64(32, true), 64n);
   assert.equal(v.getBigUint64(32 + 16, true), 2n ** 50n);
   assert.equal(v.getUint32(32 + 24, true), 4096);
+  assert.equal(v.getUint32(32 + 28, true), 0xdeadbeef);
   assert.deepEqual(decodeIndexEntry(v, 32), entry);
 
   const at = 32 + INDEX_ENTRY_SIZE;

@@ -10,6 +10,7 @@ import {
   decodeIndexEntry,
   decodeIndexTail,
   FLAG_HAS_INDEX,
+  HEADER_FLAGS_OFFSET,
   HEADER_SIZE,
   INDEX_ENTRY_SIZE,
   INDEX_MAGIC,
@@ -20,6 +21,10 @@ import { compressBound } from "./lz4_block.ts";
 import { Lz4BlockDecoder } from "./lz4_decoder.ts";
 import type { RecordColumns, TypeCounts } from "./lz4_decoder.ts";
 import { RECORD_SIZE } from "./record.ts";
+import { chunkChecksum, headerChecksum } from "./checksum.ts";
+
+/** Numbers kept per index entry: offset, first ts, last ts, record count, reserved. */
+const ENTRY = 5;
 
 export interface ChunkInfo {
   offset: number;
@@ -27,6 +32,12 @@ export interface ChunkInfo {
   compressedSize: number;
   firstTsNs: number;
   lastTsNs: number;
+  /** chunk_flags of its header. */
+  flags: number;
+  /** The index entry's `reserved` field (its checksum when flags say so); null without index. */
+  stored: number | null;
+  /** CRC-32C of the chunk as read (checksum.ts), when `verifyChecksums` was set; else null. */
+  crc: number | null;
 }
 
 /** Why a chunk header cannot describe a chunk of a file with this chunk capacity, or null. */
@@ -65,6 +76,9 @@ export class LogReader {
   damage: string | null = null;
   /** Records of the chunks `next()` has returned so far. */
   recordsRead = 0;
+  /** Compute each chunk's CRC-32C as it is read (info and replay); plain reads skip it. */
+  verifyChecksums = false;
+  private readonly headerCrc: number;
   /** The decompressed records' view; valid until the following `next()`. */
   view = new DataView(new ArrayBuffer(0));
 
@@ -93,10 +107,11 @@ export class LogReader {
       );
     }
     this.header = decodeHeader(head, source.name);
+    this.headerCrc = headerChecksum(head);
     this.decoder.reserve(2 * CHUNK_HEADER_SIZE, 0);
     this.index = this.readIndex();
     this.dataEnd = this.index
-      ? this.size - INDEX_TAIL_SIZE - this.index.length / 4 * INDEX_ENTRY_SIZE
+      ? this.size - INDEX_TAIL_SIZE - this.index.length / ENTRY * INDEX_ENTRY_SIZE
       : this.size;
   }
 
@@ -126,7 +141,7 @@ export class LogReader {
       return false;
     }
     return !this.finished ||
-      (this.damage === null && this.chunkNumber + 1 === this.index.length / 4);
+      (this.damage === null && this.chunkNumber + 1 === this.index.length / ENTRY);
   }
 
   /** Moves to the next complete chunk and reads its compressed bytes; null at the end. */
@@ -163,6 +178,10 @@ export class LogReader {
     const end = CHUNK_HEADER_SIZE + h.compressedSize;
     this.decoder.reserve(end + CHUNK_HEADER_SIZE, h.uncompressedSize);
     this.readInput(CHUNK_HEADER_SIZE, h.compressedSize + following, dataStart);
+    // The chunk's header is at input[0..32) until the next one is moved there.
+    const crc = this.verifyChecksums
+      ? chunkChecksum(this.headerCrc, this.decoder.input, 0, end)
+      : null;
     this.decoder.input.copyWithin(0, end, end + following);
     this.buffered = following;
     this.offset = nextOffset;
@@ -175,8 +194,12 @@ export class LogReader {
       compressedSize: h.compressedSize,
       firstTsNs: h.firstTsNs,
       lastTsNs: h.lastTsNs,
+      flags: h.chunkFlags,
+      stored: null,
+      crc,
     };
     if (this.index && !this.entryAgrees(number, this.chunk)) this.indexAgrees = false;
+    else if (this.index) this.chunk.stored = this.index[number * ENTRY + 4];
     return this.chunk;
   }
 
@@ -260,7 +283,7 @@ export class LogReader {
 
   private entryAgrees(number: number, c: ChunkInfo): boolean {
     const index = this.index!;
-    const e = number * 4;
+    const e = number * ENTRY;
     return e < index.length && index[e] === c.offset && index[e + 1] === c.firstTsNs &&
       index[e + 2] === c.lastTsNs && index[e + 3] === c.recordCount;
   }
@@ -278,13 +301,14 @@ export class LogReader {
     const raw = new Uint8Array(count * INDEX_ENTRY_SIZE);
     this.source.read(raw, start);
     const view = new DataView(raw.buffer);
-    const index = new Float64Array(count * 4);
+    const index = new Float64Array(count * ENTRY);
     for (let i = 0; i < count; i++) {
       const e = decodeIndexEntry(view, i * INDEX_ENTRY_SIZE);
-      index[i * 4] = e.fileOffset;
-      index[i * 4 + 1] = e.firstTsNs;
-      index[i * 4 + 2] = e.lastTsNs;
-      index[i * 4 + 3] = e.recordCount;
+      index[i * ENTRY] = e.fileOffset;
+      index[i * ENTRY + 1] = e.firstTsNs;
+      index[i * ENTRY + 2] = e.lastTsNs;
+      index[i * ENTRY + 3] = e.recordCount;
+      index[i * ENTRY + 4] = e.reserved;
     }
     return index;
   }
@@ -311,8 +335,30 @@ export class LogReader {
       this.damage = `byte ${offset}: ${
         this.looksLikeIndex() ? "torn index (every chunk is intact)" : why
       }`;
-    }
+    } else this.damage = this.closeProblem();
     return null;
+  }
+
+  /**
+   * Why a file whose chunks all read is still not known complete: without a sound index it was
+   * never closed. The header alone is how the C++ producer writes an empty session.
+   */
+  private closeProblem(): string | null {
+    const flagged = (this.header.headerFlags & FLAG_HAS_INDEX) !== 0;
+    const sound = this.index !== null && this.indexAgrees &&
+      this.chunkNumber + 1 === this.index.length / ENTRY;
+    if (sound) {
+      return flagged
+        ? null
+        : `byte ${HEADER_FLAGS_OFFSET}: HAS_INDEX is not set though an index follows the chunks`;
+    }
+    if (this.index !== null) {
+      return `byte ${this.dataEnd}: the index does not match the chunks`;
+    }
+    if (this.size === HEADER_SIZE && !flagged) return null;
+    return flagged
+      ? `byte ${this.size}: HAS_INDEX is set but the index is missing (the file was cut short)`
+      : `byte ${this.size}: no index: the file was not closed (every chunk before is whole)`;
   }
 
   /** An index starts with the entry of the first chunk, whose offset is the header size. */

@@ -1,9 +1,14 @@
 import { DataError } from "../core/errors.ts";
+import { readRegularText } from "../core/safe_read.ts";
+import { isSymbol } from "../core/symbol.ts";
+import { toJson } from "../core/json.ts";
 
 export interface ManifestSession {
   date: string;
-  seed: number;
+  seed: bigint;
   file: string;
+  /** Set while the session's file is being written (or when the run stopped before its end). */
+  in_progress?: true;
 }
 
 export interface ManifestSecurity {
@@ -17,7 +22,7 @@ export interface ManifestSecurity {
 }
 
 export interface RunSettings {
-  baseSeed: number;
+  baseSeed: bigint;
   sessionSeconds: number;
   tickSize: number;
   levelsPerSide: number;
@@ -73,43 +78,130 @@ export function buildManifest(run: RunSettings, securities: SecuritySessions[]) 
   };
 }
 
-/** Writes the manifest atomically, so a reader never sees half of one. */
-export function writeManifest(dir: string, manifest: unknown): void {
-  const tmp = `${dir}/.manifest.json.tmp`;
-  Deno.writeTextFileSync(tmp, JSON.stringify(manifest, null, 2) + "\n");
-  Deno.renameSync(tmp, `${dir}/manifest.json`);
+const MANIFEST = "manifest.json";
+const MANIFEST_TMP = ".manifest.json.tmp";
+
+/** The manifest's text, u64 seeds exact. */
+export function manifestJson(manifest: unknown): string {
+  return toJson(manifest, 2) + "\n";
 }
 
-/** Reads either manifest version into a list of securities and their session files. */
+/**
+ * Writes the manifest atomically, so a reader never sees half of one; when it cannot (a full
+ * disk), the previous manifest stays, no temporary file is left, and the error names the file.
+ */
+export function writeManifest(dir: string, manifest: unknown): void {
+  const tmp = `${dir}/${MANIFEST_TMP}`;
+  try {
+    Deno.writeTextFileSync(tmp, manifestJson(manifest));
+    Deno.renameSync(tmp, `${dir}/${MANIFEST}`);
+  } catch (e) {
+    try {
+      Deno.removeSync(tmp);
+    } catch { /* never made */ }
+    throw new DataError(`cannot write (${(e as Error).message})`, { source: `${dir}/${MANIFEST}` });
+  }
+}
+
+type Json = null | boolean | number | bigint | string | Json[] | { [key: string]: Json };
+
+/** Integers too large for a number are read as bigints, exactly. */
+function parseJson(text: string): Json {
+  return JSON.parse(text, function (_key, value, context?: { source?: string }) {
+    if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source) {
+      if (/^-?\d+$/.test(context.source)) return BigInt(context.source);
+    }
+    return value;
+  });
+}
+
+/** Checks a manifest's shape as it is read: every problem names the key and the manifest. */
+class Shape {
+  constructor(private readonly source: string) {}
+
+  fail(where: string, what: string): never {
+    throw new DataError(`${where}: ${what}`, { source: this.source });
+  }
+
+  object(v: Json | undefined, where: string): { [key: string]: Json } {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) this.fail(where, "not an object");
+    return v;
+  }
+
+  array(v: Json | undefined, where: string): Json[] {
+    if (!Array.isArray(v)) this.fail(where, "not a list");
+    return v;
+  }
+
+  text(v: Json | undefined, where: string, rule?: (text: string) => boolean): string {
+    if (typeof v !== "string" || (rule && !rule(v))) {
+      this.fail(where, `${JSON.stringify(v)} is not ${rule ? "valid here" : "text"}`);
+    }
+    return v;
+  }
+
+  integer(v: Json | undefined, where: string): bigint {
+    if (typeof v === "bigint" && v >= 0n) return v;
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+      this.fail(where, `${JSON.stringify(v)} is not a whole number`);
+    }
+    return BigInt(v);
+  }
+
+  sessions(v: Json | undefined, where: string): ManifestSession[] {
+    return this.array(v, where).map((x, i) => {
+      const at = `${where}[${i}]`;
+      const o = this.object(x, at);
+      const session: ManifestSession = {
+        date: this.text(o.date, `${at}.date`, (t) => /^\d{4}-\d{2}-\d{2}$/.test(t)),
+        seed: this.integer(o.seed, `${at}.seed`),
+        file: this.text(o.file, `${at}.file`),
+      };
+      if (o.in_progress === true) session.in_progress = true;
+      return session;
+    });
+  }
+}
+
+/**
+ * Reads either manifest version into a list of securities and their session files, checking
+ * its shape; a file that is not a regular one, or is far larger than a manifest, is refused.
+ */
 export function readManifest(
   dir: string,
-): { raw: Record<string, unknown>; securities: SecuritySessions[] } {
-  const path = `${dir}/manifest.json`;
-  let raw: Record<string, unknown>;
+): { raw: { [key: string]: Json }; securities: SecuritySessions[] } {
+  const path = `${dir}/${MANIFEST}`;
+  const text = readRegularText(path);
+  let parsed: Json;
   try {
-    raw = JSON.parse(Deno.readTextFileSync(path));
+    parsed = parseJson(text);
   } catch (e) {
-    throw new DataError(`cannot read the manifest (${(e as Error).message})`, { source: path });
+    throw new DataError(`not JSON (${(e as Error).message})`, { source: path });
   }
-  if (Array.isArray(raw.securities)) {
+  const shape = new Shape(path);
+  const raw = shape.object(parsed, "the manifest");
+  if (raw.securities !== undefined) {
     return {
       raw,
-      securities: (raw.securities as ManifestSecurity[]).map((s) => ({
-        symbol: s.symbol,
-        p0Ticks: s.p0_ticks,
-        sessions: s.sessions,
-      })),
+      securities: shape.array(raw.securities, "securities").map((x, i) => {
+        const s = shape.object(x, `securities[${i}]`);
+        return {
+          symbol: shape.text(s.symbol, `securities[${i}].symbol`, isSymbol),
+          p0Ticks: Number(s.p0_ticks ?? 0),
+          sessions: shape.sessions(s.sessions, `securities[${i}].sessions`),
+        };
+      }),
     };
   }
-  if (Array.isArray(raw.sessions)) {
+  if (raw.sessions !== undefined) {
     return {
       raw,
       securities: [{
         symbol: null,
-        p0Ticks: raw.p0_ticks as number,
-        sessions: raw.sessions as ManifestSession[],
+        p0Ticks: Number(raw.p0_ticks ?? 0),
+        sessions: shape.sessions(raw.sessions, "sessions"),
       }],
     };
   }
-  throw new DataError(`has neither "sessions" nor "securities"`, { source: path });
+  return shape.fail("the manifest", `has neither "sessions" nor "securities"`);
 }

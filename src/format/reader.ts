@@ -1,4 +1,4 @@
-import { DataError } from "../core/errors.ts";
+import { MAX_QRSDP_BYTES, readRegularFile } from "../core/safe_read.ts";
 import { memorySource } from "./byte_source.ts";
 import type { FileHeader } from "./header.ts";
 import { LogReader } from "./log_reader.ts";
@@ -32,14 +32,9 @@ export class QrsdpReader {
     return new LogReader(memorySource(this.bytes, this.source));
   }
 
+  /** Reads a regular file of at most MAX_QRSDP_BYTES (never a device or a FIFO). */
   static open(path: string): QrsdpReader {
-    let bytes: Uint8Array;
-    try {
-      bytes = Deno.readFileSync(path);
-    } catch (e) {
-      throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
-    }
-    return new QrsdpReader(bytes, path);
+    return new QrsdpReader(readRegularFile(path, MAX_QRSDP_BYTES), path);
   }
 
   get recordCount(): number {

@@ -1,5 +1,8 @@
 import { DataError } from "../core/errors.ts";
+import { CHUNK_FLAG_CRC32C, KNOWN_CHUNK_FLAGS } from "./checksum.ts";
+import { FLAG_HAS_INDEX, HEADER_FLAGS_OFFSET } from "./header.ts";
 import type { LogReader } from "./log_reader.ts";
+import type { TypeCounts } from "./lz4_decoder.ts";
 import { readU64, RECORD_SIZE } from "./record.ts";
 
 export interface FileCheck {
@@ -11,11 +14,73 @@ export interface FileCheck {
   lastTsNs: number | null;
   /** Every problem found, each with its byte offset; empty when the file is sound. */
   problems: string[];
+  /** Chunks whose checksum was verified; the others were only checked for structure. */
+  checksummed: number;
 }
 
 /**
- * Reads every chunk from where `reader` is to the end and checks it against format.md: record
- * fields in range, chunk bounds equal to its records' timestamps, timestamps never decreasing.
+ * Checks the chunks of a streaming reader as `info` and `replay` both read them: a chunk is sound
+ * when its checksum (if it has one) matches, it decompresses to its size, its time bounds are its
+ * records', and its records are in order after the previous chunk's, with known types and sides.
+ */
+export class ChunkVerifier {
+  private prevTs = -1;
+  /** Chunks whose checksum failed, and how many carried one. */
+  failedChecksums = 0;
+  checksummed = 0;
+
+  constructor(private readonly reader: LogReader, private readonly mix: TypeCounts) {
+    reader.verifyChecksums = true;
+  }
+
+  /** The chunk `next()` returned, decompressed when sound (null), else why not. */
+  check(): string | null {
+    const r = this.reader, c = r.chunk!;
+    const where = `byte ${c.offset}: chunk ${r.chunkNumber}`;
+    if (c.flags & ~KNOWN_CHUNK_FLAGS) {
+      return `${where}: unknown chunk_flags 0x${hex(c.flags)}`;
+    }
+    if (c.flags & CHUNK_FLAG_CRC32C) {
+      if (c.stored !== null && c.crc !== null) {
+        this.checksummed++;
+        if (c.crc !== c.stored) {
+          this.failedChecksums++;
+          return `${where}: fails its checksum (CRC-32C ${hex(c.crc)}, index says ${
+            hex(c.stored)
+          })`;
+        }
+      }
+    } else if (c.stored !== null && c.stored !== 0) {
+      return `${where}: index entry's reserved field is ${hex(c.stored)}, not 0`;
+    }
+    let raw: Uint8Array;
+    try {
+      raw = r.records();
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+      return e.located;
+    }
+    const view = r.view;
+    const first = readU64(view, 0);
+    const last = readU64(view, raw.length - RECORD_SIZE);
+    if (first !== c.firstTsNs || last !== c.lastTsNs) {
+      return `${where}: header time bounds differ from its records`;
+    }
+    const bad = r.tally(this.prevTs, this.mix);
+    if (bad >= 0) {
+      const o = bad * RECORD_SIZE;
+      return readU64(view, o) < (bad > 0 ? readU64(view, o - RECORD_SIZE) : this.prevTs)
+        ? `${where}: record ${bad} goes back in time`
+        : `${where}: record ${bad} has type ${raw[o + 8]} side ${raw[o + 9]}`;
+    }
+    this.prevTs = last;
+    return null;
+  }
+}
+
+/**
+ * Reads every chunk from where `reader` is to the end and checks it (ChunkVerifier), then the
+ * file as a whole: its flags, its index, checksums on every chunk or none.
  */
 export function verifyFile(reader: LogReader): FileCheck {
   const check: FileCheck = {
@@ -25,41 +90,39 @@ export function verifyFile(reader: LogReader): FileCheck {
     firstTsNs: null,
     lastTsNs: null,
     problems: [],
+    checksummed: 0,
   };
-  const mix = check.mix;
-  let prevTs = -1;
+  const unknown = reader.header.headerFlags & ~FLAG_HAS_INDEX;
+  if (unknown) {
+    check.problems.push(`byte ${HEADER_FLAGS_OFFSET}: unknown header_flags 0x${hex(unknown)}`);
+  }
+  const verifier = new ChunkVerifier(reader, check.mix);
+  const chunkProblems: string[] = [];
+  let withCrc = 0, withoutCrc: string | null = null;
   for (let chunk = reader.next(); chunk; chunk = reader.next()) {
     check.chunks++;
-    let raw: Uint8Array;
-    try {
-      raw = reader.records();
-    } catch (e) {
-      if (!(e instanceof DataError)) throw e;
-      check.problems.push(e.located);
+    if (chunk.flags & CHUNK_FLAG_CRC32C) withCrc++;
+    else {withoutCrc ??=
+        `byte ${chunk.offset}: chunk ${reader.chunkNumber} has no checksum, others do`;}
+    const problem = verifier.check();
+    if (problem) {
+      chunkProblems.push(problem);
       continue;
     }
-    const view = reader.view;
-    const where = `byte ${chunk.offset}: chunk ${reader.chunkNumber}`;
-    const first = readU64(view, 0);
-    const last = readU64(view, raw.length - RECORD_SIZE);
-    if (first !== chunk.firstTsNs || last !== chunk.lastTsNs) {
-      check.problems.push(`${where}: header time bounds differ from its records`);
-    }
-    const bad = reader.tally(prevTs, mix);
-    if (bad >= 0) {
-      const o = bad * RECORD_SIZE;
-      check.problems.push(
-        readU64(view, o) < (bad > 0 ? readU64(view, o - RECORD_SIZE) : prevTs)
-          ? `${where}: record ${bad} goes back in time`
-          : `${where}: record ${bad} has type ${raw[o + 8]} side ${raw[o + 9]}`,
-      );
-      continue;
-    }
-    prevTs = last;
     check.records += chunk.recordCount;
-    check.firstTsNs ??= first;
-    check.lastTsNs = last;
+    check.firstTsNs ??= chunk.firstTsNs;
+    check.lastTsNs = chunk.lastTsNs;
   }
+  if (withCrc > 0 && withoutCrc) check.problems.push(withoutCrc);
+  // The header is part of every chunk's checksum: when all of several fail, it is the header.
+  if (verifier.failedChecksums === check.chunks && check.chunks > 1) {
+    check.problems.push("byte 0: the header differs from what every chunk's checksum covers");
+  } else check.problems.push(...chunkProblems);
   if (reader.damage) check.problems.push(reader.damage);
+  check.checksummed = verifier.checksummed;
   return check;
+}
+
+function hex(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, "0");
 }

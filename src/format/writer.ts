@@ -11,6 +11,8 @@ import {
   INDEX_TAIL_SIZE,
 } from "./header.ts";
 import type { FileHeader, IndexEntry } from "./header.ts";
+import { CHUNK_FLAG_CRC32C, chunkChecksum, headerChecksum } from "./checksum.ts";
+import { FILE_SIZE_LIMIT } from "../core/file_limit.ts";
 import { Lz4BlockCompressor } from "./lz4_block.ts";
 import { encodeRecord, RECORD_SIZE } from "./record.ts";
 import type { EventRecord } from "../core/events.ts";
@@ -55,6 +57,7 @@ let compressor: Lz4BlockCompressor | null = null;
  */
 export class QrsdpWriter {
   private readonly index: IndexEntry[] = [];
+  private readonly headerCrc: number;
   private offset = HEADER_SIZE;
   private closed = false;
 
@@ -63,7 +66,9 @@ export class QrsdpWriter {
     private readonly path: string,
     header: FileHeader,
   ) {
-    this.write(encodeHeader({ ...header, headerFlags: 0 }), 0);
+    const encoded = encodeHeader({ ...header, headerFlags: 0 });
+    this.headerCrc = headerChecksum(encoded);
+    this.write(encoded, 0);
   }
 
   static create(path: string, header: FileHeader): QrsdpWriter {
@@ -88,15 +93,22 @@ export class QrsdpWriter {
         uncompressedSize: size,
         compressedSize: compressed,
         recordCount: count,
-        chunkFlags: 0,
+        chunkFlags: CHUNK_FLAG_CRC32C,
         firstTsNs,
         lastTsNs,
       },
       new DataView(chunk.buffer, chunk.byteOffset, CHUNK_HEADER_SIZE),
       0,
     );
+    const crc = chunkChecksum(this.headerCrc, chunk, 0, chunk.length);
     this.write(chunk, this.offset);
-    this.index.push({ fileOffset: this.offset, firstTsNs, lastTsNs, recordCount: count });
+    this.index.push({
+      fileOffset: this.offset,
+      firstTsNs,
+      lastTsNs,
+      recordCount: count,
+      reserved: crc,
+    });
     this.offset += CHUNK_HEADER_SIZE + compressed;
   }
 
@@ -134,6 +146,11 @@ export class QrsdpWriter {
 
   /** Writes all of `bytes`, which belong at byte `at` of the file (for the error message). */
   private write(bytes: Uint8Array, at: number): void {
+    if (at + bytes.length > FILE_SIZE_LIMIT) {
+      throw new Error(
+        `${this.path}: write failed at byte ${at} (the file size limit, ulimit -f, is ${FILE_SIZE_LIMIT} bytes)`,
+      );
+    }
     let done = 0;
     try {
       while (done < bytes.length) done += this.file.writeSync(bytes.subarray(done));

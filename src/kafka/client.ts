@@ -1,7 +1,7 @@
 import process from "node:process";
 import { Kafka, logLevel } from "kafkajs";
 import "./lz4_codec.ts";
-import { retryPolicy } from "./retry.ts";
+import { CONNECTION_TIMEOUT_MS, requestTimeoutMs, retryPolicy } from "./retry.ts";
 import type { KafkaSettings } from "./settings.ts";
 
 // kafkajs arms a timer with a negative delay while it is not throttled; Node's timers warn about
@@ -28,7 +28,9 @@ export function kafkaClient(s: KafkaSettings, clientId: string, retryMs: number)
     brokers: s.brokers,
     ssl: s.securityProtocol === "SSL" || s.securityProtocol === "SASL_SSL",
     sasl,
-    connectionTimeout: 3000,
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    requestTimeout: requestTimeoutMs(retryMs),
+    authenticationTimeout: requestTimeoutMs(retryMs),
     logLevel: logLevel.NOTHING,
     retry: retryPolicy(retryMs),
   });

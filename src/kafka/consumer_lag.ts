@@ -1,4 +1,5 @@
 import { kafkaClient } from "./client.ts";
+import { withinBudget } from "./retry.ts";
 import { kafkaSettings } from "./settings.ts";
 
 /** Per-partition lag of a consumer group: the topic's end offset minus the group's offset. */
@@ -8,16 +9,21 @@ export async function consumerLag(brokers: string, topic: string, group: string)
     (n) => Deno.env.get(n),
   )!;
   const admin = kafkaClient(settings, "qrsdp-status", 5000).admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-    return ends.sort((a, b) => a.partition - b.partition).map((end) => {
-      const c = committed?.partitions.find((p) => p.partition === end.partition);
-      const at = c && Number(c.offset) >= 0 ? Number(c.offset) : 0;
-      return { partition: end.partition, lag: Number(end.high) - at };
-    });
-  } finally {
-    await admin.disconnect();
-  }
+  return await withinBudget(
+    (async () => {
+      await admin.connect();
+      try {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+        return ends.sort((a, b) => a.partition - b.partition).map((end) => {
+          const c = committed?.partitions.find((p) => p.partition === end.partition);
+          const at = c && Number(c.offset) >= 0 ? Number(c.offset) : 0;
+          return { partition: end.partition, lag: Number(end.high) - at };
+        });
+      } finally {
+        await admin.disconnect();
+      }
+    })(),
+    5000,
+  );
 }

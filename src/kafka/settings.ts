@@ -53,10 +53,12 @@ export function kafkaSettings(
 ): KafkaSettings | null {
   const brokersText = options.brokers || env("KAFKA_BROKERS") || "";
   if (!brokersText) return null;
+  const from = options.brokers ? "--kafka-brokers" : "KAFKA_BROKERS";
   const brokers = brokersText.split(",").map((b) => b.trim()).filter(Boolean);
   for (const b of brokers) {
-    if (!/^[^:\s]+:\d{1,5}$/.test(b)) {
-      throw new UsageError(`--kafka-brokers: '${b}' is not host:port`);
+    const port = Number(/:(\d{1,5})$/.exec(b)?.[1]);
+    if (!/^[A-Za-z0-9._-]+:\d{1,5}$/.test(b) || port < 1 || port > 65535) {
+      throw new UsageError(`${from}: '${b}' is not host:port`);
     }
   }
   const topic = options.topic || env("KAFKA_TOPIC") || DEFAULT_TOPIC;

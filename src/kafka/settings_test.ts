@@ -56,7 +56,7 @@ Deno.test("kafka settings: SASL from the environment, and one-line errors", () =
   assert.equal(sasl.securityProtocol, "SASL_SSL");
   assert.equal(sasl.saslMechanism, "SCRAM-SHA-512");
   const bad: [Record<string, string>, RegExp][] = [
-    [{ KAFKA_BROKERS: "nohost" }, /^--kafka-brokers: 'nohost' is not host:port$/],
+    [{ KAFKA_BROKERS: "nohost" }, /^KAFKA_BROKERS: 'nohost' is not host:port$/],
     [{ KAFKA_BROKERS: "a:1", KAFKA_SECURITY_PROTOCOL: "TLS" }, /KAFKA_SECURITY_PROTOCOL: 'TLS'/],
     [
       { KAFKA_BROKERS: "a:1", KAFKA_SECURITY_PROTOCOL: "SASL_SSL" },

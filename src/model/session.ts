@@ -5,7 +5,7 @@ import type { IntensityModel } from "./intensity.ts";
 import { Mt19937_64 } from "../core/rng.ts";
 
 export interface SessionConfig {
-  seed: number;
+  seed: bigint;
   p0Ticks: number;
   levelsPerSide: number;
   initialSpreadTicks: number;

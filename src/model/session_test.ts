@@ -86,7 +86,7 @@ function* reference(cfg: SessionConfig, model: IntensityModel): Generator<EventR
 
 function config(overrides: Partial<SessionConfig>): SessionConfig {
   return {
-    seed: 42,
+    seed: 42n,
     p0Ticks: 10000,
     levelsPerSide: 5,
     initialSpreadTicks: 2,
@@ -121,21 +121,21 @@ Deno.test("simple model: the session makes model.md's draws in model.md's order"
 });
 
 Deno.test("with theta_reinit: the reinitialisation draw follows each price change", () => {
-  assert.ok(compare(config({ seed: 5, thetaReinit: 0.3, reinitDepthMean: 4 }), simple) > 3000);
+  assert.ok(compare(config({ seed: 5n, thetaReinit: 0.3, reinitDepthMean: 4 }), simple) > 3000);
 });
 
 Deno.test("one level and a wide opening spread: no level draws, improvement draws", () => {
-  assert.ok(compare(config({ seed: 9, levelsPerSide: 1, initialSpreadTicks: 6 }), simple) > 3000);
+  assert.ok(compare(config({ seed: 9n, levelsPerSide: 1, initialSpreadTicks: 6 }), simple) > 3000);
 });
 
 Deno.test("hlr model: level hints replace the level draws", () => {
   const hlr = () => new HlrModel(defaultHlrCurves(3), 3);
-  assert.ok(compare(config({ seed: 11, levelsPerSide: 3 }), hlr) > 1000);
+  assert.ok(compare(config({ seed: 11n, levelsPerSide: 3 }), hlr) > 1000);
 });
 
 Deno.test("a session is its seed: same seed, same events; next seed, other events", () => {
   const run = (seed: number) => {
-    const s = new Session(config({ seed, sessionSeconds: 5 }), simple());
+    const s = new Session(config({ seed: BigInt(seed), sessionSeconds: 5 }), simple());
     const out: EventRecord[] = [];
     const rec = newRecord();
     while (s.next(rec)) out.push({ ...rec });

@@ -37,6 +37,8 @@ export class ClickHouse {
     return await this.attempt(async () => {
       const rs = await this.client.query({ query, format: "JSONCompactEachRowWithNames" });
       const rows = await rs.json<unknown[]>();
+      // ClickHouse always sends the column names first: a reply without them was cut short.
+      if (rows.length === 0) throw new Error("the reply ended before its column names (cut short)");
       return rows.map((r) =>
         r.map((v) => v === null ? "NULL" : typeof v === "object" ? JSON.stringify(v) : String(v))
       );
@@ -56,10 +58,15 @@ export class ClickHouse {
       return await fn();
     } catch (e) {
       const err = e as Error & { code?: string; type?: string };
+      if (err.code === "ECONNRESET" || err.code === "EPIPE") {
+        throw new DataError(
+          `ClickHouse at ${this.settings.url}: the connection broke before the reply ended (${err.code})`,
+        );
+      }
       if (err.code && /^E[A-Z]+$/.test(err.code)) {
         throw new DataError(`cannot reach ClickHouse at ${this.settings.url} (${err.code})`);
       }
-      if (/timeout/i.test(err.message)) {
+      if (/^timeout error/i.test(err.message)) {
         throw new DataError(`ClickHouse at ${this.settings.url} did not answer in time`);
       }
       // The first line only: the rest of a syntax error echoes the query and lists every token.

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { clockSeconds, nextWeekday, parseIsoDate, tradingDates } from "./calendar.ts";
+import {
+  clockSeconds,
+  lastTradingDate,
+  nextWeekday,
+  parseIsoDate,
+  tradingDates,
+} from "./calendar.ts";
 
 Deno.test("dates: YYYY-MM-DD that exist, nothing else", () => {
   assert.equal(parseIsoDate("2026-01-02")?.toISOString(), "2026-01-02T00:00:00.000Z");
@@ -17,6 +23,16 @@ Deno.test("trading dates run Monday to Friday from the start date", () => {
   assert.equal(nextWeekday("2026-01-03"), "2026-01-05", "Saturday -> Monday");
   assert.equal(tradingDates("2026-01-03")(), "2026-01-03", "the start date is used as given");
   assert.equal(nextWeekday("2026-12-31"), "2027-01-01");
+});
+
+Deno.test("trading dates end at 9999-12-31", () => {
+  assert.equal(nextWeekday("9999-12-30"), "9999-12-31");
+  assert.equal(nextWeekday("9999-12-31"), null);
+  const next = tradingDates("9999-12-30");
+  assert.deepEqual([next(), next(), next(), next()], ["9999-12-30", "9999-12-31", null, null]);
+  assert.equal(lastTradingDate("9999-12-30", 2), "9999-12-31");
+  assert.equal(lastTradingDate("9999-12-30", 3), null);
+  assert.equal(lastTradingDate("2026-01-02", 1), "2026-01-02");
 });
 
 Deno.test("clock times: HH:MM to seconds after midnight", () => {

@@ -48,10 +48,15 @@ export interface OutputSettings {
   dir: string;
   /** Records per compressed chunk. */
   chunkSize: number;
+  /** Replace a previous run in `dir` (run_dir.ts says what that removes). */
+  force: boolean;
+  /** The caller's own files that may sit in `dir` beside the run (the dashboard's metadata). */
+  companions?: string[];
 }
 
 export interface RunConfig {
-  seed: number;
+  /** u64, exact: the C++ producer's seeds are unsigned 64-bit. */
+  seed: bigint;
   securities: Security[];
   workers: number;
   book: BookSettings;
@@ -71,9 +76,9 @@ export function bookSettings(levels: number, initialDepth: number): BookSettings
   return { tickSize: TICK_SIZE, levels, initialSpreadTicks: INITIAL_SPREAD_TICKS, initialDepth };
 }
 
-/** Security i's day d is seeded `seed + 1024 i + d` (model.md §6). */
-export function sessionSeed(cfg: RunConfig, securityIndex: number, day: number): number {
-  return cfg.seed + 1024 * securityIndex + day;
+/** Security i's day d is seeded `seed + 1024 i + d` (model.md §6), in u64 arithmetic. */
+export function sessionSeed(cfg: RunConfig, securityIndex: number, day: number): bigint {
+  return BigInt.asUintN(64, cfg.seed + 1024n * BigInt(securityIndex) + BigInt(day));
 }
 
 export function sessionFile(security: Security, date: string): string {
@@ -81,7 +86,7 @@ export function sessionFile(security: Security, date: string): string {
 }
 
 /** One trading session's settings, for the day seeded `seed` that opens at `p0Ticks`. */
-export function sessionConfig(cfg: RunConfig, seed: number, p0Ticks: number): SessionConfig {
+export function sessionConfig(cfg: RunConfig, seed: bigint, p0Ticks: number): SessionConfig {
   return {
     seed,
     p0Ticks,
@@ -96,12 +101,12 @@ export function sessionConfig(cfg: RunConfig, seed: number, p0Ticks: number): Se
 }
 
 /** The `.qrsdp` header of that session's file. */
-export function fileHeader(cfg: RunConfig, seed: number, p0Ticks: number): FileHeader {
+export function fileHeader(cfg: RunConfig, seed: bigint, p0Ticks: number): FileHeader {
   return {
     versionMajor: VERSION_MAJOR,
     versionMinor: VERSION_MINOR,
     recordSize: RECORD_SIZE,
-    seed: BigInt(seed),
+    seed,
     p0Ticks,
     tickSize: cfg.book.tickSize,
     sessionSeconds: cfg.session.seconds,

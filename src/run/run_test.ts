@@ -7,7 +7,7 @@ function report(t: DayTask, closeTicks: number, stopped = false, events = 1): Da
     securityIndex: t.securityIndex,
     symbol: null,
     date: t.date,
-    seed: 0,
+    seed: 0n,
     file: "",
     p0Ticks: t.p0Ticks,
     closeTicks,

@@ -1,7 +1,7 @@
 import { newRecord } from "../core/events.ts";
 import { Session } from "../model/session.ts";
 import type { EventSink } from "../sinks/sink.ts";
-import { tradingDates } from "./calendar.ts";
+import { LAST_DATE, tradingDates } from "./calendar.ts";
 import { createModel, fileHeader, sessionConfig, sessionFile, sessionSeed } from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import { Pacer } from "./pacer.ts";
@@ -13,7 +13,7 @@ export interface DayReport {
   securityIndex: number;
   symbol: string | null;
   date: string;
-  seed: number;
+  seed: bigint;
   file: string;
   p0Ticks: number;
   closeTicks: number;
@@ -37,7 +37,16 @@ export interface SecurityProgress {
   clockNs: number;
 }
 
+/** A session about to be written: the manifest lists its file before the file exists. */
+export interface SessionStart {
+  securityIndex: number;
+  date: string;
+  seed: bigint;
+  file: string;
+}
+
 export interface SecurityRunHooks {
+  onBegin?(start: SessionStart): void;
   onDay?(report: DayReport): void;
   /** Called at each day's start and then about every PROGRESS_MS of wall time. */
   onProgress?(progress: SecurityProgress): void;
@@ -78,11 +87,15 @@ export async function runSecurity(
   let p0Ticks = cfg.securities[securityIndex].p0Ticks;
   for (let day = 0; schedule.days === 0 || day < schedule.days; day++) {
     if (stop.requested || quota <= 0) break;
-    if (day > 0 && pacing.realtime) {
-      await sleepUnlessStopped(pacing.overnightSeconds * 1000, stop);
+    if (day > 0) {
+      // Other securities of this worker take their turn (continuous runs share workers).
+      if (pacing.realtime) await sleepUnlessStopped(pacing.overnightSeconds * 1000, stop);
+      else await new Promise((r) => setTimeout(r, 0));
       if (stop.requested) break;
     }
-    const task = { securityIndex, day, date: nextDate(), p0Ticks, quota };
+    const date = nextDate();
+    if (date === null) throw new Error(`no trading date after ${LAST_DATE}: the run ends there`);
+    const task = { securityIndex, day, date, p0Ticks, quota };
     const report = await runDay(cfg, task, sink, stop, { ...hooks, pacer }, ratePacer);
     p0Ticks = report.closeTicks;
     quota -= report.events;
@@ -114,6 +127,7 @@ export async function runDay(
   const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
   const header = fileHeader(cfg, seed, p0);
   const file = sessionFile(security, date);
+  hooks.onBegin?.({ securityIndex, date, seed, file });
   await sink.beginSession({ symbol: security.symbol, date, header, file });
   const started = performance.now();
   pacer?.startSession(started);

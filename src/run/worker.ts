@@ -13,7 +13,7 @@ import { TapSink } from "../sinks/tap_sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
 import type { RunConfig } from "./config.ts";
 import { runDay, runSecurity } from "./security_run.ts";
-import type { DayReport, DayTask, SecurityProgress } from "./security_run.ts";
+import type { DayReport, DayTask, SecurityProgress, SessionStart } from "./security_run.ts";
 import { StopFlag } from "./stop.ts";
 
 /** Opens a worker's sinks: then either every day of `securityIndices`, or tasks one by one. */
@@ -29,6 +29,11 @@ export interface WorkerJob {
   offloadWrites: boolean;
   /** Hand every record to the main thread too (the live ITCH feed). */
   tap: boolean;
+  /**
+   * One Int32: how many "begin" messages the main thread has handled. A session's file is
+   * created only once the manifest lists it, so no file is ever on disk unlisted.
+   */
+  begun: SharedArrayBuffer;
 }
 
 export type WorkerRequest =
@@ -40,6 +45,8 @@ export type WorkerRequest =
 export type WorkerMessage =
   | ChunkMessage
   | TapMessage
+  | { kind: "begin"; start: SessionStart; sequence: number }
+  | { kind: "warning"; message: string }
   | { kind: "day"; report: DayReport }
   | { kind: "failed"; task: DayTask; error: string }
   | { kind: "progress"; progress: SecurityProgress }
@@ -65,6 +72,9 @@ export class WorkerRunner {
   private openError: string | undefined;
   /** Reported in "done". */
   private error: string | undefined;
+  private begun = new Int32Array(new SharedArrayBuffer(4));
+  private sequence = 0;
+  private sinks = 0;
 
   constructor(private readonly post: (m: WorkerMessage) => void) {}
 
@@ -86,38 +96,80 @@ export class WorkerRunner {
   private async open(job: WorkerJob): Promise<void> {
     this.job = job;
     this.stop = new StopFlag(job.stop);
-    const target: ChunkTarget | undefined = job.offloadWrites
-      ? new RemoteChunkTarget(this.post, job.owner, job.cfg.output.chunkSize * RECORD_SIZE)
-      : undefined;
+    this.begun = new Int32Array(job.begun);
     try {
-      const extra = job.tap ? [new TapSink(this.post)] : [];
-      this.sink = await createRunSink(job.cfg.output.dir, job.cfg.kafka, target, extra);
+      this.sink = await this.openSinks(job.securityIndices.slice(0, 1));
     } catch (e) {
       this.openError = message(e);
     }
   }
 
+  /** Sinks for these securities (files, Kafka when configured, the tap). */
+  private async openSinks(indices: number[]): Promise<Sink | MultiplexSink> {
+    const job = this.job!;
+    const target: ChunkTarget | undefined = job.offloadWrites
+      ? new RemoteChunkTarget(
+        this.post,
+        `${job.owner}.${this.sinks++}`,
+        job.cfg.output.chunkSize * RECORD_SIZE,
+      )
+      : undefined;
+    const symbols = indices.flatMap((i) => job.cfg.securities[i].symbol ?? []).join(",");
+    return await createRunSink(job.cfg.output.dir, job.cfg.kafka, {
+      target,
+      extra: job.tap ? [new TapSink(this.post)] : [],
+      stop: this.stop,
+      onKafkaDown: (why) =>
+        this.post({
+          kind: "warning",
+          message: `kafka${symbols ? ` (${symbols})` : ""}: ${why}; events go to the files only`,
+        }),
+    });
+  }
+
+  /** Tells the main thread a session starts, and waits until its manifest lists the file. */
+  private begin(start: SessionStart): void {
+    const sequence = ++this.sequence;
+    this.post({ kind: "begin", start, sequence });
+    // In the main thread (a short run) the message was handled before `post` returned.
+    while (Atomics.load(this.begun, 0) < sequence) Atomics.wait(this.begun, 0, sequence - 1, 1000);
+  }
+
   private hooks() {
     return {
+      onBegin: (start: SessionStart) => this.begin(start),
       onDay: (report: DayReport) => this.post({ kind: "day", report }),
       onProgress: (progress: SecurityProgress) => this.post({ kind: "progress", progress }),
     };
   }
 
-  /** Every day of these securities; a failure ends the job (reported in "done"). */
+  /**
+   * Every day of these securities, together (each with sinks of its own, so that every one makes
+   * progress whatever the number of workers); a failure ends the job (reported in "done").
+   */
   private async runSecurities(securityIndices: number[]): Promise<void> {
     if (!this.sink) {
       this.error = this.openError;
       return await this.close();
     }
-    try {
-      for (const i of securityIndices) {
-        await runSecurity(this.job!.cfg, i, this.sink, this.stop, this.hooks());
+    const reports: SinkReport[] = [];
+    await Promise.all(securityIndices.map(async (i, n) => {
+      let sink: Sink | MultiplexSink | null = n === 0 ? this.sink : null;
+      try {
+        sink ??= await this.openSinks([i]);
+        await runSecurity(this.job!.cfg, i, sink, this.stop, this.hooks());
+      } catch (e) {
+        this.error ??= message(e);
       }
-    } catch (e) {
-      this.error = message(e);
-    }
-    await this.close();
+      if (n > 0 && sink) {
+        try {
+          reports.push(...await closeRunSink(sink));
+        } catch (e) {
+          this.error ??= message(e);
+        }
+      }
+    }));
+    await this.close(reports);
   }
 
   private async runTask(task: DayTask): Promise<void> {
@@ -132,10 +184,10 @@ export class WorkerRunner {
     }
   }
 
-  private async close(): Promise<void> {
-    let reports: SinkReport[] = [];
+  private async close(more: SinkReport[] = []): Promise<void> {
+    let reports: SinkReport[] = more;
     try {
-      if (this.sink) reports = await closeRunSink(this.sink);
+      if (this.sink) reports = [...await closeRunSink(this.sink), ...more];
     } catch (e) {
       this.error ??= message(e);
     }

@@ -1,4 +1,5 @@
 import { readManifest } from "../format/manifest.ts";
+import type { ManifestSession } from "../format/manifest.ts";
 import { INDEX_MAGIC, INDEX_TAIL_SIZE } from "../format/header.ts";
 import { LogReader } from "../format/log_reader.ts";
 import { readU64 } from "../format/record.ts";
@@ -149,18 +150,21 @@ export class Catalog {
   sessions(id: string): SessionRef[][] {
     const dir = this.dir(id);
     const plan = this.plan(id);
-    let listed: { symbol: string | null; sessions: { date: string; file: string }[] }[] = [];
+    let listed: { symbol: string | null; sessions: ManifestSession[] }[] = [];
     if (this.hasFile(id, "manifest.json")) listed = readManifest(dir).securities;
     return plan.symbols.map((symbol) => {
       const found = listed.find((s) => s.symbol === symbol)?.sessions ?? [];
       const out: SessionRef[] = found.map((s) => ({
         date: s.date,
         path: this.fileInside(dir, s.file),
-        complete: true,
+        // A session being written (or left incomplete) is listed before its file exists.
+        complete: s.in_progress !== true,
       }));
       const planned = plan.days === 0 || out.length < plan.days;
-      if (this.active.get(id)?.running && planned) {
+      const writing = out.length > 0 && !out[out.length - 1].complete;
+      if (this.active.get(id)?.running && planned && !writing) {
         const date = out.length ? nextWeekday(out[out.length - 1].date) : plan.startDate;
+        if (date === null) return out;
         const file = symbol === null ? `${date}.qrsdp` : `${symbol}/${date}.qrsdp`;
         out.push({ date, path: `${dir}/${file}`, complete: false });
       }

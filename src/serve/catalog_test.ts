@@ -3,7 +3,7 @@ import { buildManifest, writeManifest } from "../format/manifest.ts";
 import { BadRequest, Catalog, NotFound } from "./catalog.ts";
 
 const SETTINGS = {
-  baseSeed: 1,
+  baseSeed: 1n,
   sessionSeconds: 60,
   tickSize: 100,
   levelsPerSide: 5,
@@ -19,7 +19,7 @@ function run(dir: string, file = "2026-01-02.qrsdp") {
     buildManifest(SETTINGS, [{
       symbol: null,
       p0Ticks: 10000,
-      sessions: [{ date: "2026-01-02", seed: 1, file }],
+      sessions: [{ date: "2026-01-02", seed: 1n, file }],
     }]),
   );
 }

@@ -15,7 +15,7 @@ const OPEN_NS = 34_200e9;
 function writeRun(dir: string) {
   Deno.mkdirSync(dir, { recursive: true });
   const session = new Session({
-    seed: 11,
+    seed: 11n,
     p0Ticks: 10000,
     levelsPerSide: 5,
     initialSpreadTicks: 2,
@@ -59,7 +59,7 @@ function writeRun(dir: string) {
   writeManifest(
     dir,
     buildManifest({
-      baseSeed: 11,
+      baseSeed: 11n,
       sessionSeconds: SECONDS,
       tickSize: 100,
       levelsPerSide: 5,
@@ -69,7 +69,7 @@ function writeRun(dir: string) {
     }, [{
       symbol: null,
       p0Ticks: 10000,
-      sessions: [{ date: "2026-01-02", seed: 11, file: "2026-01-02.qrsdp" }],
+      sessions: [{ date: "2026-01-02", seed: 11n, file: "2026-01-02.qrsdp" }],
     }]),
   );
   const b = session.book;

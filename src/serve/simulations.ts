@@ -88,7 +88,7 @@ export class Simulations {
     const base = this.baseConfig(dir);
     const cfg: RunConfig = {
       ...base,
-      seed: req.seed,
+      seed: BigInt(req.seed),
       securities: symbols.map((symbol) => ({ symbol, p0Ticks: req.p0 })),
       workers: symbols.length,
       session: { ...base.session, days: req.days, seconds: req.sessionSeconds },
@@ -100,6 +100,8 @@ export class Simulations {
       },
       pacing: { ...base.pacing, realtime: false },
       kafka: null,
+      // The run directory must be empty but for this command's own metadata.
+      output: { ...base.output, companions: [META_FILE] },
     };
     const plan: RunPlan = {
       symbols,

@@ -120,6 +120,7 @@ export class RemoteChunkTarget implements ChunkTarget {
 interface HostedFile {
   /** Null once the file failed: its chunks are dropped, but their slots are still freed. */
   writer: QrsdpWriter | null;
+  path: string;
   slots: ChunkSlots;
   busy: Int32Array;
 }
@@ -131,12 +132,24 @@ interface HostedFile {
  */
 export class ChunkWriterHost {
   private readonly files = new Map<string, HostedFile>();
+  /** The paths of the files that failed: incomplete, whatever their writer says. */
+  readonly failed = new Set<string>();
 
   handle(m: ChunkMessage): void {
     if (m.kind === "open") {
-      const file: HostedFile = { writer: null, slots: m.slots, busy: new Int32Array(m.slots.busy) };
+      const file: HostedFile = {
+        writer: null,
+        path: m.path,
+        slots: m.slots,
+        busy: new Int32Array(m.slots.busy),
+      };
       this.files.set(m.id, file);
-      file.writer = QrsdpWriter.create(m.path, m.header);
+      try {
+        file.writer = QrsdpWriter.create(m.path, m.header);
+      } catch (e) {
+        this.failed.add(m.path);
+        throw e;
+      }
       return;
     }
     const file = this.files.get(m.id)!;
@@ -152,6 +165,7 @@ export class ChunkWriterHost {
     } catch (e) {
       file.writer?.abandon();
       file.writer = null;
+      this.failed.add(file.path);
       throw e;
     } finally {
       if (m.kind === "chunk") {

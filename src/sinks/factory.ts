@@ -4,15 +4,26 @@ import { FileSink } from "./file_sink.ts";
 import { MultiplexSink } from "./multiplex_sink.ts";
 import type { Sink, SinkReport } from "./sink.ts";
 
+/** What a run's sinks may be told besides where to write. */
+export interface RunSinkOptions {
+  target?: ChunkTarget;
+  /** More sinks (a tap feeding the live ITCH feed). */
+  extra?: Sink[];
+  /** Stops waiting for Kafka. */
+  stop?: { readonly requested: boolean };
+  /** Hears at once why Kafka cannot be reached: the run goes on to its files. */
+  onKafkaDown?: (why: string) => void;
+}
+
 /**
  * The sinks of a run: always the `.qrsdp` files; Kafka too when brokers are configured; and any
- * `extra` ones (a tap feeding the live ITCH feed).
+ * `extra` ones. When Kafka cannot be reached (or `stop` comes first), `onKafkaDown` hears why at
+ * once, and the shortfall is reported at the end.
  */
 export async function createRunSink(
   output: string,
   kafkaSettings: KafkaSettings | null,
-  target?: ChunkTarget,
-  extra: Sink[] = [],
+  { target, extra = [], stop, onKafkaDown }: RunSinkOptions = {},
 ): Promise<Sink | MultiplexSink> {
   const file = new FileSink(output, target);
   if (!kafkaSettings && extra.length === 0) return file;
@@ -21,7 +32,8 @@ export async function createRunSink(
     // Loaded only when needed: kafkajs adds start-up time to every worker of a file-only run.
     const { KafkaSink } = await import("./kafka_sink.ts");
     const kafka = new KafkaSink(kafkaSettings);
-    await kafka.connect();
+    const down = await kafka.connect(stop);
+    if (down) onKafkaDown?.(down);
     sinks.push(kafka);
   }
   return new MultiplexSink([...sinks, ...extra]);

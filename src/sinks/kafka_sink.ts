@@ -7,6 +7,7 @@ import { partitionOf } from "../kafka/partition.ts";
 import { BATCH_BYTES, BATCH_MESSAGES, EventProducer } from "../kafka/producer.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
 import { ensureTopic } from "../kafka/topic.ts";
+import { withinBudget } from "../kafka/retry.ts";
 import type { SessionInfo, Sink, SinkReport, SymbolCounts } from "./sink.ts";
 
 const ENCODER = new TextEncoder();
@@ -29,22 +30,52 @@ export class KafkaSink implements Sink {
   private symbol = UNNAMED_KEY;
   private readonly symbols: string[] = [];
   private firstError?: string;
+  private connectError?: string;
 
   constructor(private readonly settings: KafkaSettings) {
     this.kafka = kafkaClient(settings, "qrsdp-producer", settings.timeoutMs);
   }
 
-  /** Connects and creates the topic if needed; on failure the sink stays usable but failing. */
-  async connect(): Promise<void> {
-    try {
-      const partitions = await ensureTopic(this.kafka, this.settings.topic);
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await producer.connect();
+  /**
+   * Connects and creates the topic if needed, retrying for the settings' timeout (bounded, see
+   * retry.ts), or until `stop` is requested. On failure the sink stays usable but failing, and
+   * the reason is returned.
+   */
+  async connect(stop?: { readonly requested: boolean }): Promise<string | null> {
+    const brokers = this.settings.brokers.join(",");
+    const attempt = withinBudget(
+      (async () => {
+        const partitions = await ensureTopic(this.kafka, this.settings.topic);
+        const producer = this.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        });
+        await producer.connect();
+        return { producer, partitions };
+      })(),
+      this.settings.timeoutMs,
+    );
+    let stopped = false, settled = false;
+    const outcome = await Promise.race([
+      attempt.then((p) => p, (e: Error) => e).finally(() => settled = true),
+      untilRequested(stop, () => settled).then(() => {
+        stopped = true;
+        return null;
+      }),
+    ]);
+    if (!outcome || outcome instanceof Error) {
+      // A connection that comes after the stop is let go.
+      if (stopped) attempt.then((p) => p.producer.disconnect(), () => {});
+      this.connectError = stopped
+        ? `stopped while still trying to reach ${brokers}`
+        : `cannot reach ${brokers}: ${(outcome as Error).message}`;
+      this.noteError(this.connectError);
+      return this.connectError;
+    }
+    const { producer, partitions } = outcome;
+    {
       this.producer = producer;
       this.events = new EventProducer(producer, (key) => partitionOf(key, partitions), {
         topic: this.settings.topic,
@@ -54,9 +85,8 @@ export class KafkaSink implements Sink {
         batchBytes: BATCH_BYTES,
         batchMessages: BATCH_MESSAGES,
       });
-    } catch (e) {
-      this.noteError(`cannot reach ${this.settings.brokers.join(",")}: ${(e as Error).message}`);
     }
+    return null;
   }
 
   beginSession(session: SessionInfo): void {
@@ -100,6 +130,17 @@ export class KafkaSink implements Sink {
     const acknowledged = this.events?.counts.acknowledgedEvents ?? 0;
     const shortfall = appended - acknowledged;
     this.firstError ??= this.events?.firstError;
+    if (shortfall === 0 && this.connectError) {
+      // Nothing was lost, yet Kafka never got the run: that is a failure too.
+      return {
+        name: this.name,
+        appended,
+        delivered: 0,
+        failures: 1,
+        firstError: this.connectError,
+        bySymbol,
+      };
+    }
     return {
       name: this.name,
       appended,
@@ -118,4 +159,18 @@ export class KafkaSink implements Sink {
   private noteError(message: string): void {
     this.firstError ??= message;
   }
+}
+
+/** Resolves once `stop` is requested (checked every 50 ms); never without one, or once `over`. */
+function untilRequested(stop: { readonly requested: boolean } | undefined, over: () => boolean) {
+  return new Promise<void>((resolve) => {
+    if (!stop) return;
+    const timer = setInterval(() => {
+      if (over()) clearInterval(timer);
+      else if (stop.requested) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+  });
 }
