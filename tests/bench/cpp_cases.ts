@@ -185,7 +185,18 @@ console.log(n, hwm);
 export async function startup(): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
   Deno.writeTextFileSync(`${dir}/empty.ts`, "");
-  const args = ["-A", MAIN, "run", "--seconds", "1", "--output", `${dir}/out`, "--quiet"];
+  // --force: every run replaces the previous one in the same directory.
+  const args = [
+    "-A",
+    MAIN,
+    "run",
+    "--seconds",
+    "1",
+    "--output",
+    `${dir}/out`,
+    "--quiet",
+    "--force",
+  ];
   await timed(args);
   const ours: ProcessTimes[] = [], empty: ProcessTimes[] = [];
   for (let i = 0; i < 15; i++) {
@@ -215,7 +226,18 @@ export async function writes(): Promise<void> {
   ];
   for (const [label, flags] of cases) {
     const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
-    const args = ["-A", MAIN, "run", "--seed", "1", ...flags, "--output", dir, "--quiet"];
+    const args = [
+      "-A",
+      MAIN,
+      "run",
+      "--seed",
+      "1",
+      ...flags,
+      "--output",
+      dir,
+      "--quiet",
+      "--force",
+    ];
     const runs: ProcessTimes[] = [];
     for (let i = 0; i < 5; i++) runs.push(await timed(args));
     const times = runs.map((r) => r.wall);
