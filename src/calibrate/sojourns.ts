@@ -1,3 +1,4 @@
+import type { HlrCurves } from "../model/hlr_curves.ts";
 import { EventType } from "../core/events.ts";
 
 export const BID = 0;
@@ -91,14 +92,10 @@ export class SojournCells {
 }
 
 /** The six tables of a curves file (calibration.md §4), each with entries for n = 0..nMax. */
-export interface CurveTables {
-  addBid: Float64Array[];
-  addAsk: Float64Array[];
-  cancelBid: Float64Array[];
-  cancelAsk: Float64Array[];
-  marketBuy: Float64Array;
-  marketSell: Float64Array;
-}
+export type CurveTables = Pick<
+  HlrCurves,
+  "addBid" | "addAsk" | "cancelBid" | "cancelAsk" | "marketBuy" | "marketSell"
+>;
 
 export function curveTables(cells: SojournCells, nMax: number): CurveTables {
   const size = Math.max(nMax + 1, 0);
