@@ -1,11 +1,9 @@
+import { openFeedOutputs } from "./feed_outputs.ts";
 import { checkPlan, feedFromFiles } from "../itch/feed_files.ts";
 import type { FeedStats } from "../itch/feed_files.ts";
-import type { FeedOutput } from "../itch/feed_output.ts";
-import { TeeOutput } from "../itch/feed_output.ts";
 import { feedPlan } from "../itch/feed_plan.ts";
-import { ItchFileError, ItchFileOutput } from "../itch/itch_file.ts";
+import { ItchFileError } from "../itch/itch_file.ts";
 import { ItchPriceError } from "../itch/order_image.ts";
-import { UdpFeedOutput } from "../itch/udp_output.ts";
 import { StopFlag } from "../run/stop.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import { thousands } from "./format.ts";
@@ -56,25 +54,10 @@ export async function itchCommand(args: string[]): Promise<number> {
   const plan = feedPlan(positionals);
   if (plan.length === 0) throw new UsageError("the inputs hold no sessions");
   const checked = checkPlan(plan);
-  const outputs: FeedOutput[] = [];
-  let files: ItchFileOutput | null = null;
-  if (dir) {
-    try {
-      Deno.mkdirSync(dir, { recursive: true });
-    } catch (e) {
-      throw new DataError(`--output: cannot create ${dir} (${(e as Error).message})`);
-    }
-    outputs.push(files = new ItchFileOutput(dir, values.gzip));
-  }
-  let sender: UdpFeedOutput | null = null;
-  if (udp) {
-    try {
-      sender = await UdpFeedOutput.open(udp);
-    } catch (e) {
-      throw new UsageError(`${udp.flag}: ${(e as Error).message}`);
-    }
-    outputs.push(sender);
-  }
+  const { output, files, sender } = await openFeedOutputs(
+    udp,
+    dir ? { flag: "--output", dir, gzip: values.gzip } : null,
+  );
   const stop = new StopFlag();
   const removeSignals = onStopSignals(() => {
     stop.request();
@@ -82,7 +65,6 @@ export async function itchCommand(args: string[]): Promise<number> {
   });
   const started = performance.now();
   let stats: FeedStats;
-  const output = outputs.length === 1 ? outputs[0] : new TeeOutput(outputs);
   try {
     stats = await feedFromFiles(plan, output, {
       lot,

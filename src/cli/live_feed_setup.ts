@@ -1,11 +1,10 @@
-import { DataError, UsageError } from "../core/errors.ts";
+import { openFeedOutputs } from "./feed_outputs.ts";
+import { UsageError } from "../core/errors.ts";
 import { DEFAULT_SYMBOL } from "../itch/feed_day.ts";
-import type { FeedOutput } from "../itch/feed_output.ts";
-import { TeeOutput } from "../itch/feed_output.ts";
-import { ItchFileOutput } from "../itch/itch_file.ts";
+import type { ItchFileOutput } from "../itch/itch_file.ts";
+import type { UdpFeedOutput } from "../itch/udp_output.ts";
 import { LiveFeed } from "../itch/live_feed.ts";
 import { itchPriceProblem, itchSymbolProblem } from "../itch/messages.ts";
-import { UdpFeedOutput } from "../itch/udp_output.ts";
 import type { FlagValues } from "./flags.ts";
 import { udpFeedFromFlags } from "./itch_flags.ts";
 import type { LIVE_FEED_FLAGS } from "./itch_flags.ts";
@@ -34,26 +33,10 @@ export async function openLiveFeed(
       itchPriceProblem(s.p0Ticks, tickSize);
     if (problem) throw new UsageError(`ITCH feed: ${problem}`);
   }
-  const outputs: FeedOutput[] = [];
-  let files: ItchFileOutput | null = null, sender: UdpFeedOutput | null = null;
-  if (udp) {
-    try {
-      sender = await UdpFeedOutput.open(udp);
-    } catch (e) {
-      throw new UsageError(`${udp.flag}: ${(e as Error).message}`);
-    }
-    outputs.push(sender);
-  }
-  if (dir) {
-    try {
-      Deno.mkdirSync(dir, { recursive: true });
-    } catch (e) {
-      await sender?.close();
-      throw new DataError(`--itch-dir: cannot create ${dir} (${(e as Error).message})`);
-    }
-    outputs.push(files = new ItchFileOutput(dir, false));
-  }
-  const output = outputs.length === 1 ? outputs[0] : new TeeOutput(outputs);
+  const { output, files, sender } = await openFeedOutputs(
+    udp,
+    dir ? { flag: "--itch-dir", dir, gzip: false } : null,
+  );
   const feed = new LiveFeed(securities.map((s) => s.symbol), values["lot-size"], output);
   return { feed, files, sender };
 }
