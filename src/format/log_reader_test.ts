@@ -2,44 +2,19 @@ import assert from "node:assert/strict";
 import { DataError } from "../core/errors.ts";
 import { newRecord } from "../core/events.ts";
 import { memorySource } from "./byte_source.ts";
-import { INDEX_ENTRY_SIZE, INDEX_TAIL_SIZE, VERSION_MAJOR, VERSION_MINOR } from "./header.ts";
+import { INDEX_ENTRY_SIZE, INDEX_TAIL_SIZE } from "./header.ts";
 import { LogReader } from "./log_reader.ts";
-import { RECORD_SIZE } from "./record.ts";
 import { verifyFile } from "./verify.ts";
-import { ChunkBuffer, QrsdpWriter } from "./writer.ts";
+import { testLogBytes } from "./test_log.ts";
 
 /** A file of 10 records in chunks of 4 (4, 4, 2), with its index. */
-function file(): Uint8Array {
-  const path = Deno.makeTempFileSync();
-  const writer = QrsdpWriter.create(path, {
-    versionMajor: VERSION_MAJOR,
-    versionMinor: VERSION_MINOR,
-    recordSize: RECORD_SIZE,
-    seed: 1n,
-    p0Ticks: 10000,
-    tickSize: 100,
-    sessionSeconds: 60,
-    levelsPerSide: 5,
-    initialSpreadTicks: 2,
-    initialDepth: 5,
-    chunkCapacity: 4,
-    headerFlags: 0,
-    marketOpenNs: 0,
-  });
-  const chunk = new ChunkBuffer(4);
-  const flush = () => {
-    writer.writeChunk(chunk.raw, chunk.count, chunk.firstTsNs, chunk.lastTsNs);
-    chunk.reset();
-  };
-  for (let i = 0; i < 10; i++) {
-    if (chunk.push({ ...newRecord(), tsNs: 100 * i, orderId: i + 1, qty: 1 })) flush();
-  }
-  flush();
-  writer.close();
-  const bytes = Deno.readFileSync(path);
-  Deno.removeSync(path);
-  return bytes;
-}
+const file = () =>
+  testLogBytes(
+    Array.from(
+      { length: 10 },
+      (_, i) => ({ ...newRecord(), tsNs: 100 * i, orderId: i + 1, qty: 1 }),
+    ),
+  );
 
 function readAll(bytes: Uint8Array) {
   const reader = new LogReader(memorySource(bytes, "f"));

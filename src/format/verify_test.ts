@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { memorySource } from "./byte_source.ts";
-import { VERSION_MAJOR, VERSION_MINOR } from "./header.ts";
 import { LogReader } from "./log_reader.ts";
 import { newRecord } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
-import { RECORD_SIZE } from "./record.ts";
 import { verifyFile } from "./verify.ts";
-import { ChunkBuffer, QrsdpWriter } from "./writer.ts";
+import { testLogBytes } from "./test_log.ts";
 
 /** A file of 3 chunks of 4 records each, after `change` has edited the records. */
 function file(change: (recs: EventRecord[]) => void = () => {}): Uint8Array {
@@ -18,33 +16,7 @@ function file(change: (recs: EventRecord[]) => void = () => {}): Uint8Array {
     orderId: i + 1,
   }));
   change(recs);
-  const path = Deno.makeTempFileSync();
-  const writer = QrsdpWriter.create(path, {
-    versionMajor: VERSION_MAJOR,
-    versionMinor: VERSION_MINOR,
-    recordSize: RECORD_SIZE,
-    seed: 1n,
-    p0Ticks: 10000,
-    tickSize: 100,
-    sessionSeconds: 60,
-    levelsPerSide: 5,
-    initialSpreadTicks: 2,
-    initialDepth: 5,
-    chunkCapacity: 4,
-    headerFlags: 0,
-    marketOpenNs: 0,
-  });
-  const chunk = new ChunkBuffer(4);
-  for (const r of recs) {
-    if (chunk.push(r)) {
-      writer.writeChunk(chunk.raw, chunk.count, chunk.firstTsNs, chunk.lastTsNs);
-      chunk.reset();
-    }
-  }
-  writer.close();
-  const bytes = Deno.readFileSync(path);
-  Deno.removeSync(path);
-  return bytes;
+  return testLogBytes(recs);
 }
 
 const check = (bytes: Uint8Array) => verifyFile(new LogReader(memorySource(bytes, "f")));

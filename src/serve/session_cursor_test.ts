@@ -1,24 +1,10 @@
 import assert from "node:assert/strict";
 import { encodeRecord, RECORD_SIZE } from "../format/record.ts";
 import { QrsdpWriter } from "../format/writer.ts";
-import type { FileHeader } from "../format/header.ts";
+import { TEST_HEADER } from "../format/test_log.ts";
 import { SessionCursor } from "./session_cursor.ts";
 
-const HEADER: FileHeader = {
-  versionMajor: 1,
-  versionMinor: 0,
-  recordSize: RECORD_SIZE,
-  seed: 1n,
-  p0Ticks: 10000,
-  tickSize: 100,
-  sessionSeconds: 60,
-  levelsPerSide: 5,
-  initialSpreadTicks: 2,
-  initialDepth: 5,
-  chunkCapacity: 4,
-  headerFlags: 0,
-  marketOpenNs: 0,
-};
+const HEADER = TEST_HEADER;
 
 function chunk(first: number, count: number): Uint8Array {
   const raw = new Uint8Array(count * RECORD_SIZE);
