@@ -70,15 +70,7 @@ export class LiveFeed {
   /** Waits until everything handed in is on the feed; closes a day left open by a stop. */
   async finish(): Promise<LiveFeedReport> {
     await this.working;
-    if (this.day && !this.failed) {
-      await this.guard(async () => {
-        this.day!.close();
-        await this.flush();
-        await this.output.endDay();
-        this.report.days++;
-      });
-    }
-    this.day = null;
+    if (this.day) await this.endDay();
     await this.guard(() => this.output.close());
     // Whatever could not go on the feed still frees its worker.
     for (const q of this.queues) {
@@ -86,6 +78,17 @@ export class LiveFeed {
     }
     if (this.failed) this.report.error = this.failed.message;
     return this.report;
+  }
+
+  /** Closes the day in hand: its closing messages, then the output's end of day. */
+  private async endDay(): Promise<void> {
+    await this.guard(async () => {
+      this.day!.close();
+      await this.flush();
+      await this.output.endDay();
+      this.report.days++;
+    });
+    this.day = null;
   }
 
   private async guard(fn: () => void | Promise<void>): Promise<void> {
@@ -137,13 +140,7 @@ export class LiveFeed {
       await this.guard(() => this.flush());
       if (this.queues.every((q) => q[0]?.kind === "end")) {
         for (const q of this.queues) q.shift();
-        await this.guard(async () => {
-          this.day!.close();
-          await this.flush();
-          await this.output.endDay();
-          this.report.days++;
-        });
-        this.day = null;
+        await this.endDay();
         continue;
       }
       if (!progressed) return;
