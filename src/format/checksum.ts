@@ -3,7 +3,9 @@
  * bit 0 says the chunk's index entry holds, in its `reserved` field, the CRC-32C of the file
  * header (header_flags read as 0, since they change at close) followed by the chunk's 32-byte
  * header and its compressed bytes. So a changed header fails every chunk, a changed chunk fails
- * its own, and files without the bit (the C++ producer's, ours before) read as before.
+ * its own, and files without the bit (the C++ producer's, ours before) read as before. The chunk
+ * part is computed where the chunk lies, in the LZ4 module's memory (Lz4BlockDecoder.checksum,
+ * Lz4BlockCompressor.checksum).
  */
 import { crc32c } from "./crc32c.ts";
 import { HEADER_FLAGS_OFFSET, HEADER_SIZE } from "./header.ts";
@@ -18,9 +20,4 @@ const ZERO_FLAGS = new Uint8Array(4);
 export function headerChecksum(header: Uint8Array): number {
   const c = crc32c(header, 0, 0, HEADER_FLAGS_OFFSET);
   return crc32c(header, crc32c(ZERO_FLAGS, c), HEADER_FLAGS_OFFSET + 4, HEADER_SIZE);
-}
-
-/** The checksum of the chunk held in `bytes[from..to)` (its header and compressed data). */
-export function chunkChecksum(headerCrc: number, bytes: Uint8Array, from: number, to: number) {
-  return crc32c(bytes, headerCrc, from, to);
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { crc32c } from "./crc32c.ts";
+import { Lz4BlockCompressor } from "./lz4_block.ts";
+import { Lz4BlockDecoder } from "./lz4_decoder.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -18,4 +20,22 @@ Deno.test("crc32c: continues across pieces and ranges, whatever the split", () =
     assert.equal(crc32c(bytes.subarray(split), crc32c(bytes.subarray(0, split))), whole);
     assert.equal(crc32c(bytes, crc32c(bytes, 0, 0, split), split), whole);
   }
+});
+
+Deno.test("crc32c: the LZ4 module's chunk checksums equal this one's, whatever the length", () => {
+  const bytes = Uint8Array.from({ length: 4099 }, (_, i) => (i * 2654435761) >>> 13);
+  const decoder = new Lz4BlockDecoder();
+  decoder.reserve(bytes.length, 0);
+  decoder.input.set(bytes);
+  assert.equal(decoder.checksum(0, 0, 9), crc32c(bytes.subarray(0, 9)));
+  for (const [from, to] of [[0, 0], [0, 1], [3, 11], [5, 4096], [0, 4099], [1, 4098]]) {
+    assert.equal(decoder.checksum(0x12345678, from, to), crc32c(bytes, 0x12345678, from, to));
+  }
+  decoder.input.set(text("123456789"));
+  assert.equal(decoder.checksum(0, 0, 9), 0xe3069283);
+
+  const compressor = new Lz4BlockCompressor();
+  const block = compressor.compressWithHeadroom(bytes, bytes.length, 32);
+  assert.equal(compressor.checksum(7, block), crc32c(block, 7));
+  assert.throws(() => compressor.checksum(7, block.slice()), RangeError);
 });

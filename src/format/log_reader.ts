@@ -21,7 +21,7 @@ import { compressBound } from "./lz4_block.ts";
 import { Lz4BlockDecoder } from "./lz4_decoder.ts";
 import type { RecordColumns, TypeCounts } from "./lz4_decoder.ts";
 import { RECORD_SIZE } from "./record.ts";
-import { chunkChecksum, headerChecksum } from "./checksum.ts";
+import { headerChecksum } from "./checksum.ts";
 
 /** Numbers kept per index entry: offset, first ts, last ts, record count, reserved. */
 const ENTRY = 5;
@@ -179,9 +179,7 @@ export class LogReader {
     this.decoder.reserve(end + CHUNK_HEADER_SIZE, h.uncompressedSize);
     this.readInput(CHUNK_HEADER_SIZE, h.compressedSize + following, dataStart);
     // The chunk's header is at input[0..32) until the next one is moved there.
-    const crc = this.verifyChecksums
-      ? chunkChecksum(this.headerCrc, this.decoder.input, 0, end)
-      : null;
+    const crc = this.verifyChecksums ? this.decoder.checksum(this.headerCrc, 0, end) : null;
     this.decoder.input.copyWithin(0, end, end + following);
     this.buffered = following;
     this.offset = nextOffset;

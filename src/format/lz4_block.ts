@@ -46,6 +46,15 @@ export class Lz4BlockCompressor {
     return this.output.subarray(0, headroom + size);
   }
 
+  /** CRC-32C of a block `compressWithHeadroom` returned, headroom included, continued from `crc`. */
+  checksum(crc: number, block: Uint8Array): number {
+    const out = this.output;
+    if (block.buffer !== out.buffer || block.byteOffset !== out.byteOffset) {
+      throw new RangeError("not the block this compressor returned");
+    }
+    return this.exports.crc32c(crc, block.byteOffset, block.length) >>> 0;
+  }
+
   private reserve(n: number): void {
     const base = this.exports.__heap_base.value as number;
     const output = base + n + 8 - (n % 8);

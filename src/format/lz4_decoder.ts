@@ -88,6 +88,12 @@ export class Lz4BlockDecoder {
     );
   }
 
+  /** CRC-32C of `input[from, to)`, continued from `crc` (crc32c.ts gives the same). */
+  checksum(crc: number, from: number, to: number): number {
+    if (from < 0 || from > to || to > this.inputCap) throw new RangeError("outside the input");
+    return this.exports.crc32c(crc, this.input.byteOffset + from, to - from) >>> 0;
+  }
+
   /**
    * Checks the first `n` records of `output`: timestamps never below `prevTsNs` nor their
    * predecessor's, type 0..5, side 0..2. When all pass, adds their types to `mix` and returns -1;

@@ -11,7 +11,7 @@ import {
   INDEX_TAIL_SIZE,
 } from "./header.ts";
 import type { FileHeader, IndexEntry } from "./header.ts";
-import { CHUNK_FLAG_CRC32C, chunkChecksum, headerChecksum } from "./checksum.ts";
+import { CHUNK_FLAG_CRC32C, headerChecksum } from "./checksum.ts";
 import { FILE_SIZE_LIMIT } from "../core/file_limit.ts";
 import { Lz4BlockCompressor } from "./lz4_block.ts";
 import { encodeRecord, RECORD_SIZE } from "./record.ts";
@@ -100,7 +100,7 @@ export class QrsdpWriter {
       new DataView(chunk.buffer, chunk.byteOffset, CHUNK_HEADER_SIZE),
       0,
     );
-    const crc = chunkChecksum(this.headerCrc, chunk, 0, chunk.length);
+    const crc = compressor.checksum(this.headerCrc, chunk);
     this.write(chunk, this.offset);
     this.index.push({
       fileOffset: this.offset,

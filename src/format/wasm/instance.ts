@@ -16,6 +16,8 @@ export interface Lz4Exports {
   ): void;
   compress(src: number, n: number, dst: number): number;
   tally(src: number, n: number, prevTs: number, mix: number): number;
+  /** CRC-32C continued from `crc` over `n` bytes at `at`; a signed 32-bit result. */
+  crc32c(crc: number, at: number, n: number): number;
   /** The first byte past the module's own data: free for buffers from here on. */
   __heap_base: WebAssembly.Global;
 }

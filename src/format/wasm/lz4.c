@@ -250,3 +250,44 @@ __attribute__((export_name("tally"))) int tally(const u8 *src, int n, double pre
   for (int t = 0; t < 6; t++) mix[t] += counts[t];
   return -1;
 }
+
+/*
+ * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) continued from crc over p[0..n), as
+ * crc32c.ts computes it: slicing by 8, eight table lookups per 8 bytes. WebAssembly has no CRC
+ * instruction; here the lookups run about three times as fast as in JavaScript.
+ */
+static u32 crc_table[8][256];
+static int crc_ready = 0;
+
+static void crc_init(void) {
+  for (u32 i = 0; i < 256; i++) {
+    u32 c = i;
+    for (int k = 0; k < 8; k++) c = c & 1 ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+    crc_table[0][i] = c;
+  }
+  for (u32 i = 0; i < 256; i++) {
+    for (int s = 1; s < 8; s++) {
+      const u32 prev = crc_table[s - 1][i];
+      crc_table[s][i] = (prev >> 8) ^ crc_table[0][prev & 0xff];
+    }
+  }
+  crc_ready = 1;
+}
+
+__attribute__((export_name("crc32c"))) u32 crc32c(u32 crc, const u8 *p, int n) {
+  if (!crc_ready) crc_init();
+  u32 c = ~crc;
+  const u8 *const end = p + n;
+  while (end - p >= 8) {
+    u32 lo, hi;
+    __builtin_memcpy(&lo, p, 4);
+    __builtin_memcpy(&hi, p + 4, 4);
+    lo ^= c;
+    c = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^ crc_table[5][(lo >> 16) & 0xff] ^
+        crc_table[4][lo >> 24] ^ crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
+        crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
+    p += 8;
+  }
+  while (p < end) c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
+  return ~c;
+}
