@@ -1,7 +1,21 @@
-// One entry point for the CLI and for the run's worker threads: a worker starts this same module
-// (so the bundled and compiled program needs no second file) and serves jobs instead.
-import { inWorkerScope } from "./src/run/worker.ts";
-import "./src/serve/analysis_worker.ts";
-import { main } from "./src/cli/main.ts";
+// One entry point for the CLI and for the program's worker threads: a worker starts this same
+// module (so the bundled and compiled program needs no second file) and loads, on its first
+// message, only the code that message's kind asks for.
+import { inWorkerScope, serveOnFirstMessage } from "./src/core/worker_scope.ts";
 
-if (!inWorkerScope()) Deno.exit(await main(Deno.args, import.meta.url));
+async function serveWorker(kind: unknown): Promise<void> {
+  switch (kind) {
+    case "job":
+      return (await import("./src/run/worker.ts")).serveRunWorker();
+    case "analysis":
+      return (await import("./src/serve/analysis_worker.ts")).serveAnalysisWorker();
+    default:
+      throw new Error(`a worker cannot start with a message of kind ${String(kind)}`);
+  }
+}
+
+if (inWorkerScope()) serveOnFirstMessage(serveWorker);
+else {
+  const { main } = await import("./src/cli/main.ts");
+  Deno.exit(await main(Deno.args, import.meta.url));
+}

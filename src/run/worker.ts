@@ -1,7 +1,7 @@
 /**
  * Worker side of a run: generates what it is given into its own sinks and reports each finished
- * day. Loaded as a module worker; `main.ts` imports it so that the bundled and compiled program
- * can start itself as the worker. A short run uses the same `WorkerRunner` in the main thread.
+ * day. The worker thread runs the program's own entry module (`main.ts`), which calls
+ * `serveRunWorker` when the first message is a job. A short run uses the same `WorkerRunner` in the main thread.
  */
 import { RECORD_SIZE } from "../format/record.ts";
 import { RemoteChunkTarget } from "../sinks/chunk_target.ts";
@@ -51,11 +51,6 @@ export type WorkerMessage =
   | { kind: "failed"; task: DayTask; error: string }
   | { kind: "progress"; progress: SecurityProgress }
   | { kind: "done"; reports: SinkReport[]; error?: string };
-
-export function inWorkerScope(): boolean {
-  const scope = (globalThis as { WorkerGlobalScope?: new () => unknown }).WorkerGlobalScope;
-  return scope !== undefined && globalThis instanceof scope;
-}
 
 const message = (e: unknown) => e instanceof Error ? e.message : String(e);
 
@@ -196,15 +191,12 @@ export class WorkerRunner {
   }
 }
 
-if (inWorkerScope()) {
+/** Makes this worker thread a run's worker: it takes WorkerRequests from now on. */
+export function serveRunWorker(): void {
   const scope = globalThis as unknown as {
     onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
     postMessage(m: WorkerMessage): void;
   };
   const runner = new WorkerRunner((m) => scope.postMessage(m));
-  // The same entry module also serves other kinds of work (the dashboard's analysis).
-  const ours = new Set(["job", "task", "finish"]);
-  scope.onmessage = (e) => {
-    if (ours.has(e.data?.kind)) runner.handle(e.data);
-  };
+  scope.onmessage = (e) => runner.handle(e.data);
 }

@@ -1,10 +1,9 @@
 /**
  * A session's analysis in a worker thread, so that the server goes on streaming meanwhile. The
- * worker is the program's own entry module (`main.ts` imports this file), as for runs.
+ * worker is the program's own entry module (`main.ts`), as for runs.
  */
 import { analyseSession } from "./analysis.ts";
 import type { Analysis } from "./analysis.ts";
-import { inWorkerScope } from "../run/worker.ts";
 
 interface AnalysisJob {
   kind: "analysis";
@@ -40,10 +39,10 @@ export function analyseInWorker(
   });
 }
 
-if (inWorkerScope()) {
+/** Makes this worker thread an analysis worker: it takes AnalysisJobs from now on. */
+export function serveAnalysisWorker(): void {
   addEventListener("message", (e) => {
     const m = (e as MessageEvent<AnalysisJob>).data;
-    if (m?.kind !== "analysis") return;
     let reply: AnalysisReply;
     try {
       reply = { kind: "analysis", result: analyseSession(m.path, m.date) };
