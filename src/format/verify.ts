@@ -77,9 +77,13 @@ export class ChunkVerifier {
 
 /**
  * Reads every chunk from where `reader` is to the end and checks it (ChunkVerifier), then the
- * file as a whole: its flags, its index, checksums on every chunk or none.
+ * file as a whole: its flags, its index, checksums on every chunk or none. `onChunk` hears of each
+ * chunk once checked, while the reader still holds it (its records decompressed when sound).
  */
-export function verifyFile(reader: LogReader): FileCheck {
+export function verifyFile(
+  reader: LogReader,
+  onChunk: (sound: boolean) => void = () => {},
+): FileCheck {
   const check: FileCheck = {
     records: 0,
     chunks: 0,
@@ -102,6 +106,7 @@ export function verifyFile(reader: LogReader): FileCheck {
     else {withoutCrc ??=
         `byte ${chunk.offset}: chunk ${reader.chunkNumber} has no checksum, others do`;}
     const problem = verifier.check();
+    onChunk(problem === null);
     if (problem) {
       chunkProblems.push(problem);
       continue;
