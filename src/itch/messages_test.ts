@@ -7,11 +7,12 @@ Deno.test("messages: each layout, big-endian, framed by its u16 length", () => {
   const out = new ItchBuffer(16);
   const ts = 34_200_000_000_123; // 09:30:00.000000123
   const stock = stockField("AB.C");
-  out.systemEvent(ts, "O");
-  out.stockDirectory(ts, 1, stock, 100);
-  out.addOrder(ts, 2, 2 ** 40 + 5, true, 100, stock, 1_000_100);
-  out.orderExecuted(ts, 2, 7, 100, 2 ** 33 + 1);
-  out.orderDelete(ts, 2, 9);
+  out.time(ts);
+  out.systemEvent("O");
+  out.stockDirectory(1, stock, 100);
+  out.addOrder(2, 2 ** 40 + 5, true, 100, stock, 1_000_100);
+  out.orderExecuted(2, 7, 100, 2 ** 33 + 1);
+  out.orderDelete(2, 9);
   const tsHex = "1f1aced9f07b"; // 34200000000123 as u48
   assert.equal(ts.toString(16).padStart(12, "0"), tsHex);
   const expected = [

@@ -22,11 +22,10 @@ interface SideImage {
   readonly buy: boolean;
   readonly prices: Int32Array;
   readonly depths: Int32Array;
+  /** Slot i's live orders, all at `queues[i].price`, which is `prices[i]` between records. */
   queues: OrderQueue[];
   /** Where `realign` builds the next slot order (swapped with `queues`). */
   spareSlots: OrderQueue[];
-  /** The slots' prices before the record in hand. */
-  readonly before: Int32Array;
   /** +1 for bids (better is higher), -1 for asks. */
   readonly dir: number;
 }
@@ -41,11 +40,11 @@ export class OrderImage {
   readonly book: Book;
   private readonly bid: SideImage;
   private readonly ask: SideImage;
+  /** Empty queues for prices that enter the window. */
   private readonly spare: OrderQueue[] = [];
+  /** Queues of prices that left the window with orders still in them (rule 2). */
   private readonly dropped: OrderQueue[] = [];
-  private readonly taken: Uint8Array;
   private readonly tickSize: number;
-  private tsNs = 0;
 
   constructor(
     readonly locate: number,
@@ -59,14 +58,12 @@ export class OrderImage {
     this.book.seed(header.p0Ticks, header.initialSpreadTicks);
     this.tickSize = header.tickSize;
     const k = this.book.levels;
-    this.taken = new Uint8Array(k);
     const side = (buy: boolean, prices: Int32Array, depths: Int32Array): SideImage => ({
       buy,
       prices,
       depths,
-      queues: Array.from({ length: k }, () => new OrderQueue()),
+      queues: Array.from(prices, (p) => new OrderQueue(p)),
       spareSlots: new Array(k),
-      before: new Int32Array(k),
       dir: buy ? 1 : -1,
     });
     this.bid = side(true, this.book.bidPrice, this.book.bidDepth);
@@ -75,13 +72,13 @@ export class OrderImage {
 
   /** `A` for every order of the opening book: bid slots then ask slots, level 0 outward. */
   opening(tsNs: number): void {
-    this.tsNs = tsNs;
+    this.out.time(tsNs);
     this.fill(this.bid);
     this.fill(this.ask);
   }
 
   apply(rec: EventRecord): void {
-    this.tsNs = rec.tsNs;
+    this.out.time(rec.tsNs);
     const book = this.book;
     switch (rec.type) {
       case EventType.ADD_BID:
@@ -103,9 +100,8 @@ export class OrderImage {
     const book = this.book;
     const price = rec.priceTicks;
     if (price > book.bidPrice[0] && price < book.askPrice[0]) {
-      side.before.set(side.prices);
       book.apply(rec.type, price, rec.qty);
-      this.realign(side);
+      this.insertBest(side);
       this.addOrders(side, 0, side.depths[0]);
       this.afterShift(side);
     } else if (idx >= 0 && idx < book.levels) {
@@ -119,20 +115,19 @@ export class OrderImage {
     if (idx < 0 || idx >= this.book.levels) return;
     const removed = Math.min(side.depths[idx], rec.qty);
     const q = side.queues[idx];
-    for (let n = 0; n < removed; n++) this.out.orderDelete(this.tsNs, this.locate, q.popYoungest());
+    for (let n = 0; n < removed; n++) this.out.orderDelete(this.locate, q.popYoungest());
     this.applyMaybeShifting(side, rec);
   }
 
   private execute(side: SideImage, rec: EventRecord): void {
     if (side.depths[0] <= 0) return;
     const ref = side.queues[0].popOldest();
-    this.out.orderExecuted(this.tsNs, this.locate, ref, this.lot, this.numbers.nextMatch++);
+    this.out.orderExecuted(this.locate, ref, this.lot, this.numbers.nextMatch++);
     this.applyMaybeShifting(side, rec);
   }
 
   private applyMaybeShifting(side: SideImage, rec: EventRecord): void {
     const best = side.prices[0];
-    side.before.set(side.prices);
     this.book.apply(rec.type, rec.priceTicks, rec.qty);
     if (side.prices[0] !== best) {
       this.realign(side);
@@ -140,36 +135,47 @@ export class OrderImage {
     }
   }
 
+  /** A price inside the spread became the best slot: every queue moves out one slot. */
+  private insertBest(side: SideImage): void {
+    const queues = side.queues, k = queues.length;
+    this.drop(queues[k - 1]);
+    for (let i = k - 1; i > 0; i--) queues[i] = queues[i - 1];
+    queues[0] = this.fresh(side.prices[0]);
+  }
+
   /**
    * Moves each live queue to the slot that now holds its price; queues whose price left the
-   * window wait in `dropped`. Prices run strictly from best outward on both sides.
+   * window are dropped. Prices run strictly from best outward on both sides.
    */
   private realign(side: SideImage): void {
-    const k = this.book.levels;
-    const old = side.queues, queues = side.spareSlots, taken = this.taken;
-    const prices = side.prices, before = side.before, dir = side.dir;
-    taken.fill(0);
+    const old = side.queues, queues = side.spareSlots, k = old.length;
+    const prices = side.prices, dir = side.dir;
     let j = 0;
     for (let i = 0; i < k; i++) {
       const p = prices[i];
-      while (j < k && (before[j] - p) * dir > 0) j++;
-      if (j < k && before[j] === p) {
-        queues[i] = old[j];
-        taken[j] = 1;
-        j++;
-      } else {
-        queues[i] = this.spare.pop() ?? new OrderQueue();
-      }
+      while (j < k && (old[j].price - p) * dir > 0) this.drop(old[j++]);
+      queues[i] = j < k && old[j].price === p ? old[j++] : this.fresh(p);
     }
-    for (let i = 0; i < k; i++) if (taken[i] === 0) this.dropped.push(old[i]);
+    while (j < k) this.drop(old[j++]);
     side.spareSlots = old;
     side.queues = queues;
+  }
+
+  private fresh(price: number): OrderQueue {
+    const q = this.spare.pop() ?? new OrderQueue(price);
+    q.price = price;
+    return q;
+  }
+
+  private drop(q: OrderQueue): void {
+    if (q.size > 0) this.dropped.push(q);
+    else this.spare.push(q);
   }
 
   /** Rule 2 (delete the orders of prices that left the window), then rule 3 (fill revealed levels). */
   private afterShift(side: SideImage): void {
     for (const q of this.dropped) {
-      while (q.size > 0) this.out.orderDelete(this.tsNs, this.locate, q.popOldest());
+      while (q.size > 0) this.out.orderDelete(this.locate, q.popOldest());
       this.spare.push(q);
     }
     this.dropped.length = 0;
@@ -192,7 +198,7 @@ export class OrderImage {
     const q = side.queues[slot];
     for (let n = 0; n < count; n++) {
       const ref = this.numbers.nextRef++;
-      this.out.addOrder(this.tsNs, this.locate, ref, side.buy, this.lot, this.stock, price);
+      this.out.addOrder(this.locate, ref, side.buy, this.lot, this.stock, price);
       q.push(ref);
     }
   }

@@ -4,6 +4,8 @@ export class OrderQueue {
   private head = 0;
   size = 0;
 
+  constructor(public price: number) {}
+
   push(ref: number): void {
     if (this.size === this.refs.length) this.grow();
     this.refs[(this.head + this.size) & (this.refs.length - 1)] = ref;

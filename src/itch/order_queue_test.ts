@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { OrderQueue } from "./order_queue.ts";
 
 Deno.test("order queue: oldest and youngest ends, growth keeps the order", () => {
-  const q = new OrderQueue();
+  const q = new OrderQueue(100);
   for (let i = 1; i <= 20; i++) q.push(i);
   assert.equal(q.popOldest(), 1);
   assert.equal(q.popYoungest(), 20);
