@@ -173,6 +173,19 @@ export class ItchBuffer {
     this.view.setUint32(o + 32, price);
   }
 
+  /** `count` Add Orders alike but for their reference numbers: `firstRef`, `firstRef + 1`, ... */
+  addOrders(
+    locate: number,
+    firstRef: number,
+    count: number,
+    buy: boolean,
+    shares: number,
+    stock: Uint8Array,
+    price: number,
+  ): void {
+    for (let n = 0; n < count; n++) this.addOrder(locate, firstRef + n, buy, shares, stock, price);
+  }
+
   orderExecuted(locate: number, ref: number, shares: number, match: number): void {
     const o = this.begin(MessageSize.E, E, locate);
     this.u64(o + 11, ref);

@@ -42,8 +42,13 @@ export class OrderImage {
   private readonly ask: SideImage;
   /** Empty queues for prices that enter the window. */
   private readonly spare: OrderQueue[] = [];
-  /** Queues of prices that left the window with orders still in them (rule 2). */
+  /**
+   * Queues of prices that left the window with orders still in them (rule 2): the first
+   * `droppedCount`. Not emptied by `length = 0`, which would give up the array's storage and
+   * allocate it again at the next shift.
+   */
   private readonly dropped: OrderQueue[] = [];
+  private droppedCount = 0;
   private readonly tickSize: number;
 
   constructor(
@@ -168,17 +173,18 @@ export class OrderImage {
   }
 
   private drop(q: OrderQueue): void {
-    if (q.size > 0) this.dropped.push(q);
+    if (q.size > 0) this.dropped[this.droppedCount++] = q;
     else this.spare.push(q);
   }
 
   /** Rule 2 (delete the orders of prices that left the window), then rule 3 (fill revealed levels). */
   private afterShift(side: SideImage): void {
-    for (const q of this.dropped) {
+    for (let i = 0; i < this.droppedCount; i++) {
+      const q = this.dropped[i];
       while (q.size > 0) this.out.orderDelete(this.locate, q.popOldest());
       this.spare.push(q);
     }
-    this.dropped.length = 0;
+    this.droppedCount = 0;
     this.fill(side);
   }
 
@@ -195,11 +201,9 @@ export class OrderImage {
     if (!(price >= 0 && price <= 0xffffffff)) {
       throw new ItchPriceError(itchPriceProblem(ticks, this.tickSize)!);
     }
-    const q = side.queues[slot];
-    for (let n = 0; n < count; n++) {
-      const ref = this.numbers.nextRef++;
-      this.out.addOrder(this.locate, ref, side.buy, this.lot, this.stock, price);
-      q.push(ref);
-    }
+    const first = this.numbers.nextRef;
+    this.numbers.nextRef = first + count;
+    this.out.addOrders(this.locate, first, count, side.buy, this.lot, this.stock, price);
+    side.queues[slot].pushRange(first, count);
   }
 }

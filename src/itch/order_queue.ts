@@ -12,6 +12,14 @@ export class OrderQueue {
     this.size++;
   }
 
+  /** Pushes `first`, `first + 1`, ..., `count` references in all. */
+  pushRange(first: number, count: number): void {
+    while (this.size + count > this.refs.length) this.grow();
+    const mask = this.refs.length - 1;
+    for (let n = 0; n < count; n++) this.refs[(this.head + this.size + n) & mask] = first + n;
+    this.size += count;
+  }
+
   popOldest(): number {
     const ref = this.refs[this.head];
     this.head = (this.head + 1) & (this.refs.length - 1);
