@@ -49,6 +49,9 @@ export class OrderImage {
    */
   private readonly dropped: OrderQueue[] = [];
   private droppedCount = 0;
+  /** The slots `realign` gave empty queues, the first `freshCount`. */
+  private readonly freshSlots: Int32Array;
+  private freshCount = 0;
   private readonly tickSize: number;
 
   constructor(
@@ -63,6 +66,7 @@ export class OrderImage {
     this.book.seed(header.p0Ticks, header.initialSpreadTicks);
     this.tickSize = header.tickSize;
     const k = this.book.levels;
+    this.freshSlots = new Int32Array(k);
     const side = (buy: boolean, prices: Int32Array, depths: Int32Array): SideImage => ({
       buy,
       prices,
@@ -108,7 +112,7 @@ export class OrderImage {
       book.apply(rec.type, price, rec.qty);
       this.insertBest(side);
       this.addOrders(side, 0, side.depths[0]);
-      this.afterShift(side);
+      this.deleteDropped();
     } else if (idx >= 0 && idx < book.levels) {
       const had = side.depths[idx];
       book.apply(rec.type, price, rec.qty);
@@ -136,11 +140,15 @@ export class OrderImage {
     this.book.apply(rec.type, rec.priceTicks, rec.qty);
     if (side.prices[0] !== best) {
       this.realign(side);
-      this.afterShift(side);
+      this.deleteDropped();
+      this.fillFresh(side);
     }
   }
 
-  /** A price inside the spread became the best slot: every queue moves out one slot. */
+  /**
+   * A price inside the spread became the best slot: every queue moves out one slot, keeping its
+   * orders, so no level is revealed; the new best is filled by the record's own `A`.
+   */
   private insertBest(side: SideImage): void {
     const queues = side.queues, k = queues.length;
     this.drop(queues[k - 1]);
@@ -150,7 +158,8 @@ export class OrderImage {
 
   /**
    * Moves each live queue to the slot that now holds its price; queues whose price left the
-   * window are dropped. Prices run strictly from best outward on both sides.
+   * window are dropped, slots of prices new to it get empty queues (`freshSlots`). Prices run
+   * strictly from best outward on both sides.
    */
   private realign(side: SideImage): void {
     const old = side.queues, queues = side.spareSlots, k = old.length;
@@ -159,7 +168,11 @@ export class OrderImage {
     for (let i = 0; i < k; i++) {
       const p = prices[i];
       while (j < k && (old[j].price - p) * dir > 0) this.drop(old[j++]);
-      queues[i] = j < k && old[j].price === p ? old[j++] : this.fresh(p);
+      if (j < k && old[j].price === p) queues[i] = old[j++];
+      else {
+        queues[i] = this.fresh(p);
+        this.freshSlots[this.freshCount++] = i;
+      }
     }
     while (j < k) this.drop(old[j++]);
     side.spareSlots = old;
@@ -177,15 +190,26 @@ export class OrderImage {
     else this.spare.push(q);
   }
 
-  /** Rule 2 (delete the orders of prices that left the window), then rule 3 (fill revealed levels). */
-  private afterShift(side: SideImage): void {
+  /** Rule 2: deletes the orders of the prices that left the window, oldest first. */
+  private deleteDropped(): void {
     for (let i = 0; i < this.droppedCount; i++) {
       const q = this.dropped[i];
       while (q.size > 0) this.out.orderDelete(this.locate, q.popOldest());
       this.spare.push(q);
     }
     this.droppedCount = 0;
-    this.fill(side);
+  }
+
+  /**
+   * Rule 3 after `realign`: `A` for the orders of the slots it gave empty queues. The queues it
+   * moved kept as many orders as their slots' depth, so only these can fall short.
+   */
+  private fillFresh(side: SideImage): void {
+    for (let n = 0; n < this.freshCount; n++) {
+      const i = this.freshSlots[n];
+      this.addOrders(side, i, side.depths[i] - side.queues[i].size);
+    }
+    this.freshCount = 0;
   }
 
   private fill(side: SideImage): void {
