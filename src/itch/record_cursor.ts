@@ -1,20 +1,7 @@
 import type { EventRecord } from "../core/events.ts";
+import { FeedRecord } from "./feed_record.ts";
 import type { LogReader } from "../format/log_reader.ts";
 import { RECORD_SIZE } from "../format/record.ts";
-
-/**
- * The record in hand. A class of its own, not an object literal: literals of this shape share
- * their hidden class with every other record in the program, whose `tsNs` field V8 then keeps
- * boxed, and every store of a timestamp allocated (a garbage collection every 4 ms).
- */
-class CursorRecord implements EventRecord {
-  tsNs = 0;
-  type = 0;
-  side = 0;
-  priceTicks = 0;
-  qty = 0;
-  orderId = 0;
-}
 
 /**
  * Walks a session file's records one at a time, streaming a chunk at a time. Only what the feed
@@ -22,7 +9,7 @@ class CursorRecord implements EventRecord {
  * the file (or on `close()`) it closes the reader and calls `onEnd` with it (to report damage).
  */
 export class RecordCursor {
-  readonly rec: EventRecord = new CursorRecord();
+  readonly rec: EventRecord = new FeedRecord();
   private offset = 0;
   private size = 0;
   private view = new DataView(new ArrayBuffer(0));
