@@ -60,17 +60,33 @@ export class ItchBuffer {
   private tsHi = 0;
   private tsLo = 0;
 
+  /** The other buffer: it holds the messages before the last `clear`. */
+  private spare: Uint8Array;
+  private spareView: DataView;
+
   constructor(capacity = 1 << 16) {
     this.bytes = new Uint8Array(capacity);
     this.view = new DataView(this.bytes.buffer);
+    this.spare = new Uint8Array(0);
+    this.spareView = new DataView(this.spare.buffer);
   }
 
-  /** The framed messages written so far (a view, valid until the next write). */
+  /** The framed messages written since the last `clear` (a view, valid until the next write). */
   get data(): Uint8Array {
     return this.bytes.subarray(0, this.length);
   }
 
+  /**
+   * Starts over in the other of two buffers: what `data` gave before stays as it was until the
+   * `clear` after next, so its bytes can be written out while the next messages are made.
+   */
   clear(): void {
+    if (this.spare.length < this.bytes.length) {
+      this.spare = new Uint8Array(this.bytes.length);
+      this.spareView = new DataView(this.spare.buffer);
+    }
+    [this.bytes, this.spare] = [this.spare, this.bytes];
+    [this.view, this.spareView] = [this.spareView, this.view];
     this.length = 0;
     this.messages = 0;
   }

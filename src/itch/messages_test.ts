@@ -40,3 +40,21 @@ Deno.test("messages: symbols and prices that ITCH cannot carry are named", () =>
   assert.match(itchPriceProblem(42_949_673, 100)!, /does not fit an ITCH price \(u32\)/);
   assert.match(itchPriceProblem(-1, 100)!, /does not fit/);
 });
+
+Deno.test("messages: the bytes handed on survive the next clear, until the clear after it", () => {
+  const out = new ItchBuffer(256);
+  out.time(1);
+  out.orderDelete(1, 1);
+  const first = out.data;
+  const kept = first.slice();
+  out.clear();
+  for (let ref = 2; ref < 10; ref++) out.orderDelete(1, ref);
+  assert.deepEqual(first, kept, "the first batch is untouched while the second is made");
+  assert.equal(out.messages, 8);
+  assert.equal(out.data.length, 8 * 21);
+  assert.equal(out.data[out.data.length - 1], 9);
+  out.clear();
+  out.orderDelete(1, 10);
+  assert.equal(out.data[20], 10);
+  assert.equal(first[20], 10, "the clear after next writes over the first batch's buffer");
+});
