@@ -5,7 +5,7 @@ import type { FileCheck } from "../format/verify.ts";
 import { EVENT_TYPE_NAMES, SIDE_NAMES } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
 import { DataError, UsageError } from "../core/errors.ts";
-import { checkFile, firstRecords } from "./file_check.ts";
+import { checkFile } from "./file_check.ts";
 import { bytesText, clockText, table, thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
 import { fileInfoJson, runInfoJson } from "./info_json.ts";
@@ -64,7 +64,7 @@ function recordLine(r: EventRecord): string[] {
 }
 
 function describeFile(path: string, show: number): number {
-  const { reader, check } = checkFile(path);
+  const { reader, check, first: records } = checkFile(path, show);
   const h = reader.header;
   console.log(`${path}
   format         ${h.versionMajor}.${h.versionMinor}, ${h.recordSize}-byte records, ${
@@ -94,7 +94,7 @@ function describeFile(path: string, show: number): number {
   }
   if (show > 0 && check.chunks > 0) {
     const first = [["ts", "type", "side", "price", "qty", "order_id"]];
-    first.push(...firstRecords(path, show).map(recordLine));
+    first.push(...records.map(recordLine));
     console.log(table(first).replace(/^/gm, "    "));
   }
   if (check.problems.length === 0) {

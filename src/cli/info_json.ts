@@ -2,17 +2,17 @@ import { pathInside } from "../core/safe_read.ts";
 import { EVENT_TYPE_NAMES } from "../core/events.ts";
 import { DataError } from "../core/errors.ts";
 import { readManifest } from "../format/manifest.ts";
-import { checkFile, firstRecords } from "./file_check.ts";
+import { checkFile } from "./file_check.ts";
 
 /**
  * `qrsdp info --json`: what `info` prints, as one JSON document with stable keys (documented in
  * the README, "Machine-readable output"). Returns the document and the exit code.
  */
 export function fileInfoJson(path: string, show: number): { doc: unknown; code: number } {
-  const { reader, check } = checkFile(path);
+  const { reader, check, first: records } = checkFile(path, show);
   const h = reader.header;
   const first = show > 0
-    ? firstRecords(path, show).map((r) => ({
+    ? records.map((r) => ({
       ts_ns: r.tsNs,
       type: r.type,
       type_name: EVENT_TYPE_NAMES[r.type] ?? "UNKNOWN",

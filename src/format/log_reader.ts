@@ -36,8 +36,6 @@ export interface ChunkInfo {
   flags: number;
   /** The index entry's `reserved` field (its checksum when flags say so); null without index. */
   stored: number | null;
-  /** CRC-32C of the chunk as read (checksum.ts), when `verifyChecksums` was set; else null. */
-  crc: number | null;
 }
 
 /** Why a chunk header cannot describe a chunk of a file with this chunk capacity, or null. */
@@ -76,9 +74,9 @@ export class LogReader {
   damage: string | null = null;
   /** Records of the chunks `next()` has returned so far. */
   recordsRead = 0;
-  /** Compute each chunk's CRC-32C as it is read (info and replay); plain reads skip it. */
-  verifyChecksums = false;
   private readonly headerCrc: number;
+  /** The checksum (checksum.ts) continued over the current chunk's header. */
+  private chunkHeaderCrc = 0;
   /** The decompressed records' view; valid until the following `next()`. */
   view = new DataView(new ArrayBuffer(0));
 
@@ -179,7 +177,7 @@ export class LogReader {
     this.decoder.reserve(end + CHUNK_HEADER_SIZE, h.uncompressedSize);
     this.readInput(CHUNK_HEADER_SIZE, h.compressedSize + following, dataStart);
     // The chunk's header is at input[0..32) until the next one is moved there.
-    const crc = this.verifyChecksums ? this.decoder.checksum(this.headerCrc, 0, end) : null;
+    this.chunkHeaderCrc = this.decoder.checksum(this.headerCrc, 0, CHUNK_HEADER_SIZE);
     this.decoder.input.copyWithin(0, end, end + following);
     this.buffered = following;
     this.offset = nextOffset;
@@ -194,11 +192,20 @@ export class LogReader {
       lastTsNs: h.lastTsNs,
       flags: h.chunkFlags,
       stored: null,
-      crc,
     };
     if (this.index && !this.entryAgrees(number, this.chunk)) this.indexAgrees = false;
     else if (this.index) this.chunk.stored = this.index[number * ENTRY + 4];
     return this.chunk;
+  }
+
+  /** The CRC-32C (checksum.ts) of the chunk `next()` or `chunkAt()` returned, as read. */
+  checksum(): number {
+    const c = this.chunk!;
+    return this.decoder.checksum(
+      this.chunkHeaderCrc,
+      CHUNK_HEADER_SIZE,
+      CHUNK_HEADER_SIZE + c.compressedSize,
+    );
   }
 
   /**

@@ -29,9 +29,7 @@ export class ChunkVerifier {
   failedChecksums = 0;
   checksummed = 0;
 
-  constructor(private readonly reader: LogReader, private readonly mix: TypeCounts) {
-    reader.verifyChecksums = true;
-  }
+  constructor(private readonly reader: LogReader, private readonly mix: TypeCounts) {}
 
   /** The chunk `next()` returned, decompressed when sound (null), else why not. */
   check(): string | null {
@@ -41,13 +39,12 @@ export class ChunkVerifier {
       return `${where}: unknown chunk_flags 0x${hex(c.flags)}`;
     }
     if (c.flags & CHUNK_FLAG_CRC32C) {
-      if (c.stored !== null && c.crc !== null) {
+      if (c.stored !== null) {
         this.checksummed++;
-        if (c.crc !== c.stored) {
+        const crc = r.checksum();
+        if (crc !== c.stored) {
           this.failedChecksums++;
-          return `${where}: fails its checksum (CRC-32C ${hex(c.crc)}, index says ${
-            hex(c.stored)
-          })`;
+          return `${where}: fails its checksum (CRC-32C ${hex(crc)}, index says ${hex(c.stored)})`;
         }
       }
     } else if (c.stored !== null && c.stored !== 0) {
@@ -80,9 +77,13 @@ export class ChunkVerifier {
 
 /**
  * Reads every chunk from where `reader` is to the end and checks it (ChunkVerifier), then the
- * file as a whole: its flags, its index, checksums on every chunk or none.
+ * file as a whole: its flags, its index, checksums on every chunk or none. `onChunk` hears of each
+ * chunk once checked, while the reader still holds it (its records decompressed when sound).
  */
-export function verifyFile(reader: LogReader): FileCheck {
+export function verifyFile(
+  reader: LogReader,
+  onChunk: (sound: boolean) => void = () => {},
+): FileCheck {
   const check: FileCheck = {
     records: 0,
     chunks: 0,
@@ -105,6 +106,7 @@ export function verifyFile(reader: LogReader): FileCheck {
     else {withoutCrc ??=
         `byte ${chunk.offset}: chunk ${reader.chunkNumber} has no checksum, others do`;}
     const problem = verifier.check();
+    onChunk(problem === null);
     if (problem) {
       chunkProblems.push(problem);
       continue;

@@ -14,7 +14,7 @@ import type { FileHeader, IndexEntry } from "./header.ts";
 import { CHUNK_FLAG_CRC32C, headerChecksum } from "./checksum.ts";
 import { FILE_SIZE_LIMIT } from "../core/file_limit.ts";
 import { Lz4BlockCompressor } from "./lz4_block.ts";
-import { encodeRecord, RECORD_SIZE } from "./record.ts";
+import { encodeRecord, readU64, RECORD_SIZE } from "./record.ts";
 import type { EventRecord } from "../core/events.ts";
 
 /** Records encoded into the raw bytes of one chunk, until it holds `capacity` of them. */
@@ -22,8 +22,6 @@ export class ChunkBuffer {
   raw: Uint8Array;
   private view: DataView;
   count = 0;
-  firstTsNs = 0;
-  lastTsNs = 0;
 
   constructor(readonly capacity: number) {
     this.raw = new Uint8Array(capacity * RECORD_SIZE);
@@ -33,9 +31,19 @@ export class ChunkBuffer {
   /** Adds a record; true when the chunk is now full. */
   push(rec: EventRecord): boolean {
     encodeRecord(rec, this.view, this.count * RECORD_SIZE);
-    if (this.count === 0) this.firstTsNs = rec.tsNs;
-    this.lastTsNs = rec.tsNs;
     return ++this.count === this.capacity;
+  }
+
+  /**
+   * The first and last records' timestamps, read back from the chunk: kept in fields, they cost
+   * a heap number per event (V8 boxes a double written to a field), 27 MB of garbage a day.
+   */
+  get firstTsNs(): number {
+    return readU64(this.view, 0);
+  }
+
+  get lastTsNs(): number {
+    return readU64(this.view, (this.count - 1) * RECORD_SIZE);
   }
 
   /** Empties the chunk, optionally switching to another buffer of the same size. */
