@@ -26,6 +26,8 @@ export function compactDate(date: string): string {
  */
 export class FeedDay {
   readonly numbers: DayNumbers = { nextRef: 1, nextMatch: 1 };
+  /** Records applied so far. */
+  records = 0;
   readonly images: OrderImage[];
   readonly openNs: number;
   readonly closeNs: number;
@@ -56,6 +58,7 @@ export class FeedDay {
   }
 
   apply(securityIndex: number, rec: EventRecord): void {
+    this.records++;
     this.images[securityIndex].apply(rec);
   }
 

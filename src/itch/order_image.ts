@@ -41,13 +41,13 @@ export class OrderImage {
   private readonly bid: SideImage;
   private readonly ask: SideImage;
   /** Empty queues for prices that enter the window. */
-  private readonly spare: OrderQueue[] = [];
+  private readonly spare: OrderQueue[];
   /**
-   * Queues of prices that left the window with orders still in them (rule 2): the first
-   * `droppedCount`. Not emptied by `length = 0`, which would give up the array's storage and
-   * allocate it again at the next shift.
+   * Queues of prices that left the window with orders still in them (rule 2), at most one a
+   * slot: the first `droppedCount`. (Not emptied by `length = 0`, which gives up the array's
+   * storage, to be allocated again at the next shift.)
    */
-  private readonly dropped: OrderQueue[] = [];
+  private readonly dropped: OrderQueue[];
   private droppedCount = 0;
   /** The slots `realign` gave empty queues, the first `freshCount`. */
   private readonly freshSlots: Int32Array;
@@ -67,14 +67,16 @@ export class OrderImage {
     this.tickSize = header.tickSize;
     const k = this.book.levels;
     this.freshSlots = new Int32Array(k);
-    const side = (buy: boolean, prices: Int32Array, depths: Int32Array): SideImage => ({
-      buy,
-      prices,
-      depths,
-      queues: Array.from(prices, (p) => new OrderQueue(p)),
-      spareSlots: new Array(k),
-      dir: buy ? 1 : -1,
-    });
+    // Arrays of queues from the start, not `[]` (an array of small integers until the first
+    // queue goes in): the optimised code of one day then fits the next day's arrays.
+    this.spare = Array.from({ length: k }, () => new OrderQueue(0));
+    this.dropped = this.spare.slice();
+    const side = (buy: boolean, prices: Int32Array, depths: Int32Array): SideImage => {
+      const queues = Array.from(prices, (p) => new OrderQueue(p));
+      // A copy, not `new Array(k)`: both arrays must have one elements kind, or the code
+      // that swaps them is made again for the other kind (and again each day).
+      return { buy, prices, depths, queues, spareSlots: queues.slice(), dir: buy ? 1 : -1 };
+    };
     this.bid = side(true, this.book.bidPrice, this.book.bidDepth);
     this.ask = side(false, this.book.askPrice, this.book.askDepth);
   }
