@@ -58,3 +58,15 @@ Deno.test("messages: the bytes handed on survive the next clear, until the clear
   assert.equal(out.data[20], 10);
   assert.equal(first[20], 10, "the clear after next writes over the first batch's buffer");
 });
+
+Deno.test("messages: a run of Add Orders is each Add Order in turn, references counting up", () => {
+  const stock = stockField("R");
+  const run = new ItchBuffer(16), one = new ItchBuffer(16);
+  run.time(5);
+  one.time(5);
+  run.addOrders(3, 2 ** 32 - 2, 4, false, 100, stock, 990_000);
+  for (let n = 0; n < 4; n++) one.addOrder(3, 2 ** 32 - 2 + n, false, 100, stock, 990_000);
+  assert.equal(run.messages, 4);
+  assert.deepEqual(run.data, one.data);
+  assert.equal(hex(run.data.subarray(38 * 3 + 13, 38 * 3 + 21)), "0000000100000001");
+});

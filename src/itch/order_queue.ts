@@ -6,12 +6,6 @@ export class OrderQueue {
 
   constructor(public price: number) {}
 
-  push(ref: number): void {
-    if (this.size === this.refs.length) this.grow();
-    this.refs[(this.head + this.size) & (this.refs.length - 1)] = ref;
-    this.size++;
-  }
-
   /** Pushes `first`, `first + 1`, ..., `count` references in all. */
   pushRange(first: number, count: number): void {
     while (this.size + count > this.refs.length) this.grow();
