@@ -1,5 +1,5 @@
 import type { EventRecord } from "../core/events.ts";
-import { FeedRecord } from "./feed_record.ts";
+import { ReusedRecord } from "../core/events.ts";
 import type { RecordCursor } from "./record_cursor.ts";
 
 /**
@@ -8,7 +8,7 @@ import type { RecordCursor } from "./record_cursor.ts";
  */
 export class RecordMerge {
   /** The record `next()` loaded, valid until the following `next()`. */
-  rec: EventRecord = new FeedRecord();
+  rec: EventRecord = new ReusedRecord();
   /** Its security's index among the cursors given. */
   security = -1;
   private readonly live: RecordCursor[];
