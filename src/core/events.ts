@@ -34,3 +34,18 @@ export interface EventRecord {
 export function newRecord(): EventRecord {
   return { tsNs: 0, type: 0, side: 0, priceTicks: 0, qty: 0, orderId: 0 };
 }
+
+/**
+ * A record reused record after record by a loop (a generator, a reader, a feed). A class of its
+ * own, not an object literal: literals of this shape share their hidden class with every other
+ * record of the program, whose `tsNs` field V8 then keeps boxed, so that every timestamp stored
+ * allocated (a garbage collection every 4 ms of an ITCH conversion, 26 a day read).
+ */
+export class ReusedRecord implements EventRecord {
+  tsNs = 0;
+  type = 0;
+  side = 0;
+  priceTicks = 0;
+  qty = 0;
+  orderId = 0;
+}

@@ -1,5 +1,5 @@
 import { DataError } from "../core/errors.ts";
-import { newRecord } from "../core/events.ts";
+import { ReusedRecord } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
 import type { ByteSource } from "./byte_source.ts";
 import { fileSource } from "./byte_source.ts";
@@ -270,7 +270,7 @@ export class LogReader {
 
   /** Calls `fn` for every record from where the walk is, in order; the record object is reused. */
   forEach(fn: (rec: EventRecord) => void): void {
-    const rec = newRecord();
+    const rec = new ReusedRecord();
     for (let c = this.next(); c; c = this.next()) {
       const n = c.recordCount;
       const { tsNs, orderId, priceTicks, qty, type, side } = this.columns();

@@ -26,6 +26,8 @@ export function compactDate(date: string): string {
  */
 export class FeedDay {
   readonly numbers: DayNumbers = { nextRef: 1, nextMatch: 1 };
+  /** Records applied so far. */
+  records = 0;
   readonly images: OrderImage[];
   readonly openNs: number;
   readonly closeNs: number;
@@ -46,25 +48,26 @@ export class FeedDay {
   }
 
   open(): void {
-    const out = this.out, ts = this.openNs;
-    out.systemEvent(ts, SystemEventCode.START_OF_MESSAGES);
-    this.images.forEach((image, i) =>
-      out.stockDirectory(ts, image.locate, this.stocks[i], this.lot)
-    );
-    out.systemEvent(ts, SystemEventCode.START_OF_SYSTEM_HOURS);
-    for (const image of this.images) image.opening(ts);
-    out.systemEvent(ts, SystemEventCode.START_OF_MARKET_HOURS);
+    const out = this.out;
+    out.time(this.openNs);
+    out.systemEvent(SystemEventCode.START_OF_MESSAGES);
+    this.images.forEach((image, i) => out.stockDirectory(image.locate, this.stocks[i], this.lot));
+    out.systemEvent(SystemEventCode.START_OF_SYSTEM_HOURS);
+    for (const image of this.images) image.opening(this.openNs);
+    out.systemEvent(SystemEventCode.START_OF_MARKET_HOURS);
   }
 
   apply(securityIndex: number, rec: EventRecord): void {
+    this.records++;
     this.images[securityIndex].apply(rec);
   }
 
   close(): void {
-    const out = this.out, ts = this.closeNs;
-    out.systemEvent(ts, SystemEventCode.END_OF_MARKET_HOURS);
-    out.systemEvent(ts, SystemEventCode.END_OF_SYSTEM_HOURS);
-    out.systemEvent(ts, SystemEventCode.END_OF_MESSAGES);
+    const out = this.out;
+    out.time(this.closeNs);
+    out.systemEvent(SystemEventCode.END_OF_MARKET_HOURS);
+    out.systemEvent(SystemEventCode.END_OF_SYSTEM_HOURS);
+    out.systemEvent(SystemEventCode.END_OF_MESSAGES);
   }
 }
 

@@ -10,6 +10,7 @@ import type { FeedOutput } from "./feed_output.ts";
 import type { FeedPlanDay } from "./feed_plan.ts";
 import { ItchBuffer } from "./messages.ts";
 import { RecordCursor } from "./record_cursor.ts";
+import { RecordMerge } from "./record_merge.ts";
 
 export interface FeedOptions {
   /** Shares per order (`--lot-size`). */
@@ -58,6 +59,26 @@ function readHeader(path: string): FileHeader {
   } finally {
     file?.close();
   }
+}
+
+/**
+ * Feeds records until `out` holds `batchBytes`: true then, false once the records are all fed
+ * or a stop is asked for. The loop of a conversion, apart from the async code around it so that
+ * its optimised code is kept from day to day.
+ */
+function feedBatch(
+  merge: RecordMerge,
+  feed: FeedDay,
+  out: ItchBuffer,
+  batchBytes: number,
+  stop: StopFlag,
+): boolean {
+  while (out.length < batchBytes) {
+    if (!merge.next()) return false;
+    if ((feed.records & STOP_CHECK_MASK) === 0 && stop.requested) return false;
+    feed.apply(merge.security, merge.rec);
+  }
+  return true;
 }
 
 /**
@@ -119,34 +140,23 @@ export async function feedFromFiles(
       pacer?.startSession();
       feed.open();
       await flush(pacer ? performance.now() : undefined);
-      const live = cursors.filter((c) => c.next());
-      const index = cursors.map((_, i) => i).filter((i) => live.includes(cursors[i]));
-      let n = 0;
-      while (live.length > 0) {
-        let pick = 0;
-        for (let i = 1; i < live.length; i++) {
-          if (live[i].rec.tsNs < live[pick].rec.tsNs) pick = i;
-        }
-        const cursor = live[pick];
-        const rec = cursor.rec;
-        if (pacer) {
-          const due = pacer.wait(rec.tsNs);
+      const merge = new RecordMerge(cursors);
+      if (pacer) {
+        while (merge.next()) {
+          const due = pacer.wait(merge.rec.tsNs);
           if (due) {
             await flush();
             await output.idle?.();
             await due;
           }
           if (opts.stop.requested) break;
-        } else if ((++n & STOP_CHECK_MASK) === 0 && opts.stop.requested) break;
-        feed.apply(index[pick], rec);
-        stats.records++;
-        if (pacer) await flush(pacer.dueMs(rec.tsNs));
-        else if (out.length >= batchBytes) await flush();
-        if (!cursor.next()) {
-          live.splice(pick, 1);
-          index.splice(pick, 1);
+          feed.apply(merge.security, merge.rec);
+          await flush(pacer.dueMs(merge.rec.tsNs));
         }
+      } else {
+        while (feedBatch(merge, feed, out, batchBytes, opts.stop)) await flush();
       }
+      stats.records += feed.records;
       if (opts.stop.requested) {
         stats.stopped = true;
         await output.abort();

@@ -3,8 +3,10 @@ export interface FeedOutput {
   /** `date` is YYYY-MM-DD. */
   beginDay(date: string): void | Promise<void>;
   /**
-   * Framed messages (u16 length, message), `messages` of them. The bytes are only valid during
-   * the call. `dueMs`: when a paced feed meant them to leave (`performance.now()` clock).
+   * Framed messages (u16 length, message), `messages` of them. The bytes stay as they are until
+   * the next call to `write` (an output may still be writing them out when this one returns, and
+   * must be done with them before the next returns). `dueMs`: when a paced feed meant them to
+   * leave (`performance.now()` clock).
    */
   write(framed: Uint8Array, messages: number, dueMs?: number): void | Promise<void>;
   /** Called before the feed waits for its next due message (paced feeds). */

@@ -26,8 +26,6 @@ export class ItchFileOutput implements FeedOutput {
   private gz: { writer: WritableStreamDefaultWriter<BufferSource>; done: Promise<void> } | null =
     null;
   private writing: Promise<void> = Promise.resolve();
-  private readonly spare = [new Uint8Array(0), new Uint8Array(0)];
-  private turn = 0;
   private tmp = "";
   private path = "";
   private offset = 0;
@@ -56,14 +54,10 @@ export class ItchFileOutput implements FeedOutput {
         await this.gz!.writer.write(framed.slice());
       });
     } else {
-      // One write in flight, overlapping the making of the next batch, from two buffers in turn.
+      // One write in flight, overlapping the making of the next batch (FeedOutput.write: the
+      // bytes stay as they are until the next call, which waits for this write).
       await this.guardAsync(() => this.writing);
-      const spare = this.spare[this.turn ^= 1];
-      const copy = spare.length >= framed.length
-        ? spare
-        : (this.spare[this.turn] = new Uint8Array(framed.length * 2));
-      copy.set(framed);
-      this.writing = writeAll(this.file!, copy.subarray(0, framed.length));
+      this.writing = writeAll(this.file!, framed);
     }
     this.offset += framed.length;
   }

@@ -19,7 +19,8 @@ const STOCK = stockField("X");
 
 Deno.test("listener: gaps, duplicates and the end of session are counted", () => {
   const packets = packetsOf((out) => {
-    for (let i = 1; i <= 8; i++) out.addOrder(1, 1, i, true, 100, STOCK, 100);
+    out.time(1);
+    for (let i = 1; i <= 8; i++) out.addOrder(1, i, true, 100, STOCK, 100);
   });
   // Two A per 100-byte packet: packets carry messages 1-2, 3-4, 5-6, 7-8, then the end.
   const events: string[] = [];
@@ -37,13 +38,16 @@ Deno.test("listener: gaps, duplicates and the end of session are counted", () =>
 
 Deno.test("listener book: unknown references, crossed books, top of book", () => {
   const packets = packetsOf((out) => {
-    out.stockDirectory(1, 1, STOCK, 100);
-    out.addOrder(1, 1, 1, true, 100, STOCK, 990_000);
-    out.addOrder(1, 1, 2, false, 100, STOCK, 1_010_000);
-    out.addOrder(1, 1, 3, false, 100, STOCK, 1_010_000);
-    out.orderExecuted(2, 1, 2, 100, 1);
-    out.orderDelete(2, 1, 99);
-    out.addOrder(3, 1, 4, true, 100, STOCK, 1_020_000);
+    out.time(1);
+    out.stockDirectory(1, STOCK, 100);
+    out.addOrder(1, 1, true, 100, STOCK, 990_000);
+    out.addOrder(1, 2, false, 100, STOCK, 1_010_000);
+    out.addOrder(1, 3, false, 100, STOCK, 1_010_000);
+    out.time(2);
+    out.orderExecuted(1, 2, 100, 1);
+    out.orderDelete(1, 99);
+    out.time(3);
+    out.addOrder(1, 4, true, 100, STOCK, 1_020_000);
   }, 1400);
   const l = new FeedListener(true, () => {});
   for (const p of packets) l.onPacket(p);

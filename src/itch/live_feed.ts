@@ -1,8 +1,8 @@
-import { newRecord } from "../core/events.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import { creditBatch } from "../sinks/tap_sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
 import { DEFAULT_SYMBOL, FeedDay } from "./feed_day.ts";
+import { ReusedRecord } from "../core/events.ts";
 import type { FeedSecurity } from "./feed_day.ts";
 import type { FeedOutput } from "./feed_output.ts";
 import { ItchBuffer } from "./messages.ts";
@@ -31,7 +31,7 @@ export class LiveFeed {
   private readonly queues: Pending[][];
   private readonly credits: (SharedArrayBuffer | null)[];
   private readonly out = new ItchBuffer(1 << 16);
-  private readonly rec = newRecord();
+  private readonly rec = new ReusedRecord();
   private day: FeedDay | null = null;
   private working: Promise<void> = Promise.resolve();
   private failed: Error | null = null;

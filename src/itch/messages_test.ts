@@ -7,11 +7,12 @@ Deno.test("messages: each layout, big-endian, framed by its u16 length", () => {
   const out = new ItchBuffer(16);
   const ts = 34_200_000_000_123; // 09:30:00.000000123
   const stock = stockField("AB.C");
-  out.systemEvent(ts, "O");
-  out.stockDirectory(ts, 1, stock, 100);
-  out.addOrder(ts, 2, 2 ** 40 + 5, true, 100, stock, 1_000_100);
-  out.orderExecuted(ts, 2, 7, 100, 2 ** 33 + 1);
-  out.orderDelete(ts, 2, 9);
+  out.time(ts);
+  out.systemEvent("O");
+  out.stockDirectory(1, stock, 100);
+  out.addOrder(2, 2 ** 40 + 5, true, 100, stock, 1_000_100);
+  out.orderExecuted(2, 7, 100, 2 ** 33 + 1);
+  out.orderDelete(2, 9);
   const tsHex = "1f1aced9f07b"; // 34200000000123 as u48
   assert.equal(ts.toString(16).padStart(12, "0"), tsHex);
   const expected = [
@@ -38,4 +39,34 @@ Deno.test("messages: symbols and prices that ITCH cannot carry are named", () =>
   assert.equal(itchPriceProblem(42_949_672, 100), null);
   assert.match(itchPriceProblem(42_949_673, 100)!, /does not fit an ITCH price \(u32\)/);
   assert.match(itchPriceProblem(-1, 100)!, /does not fit/);
+});
+
+Deno.test("messages: the bytes handed on survive the next clear, until the clear after it", () => {
+  const out = new ItchBuffer(256);
+  out.time(1);
+  out.orderDelete(1, 1);
+  const first = out.data;
+  const kept = first.slice();
+  out.clear();
+  for (let ref = 2; ref < 10; ref++) out.orderDelete(1, ref);
+  assert.deepEqual(first, kept, "the first batch is untouched while the second is made");
+  assert.equal(out.messages, 8);
+  assert.equal(out.data.length, 8 * 21);
+  assert.equal(out.data[out.data.length - 1], 9);
+  out.clear();
+  out.orderDelete(1, 10);
+  assert.equal(out.data[20], 10);
+  assert.equal(first[20], 10, "the clear after next writes over the first batch's buffer");
+});
+
+Deno.test("messages: a run of Add Orders is each Add Order in turn, references counting up", () => {
+  const stock = stockField("R");
+  const run = new ItchBuffer(16), one = new ItchBuffer(16);
+  run.time(5);
+  one.time(5);
+  run.addOrders(3, 2 ** 32 - 2, 4, false, 100, stock, 990_000);
+  for (let n = 0; n < 4; n++) one.addOrder(3, 2 ** 32 - 2 + n, false, 100, stock, 990_000);
+  assert.equal(run.messages, 4);
+  assert.deepEqual(run.data, one.data);
+  assert.equal(hex(run.data.subarray(38 * 3 + 13, 38 * 3 + 21)), "0000000100000001");
 });

@@ -4,7 +4,8 @@ import { decodeMoldPacket, END_OF_SESSION, MoldPacketizer, sessionName } from ".
 
 function framed(n: number): Uint8Array {
   const out = new ItchBuffer();
-  for (let i = 0; i < n; i++) out.addOrder(1, 1, i + 1, true, 100, stockField("A"), 100);
+  out.time(1);
+  for (let i = 0; i < n; i++) out.addOrder(1, i + 1, true, 100, stockField("A"), 100);
   return out.data.slice();
 }
 

@@ -22,11 +22,10 @@ interface SideImage {
   readonly buy: boolean;
   readonly prices: Int32Array;
   readonly depths: Int32Array;
+  /** Slot i's live orders, all at `queues[i].price`, which is `prices[i]` between records. */
   queues: OrderQueue[];
   /** Where `realign` builds the next slot order (swapped with `queues`). */
   spareSlots: OrderQueue[];
-  /** The slots' prices before the record in hand. */
-  readonly before: Int32Array;
   /** +1 for bids (better is higher), -1 for asks. */
   readonly dir: number;
 }
@@ -41,11 +40,19 @@ export class OrderImage {
   readonly book: Book;
   private readonly bid: SideImage;
   private readonly ask: SideImage;
-  private readonly spare: OrderQueue[] = [];
-  private readonly dropped: OrderQueue[] = [];
-  private readonly taken: Uint8Array;
+  /** Empty queues for prices that enter the window. */
+  private readonly spare: OrderQueue[];
+  /**
+   * Queues of prices that left the window with orders still in them (rule 2), at most one a
+   * slot: the first `droppedCount`. (Not emptied by `length = 0`, which gives up the array's
+   * storage, to be allocated again at the next shift.)
+   */
+  private readonly dropped: OrderQueue[];
+  private droppedCount = 0;
+  /** The slots `realign` gave empty queues, the first `freshCount`. */
+  private readonly freshSlots: Int32Array;
+  private freshCount = 0;
   private readonly tickSize: number;
-  private tsNs = 0;
 
   constructor(
     readonly locate: number,
@@ -59,29 +66,30 @@ export class OrderImage {
     this.book.seed(header.p0Ticks, header.initialSpreadTicks);
     this.tickSize = header.tickSize;
     const k = this.book.levels;
-    this.taken = new Uint8Array(k);
-    const side = (buy: boolean, prices: Int32Array, depths: Int32Array): SideImage => ({
-      buy,
-      prices,
-      depths,
-      queues: Array.from({ length: k }, () => new OrderQueue()),
-      spareSlots: new Array(k),
-      before: new Int32Array(k),
-      dir: buy ? 1 : -1,
-    });
+    this.freshSlots = new Int32Array(k);
+    // Arrays of queues from the start, not `[]` (an array of small integers until the first
+    // queue goes in): the optimised code of one day then fits the next day's arrays.
+    this.spare = Array.from({ length: k }, () => new OrderQueue(0));
+    this.dropped = this.spare.slice();
+    const side = (buy: boolean, prices: Int32Array, depths: Int32Array): SideImage => {
+      const queues = Array.from(prices, (p) => new OrderQueue(p));
+      // A copy, not `new Array(k)`: both arrays must have one elements kind, or the code
+      // that swaps them is made again for the other kind (and again each day).
+      return { buy, prices, depths, queues, spareSlots: queues.slice(), dir: buy ? 1 : -1 };
+    };
     this.bid = side(true, this.book.bidPrice, this.book.bidDepth);
     this.ask = side(false, this.book.askPrice, this.book.askDepth);
   }
 
   /** `A` for every order of the opening book: bid slots then ask slots, level 0 outward. */
   opening(tsNs: number): void {
-    this.tsNs = tsNs;
+    this.out.time(tsNs);
     this.fill(this.bid);
     this.fill(this.ask);
   }
 
   apply(rec: EventRecord): void {
-    this.tsNs = rec.tsNs;
+    this.out.time(rec.tsNs);
     const book = this.book;
     switch (rec.type) {
       case EventType.ADD_BID:
@@ -103,11 +111,10 @@ export class OrderImage {
     const book = this.book;
     const price = rec.priceTicks;
     if (price > book.bidPrice[0] && price < book.askPrice[0]) {
-      side.before.set(side.prices);
       book.apply(rec.type, price, rec.qty);
-      this.realign(side);
+      this.insertBest(side);
       this.addOrders(side, 0, side.depths[0]);
-      this.afterShift(side);
+      this.deleteDropped();
     } else if (idx >= 0 && idx < book.levels) {
       const had = side.depths[idx];
       book.apply(rec.type, price, rec.qty);
@@ -119,61 +126,92 @@ export class OrderImage {
     if (idx < 0 || idx >= this.book.levels) return;
     const removed = Math.min(side.depths[idx], rec.qty);
     const q = side.queues[idx];
-    for (let n = 0; n < removed; n++) this.out.orderDelete(this.tsNs, this.locate, q.popYoungest());
+    for (let n = 0; n < removed; n++) this.out.orderDelete(this.locate, q.popYoungest());
     this.applyMaybeShifting(side, rec);
   }
 
   private execute(side: SideImage, rec: EventRecord): void {
     if (side.depths[0] <= 0) return;
     const ref = side.queues[0].popOldest();
-    this.out.orderExecuted(this.tsNs, this.locate, ref, this.lot, this.numbers.nextMatch++);
+    this.out.orderExecuted(this.locate, ref, this.lot, this.numbers.nextMatch++);
     this.applyMaybeShifting(side, rec);
   }
 
   private applyMaybeShifting(side: SideImage, rec: EventRecord): void {
     const best = side.prices[0];
-    side.before.set(side.prices);
     this.book.apply(rec.type, rec.priceTicks, rec.qty);
     if (side.prices[0] !== best) {
       this.realign(side);
-      this.afterShift(side);
+      this.deleteDropped();
+      this.fillFresh(side);
     }
   }
 
   /**
+   * A price inside the spread became the best slot: every queue moves out one slot, keeping its
+   * orders, so no level is revealed; the new best is filled by the record's own `A`.
+   */
+  private insertBest(side: SideImage): void {
+    const queues = side.queues, k = queues.length;
+    this.drop(queues[k - 1]);
+    for (let i = k - 1; i > 0; i--) queues[i] = queues[i - 1];
+    queues[0] = this.fresh(side.prices[0]);
+  }
+
+  /**
    * Moves each live queue to the slot that now holds its price; queues whose price left the
-   * window wait in `dropped`. Prices run strictly from best outward on both sides.
+   * window are dropped, slots of prices new to it get empty queues (`freshSlots`). Prices run
+   * strictly from best outward on both sides.
    */
   private realign(side: SideImage): void {
-    const k = this.book.levels;
-    const old = side.queues, queues = side.spareSlots, taken = this.taken;
-    const prices = side.prices, before = side.before, dir = side.dir;
-    taken.fill(0);
+    const old = side.queues, queues = side.spareSlots, k = old.length;
+    const prices = side.prices, dir = side.dir;
     let j = 0;
     for (let i = 0; i < k; i++) {
       const p = prices[i];
-      while (j < k && (before[j] - p) * dir > 0) j++;
-      if (j < k && before[j] === p) {
-        queues[i] = old[j];
-        taken[j] = 1;
-        j++;
-      } else {
-        queues[i] = this.spare.pop() ?? new OrderQueue();
+      while (j < k && (old[j].price - p) * dir > 0) this.drop(old[j++]);
+      if (j < k && old[j].price === p) queues[i] = old[j++];
+      else {
+        queues[i] = this.fresh(p);
+        this.freshSlots[this.freshCount++] = i;
       }
     }
-    for (let i = 0; i < k; i++) if (taken[i] === 0) this.dropped.push(old[i]);
+    while (j < k) this.drop(old[j++]);
     side.spareSlots = old;
     side.queues = queues;
   }
 
-  /** Rule 2 (delete the orders of prices that left the window), then rule 3 (fill revealed levels). */
-  private afterShift(side: SideImage): void {
-    for (const q of this.dropped) {
-      while (q.size > 0) this.out.orderDelete(this.tsNs, this.locate, q.popOldest());
+  private fresh(price: number): OrderQueue {
+    const q = this.spare.pop() ?? new OrderQueue(price);
+    q.price = price;
+    return q;
+  }
+
+  private drop(q: OrderQueue): void {
+    if (q.size > 0) this.dropped[this.droppedCount++] = q;
+    else this.spare.push(q);
+  }
+
+  /** Rule 2: deletes the orders of the prices that left the window, oldest first. */
+  private deleteDropped(): void {
+    for (let i = 0; i < this.droppedCount; i++) {
+      const q = this.dropped[i];
+      while (q.size > 0) this.out.orderDelete(this.locate, q.popOldest());
       this.spare.push(q);
     }
-    this.dropped.length = 0;
-    this.fill(side);
+    this.droppedCount = 0;
+  }
+
+  /**
+   * Rule 3 after `realign`: `A` for the orders of the slots it gave empty queues. The queues it
+   * moved kept as many orders as their slots' depth, so only these can fall short.
+   */
+  private fillFresh(side: SideImage): void {
+    for (let n = 0; n < this.freshCount; n++) {
+      const i = this.freshSlots[n];
+      this.addOrders(side, i, side.depths[i] - side.queues[i].size);
+    }
+    this.freshCount = 0;
   }
 
   private fill(side: SideImage): void {
@@ -189,11 +227,9 @@ export class OrderImage {
     if (!(price >= 0 && price <= 0xffffffff)) {
       throw new ItchPriceError(itchPriceProblem(ticks, this.tickSize)!);
     }
-    const q = side.queues[slot];
-    for (let n = 0; n < count; n++) {
-      const ref = this.numbers.nextRef++;
-      this.out.addOrder(this.tsNs, this.locate, ref, side.buy, this.lot, this.stock, price);
-      q.push(ref);
-    }
+    const first = this.numbers.nextRef;
+    this.numbers.nextRef = first + count;
+    this.out.addOrders(this.locate, first, count, side.buy, this.lot, this.stock, price);
+    side.queues[slot].pushRange(first, count);
   }
 }

@@ -4,10 +4,14 @@ export class OrderQueue {
   private head = 0;
   size = 0;
 
-  push(ref: number): void {
-    if (this.size === this.refs.length) this.grow();
-    this.refs[(this.head + this.size) & (this.refs.length - 1)] = ref;
-    this.size++;
+  constructor(public price: number) {}
+
+  /** Pushes `first`, `first + 1`, ..., `count` references in all. */
+  pushRange(first: number, count: number): void {
+    while (this.size + count > this.refs.length) this.grow();
+    const mask = this.refs.length - 1;
+    for (let n = 0; n < count; n++) this.refs[(this.head + this.size + n) & mask] = first + n;
+    this.size += count;
   }
 
   popOldest(): number {

@@ -1,18 +1,28 @@
 import assert from "node:assert/strict";
 import { OrderQueue } from "./order_queue.ts";
 
+const all = (q: OrderQueue) => Array.from({ length: q.size }, (_, i) => q.at(i));
+const range = (first: number, n: number) => Array.from({ length: n }, (_, i) => first + i);
+
 Deno.test("order queue: oldest and youngest ends, growth keeps the order", () => {
-  const q = new OrderQueue();
-  for (let i = 1; i <= 20; i++) q.push(i);
+  const q = new OrderQueue(100);
+  q.pushRange(1, 20);
   assert.equal(q.popOldest(), 1);
   assert.equal(q.popYoungest(), 20);
-  for (let i = 21; i <= 40; i++) q.push(i);
+  q.pushRange(21, 20);
   assert.equal(q.size, 38);
-  const all = Array.from({ length: q.size }, (_, i) => q.at(i));
-  assert.deepEqual(all, [
-    ...Array.from({ length: 18 }, (_, i) => i + 2),
-    ...Array.from({ length: 20 }, (_, i) => i + 21),
-  ]);
+  assert.deepEqual(all(q), [...range(2, 18), ...range(21, 20)]);
   q.clear();
   assert.equal(q.size, 0);
+});
+
+Deno.test("order queue: a run of references wraps around the ring's end", () => {
+  const q = new OrderQueue(100);
+  q.pushRange(1, 8);
+  for (let ref = 1; ref <= 5; ref++) assert.equal(q.popOldest(), ref);
+  q.pushRange(9, 5);
+  assert.deepEqual(all(q), range(6, 8));
+  q.pushRange(14, 1);
+  assert.deepEqual(all(q), range(6, 9));
+  assert.equal(q.popYoungest(), 14);
 });

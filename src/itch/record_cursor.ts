@@ -1,4 +1,5 @@
-import { newRecord } from "../core/events.ts";
+import type { EventRecord } from "../core/events.ts";
+import { ReusedRecord } from "../core/events.ts";
 import type { LogReader } from "../format/log_reader.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 
@@ -8,7 +9,7 @@ import { RECORD_SIZE } from "../format/record.ts";
  * the file (or on `close()`) it closes the reader and calls `onEnd` with it (to report damage).
  */
 export class RecordCursor {
-  readonly rec = newRecord();
+  readonly rec: EventRecord = new ReusedRecord();
   private offset = 0;
   private size = 0;
   private view = new DataView(new ArrayBuffer(0));
