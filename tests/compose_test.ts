@@ -5,7 +5,7 @@
  * on the project it resolves to.
  */
 import assert from "node:assert/strict";
-import { ROOT, runCli, tempDir } from "./helpers.ts";
+import { programV8Flags, ROOT, runCli, tempDir } from "./helpers.ts";
 
 const COMPOSE = `${ROOT}/docker/docker-compose.yml`;
 const DOCKERFILE = `${ROOT}/docker/Dockerfile`;
@@ -316,6 +316,27 @@ Deno.test("release workflow: the five deno compile targets on the same Deno", ()
       "x86_64-pc-windows-msvc",
     ]
   ) assert.ok(text.includes(`- ${t}`), `no target ${t}`);
+});
+
+Deno.test("the binary, the Docker image, deno task run and deno install: the same V8 flags", () => {
+  const flags = programV8Flags();
+  assert.ok(flags.length > 0, "the compile task sets no V8 flag");
+  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`)).tasks;
+  const starts: [string, string][] = [
+    ["deno task run", tasks.run],
+    ["Dockerfile", Deno.readTextFileSync(DOCKERFILE).match(/RUN deno compile [^\n]*/)?.[0] ?? ""],
+    [
+      "release workflow",
+      Deno.readTextFileSync(RELEASE).match(/run: deno compile [^\n]*/)?.[0] ?? "",
+    ],
+    [
+      "README's deno install",
+      Deno.readTextFileSync(`${ROOT}/README.md`).match(/^deno install -g [^\n]*/m)?.[0] ?? "",
+    ],
+  ];
+  for (const [where, command] of starts) {
+    assert.deepEqual(command.match(/--v8-flags=\S+/g), flags, `${where}: ${command}`);
+  }
 });
 
 Deno.test("compose: the validator rejects broken files", async () => {

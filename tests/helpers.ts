@@ -10,6 +10,15 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The V8 flags the program runs with: the `compile` task's, built into the binary, and carried by
+ * every other way of starting it (compose_test.ts checks).
+ */
+export function programV8Flags(): string[] {
+  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`)).tasks;
+  return tasks.compile.match(/--v8-flags=\S+/g) ?? [];
+}
+
 /** Runs `main.ts` as a user would, in a child process. */
 export async function runCli(
   args: string[],

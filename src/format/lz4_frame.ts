@@ -14,12 +14,24 @@ const scratch = new Uint8Array(compressBound(BLOCK_MAX));
 /** Room for the largest frame so far: a frame is built here, then copied out at its size. */
 let frameRoom = new Uint8Array(0);
 
+/** The most bytes an LZ4 frame of `n` bytes can take. */
+export function frameBound(n: number): number {
+  return 7 + Math.ceil(n / BLOCK_MAX) * 4 + compressBound(n) + 4;
+}
+
 /** Compresses `src` into one LZ4 frame (the format Kafka's lz4 codec carries). */
 export function compressFrame(src: Uint8Array): Uint8Array {
-  const bound = 7 + Math.ceil(src.length / BLOCK_MAX) * 4 + compressBound(src.length) + 4;
+  const bound = frameBound(src.length);
   if (frameRoom.length < bound) frameRoom = new Uint8Array(bound);
-  const out = frameRoom;
-  const view = new DataView(out.buffer);
+  return frameRoom.slice(0, compressFrameInto(src, frameRoom));
+}
+
+/**
+ * Compresses `src` into one LZ4 frame at the start of `out` (at least `frameBound(src.length)`
+ * long); returns the frame's size.
+ */
+export function compressFrameInto(src: Uint8Array, out: Uint8Array): number {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setUint32(0, MAGIC, true);
   out[4] = FLG;
   out[5] = BD;
@@ -39,7 +51,7 @@ export function compressFrame(src: Uint8Array): Uint8Array {
     }
   }
   view.setUint32(op, 0, true);
-  return out.slice(0, op + 4);
+  return op + 4;
 }
 
 export function decompressFrame(src: Uint8Array): Uint8Array {

@@ -15,13 +15,26 @@
 import { Buffer } from "node:buffer";
 import { CompressionCodecs, CompressionTypes } from "kafkajs";
 import type { Message } from "kafkajs";
-import { compressFrame, decompressFrame } from "../format/lz4_frame.ts";
+import {
+  compressFrame,
+  compressFrameInto,
+  decompressFrame,
+  frameBound,
+} from "../format/lz4_frame.ts";
 import { readZigzag } from "./records.ts";
 
 const MARKER_PREFIX = "qrsdp-batch:";
 const PREFIX_BYTES = new TextEncoder().encode(MARKER_PREFIX);
 const prepared = new Map<string, { frame: Buffer; records: number }>();
 let nextId = 0;
+/**
+ * Buffers of released frames, for the next ones: a frame lives until its request is acknowledged,
+ * long enough to reach V8's old generation, where a new buffer per batch piled up as garbage until
+ * the next full collection (three securities at 64 records per message: 159-170 MiB peak RSS
+ * without, 134-145 MiB with).
+ */
+const spareRooms: Uint8Array[] = [];
+const SPARE_ROOMS = 4;
 
 /** A batch of pre-encoded records, ready to be given to `producer.send`. */
 export interface PreparedBatch {
@@ -42,16 +55,22 @@ export function prepareBatch(
 ): PreparedBatch {
   installCodec();
   const marker = `${MARKER_PREFIX}${nextId++}`;
-  const frame = compressFrame(records);
-  prepared.set(marker, {
-    frame: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength),
-    records: count,
-  });
+  const bound = frameBound(records.length);
+  let room = spareRooms.pop();
+  if (!room || room.length < bound) room = new Uint8Array(bound);
+  const size = compressFrameInto(records, room);
+  prepared.set(marker, { frame: Buffer.from(room.buffer, room.byteOffset, size), records: count });
   const ts = String(timestamp);
   const placeholder: Message = { partition, timestamp: ts, value: null };
   const messages: Message[] = new Array(count).fill(placeholder);
   messages[0] = { partition, timestamp: ts, value: null, key: Buffer.from(marker) };
-  return { messages, release: () => prepared.delete(marker) };
+  return {
+    messages,
+    release: () => {
+      if (!prepared.delete(marker)) return;
+      if (spareRooms.length < SPARE_ROOMS) spareRooms.push(room);
+    },
+  };
 }
 
 /** The key of the first record in an encoded records section, or null. */

@@ -8,6 +8,7 @@ import { RecordBatch } from "kafkajs/src/protocol/recordBatch/v0/index.js";
 import decodeBatch from "kafkajs/src/protocol/recordBatch/v0/decoder.js";
 import Decoder from "kafkajs/src/protocol/decoder.js";
 import { installCodec, prepareBatch } from "./lz4_codec.ts";
+import type { PreparedBatch } from "./lz4_codec.ts";
 import { EncodedFrame, RecordsWriter } from "./records.ts";
 
 /** Encodes `messages` as kafkajs's produce request does (LZ4), then decodes the batch. */
@@ -49,6 +50,36 @@ Deno.test("a prepared batch reaches the wire as our records, with kafkajs's coun
     assert.deepEqual(new Uint8Array(r.value), values[i], `value ${i}`);
     assert.equal(r.headers.date.toString(), i < 400 ? "2026-01-09" : "2026-01-12");
   }
+});
+
+Deno.test("a frame awaiting its request is never overwritten; a released one's buffer is reused", async () => {
+  const frame = new EncodedFrame({ key: Buffer.from("K"), headerKey: "date", headerValue: "d" });
+  const valueOf = (seed: number, i: number) => new Uint8Array(52).fill((seed * 40 + i) & 0xff);
+  const batch = (seed: number) => {
+    const writer = new RecordsWriter();
+    for (let i = 0; i < 40; i++) writer.add(frame, valueOf(seed, i));
+    return prepareBatch(writer.bytes(), writer.count, 0, 1);
+  };
+  /** How many of a batch's values differ from those it was prepared with. */
+  const wrongValues = async (seed: number, prepared: PreparedBatch) => {
+    const { records } = await throughKafkajs(prepared.messages as never);
+    return records.filter((r: { value: Buffer }, i: number) =>
+      Buffer.compare(r.value, valueOf(seed, i)) !== 0
+    ).length;
+  };
+  batch(1).release();
+  const second = batch(2); // in the first one's buffer
+  const third = batch(3); // while the second awaits its request: a buffer of its own
+  assert.equal(await wrongValues(2, second), 0);
+  assert.equal(await wrongValues(3, third), 0);
+  second.release();
+  third.release();
+  third.release(); // twice: its buffer is not handed out twice
+  const fourth = batch(4), fifth = batch(5);
+  assert.equal(await wrongValues(4, fourth), 0);
+  assert.equal(await wrongValues(5, fifth), 0);
+  fourth.release();
+  fifth.release();
 });
 
 Deno.test("a released batch is refused, not sent as placeholders", async () => {

@@ -40,6 +40,7 @@ function producer(options: Partial<ProducerOptions> = {}) {
       batchBytes: 1 << 20,
       batchMessages: 1000,
       maxInFlight: 1_000_000,
+      batchesAhead: 1_000,
       lingerMs: 10,
       ...options,
     },
@@ -117,4 +118,26 @@ Deno.test("append holds the caller back while maxInFlight events await acknowled
   assert.equal(released, true);
   await events.flush();
   events.close();
+});
+
+Deno.test("append holds the caller back while a batch waits for the request in flight", async () => {
+  const { fake, events } = producer({ batchMessages: 1, batchesAhead: 1, lingerMs: 60_000 });
+  events.setFrame(bytes("A"), "date", "2026-01-02");
+  for (let i = 0; i < 7; i++) assert.equal(events.append(event(i)), undefined);
+  // The 8th event fills a second message: one batch in flight, one waiting.
+  const held = events.append(event(7));
+  assert.ok(held instanceof Promise);
+  let released = false;
+  held.then(() => released = true);
+  await tick();
+  assert.equal(released, false);
+  assert.equal(fake.sends.length, 1);
+  fake.sends[0].settle(); // the waiting batch goes out: room for the next
+  await tick();
+  assert.equal(released, true);
+  assert.equal(fake.sends.length, 2);
+  fake.sends[1].settle();
+  await events.flush();
+  events.close();
+  assert.equal(events.counts.acknowledgedEvents, 8);
 });

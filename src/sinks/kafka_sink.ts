@@ -4,7 +4,7 @@ import type { EventRecord } from "../core/events.ts";
 import { kafkaClient } from "../kafka/client.ts";
 import { DATE_HEADER, UNNAMED_KEY } from "../kafka/message.ts";
 import { partitionOf } from "../kafka/partition.ts";
-import { BATCH_BYTES, BATCH_MESSAGES, EventProducer } from "../kafka/producer.ts";
+import { BATCH_BYTES, BATCH_MESSAGES, BATCHES_AHEAD, EventProducer } from "../kafka/producer.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
 import { ensureTopic } from "../kafka/topic.ts";
 import { withinBudget } from "../kafka/retry.ts";
@@ -82,6 +82,7 @@ export class KafkaSink implements Sink {
         recordsPerMessage: this.settings.recordsPerMessage,
         lingerMs: this.settings.lingerMs,
         maxInFlight: this.settings.maxInFlight,
+        batchesAhead: BATCHES_AHEAD,
         batchBytes: BATCH_BYTES,
         batchMessages: BATCH_MESSAGES,
       });

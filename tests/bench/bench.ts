@@ -25,7 +25,7 @@ import { kafkaClient } from "../../src/kafka/client.ts";
 import { kafkaSettings } from "../../src/kafka/settings.ts";
 import { ensureTopic } from "../../src/kafka/topic.ts";
 import { startBroker, stopBroker } from "../kafka/broker.ts";
-import { qrsdpFiles } from "../helpers.ts";
+import { programV8Flags, qrsdpFiles } from "../helpers.ts";
 import { infoDay, read15, readDay, startup, writeParts, writes } from "./cpp_cases.ts";
 import { serveReplay } from "./serve_replay.ts";
 import dgram from "node:dgram";
@@ -144,12 +144,25 @@ function brokerCpuSeconds(port: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
 }
 
+interface RunJson {
+  seconds: number;
+  kafka: {
+    by_symbol: { events: number; acknowledged_events: number; acknowledged_messages: number }[];
+  }[];
+  ok: boolean;
+}
+
 /**
- * One day of `securities` to the broker, `perMessage` events per message, in this process (its
- * own: the bench runs each in a child), with the topic made beforehand as on a running
- * platform. Prints its figures as JSON for the parent.
+ * One day of `securities` to the broker, `perMessage` events per message: `qrsdp run` in a process
+ * of its own (cli_child.ts, with the program's V8 flags), into a topic made beforehand as on a
+ * running platform. Throws unless every event was acknowledged and the topic holds exactly the
+ * acknowledged messages.
  */
-async function kafkaRun(perMessage: string, securities: string, port: string): Promise<void> {
+async function kafkaRun(
+  perMessage: string,
+  securities: string,
+  port: number,
+): Promise<KafkaFigures> {
   const brokers = `127.0.0.1:${port}`, topic = `bench.${crypto.randomUUID().slice(0, 8)}`;
   const settings = kafkaSettings(
     { brokers, topic, maxInFlight: 1, timeoutSeconds: 30 },
@@ -158,34 +171,47 @@ async function kafkaRun(perMessage: string, securities: string, port: string): P
   const client = kafkaClient(settings, "qrsdp-bench", 30_000);
   await ensureTopic(client, topic);
   const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
-  const cfg = runConfigFromArgs([
-    ...["--seed", "1", "--days", "1", "--securities", securities, "--output", dir],
-    ...["--kafka-brokers", brokers, "--kafka-topic", topic],
-    ...["--kafka-records-per-message", perMessage],
-  ]);
-  const broker0 = brokerCpuSeconds(Number(port)), cpu0 = process.cpuUsage();
-  const result = await executeRun(cfg, new StopFlag(), { workerUrl: MAIN });
-  const cpu = process.cpuUsage(cpu0);
-  const brokerCpu = brokerCpuSeconds(Number(port)) - broker0;
-  const counts = result.sinkReports.flatMap((r) => r.bySymbol ?? []);
+  const broker0 = brokerCpuSeconds(port);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      ...["run", "-A", ...programV8Flags(), new URL("./cli_child.ts", import.meta.url).pathname],
+      ...["run", "--seed", "1", "--days", "1", "--securities", securities, "--output", dir],
+      ...["--kafka-brokers", brokers, "--kafka-topic", topic],
+      ...["--kafka-records-per-message", perMessage, "--json"],
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const brokerCpu = brokerCpuSeconds(port) - broker0;
+  Deno.removeSync(dir, { recursive: true });
+  const stderr = new TextDecoder().decode(out.stderr);
+  const child = /^bench-child (.*)$/m.exec(stderr);
+  if (out.code !== 0 || !child) throw new Error(`qrsdp run failed (${out.code}): ${stderr}`);
+  const run: RunJson = JSON.parse(new TextDecoder().decode(out.stdout));
+  const { peakRssMiB, cpuSeconds } = JSON.parse(child[1]);
+  const counts = run.kafka.flatMap((k) => k.by_symbol);
   const admin = client.admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
-  Deno.removeSync(dir, { recursive: true });
   const figures: KafkaFigures = {
-    events: counts.reduce((n, c) => n + c.acknowledgedEvents, 0),
-    messages: counts.reduce((n, c) => n + c.acknowledgedMessages, 0),
-    seconds: result.seconds,
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    peakRssMiB: Number(peakRssMiB().split(" ")[0]),
+    events: counts.reduce((n, c) => n + c.acknowledged_events, 0),
+    messages: counts.reduce((n, c) => n + c.acknowledged_messages, 0),
+    seconds: run.seconds,
+    cpuSeconds,
+    peakRssMiB,
     brokerCpuSeconds: brokerCpu,
     topicMessages: offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0),
   };
-  if (result.errors.length || counts.some((c) => c.acknowledgedEvents !== c.events)) {
-    throw new Error(`not every event acknowledged: ${JSON.stringify(result)}`);
+  if (!run.ok || counts.some((c) => c.acknowledged_events !== c.events)) {
+    throw new Error(`not every event acknowledged: ${JSON.stringify(run.kafka)}`);
   }
-  console.log(JSON.stringify(figures));
+  if (figures.topicMessages !== figures.messages) {
+    throw new Error(
+      `${figures.topicMessages} messages in the topic, ${figures.messages} acknowledged`,
+    );
+  }
+  return figures;
 }
 
 /** Kafka's own producer (ProducerPerformance from the broker's jars), 26-byte records. */
@@ -224,14 +250,7 @@ async function kafka(): Promise<void> {
     for (const perMessage of ["64", "1"]) {
       for (const securities of ["ONE:10000", THREE]) {
         const n = securities.split(",").length;
-        const out = await new Deno.Command(Deno.execPath(), {
-          args: ["run", "-A", new URL(import.meta.url).pathname, "kafka-run"]
-            .concat([perMessage, securities, String(KAFKA_PORT)]),
-          env: { QRSDP_BENCH_CHILD: "1" },
-          stderr: "inherit",
-        }).output();
-        if (out.code !== 0) throw new Error(`kafka-run ${perMessage} ${securities} failed`);
-        const f: KafkaFigures = JSON.parse(new TextDecoder().decode(out.stdout));
+        const f = await kafkaRun(perMessage, securities, KAFKA_PORT);
         const rate = f.events / f.seconds;
         const cpp = n === 1 ? CPP_KAFKA_ONE : CPP_KAFKA_THREE;
         console.log(
@@ -241,7 +260,9 @@ async function kafka(): Promise<void> {
             `messages (topic: ${f.topicMessages.toLocaleString("en-US")}), ` +
             `${f.seconds.toFixed(2)} s, ${(rate / 1e6).toFixed(3)} M events/s, ` +
             `CPU ${f.cpuSeconds.toFixed(2)} s (broker ${f.brokerCpuSeconds.toFixed(2)} s), ` +
-            `peak RSS ${f.peakRssMiB} MiB; ${(rate / cpp).toFixed(2)}x the established producer, ` +
+            `peak RSS ${f.peakRssMiB.toFixed(0)} MiB; ${
+              (rate / cpp).toFixed(2)
+            }x the established producer, ` +
             `${(rate / anchor).toFixed(2)}x Kafka's ProducerPerformance`,
         );
       }
@@ -450,9 +471,7 @@ const CASES: Record<string, () => Promise<void>> = {
   itch,
 };
 
-if (Deno.args[0] === "kafka-run" && Deno.env.get("QRSDP_BENCH_CHILD")) {
-  await kafkaRun(Deno.args[1], Deno.args[2], Deno.args[3]);
-} else if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {
+if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {
   await CASES[Deno.args[0]]();
 } else {
   const names = Deno.args.length ? Deno.args : Object.keys(CASES);
