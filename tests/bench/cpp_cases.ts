@@ -14,7 +14,7 @@ import { RECORD_SIZE } from "../../src/format/record.ts";
 import { ChunkBuffer, QrsdpWriter } from "../../src/format/writer.ts";
 import { Session } from "../../src/model/session.ts";
 import { createModel, fileHeader, sessionConfig, sessionSeed } from "../../src/run/config.ts";
-import { qrsdpFiles } from "../helpers.ts";
+import { programV8Flags, qrsdpFiles } from "../helpers.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 /** qrsdp_log_read of one day: 42 M records/s in process. */
@@ -48,7 +48,10 @@ interface ProcessTimes {
   cpu: number;
 }
 
-/** Runs `deno run -A ARGS` timed by bash's `time` (wall, user + system CPU). */
+/**
+ * Runs `deno run -A ARGS` timed by bash's `time` (wall, user + system CPU), with the V8 flags the
+ * program ships with (as the compiled binary and `deno task run` start it).
+ */
 async function timed(args: string[]): Promise<ProcessTimes> {
   const out = await new Deno.Command("bash", {
     args: [
@@ -57,6 +60,7 @@ async function timed(args: string[]): Promise<ProcessTimes> {
       "_",
       Deno.execPath(),
       "run",
+      ...programV8Flags(),
       ...args,
     ],
     stdout: "null",
@@ -161,7 +165,7 @@ console.log(n, hwm);
   for (let i = 0; i < 6; i++) {
     const t0 = performance.now();
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", scriptPath, ...files],
+      args: ["run", "-A", ...programV8Flags(), scriptPath, ...files],
       stdout: "piped",
     }).output();
     const seconds = (performance.now() - t0) / 1000;
