@@ -102,39 +102,40 @@ Deno.test("one request at a time; a failed one counts its events as failed; coun
   assert.deepEqual(events.countsOf(bytes("B")).acknowledgedEvents, 3);
 });
 
-Deno.test("append holds the caller back while maxInFlight events await acknowledgement", async () => {
-  const { fake, events } = producer({ maxInFlight: 8, lingerMs: 60_000 });
+/** Appends events 0-7 of key A: the first seven are taken at once, the eighth is held back. */
+function appendEightHeld(events: ReturnType<typeof producer>["events"]): { released: boolean } {
   events.setFrame(bytes("A"), "date", "2026-01-02");
   for (let i = 0; i < 7; i++) assert.equal(events.append(event(i)), undefined);
   const held = events.append(event(7));
   assert.ok(held instanceof Promise);
-  let released = false;
-  held.then(() => released = true);
+  const state = { released: false };
+  held.then(() => state.released = true);
+  return state;
+}
+
+Deno.test("append holds the caller back while maxInFlight events await acknowledgement", async () => {
+  const { fake, events } = producer({ maxInFlight: 8, lingerMs: 60_000 });
+  const state = appendEightHeld(events);
   await tick();
-  assert.equal(released, false);
+  assert.equal(state.released, false);
   assert.equal(fake.sends[0].messages, 2); // the open message was closed and sent
   fake.sends[0].settle();
   await tick();
-  assert.equal(released, true);
+  assert.equal(state.released, true);
   await events.flush();
   events.close();
 });
 
 Deno.test("append holds the caller back while a batch waits for the request in flight", async () => {
   const { fake, events } = producer({ batchMessages: 1, batchesAhead: 1, lingerMs: 60_000 });
-  events.setFrame(bytes("A"), "date", "2026-01-02");
-  for (let i = 0; i < 7; i++) assert.equal(events.append(event(i)), undefined);
   // The 8th event fills a second message: one batch in flight, one waiting.
-  const held = events.append(event(7));
-  assert.ok(held instanceof Promise);
-  let released = false;
-  held.then(() => released = true);
+  const state = appendEightHeld(events);
   await tick();
-  assert.equal(released, false);
+  assert.equal(state.released, false);
   assert.equal(fake.sends.length, 1);
   fake.sends[0].settle(); // the waiting batch goes out: room for the next
   await tick();
-  assert.equal(released, true);
+  assert.equal(state.released, true);
   assert.equal(fake.sends.length, 2);
   fake.sends[1].settle();
   await events.flush();
