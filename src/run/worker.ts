@@ -1,7 +1,8 @@
 /**
  * Worker side of a run: generates what it is given into its own sinks and reports each finished
  * day. The worker thread runs the program's own entry module (`main.ts`), which calls
- * `serveRunWorker` when the first message is a job. A short run uses the same `WorkerRunner` in the main thread.
+ * `serveRunWorker` when the first message is a job. A short run uses the same `WorkerRunner` in
+ * the main thread.
  */
 import { RECORD_SIZE } from "../format/record.ts";
 import { RemoteChunkTarget } from "../sinks/chunk_target.ts";

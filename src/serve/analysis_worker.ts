@@ -1,6 +1,7 @@
 /**
  * A session's analysis in a worker thread, so that the server goes on streaming meanwhile. The
- * worker is the program's own entry module (`main.ts`), as for runs.
+ * worker is the program's own entry module (`main.ts`), which calls `serveAnalysisWorker` when the
+ * first message is an analysis job.
  */
 import { analyseSession } from "./analysis.ts";
 import type { Analysis } from "./analysis.ts";
