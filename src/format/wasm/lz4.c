@@ -45,9 +45,13 @@ __attribute__((export_name("decode"))) int decode(const u8 *src, int src_len, u8
       if (len != 15 && offset >= 8 && offset <= (u32)(op - dst)) {
         ip += 2;
         const u8 *match = op - offset;
-        copy8(op, match);
-        copy8(op + 8, match + 8);
-        __builtin_memcpy(op + 16, match + 16, 2);
+        if (len <= 12 && offset >= 16) {
+          copy16(op, match);
+        } else {
+          copy8(op, match);
+          copy8(op + 8, match + 8);
+          __builtin_memcpy(op + 16, match + 16, 2);
+        }
         op += len + 4;
         continue;
       }
