@@ -30,13 +30,15 @@ Deno.test("the bundled program runs self-contained and writes the same files as 
     return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
   };
 
+  // Over an hour of sessions in all, so that the run is done by worker threads, each of them the
+  // bundle itself loading its run code on the first message.
   const flags = [
     "--seed",
     "7",
     "--days",
     "2",
     "--seconds",
-    "300",
+    "1000",
     "--securities",
     "AAPL:10000,MSFT:15000",
   ];

@@ -1,8 +1,8 @@
 /**
  * Worker side of a run: generates what it is given into its own sinks and reports each finished
- * day. The worker thread runs the program's own entry module (`main.ts`), which calls
- * `serveRunWorker` when the first message is a job. A short run uses the same `WorkerRunner` in
- * the main thread.
+ * day. The worker thread runs the program's own entry module (`main.ts`), which hands its
+ * messages to `runWorkerHandler` when the first one is a job. A short run uses the same
+ * `WorkerRunner` in the main thread.
  */
 import { RECORD_SIZE } from "../format/record.ts";
 import { RemoteChunkTarget } from "../sinks/chunk_target.ts";
@@ -192,12 +192,9 @@ export class WorkerRunner {
   }
 }
 
-/** Makes this worker thread a run's worker: it takes WorkerRequests from now on. */
-export function serveRunWorker(): void {
-  const scope = globalThis as unknown as {
-    onmessage: ((e: MessageEvent<WorkerRequest>) => void) | null;
-    postMessage(m: WorkerMessage): void;
-  };
+/** The handler of a worker thread that runs days: it takes WorkerRequests. */
+export function runWorkerHandler(): (request: WorkerRequest) => void {
+  const scope = globalThis as unknown as { postMessage(m: WorkerMessage): void };
   const runner = new WorkerRunner((m) => scope.postMessage(m));
-  scope.onmessage = (e) => runner.handle(e.data);
+  return (request) => runner.handle(request);
 }

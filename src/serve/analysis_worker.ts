@@ -1,7 +1,7 @@
 /**
  * A session's analysis in a worker thread, so that the server goes on streaming meanwhile. The
- * worker is the program's own entry module (`main.ts`), which calls `serveAnalysisWorker` when the
- * first message is an analysis job.
+ * worker is the program's own entry module (`main.ts`), which hands its messages to
+ * `analysisWorkerHandler` when the first one is an analysis job.
  */
 import { analyseSession } from "./analysis.ts";
 import type { Analysis } from "./analysis.ts";
@@ -40,10 +40,9 @@ export function analyseInWorker(
   });
 }
 
-/** Makes this worker thread an analysis worker: it takes AnalysisJobs from now on. */
-export function serveAnalysisWorker(): void {
-  addEventListener("message", (e) => {
-    const m = (e as MessageEvent<AnalysisJob>).data;
+/** The handler of a worker thread that analyses sessions: it takes AnalysisJobs. */
+export function analysisWorkerHandler(): (job: AnalysisJob) => void {
+  return (m) => {
     let reply: AnalysisReply;
     try {
       reply = { kind: "analysis", result: analyseSession(m.path, m.date) };
@@ -51,5 +50,5 @@ export function serveAnalysisWorker(): void {
       reply = { kind: "analysis", error: err instanceof Error ? err.message : String(err) };
     }
     (globalThis as unknown as { postMessage(m: AnalysisReply): void }).postMessage(reply);
-  });
+  };
 }
