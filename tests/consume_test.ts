@@ -1,38 +1,35 @@
 /** `qrsdp consume` against the suite's real broker: a `kcat -C` for our messages. */
 import assert from "node:assert/strict";
 import { KAFKA_TEST_BROKERS, kafkaFlags, requireBroker } from "./kafka/broker.ts";
-import { readRecords, runCli, spawnCli, tempDir } from "./helpers.ts";
+import { readRecords, runCli, spawnCli, tempDir, TYPE_NAMES } from "./helpers.ts";
 
 await requireBroker();
 
 const brokers = ["--kafka-brokers", KAFKA_TEST_BROKERS];
 
+/** `qrsdp run` of `flags` into `dir` and to `topic`; fails the test unless it succeeds. */
+async function runToTopic(topic: string, dir: string, flags: string[]): Promise<void> {
+  const run = await runCli(["run", ...flags, "--output", dir, "--quiet", ...kafkaFlags(topic)]);
+  assert.equal(run.code, 0, run.stderr);
+}
+
+/** `qrsdp consume` of `topic` from its beginning, with `flags`. */
+function consume(topic: string, flags: string[]) {
+  return runCli(["consume", ...brokers, "--kafka-topic", topic, "--from-beginning", ...flags]);
+}
+
 Deno.test("consume --from-beginning --json: every event of a run with key, partition, offset and date", async () => {
   const topic = `consume.${crypto.randomUUID()}`;
   const dir = tempDir("consume");
-  const run = await runCli([
-    "run",
+  await runToTopic(topic, dir, [
     "--seconds",
     "60",
     "--days",
     "2",
     "--securities",
     "AAPL:10000,MSFT:15000",
-    "--output",
-    dir,
-    "--quiet",
-    ...kafkaFlags(topic),
   ]);
-  assert.equal(run.code, 0, run.stderr);
-  const r = await runCli([
-    "consume",
-    ...brokers,
-    "--kafka-topic",
-    topic,
-    "--from-beginning",
-    "--to-end",
-    "--json",
-  ]);
+  const r = await consume(topic, ["--to-end", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const events = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
   for (const symbol of ["AAPL", "MSFT"]) {
@@ -53,14 +50,7 @@ Deno.test("consume --from-beginning --json: every event of a run with key, parti
         date,
         ts_ns: rec.tsNs,
         type: rec.type,
-        type_name: [
-          "ADD_BID",
-          "ADD_ASK",
-          "CANCEL_BID",
-          "CANCEL_ASK",
-          "EXECUTE_BUY",
-          "EXECUTE_SELL",
-        ][rec.type],
+        type_name: TYPE_NAMES[rec.type],
         side: rec.side,
         price_ticks: rec.priceTicks,
         qty: rec.qty,
@@ -75,25 +65,8 @@ Deno.test("consume --from-beginning --json: every event of a run with key, parti
 Deno.test("consume --max N: N text lines, then exit 0", async () => {
   const topic = `consume.${crypto.randomUUID()}`;
   const dir = tempDir("consume_max");
-  const run = await runCli([
-    "run",
-    "--seconds",
-    "30",
-    "--output",
-    dir,
-    "--quiet",
-    ...kafkaFlags(topic),
-  ]);
-  assert.equal(run.code, 0, run.stderr);
-  const r = await runCli([
-    "consume",
-    ...brokers,
-    "--kafka-topic",
-    topic,
-    "--from-beginning",
-    "--max",
-    "5",
-  ]);
+  await runToTopic(topic, dir, ["--seconds", "30"]);
+  const r = await consume(topic, ["--max", "5"]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trimEnd().split("\n");
   assert.equal(lines.length, 5);
@@ -115,14 +88,7 @@ Deno.test("consume: a message that is not whole records is a data error naming p
   await producer.connect();
   await producer.send({ topic, messages: [{ key: "X", value: "not a record" }] });
   await producer.disconnect();
-  const r = await runCli([
-    "consume",
-    ...brokers,
-    "--kafka-topic",
-    topic,
-    "--from-beginning",
-    "--to-end",
-  ]);
+  const r = await consume(topic, ["--to-end"]);
   assert.equal(r.code, 1);
   assert.match(
     r.stderr,
@@ -137,14 +103,7 @@ Deno.test("consume: an empty topic with --to-end prints nothing and exits 0", as
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
   await admin.disconnect();
-  const r = await runCli([
-    "consume",
-    ...brokers,
-    "--kafka-topic",
-    topic,
-    "--from-beginning",
-    "--to-end",
-  ]);
+  const r = await consume(topic, ["--to-end"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, "");
 });
@@ -152,16 +111,7 @@ Deno.test("consume: an empty topic with --to-end prints nothing and exits 0", as
 Deno.test("consume without --max or --to-end runs until SIGINT, then exits 0 with every line whole", async () => {
   const topic = `consume.${crypto.randomUUID()}`;
   const dir = tempDir("consume_sigint");
-  const run = await runCli([
-    "run",
-    "--seconds",
-    "30",
-    "--output",
-    dir,
-    "--quiet",
-    ...kafkaFlags(topic),
-  ]);
-  assert.equal(run.code, 0, run.stderr);
+  await runToTopic(topic, dir, ["--seconds", "30"]);
   const total = readRecords(`${dir}/2026-01-02.qrsdp`).length;
   const child = spawnCli(["consume", ...brokers, "--kafka-topic", topic, "--from-beginning"]);
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();

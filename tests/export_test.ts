@@ -3,18 +3,10 @@
  * reader, in the tests' venv), CSV by Python's csv module; LOBSTER checked against the records.
  */
 import assert from "node:assert/strict";
-import { readRecords, ROOT, runCli, tempDir } from "./helpers.ts";
+import { readRecords, ROOT, runCli, tempDir, TYPE_NAMES } from "./helpers.ts";
 
 const PYTHON = `${ROOT}/tests/clickhouse/.venv/bin/python`;
 const MULTI = `${ROOT}/tests/fixtures/g2_seed7_multi`;
-const TYPE_NAMES = [
-  "ADD_BID",
-  "ADD_ASK",
-  "CANCEL_BID",
-  "CANCEL_ASK",
-  "EXECUTE_BUY",
-  "EXECUTE_SELL",
-];
 
 async function python(script: string, ...args: string[]): Promise<string> {
   const out = await new Deno.Command(PYTHON, {

@@ -4,6 +4,16 @@ import type { EventRecord } from "../src/core/events.ts";
 export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 export const FIXTURES = `${ROOT}/tests/fixtures`;
 
+/** The event types' names by number (format.md), written out, not taken from the code under test. */
+export const TYPE_NAMES = [
+  "ADD_BID",
+  "ADD_ASK",
+  "CANCEL_BID",
+  "CANCEL_ASK",
+  "EXECUTE_BUY",
+  "EXECUTE_SELL",
+];
+
 export interface CliResult {
   code: number;
   stdout: string;
