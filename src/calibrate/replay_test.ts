@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { EventType } from "../core/events.ts";
 import type { FileHeader } from "../format/header.ts";
+import { TEST_HEADER } from "../format/test_log.ts";
 import { encodeRecord, RECORD_SIZE } from "../format/record.ts";
 import { nsToSeconds, replayFile } from "./replay.ts";
 import { ASK, BID, SojournCells } from "./sojourns.ts";
@@ -10,19 +11,14 @@ Deno.test("timestamps become seconds by multiplying by 1e-9, which differs from 
   assert.notEqual(34200000000001 / 1e9, 34200.000000001004);
 });
 
+/** A two-level book of depth 2 around 100, in chunks as large as the producer's. */
 const HEADER: FileHeader = {
-  versionMajor: 1,
-  versionMinor: 0,
-  recordSize: RECORD_SIZE,
-  seed: 1n,
+  ...TEST_HEADER,
   p0Ticks: 100,
-  tickSize: 100,
   sessionSeconds: 10,
   levelsPerSide: 2,
-  initialSpreadTicks: 2,
   initialDepth: 2,
   chunkCapacity: 4096,
-  headerFlags: 0,
   marketOpenNs: 0,
 };
 

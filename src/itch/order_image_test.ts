@@ -1,23 +1,19 @@
 import assert from "node:assert/strict";
 import { EventType } from "../core/events.ts";
 import type { FileHeader } from "../format/header.ts";
+import { TEST_HEADER } from "../format/test_log.ts";
 import { decodeItch } from "./decode.ts";
 import { FeedDay } from "./feed_day.ts";
 import { ItchBuffer } from "./messages.ts";
 
+/** A two-level book of depth 2 around 100, in chunks as large as the producer's. */
 const HEADER: FileHeader = {
-  versionMajor: 1,
-  versionMinor: 0,
-  recordSize: 26,
-  seed: 1n,
+  ...TEST_HEADER,
   p0Ticks: 100,
-  tickSize: 100,
   sessionSeconds: 10,
   levelsPerSide: 2,
-  initialSpreadTicks: 2,
   initialDepth: 2,
   chunkCapacity: 4096,
-  headerFlags: 0,
   marketOpenNs: 1000,
 };
 
