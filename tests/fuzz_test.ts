@@ -85,11 +85,15 @@ async function info(dir: string): Promise<{ code: number; stdout: string; stderr
     stdin: "null",
   }).spawn();
   let peakKiB = 0, running = true;
+  // Only while the pid is this `info` of `dir`: not the test runner it was forked from before its
+  // exec, nor whatever process reuses the pid once it has exited (pids wrap at 32768 here).
+  const ours = () => Deno.readTextFileSync(`/proc/${child.pid}/cmdline`).includes(dir);
   const sampler = (async () => {
     while (running) {
       try {
-        const status = Deno.readTextFileSync(`/proc/${child.pid}/status`);
-        peakKiB = Math.max(peakKiB, Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0));
+        const status = ours() && Deno.readTextFileSync(`/proc/${child.pid}/status`);
+        const hwm = status ? Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0) : 0;
+        if (ours()) peakKiB = Math.max(peakKiB, hwm);
       } catch { /* exited */ }
       await new Promise((r) => setTimeout(r, 10));
     }
