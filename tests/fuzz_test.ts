@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Mt19937_64 } from "../src/core/rng.ts";
-import { ROOT, runCli, tempDir } from "./helpers.ts";
+import { procStatus, ROOT, runCli, tempDir } from "./helpers.ts";
 
 const FILES = 1200;
 const MANIFESTS = 60;
@@ -85,16 +85,10 @@ async function info(dir: string): Promise<{ code: number; stdout: string; stderr
     stdin: "null",
   }).spawn();
   let peakKiB = 0, running = true;
-  // Only while the pid is this `info` of `dir`: not the test runner it was forked from before its
-  // exec, nor whatever process reuses the pid once it has exited (pids wrap at 32768 here).
-  const ours = () => Deno.readTextFileSync(`/proc/${child.pid}/cmdline`).includes(dir);
   const sampler = (async () => {
     while (running) {
-      try {
-        const status = ours() && Deno.readTextFileSync(`/proc/${child.pid}/status`);
-        const hwm = status ? Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0) : 0;
-        if (ours()) peakKiB = Math.max(peakKiB, hwm);
-      } catch { /* exited */ }
+      const status = procStatus(child.pid, dir) ?? "";
+      peakKiB = Math.max(peakKiB, Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0));
       await new Promise((r) => setTimeout(r, 10));
     }
   })();

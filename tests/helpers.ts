@@ -77,3 +77,26 @@ export function qrsdpFiles(dir: string, sub = ""): string[] {
   }
   return out.sort();
 }
+
+/**
+ * `/proc/PID/status` while PID is still the process whose command line contains `mark` (Linux),
+ * else null: not the test runner it was forked from before its exec, nor whatever process takes
+ * the pid once it has exited (pids wrap at 32768 here).
+ */
+export function procStatus(pid: number, mark: string): string | null {
+  const ours = () => {
+    try {
+      return Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes(mark);
+    } catch {
+      return false;
+    }
+  };
+  if (!ours()) return null;
+  let status: string;
+  try {
+    status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  } catch {
+    return null;
+  }
+  return ours() ? status : null;
+}

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { QrsdpReader } from "../src/format/reader.ts";
 import { fakeClickHouse } from "./fake_servers.ts";
 import { KAFKA_TEST_BROKERS, requireBroker } from "./kafka/broker.ts";
-import { qrsdpFiles, ROOT, runCli, tempDir } from "./helpers.ts";
+import { procStatus, qrsdpFiles, ROOT, runCli, tempDir } from "./helpers.ts";
 import type { CliResult } from "./helpers.ts";
 
 /** A child process of the CLI, with its output collected as it comes. */
@@ -70,13 +70,10 @@ class Child {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The threads of process `pid` now (Linux). */
-function threads(pid: number): number {
-  try {
-    return Number(/^Threads:\s+(\d+)/m.exec(Deno.readTextFileSync(`/proc/${pid}/status`))?.[1]);
-  } catch {
-    return 0;
-  }
+/** The threads of process `pid` now, while it is the run writing to `out`; 0 once it is not. */
+function threads(pid: number, out: string): number {
+  const status = procStatus(pid, out);
+  return status ? Number(/^Threads:\s+(\d+)/m.exec(status)?.[1]) : 0;
 }
 
 function oneLine(res: CliResult, code: number, message: RegExp): void {
@@ -313,8 +310,8 @@ Deno.test("9. workers are capped by the cores, in batch and in continuous mode",
     let most = 0;
     const end = performance.now() + 4000;
     while (performance.now() < end) {
-      most = Math.max(most, threads(child.pid));
-      if (days === "1" && threads(child.pid) === 0) break;
+      most = Math.max(most, threads(child.pid, out));
+      if (days === "1" && threads(child.pid, out) === 0) break;
       await sleep(20);
     }
     if (days === "0") child.process.kill("SIGTERM");
