@@ -1,7 +1,7 @@
 /**
  * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of iSCSI, ext4 and Kafka
  * record batches, a byte at a time: for the 64-byte file header. Chunks, megabytes a day, go
- * through the WebAssembly module's slicing-by-8 (wasm/lz4.c), several times as fast.
+ * through the WebAssembly module (SIMD, wasm/lz4.c), many times as fast.
  */
 let table: Int32Array | null = null;
 

@@ -23,12 +23,14 @@ Deno.test("crc32c: continues across pieces and ranges, whatever the split", () =
 });
 
 Deno.test("crc32c: the LZ4 module's chunk checksums equal this one's, whatever the length", () => {
-  const bytes = Uint8Array.from({ length: 4099 }, (_, i) => (i * 2654435761) >>> 13);
+  // Three of its 4096-byte SIMD blocks and some, so that blocks follow blocks and bytes.
+  const bytes = Uint8Array.from({ length: 3 * 4096 + 11 }, (_, i) => (i * 2654435761) >>> 13);
   const decoder = new Lz4BlockDecoder();
   decoder.reserve(bytes.length, 0);
   decoder.input.set(bytes);
   assert.equal(decoder.checksum(0, 0, 9), crc32c(bytes.subarray(0, 9)));
-  for (const [from, to] of [[0, 0], [0, 1], [3, 11], [5, 4096], [0, 4099], [1, 4098]]) {
+  const ranges = [[0, 0], [0, 1], [3, 11], [5, 4096], [0, 4099], [1, 4098], [7, 12299], [0, 8192]];
+  for (const [from, to] of ranges) {
     assert.equal(decoder.checksum(0x12345678, from, to), crc32c(bytes, 0x12345678, from, to));
   }
   decoder.input.set(text("123456789"));

@@ -7,6 +7,8 @@
  * malformed input returns an error, it never writes elsewhere in linear memory. Fast paths copy
  * 16 bytes at a time where at least 32 bytes of output room remain, then overwrite the excess.
  */
+#include <wasm_simd128.h>
+
 typedef unsigned char u8;
 typedef unsigned int u32;
 
@@ -272,14 +274,24 @@ __attribute__((export_name("tally"))) int tally(const u8 *src, int n, double pre
 
 /*
  * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) continued from crc over p[0..n), as
- * crc32c.ts computes it. WebAssembly has no CRC instruction: slicing by 8 (eight table lookups
- * per 8 bytes), on three streams at once so that their lookups overlap. A CRC register is linear:
- * the register after blocks A, B, C is shift(shift(reg(A), |B|) ^ reg0(B), |C|) ^ reg0(C), where
- * reg0 starts from 0 and shift feeds that many zero bytes (crc_shift: four lookups).
+ * crc32c.ts computes it. WebAssembly has no CRC instruction, and table lookups cost a shift, a
+ * mask, a load and a xor per byte. So blocks of 4096 bytes are cut into 16 streams of 256 bytes,
+ * one per SIMD lane: each lane's register is held a byte per vector (four vectors), and a step
+ * feeds every lane one byte, looking the byte up by its two nibbles in 16-entry tables with
+ * swizzles (eight per step, for 16 bytes). The rest goes through slicing by 8.
+ *
+ * A CRC register is linear: the register after streams A, B is shift(reg(A), |B|) ^ reg0(B),
+ * where reg0 starts from 0 and shift feeds |B| zero bytes (crc_shift: four lookups).
+ *
+ * The swizzles are relaxed (a plain pshufb on x86) with every index masked to 0..15, where
+ * relaxed and strict swizzles agree, so the result is the same on every engine.
  */
-#define CRC_BLOCK 1024
+#define CRC_STREAM 256
+#define CRC_BLOCK (16 * CRC_STREAM)
 static u32 crc_table[8][256];
 static u32 crc_shift[4][256];
+/* Byte q of the table entry for nibble n as the low (lo) or the high (hi) half of a byte. */
+static u8 crc_nibble_lo[4][16], crc_nibble_hi[4][16];
 static int crc_ready = 0;
 
 static void crc_init(void) {
@@ -298,7 +310,7 @@ static void crc_init(void) {
   u32 bit[32];
   for (int b = 0; b < 32; b++) {
     u32 c = 1u << b;
-    for (int k = 0; k < CRC_BLOCK; k++) c = crc_table[0][c & 0xff] ^ (c >> 8);
+    for (int k = 0; k < CRC_STREAM; k++) c = crc_table[0][c & 0xff] ^ (c >> 8);
     bit[b] = c;
   }
   for (int pos = 0; pos < 4; pos++) {
@@ -308,6 +320,12 @@ static void crc_init(void) {
         if (v & (1u << b)) c ^= bit[8 * pos + b];
       }
       crc_shift[pos][v] = c;
+    }
+  }
+  for (int q = 0; q < 4; q++) {
+    for (int n = 0; n < 16; n++) {
+      crc_nibble_lo[q][n] = crc_table[0][n] >> (8 * q);
+      crc_nibble_hi[q][n] = crc_table[0][n << 4] >> (8 * q);
     }
   }
   crc_ready = 1;
@@ -323,29 +341,83 @@ static inline u32 crc_step8(u32 c, const u8 *p) {
          crc_table[2][(hi >> 8) & 0xff] ^ crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
 }
 
-static inline u32 crc_shift_block(u32 c) {
+static inline u32 crc_shift_stream(u32 c) {
   return crc_shift[0][c & 0xff] ^ crc_shift[1][(c >> 8) & 0xff] ^ crc_shift[2][(c >> 16) & 0xff] ^
          crc_shift[3][c >> 24];
+}
+
+/* Transposes 16 rows of 16 bytes: byte j of r[t] becomes what byte t of r[j] was. */
+static inline void transpose16(v128_t *r) {
+  v128_t a[16], b[16];
+  for (int j = 0; j < 8; j++) {
+    a[2 * j] = wasm_i8x16_shuffle(r[2 * j], r[2 * j + 1], 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5,
+                                  21, 6, 22, 7, 23);
+    a[2 * j + 1] = wasm_i8x16_shuffle(r[2 * j], r[2 * j + 1], 8, 24, 9, 25, 10, 26, 11, 27, 12,
+                                      28, 13, 29, 14, 30, 15, 31);
+  }
+  for (int j = 0; j < 4; j++) {
+    for (int h = 0; h < 2; h++) {
+      b[4 * j + 2 * h] = wasm_i16x8_shuffle(a[4 * j + h], a[4 * j + 2 + h], 0, 8, 1, 9, 2, 10, 3, 11);
+      b[4 * j + 2 * h + 1] =
+          wasm_i16x8_shuffle(a[4 * j + h], a[4 * j + 2 + h], 4, 12, 5, 13, 6, 14, 7, 15);
+    }
+  }
+  for (int j = 0; j < 2; j++) {
+    for (int h = 0; h < 4; h++) {
+      a[8 * j + 2 * h] = wasm_i32x4_shuffle(b[8 * j + h], b[8 * j + 4 + h], 0, 4, 1, 5);
+      a[8 * j + 2 * h + 1] = wasm_i32x4_shuffle(b[8 * j + h], b[8 * j + 4 + h], 2, 6, 3, 7);
+    }
+  }
+  for (int h = 0; h < 8; h++) {
+    r[2 * h] = wasm_i64x2_shuffle(a[h], a[8 + h], 0, 2);
+    r[2 * h + 1] = wasm_i64x2_shuffle(a[h], a[8 + h], 1, 3);
+  }
+}
+
+#define NIBBLE(table, index) __builtin_wasm_relaxed_swizzle_i8x16(table, index)
+
+/* The register after the 4096-byte block p, from register c. */
+static u32 crc_block(u32 c, const u8 *p) {
+  const v128_t lo0 = wasm_v128_load(crc_nibble_lo[0]), hi0 = wasm_v128_load(crc_nibble_hi[0]);
+  const v128_t lo1 = wasm_v128_load(crc_nibble_lo[1]), hi1 = wasm_v128_load(crc_nibble_hi[1]);
+  const v128_t lo2 = wasm_v128_load(crc_nibble_lo[2]), hi2 = wasm_v128_load(crc_nibble_hi[2]);
+  const v128_t lo3 = wasm_v128_load(crc_nibble_lo[3]), hi3 = wasm_v128_load(crc_nibble_hi[3]);
+  const v128_t nibble = wasm_i8x16_splat(0x0f);
+  /* Stream 0 continues c; the others start from 0. */
+  v128_t r0 = wasm_i32x4_make(c & 0xff, 0, 0, 0), r1 = wasm_i32x4_make((c >> 8) & 0xff, 0, 0, 0);
+  v128_t r2 = wasm_i32x4_make((c >> 16) & 0xff, 0, 0, 0), r3 = wasm_i32x4_make(c >> 24, 0, 0, 0);
+  for (int k = 0; k < CRC_STREAM; k += 16) {
+    v128_t bytes[16];
+    for (int j = 0; j < 16; j++) bytes[j] = wasm_v128_load(p + j * CRC_STREAM + k);
+    transpose16(bytes);
+    for (int t = 0; t < 16; t++) {
+      const v128_t x = wasm_v128_xor(r0, bytes[t]);
+      const v128_t lo = wasm_v128_and(x, nibble);
+      const v128_t hi = wasm_v128_and(wasm_u16x8_shr(x, 4), nibble);
+      r0 = wasm_v128_xor(r1, wasm_v128_xor(NIBBLE(lo0, lo), NIBBLE(hi0, hi)));
+      r1 = wasm_v128_xor(r2, wasm_v128_xor(NIBBLE(lo1, lo), NIBBLE(hi1, hi)));
+      r2 = wasm_v128_xor(r3, wasm_v128_xor(NIBBLE(lo2, lo), NIBBLE(hi2, hi)));
+      r3 = wasm_v128_xor(NIBBLE(lo3, lo), NIBBLE(hi3, hi));
+    }
+  }
+  u8 b0[16], b1[16], b2[16], b3[16];
+  wasm_v128_store(b0, r0);
+  wasm_v128_store(b1, r1);
+  wasm_v128_store(b2, r2);
+  wasm_v128_store(b3, r3);
+  c = b0[0] | b1[0] << 8 | b2[0] << 16 | (u32)b3[0] << 24;
+  for (int j = 1; j < 16; j++) {
+    c = crc_shift_stream(c) ^ (b0[j] | b1[j] << 8 | b2[j] << 16 | (u32)b3[j] << 24);
+  }
+  return c;
 }
 
 __attribute__((export_name("crc32c"))) u32 crc32c(u32 crc, const u8 *p, int n) {
   if (!crc_ready) crc_init();
   u32 c = ~crc;
   const u8 *const end = p + n;
-  while (end - p >= 3 * CRC_BLOCK) {
-    u32 a = c, b = 0, d = 0;
-    for (int i = 0; i < CRC_BLOCK; i += 8) {
-      a = crc_step8(a, p + i);
-      b = crc_step8(b, p + CRC_BLOCK + i);
-      d = crc_step8(d, p + 2 * CRC_BLOCK + i);
-    }
-    c = crc_shift_block(crc_shift_block(a) ^ b) ^ d;
-    p += 3 * CRC_BLOCK;
-  }
-  while (end - p >= 8) {
-    c = crc_step8(c, p);
-    p += 8;
-  }
+  for (; end - p >= CRC_BLOCK; p += CRC_BLOCK) c = crc_block(c, p);
+  for (; end - p >= 8; p += 8) c = crc_step8(c, p);
   while (p < end) c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
   return ~c;
 }
