@@ -1,5 +1,4 @@
 import { toJson } from "../core/json.ts";
-import { readManifest } from "../format/manifest.ts";
 import { pathInside } from "../core/safe_read.ts";
 import type { FileCheck } from "../format/verify.ts";
 import { EVENT_TYPE_NAMES, SIDE_NAMES } from "../core/events.ts";
@@ -8,7 +7,6 @@ import { DataError, UsageError } from "../core/errors.ts";
 import { checkFile } from "./file_check.ts";
 import { bytesText, clockText, table, thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
-import { fileInfoJson, runInfoJson } from "./info_json.ts";
 
 const INFO_COMMAND = {
   name: "info",
@@ -45,11 +43,13 @@ export async function infoCommand(args: string[]): Promise<number> {
     throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
   if (parsed.values.json) {
+    // Loaded on use, as is the manifest's reader: `info FILE` needs neither.
+    const { fileInfoJson, runInfoJson } = await import("./info_json.ts");
     const { doc, code } = stat.isDirectory ? runInfoJson(path) : fileInfoJson(path, records);
     console.log(toJson(doc, 2));
     return code;
   }
-  return stat.isDirectory ? describeRun(path) : describeFile(path, records);
+  return stat.isDirectory ? await describeRun(path) : describeFile(path, records);
 }
 
 function recordLine(r: EventRecord): string[] {
@@ -66,7 +66,8 @@ function recordLine(r: EventRecord): string[] {
 function describeFile(path: string, show: number): number {
   const { reader, check, first: records } = checkFile(path, show);
   const h = reader.header;
-  console.log(`${path}
+  // One write: each console line goes through the output guard (output.ts).
+  const out = [`${path}
   format         ${h.versionMajor}.${h.versionMinor}, ${h.recordSize}-byte records, ${
     reader.indexed ? "indexed" : "no index (chunks found by walking)"
   }
@@ -78,14 +79,14 @@ function describeFile(path: string, show: number): number {
   records        ${thousands(check.records)}
   size           ${bytesText(reader.size)} (${
     (check.records * h.recordSize / Math.max(reader.size, 1)).toFixed(2)
-  }x compression)`);
+  }x compression)`];
   if (check.firstTsNs !== null) {
-    console.log(`  time range     ${clockText(check.firstTsNs)} - ${clockText(check.lastTsNs!)}`);
+    out.push(`  time range     ${clockText(check.firstTsNs)} - ${clockText(check.lastTsNs!)}`);
   }
   if (check.records > 0) {
-    console.log("  event mix");
+    out.push("  event mix");
     check.mix.forEach((n, t) =>
-      console.log(
+      out.push(
         `    ${EVENT_TYPE_NAMES[t].padEnd(13)} ${thousands(n).padStart(12)}  ${
           (100 * n / check.records).toFixed(1)
         }%`,
@@ -95,14 +96,15 @@ function describeFile(path: string, show: number): number {
   if (show > 0 && check.chunks > 0) {
     const first = [["ts", "type", "side", "price", "qty", "order_id"]];
     first.push(...records.map(recordLine));
-    console.log(table(first).replace(/^/gm, "    "));
+    out.push(table(first).replace(/^/gm, "    "));
   }
   if (check.problems.length === 0) {
-    console.log(`  integrity      ${soundText(check, check.chunks)}`);
-    return 0;
+    out.push(`  integrity      ${soundText(check, check.chunks)}`);
+  } else {
+    for (const p of check.problems) out.push(`  damage         ${p}`);
   }
-  for (const p of check.problems) console.log(`  damage         ${p}`);
-  return 1;
+  console.log(out.join("\n"));
+  return check.problems.length === 0 ? 0 : 1;
 }
 
 /** A sound file is "ok" only when checksums vouch for every chunk. */
@@ -113,8 +115,8 @@ function soundText(check: FileCheck, chunks: number): string {
     : "no checksums (structure sound; written without chunk checksums, so records are unverified)";
 }
 
-function describeRun(dir: string): number {
-  const { raw, securities } = readManifest(dir);
+async function describeRun(dir: string): Promise<number> {
+  const { raw, securities } = (await import("../format/manifest.ts")).readManifest(dir);
   console.log(
     `${dir}: ${
       raw.run_id ?? "run"
