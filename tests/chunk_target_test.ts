@@ -15,7 +15,7 @@ import { qrsdpFiles, tempDir } from "./helpers.ts";
 const CHUNK = 50;
 
 async function generate(dir: string, sink: FileSink): Promise<void> {
-  const cfg = runConfigFromArgs(
+  const cfg = await runConfigFromArgs(
     [
       "--seed",
       "5",

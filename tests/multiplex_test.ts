@@ -28,7 +28,7 @@ class FlakySink implements Sink {
   }
 }
 
-const cfg = runConfigFromArgs([
+const cfg = await runConfigFromArgs([
   "--seed",
   "21",
   "--days",

@@ -12,7 +12,7 @@ const FLAGS = ["--seed", "3", "--days", "3", "--seconds", "500", "--chunk-size",
 
 Deno.test("day tasks over 1, 2 or 3 workers write the files of each security run day after day", async () => {
   const expected = tempDir("days_expected");
-  const cfg = runConfigFromArgs([...FLAGS, "--output", expected]);
+  const cfg = await runConfigFromArgs([...FLAGS, "--output", expected]);
   for (let i = 0; i < cfg.securities.length; i++) {
     const sink = new FileSink(expected);
     await runSecurity(cfg, i, sink, new StopFlag());

@@ -66,12 +66,8 @@ Exit status: 0 on success, 1 when an input is damaged (--compat) or the output c
 written, 2 for a usage error or an input that cannot be read.`,
 };
 
-export function calibrateCommand(args: string[]): Promise<number> {
-  return Promise.resolve(calibrateOrExit(args));
-}
-
-function calibrateOrExit(args: string[]): number {
-  const parsed = parseCommand(CALIBRATE_COMMAND, args);
+export async function calibrateCommand(args: string[]): Promise<number> {
+  const parsed = await parseCommand(CALIBRATE_COMMAND, args);
   if (!parsed) return 0;
   const v = parsed.values;
   if (parsed.positionals.length === 0) {

@@ -32,7 +32,7 @@ ${KAFKA_ENV_HELP}`,
 };
 
 export async function consumeCommand(args: string[]): Promise<number> {
-  const parsed = parseCommand(CONSUME_COMMAND, args);
+  const parsed = await parseCommand(CONSUME_COMMAND, args);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);

@@ -28,9 +28,9 @@ const EXPORT_COMMAND = {
 lobster uses LOBSTER's names. Columns and the LOBSTER mapping: docs/export.md.`,
 };
 
-export function exportCommand(args: string[]): Promise<number> {
-  const parsed = parseCommand(EXPORT_COMMAND, args);
-  if (!parsed) return Promise.resolve(0);
+export async function exportCommand(args: string[]): Promise<number> {
+  const parsed = await parseCommand(EXPORT_COMMAND, args);
+  if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError("give one run directory or .qrsdp file");
   if (values.format === undefined) throw new UsageError("--format is required");
@@ -58,5 +58,5 @@ export function exportCommand(args: string[]): Promise<number> {
       } -> ${values.output}`,
     );
   }
-  return Promise.resolve(damaged > 0 ? 1 : 0);
+  return damaged > 0 ? 1 : 0;
 }

@@ -29,7 +29,7 @@ described, with the byte offset of the damage), 2 when a file cannot be read at 
 };
 
 export async function infoCommand(args: string[]): Promise<number> {
-  const parsed = parseCommand(INFO_COMMAND, args);
+  const parsed = await parseCommand(INFO_COMMAND, args);
   if (!parsed) return 0;
   if (parsed.positionals.length !== 1) {
     throw new UsageError("give one .qrsdp file or run directory");

@@ -40,7 +40,7 @@ written under a temporary name and renamed when its day is complete.`,
 };
 
 export async function itchCommand(args: string[]): Promise<number> {
-  const parsed = parseCommand(ITCH_COMMAND, args);
+  const parsed = await parseCommand(ITCH_COMMAND, args);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError("give run directories or .qrsdp files");

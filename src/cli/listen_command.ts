@@ -109,7 +109,7 @@ function topText(t: { stock: string; bid: [number, number] | null; ask: [number,
 }
 
 export async function listenCommand(args: string[]): Promise<number> {
-  const parsed = parseCommand(LISTEN_COMMAND, args);
+  const parsed = await parseCommand(LISTEN_COMMAND, args);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);

@@ -1,4 +1,4 @@
-import { format } from "node:util";
+import { consoleText } from "../core/console_text.ts";
 import { printable, redact, secretsFrom } from "../core/redact.ts";
 
 let secrets: string[] = [];
@@ -17,7 +17,7 @@ export function guardOutput(env: (name: string) => string | undefined): void {
   secrets = secretsFrom(env);
   for (const method of ["log", "info", "error", "warn"] as const) {
     const original = console[method].bind(console);
-    console[method] = (...args: unknown[]) => original(shown(format(...args)));
+    console[method] = (...args: unknown[]) => original(shown(consoleText(args)));
   }
   const uncaught = (e: Event, error: unknown) => {
     e.preventDefault();

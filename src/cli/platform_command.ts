@@ -68,7 +68,7 @@ export async function platformCommand(args: string[]): Promise<number> {
     }
     throw new UsageError(`unknown subcommand '${sub}' (platform init or platform topic)`);
   }
-  const parsed = parseCommand(INIT_COMMAND, rest);
+  const parsed = await parseCommand(INIT_COMMAND, rest);
   if (!parsed) return 0;
   const { values } = parsed;
   const path = values.sql ?? defaultSqlPath();
@@ -112,7 +112,7 @@ variables apply as for 'qrsdp run'.`,
 };
 
 async function topicCommand(args: string[]): Promise<number> {
-  const parsed = parseCommand(TOPIC_COMMAND, args);
+  const parsed = await parseCommand(TOPIC_COMMAND, args);
   if (!parsed) return 0;
   const settings = requiredKafkaFromFlags(parsed.values);
   const where = `Kafka topic ${settings.topic} on ${settings.brokers.join(",")}`;

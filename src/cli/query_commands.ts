@@ -68,7 +68,7 @@ async function printQuery(sql: string, values: FlagValues<typeof QUERY_FLAGS>): 
 }
 
 export async function queryCommand(args: string[]): Promise<number> {
-  const parsed = parseCommand(QUERY_COMMAND, args);
+  const parsed = await parseCommand(QUERY_COMMAND, args);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) {
@@ -79,7 +79,7 @@ export async function queryCommand(args: string[]): Promise<number> {
 }
 
 export async function midpriceCommand(args: string[]): Promise<number> {
-  const parsed = parseCommand(MIDPRICE_COMMAND, args);
+  const parsed = await parseCommand(MIDPRICE_COMMAND, args);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   for (const s of positionals) {
@@ -103,7 +103,7 @@ interface StatusRow {
 }
 
 export async function statusCommand(args: string[]): Promise<number> {
-  const parsed = parseCommand(STATUS_COMMAND, args);
+  const parsed = await parseCommand(STATUS_COMMAND, args);
   if (!parsed) return 0;
   const { values } = parsed;
   const ch = clickHouseFromFlags(values);

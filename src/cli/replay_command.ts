@@ -29,7 +29,7 @@ session date); a single file needs its name to be DATE.qrsdp. Environment as for
 };
 
 export async function replayCommand(args: string[]): Promise<number> {
-  const parsed = parseCommand(REPLAY_COMMAND, args);
+  const parsed = await parseCommand(REPLAY_COMMAND, args);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError("give one run directory or .qrsdp file");

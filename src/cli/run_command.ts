@@ -19,7 +19,7 @@ function dayLine(d: DayReport, size: number, paced: string): string {
 }
 
 export async function runCommand(args: string[], workerUrl?: string | URL): Promise<number> {
-  const parsed = parseCommand(RUN_COMMAND, args);
+  const parsed = await parseCommand(RUN_COMMAND, args);
   if (!parsed) return 0;
   const cfg = runConfigFromFlags(parsed.values, parsed.given);
   const { quiet, json } = parsed.values;

@@ -257,10 +257,10 @@ export function runConfigFromFlags(
 }
 
 /** A run configuration from `qrsdp run` arguments (for tests and benchmarks). */
-export function runConfigFromArgs(
+export async function runConfigFromArgs(
   args: string[],
   env: (name: string) => string | undefined = () => undefined,
-): RunConfig {
-  const parsed = parseCommand(RUN_COMMAND, args)!;
+): Promise<RunConfig> {
+  const parsed = (await parseCommand(RUN_COMMAND, args))!;
   return runConfigFromFlags(parsed.values, parsed.given, env);
 }

@@ -9,8 +9,8 @@ import {
 } from "../run/config.ts";
 import { runConfigFromArgs } from "./run_options.ts";
 
-Deno.test("run flags: each group of the run configuration, with the defaults of model.md §6", () => {
-  const cfg = runConfigFromArgs([]);
+Deno.test("run flags: each group of the run configuration, with the defaults of model.md §6", async () => {
+  const cfg = await runConfigFromArgs([]);
   assert.equal(cfg.seed, 42n);
   assert.deepEqual(cfg.securities, [{ symbol: null, p0Ticks: 10000 }]);
   assert.equal(cfg.workers, navigator.hardwareConcurrency);
@@ -29,8 +29,8 @@ Deno.test("run flags: each group of the run configuration, with the defaults of 
   assert.deepEqual(cfg.output, { dir: "output/run_42", chunkSize: 4096, force: false });
 });
 
-Deno.test("run flags: securities, seeds, files, and the model chosen by --model", () => {
-  const cfg = runConfigFromArgs([
+Deno.test("run flags: securities, seeds, files, and the model chosen by --model", async () => {
+  const cfg = await runConfigFromArgs([
     "--seed=7",
     "--securities",
     "AAA:100,B.B:200",
@@ -48,9 +48,14 @@ Deno.test("run flags: securities, seeds, files, and the model chosen by --model"
     "64",
   ]);
   assert.equal(cfg.workers, navigator.hardwareConcurrency);
-  assert.equal(runConfigFromArgs(["--workers", "3"]).workers, 3);
+  assert.equal((await runConfigFromArgs(["--workers", "3"])).workers, 3);
   assert.equal(sessionSeed(cfg, 1, 2), 7n + 1024n + 2n);
-  const top = runConfigFromArgs(["--seed", "18446744073709551615", "--securities", "A:1,B:1"]);
+  const top = await runConfigFromArgs([
+    "--seed",
+    "18446744073709551615",
+    "--securities",
+    "A:1,B:1",
+  ]);
   assert.equal(sessionSeed(top, 1, 1), 1024n, "u64 arithmetic wraps, as the C++ producer's");
   assert.equal(sessionFile(cfg.securities[1], "2026-01-02"), "B.B/2026-01-02.qrsdp");
   assert.equal(sessionFile({ symbol: null, p0Ticks: 1 }, "2026-01-02"), "2026-01-02.qrsdp");
@@ -62,8 +67,8 @@ Deno.test("run flags: securities, seeds, files, and the model chosen by --model"
   assert.equal(cfg.output.dir, "output/run_7");
 });
 
-Deno.test("the session, the file header and the manifest agree with the run configuration", () => {
-  const cfg = runConfigFromArgs(["--seconds", "600", "--depth", "0", "--chunk-size", "100"]);
+Deno.test("the session, the file header and the manifest agree with the run configuration", async () => {
+  const cfg = await runConfigFromArgs(["--seconds", "600", "--depth", "0", "--chunk-size", "100"]);
   const session = sessionConfig(cfg, 99n, 12345);
   assert.deepEqual(session, {
     seed: 99n,
@@ -94,13 +99,16 @@ Deno.test("the session, the file header and the manifest agree with the run conf
   });
 });
 
-Deno.test("run flags: workers default to one per core, whatever the number of securities", () => {
+Deno.test("run flags: workers default to one per core, whatever the number of securities", async () => {
   const many = Array.from({ length: 300 }, (_, i) => `S${i}:1`).join(",");
-  assert.equal(runConfigFromArgs(["--securities", many]).workers, navigator.hardwareConcurrency);
-  assert.equal(runConfigFromArgs(["--securities", many, "--workers", "7"]).workers, 7);
+  assert.equal(
+    (await runConfigFromArgs(["--securities", many])).workers,
+    navigator.hardwareConcurrency,
+  );
+  assert.equal((await runConfigFromArgs(["--securities", many, "--workers", "7"])).workers, 7);
 });
 
-Deno.test("run flags: the errors a user meets, one line each", () => {
+Deno.test("run flags: the errors a user meets, one line each", async () => {
   const bad: [string[], RegExp][] = [
     [["--securities", "AAPL"], /^--securities: 'AAPL' is not SYM:P0$/],
     [["--securities", "A:1,A:2"], /symbol 'A' appears twice/],
@@ -113,7 +121,7 @@ Deno.test("run flags: the errors a user meets, one line each", () => {
     [["--start-date", "2026-02-30"], /^--start-date: '2026-02-30' is not YYYY-MM-DD$/],
   ];
   for (const [args, message] of bad) {
-    assert.throws(
+    await assert.rejects(
       () => runConfigFromArgs(args),
       (e) => e instanceof UsageError && message.test(e.message),
       args.join(" "),

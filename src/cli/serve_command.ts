@@ -42,9 +42,10 @@ export const SERVE_COMMAND = {
 SIGINT/SIGTERM: simulations in progress stop with their files closed, then the server exits.`,
 };
 
-/** A run configuration with every `qrsdp run` default, writing to `output`. */
-function baseConfig(output: string): RunConfig {
-  return runConfigFromArgs(["--output", output]);
+/** Gives a run configuration with every `qrsdp run` default, writing to `output`. */
+async function baseConfigs(): Promise<(output: string) => RunConfig> {
+  const defaults = await runConfigFromArgs([]);
+  return (output) => ({ ...defaults, output: { ...defaults.output, dir: output } });
 }
 
 function platformView(): PlatformView {
@@ -91,7 +92,7 @@ function untilSignal(): Promise<void> {
 }
 
 export async function serveCommand(args: string[], workerUrl?: string | URL): Promise<number> {
-  const parsed = parseCommand(SERVE_COMMAND, args);
+  const parsed = await parseCommand(SERVE_COMMAND, args);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
@@ -109,7 +110,7 @@ export async function serveCommand(args: string[], workerUrl?: string | URL): Pr
     catalog,
     hostname: values.host,
     port: values.port,
-    baseConfig,
+    baseConfig: await baseConfigs(),
     workerUrl,
     platform: withClickHouse ? platformView() : null,
   }, "--port");
@@ -172,7 +173,7 @@ export async function serveLive(
     catalog,
     hostname,
     port,
-    baseConfig,
+    baseConfig: await baseConfigs(),
     workerUrl,
     liveRun: id,
   }, "--serve");

@@ -57,7 +57,7 @@ interface Figures {
 
 async function batch(flags: Record<string, string>): Promise<Figures & { dir: string }> {
   const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
-  const cfg = runConfigFromArgs([
+  const cfg = await runConfigFromArgs([
     ...Object.entries(flags).flatMap(([name, value]) => [`--${name}`, value]),
     "--output",
     dir,
@@ -278,7 +278,7 @@ async function kafka(): Promise<void> {
  */
 async function pacing(): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
-  const cfg = runConfigFromArgs(
+  const cfg = await runConfigFromArgs(
     ["--seconds", "1800", "--securities", THREE, "--realtime", "--speed", "100", "--output", dir],
   );
   const stop = new StopFlag();

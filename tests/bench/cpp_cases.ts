@@ -281,8 +281,8 @@ function recordCount(path: string): number {
  * encoding them into chunks (generating and encoding, less generating), compressing the chunks,
  * writing the file.
  */
-export function writeParts(): Promise<void> {
-  const cfg = runConfigFromArgs(["--seed", "1"]);
+export async function writeParts(): Promise<void> {
+  const cfg = await runConfigFromArgs(["--seed", "1"]);
   const seed = sessionSeed(cfg, 0, 0), p0 = cfg.securities[0].p0Ticks;
   const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
   const session = () => new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
@@ -338,5 +338,4 @@ export function writeParts(): Promise<void> {
       } ns in all)`,
   );
   Deno.removeSync(dir, { recursive: true });
-  return Promise.resolve();
 }
