@@ -15,6 +15,7 @@ Deno.test("readRegularFile refuses devices, FIFOs and directories before opening
       return true;
     });
   }
+  Deno.removeSync(dir, { recursive: true });
 });
 
 Deno.test("readRegularFile refuses a file over the cap and reads one under it whole", () => {
@@ -23,6 +24,7 @@ Deno.test("readRegularFile refuses a file over the cap and reads one under it wh
   assert.deepEqual(readRegularFile(path, 100), new Uint8Array(100).fill(7));
   assert.throws(() => readRegularFile(path, 99), /100 bytes, more than the 99 read at most/);
   assert.throws(() => readRegularFile(`${path}.missing`, 99), /cannot read/);
+  Deno.removeSync(path, { recursive: true });
 });
 
 Deno.test("pathInside keeps manifest paths inside the run directory", () => {
@@ -37,4 +39,5 @@ Deno.test("pathInside keeps manifest paths inside the run directory", () => {
   for (const bad of [null, 3, {}, ""]) {
     assert.throws(() => pathInside(dir, bad, "m"), /not a file name/);
   }
+  Deno.removeSync(dir, { recursive: true });
 });

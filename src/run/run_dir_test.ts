@@ -19,6 +19,7 @@ Deno.test("one run at a time holds a directory; the lock goes with the run", () 
   first.release();
   assert.throws(() => Deno.statSync(`${dir}/${LOCK_FILE}`));
   openRunDir(dir, false).release();
+  Deno.removeSync(dir.slice(0, dir.lastIndexOf("/")), { recursive: true });
 });
 
 Deno.test("a previous run is kept unless --force, which removes only its files", () => {
@@ -41,4 +42,5 @@ Deno.test("a previous run is kept unless --force, which removes only its files",
   Deno.removeSync(`${dir}/notes.txt`);
   Deno.mkdirSync(`${dir}/manifest.json`);
   assert.throws(() => openRunDir(dir, true), /manifest.json is not one of its files/);
+  Deno.removeSync(dir, { recursive: true });
 });

@@ -48,6 +48,7 @@ Deno.test("the catalog opens nothing outside its data directory", () => {
     assert.throws(() => catalog.dir(id), BadRequest, id);
   }
   assert.throws(() => catalog.dir("absent"), NotFound);
+  Deno.removeSync(root, { recursive: true });
 });
 
 Deno.test("a damaged simulation.json falls back to the manifest", () => {
@@ -58,4 +59,5 @@ Deno.test("a damaged simulation.json falls back to the manifest", () => {
   assert.deepEqual(plan.symbols, [null]);
   assert.equal(plan.sessionSeconds, 60);
   assert.equal(plan.days, 1);
+  Deno.removeSync(data, { recursive: true });
 });

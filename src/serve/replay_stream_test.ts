@@ -110,6 +110,7 @@ Deno.test("a replay rebuilds the generator's book and ends with every event coun
   assert.equal(last.securities[0].events, expected.total);
   assert.deepEqual(last.focus.bids, expected.bids);
   assert.deepEqual(last.focus.asks, expected.asks);
+  Deno.removeSync(data, { recursive: true });
 });
 
 Deno.test("a replay drops snapshots, rather than queueing them, behind a full socket", async () => {
@@ -125,4 +126,5 @@ Deno.test("a replay drops snapshots, rather than queueing them, behind a full so
   const end = messages[messages.length - 1];
   assert.equal(end.type, "end");
   assert.ok((end.dropped as number) > 0);
+  Deno.removeSync(data, { recursive: true });
 });

@@ -45,6 +45,7 @@ Deno.test("a session cursor follows a file while it is written and stops at its 
   assert.deepEqual(ids(cursor.next(true)!), [5, 6]);
   assert.equal(cursor.next(true), null);
   assert.equal(cursor.finished, true, "the index is written: nothing more will come");
+  Deno.removeSync(path, { recursive: true });
 });
 
 Deno.test("a session cursor reads what precedes a torn chunk and ends there when not growing", () => {
@@ -63,4 +64,5 @@ Deno.test("a session cursor reads what precedes a torn chunk and ends there when
   assert.deepEqual(ids(stopped.next(false)!), [1, 2, 3, 4]);
   assert.equal(stopped.next(false), null);
   assert.equal(stopped.finished, true);
+  Deno.removeSync(path, { recursive: true });
 });
