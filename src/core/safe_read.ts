@@ -5,6 +5,17 @@ export const MAX_QRSDP_BYTES = 2 ** 31;
 /** The largest manifest, curves file or SQL script read (they are a few KiB). */
 export const MAX_TEXT_BYTES = 64 * 2 ** 20;
 
+/** Reads from where `file` is until `into` is full or the file ends; returns the bytes read. */
+export function readFull(file: Deno.FsFile, into: Uint8Array): number {
+  let done = 0;
+  while (done < into.length) {
+    const n = file.readSync(done ? into.subarray(done) : into);
+    if (n === null || n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
 /**
  * Reads a regular file of at most `maxBytes`. Anything else (a device such as /dev/zero, a FIFO
  * that would block forever, a directory, a socket) is refused before it is opened, and no more
@@ -26,12 +37,7 @@ export function readRegularFile(path: string, maxBytes: number): Uint8Array {
   try {
     const size = Math.min(file.statSync().size, maxBytes);
     const out = new Uint8Array(size);
-    let n = 0;
-    while (n < size) {
-      const got = file.readSync(out.subarray(n));
-      if (got === null) break;
-      n += got;
-    }
+    const n = readFull(file, out);
     return n === size ? out : out.subarray(0, n);
   } catch (e) {
     throw new DataError(`cannot read (${(e as Error).message})`, { source: path });

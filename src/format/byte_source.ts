@@ -1,5 +1,5 @@
 import { DataError } from "../core/errors.ts";
-import { checkRegularFile } from "../core/safe_read.ts";
+import { checkRegularFile, readFull } from "../core/safe_read.ts";
 
 /** Bytes read by position: a file, or a file's bytes already in memory. */
 export interface ByteSource {
@@ -30,12 +30,7 @@ export function fileSource(path: string): ByteSource {
     read(into, at) {
       try {
         if (position !== at) file.seekSync(at, Deno.SeekMode.Start);
-        let done = 0;
-        while (done < into.length) {
-          const n = file.readSync(done ? into.subarray(done) : into);
-          if (n === null || n === 0) break;
-          done += n;
-        }
+        const done = readFull(file, into);
         position = at + done;
         return done;
       } catch (e) {

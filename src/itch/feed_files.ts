@@ -1,4 +1,5 @@
 import { DataError, UsageError } from "../core/errors.ts";
+import { readFull } from "../core/safe_read.ts";
 import { decodeHeader, HEADER_SIZE } from "../format/header.ts";
 import type { FileHeader } from "../format/header.ts";
 import { LogReader } from "../format/log_reader.ts";
@@ -46,13 +47,7 @@ function readHeader(path: string): FileHeader {
   try {
     file = Deno.openSync(path);
     const bytes = new Uint8Array(HEADER_SIZE);
-    let n = 0;
-    while (n < HEADER_SIZE) {
-      const got = file.readSync(bytes.subarray(n));
-      if (got === null) break;
-      n += got;
-    }
-    return decodeHeader(bytes.subarray(0, n), path);
+    return decodeHeader(bytes.subarray(0, readFull(file, bytes)), path);
   } catch (e) {
     if (e instanceof DataError) throw e;
     throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
