@@ -198,7 +198,7 @@ export class LogReader {
     return this.chunk;
   }
 
-  /** The CRC-32C (checksum.ts) of the chunk `next()` or `chunkAt()` returned, as read. */
+  /** The CRC-32C (checksum.ts) of the chunk `next()` returned, as read. */
   checksum(): number {
     const c = this.chunk!;
     return this.decoder.checksum(

@@ -34,7 +34,7 @@ export class ChunkVerifier {
   /** The chunk `next()` returned, decompressed when sound (null), else why not. */
   check(): string | null {
     const r = this.reader, c = r.chunk!;
-    const where = `byte ${c.offset}: chunk ${r.chunkNumber}`;
+    const where = chunkPlace(r);
     if (c.flags & ~KNOWN_CHUNK_FLAGS) {
       return `${where}: unknown chunk_flags 0x${hex(c.flags)}`;
     }
@@ -103,8 +103,7 @@ export function verifyFile(
   for (let chunk = reader.next(); chunk; chunk = reader.next()) {
     check.chunks++;
     if (chunk.flags & CHUNK_FLAG_CRC32C) withCrc++;
-    else {withoutCrc ??=
-        `byte ${chunk.offset}: chunk ${reader.chunkNumber} has no checksum, others do`;}
+    else withoutCrc ??= `${chunkPlace(reader)} has no checksum, others do`;
     const problem = verifier.check();
     onChunk(problem === null);
     if (problem) {
@@ -123,6 +122,11 @@ export function verifyFile(
   if (reader.damage) check.problems.push(reader.damage);
   check.checksummed = verifier.checksummed;
   return check;
+}
+
+/** "byte B: chunk N", where the reader's current chunk is. */
+function chunkPlace(r: LogReader): string {
+  return `byte ${r.chunk!.offset}: chunk ${r.chunkNumber}`;
 }
 
 function hex(n: number): string {
