@@ -21,7 +21,7 @@ const INFO_COMMAND = {
       min: 0,
       help: "records to print from the start of a file",
     },
-    json: { type: "boolean", help: "one JSON document on stdout (keys in the README)" },
+    json: { type: "boolean", help: "one JSON document on stdout (keys in docs/cli.md)" },
   }),
   notes:
     `Exit status: 0 when every file is sound, 1 when a file is damaged (what could be recovered is

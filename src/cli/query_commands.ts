@@ -45,7 +45,7 @@ const STATUS_COMMAND = {
   flags: flags({
     ...kafkaBrokersFlag("also report consumer lag"),
     ...CLICKHOUSE_FLAGS,
-    json: { type: "boolean", help: "one JSON document on stdout (keys in the README)" },
+    json: { type: "boolean", help: "one JSON document on stdout (keys in docs/cli.md)" },
   }),
   notes: CLICKHOUSE_ENV_HELP,
 };

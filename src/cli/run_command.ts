@@ -35,7 +35,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   if (curves && curves.levels > cfg.book.levels) {
     console.error(
       `qrsdp run: warning: --hlr-curves has K=${curves.levels} levels, the book ${cfg.book.levels} ` +
-        `levels (--levels): every rate is 0, so every session is empty (as in the established tool)`,
+        `levels (--levels): every rate is 0, so every session is empty (as in the C++ reference implementation)`,
     );
   }
   const stop = new StopFlag();
@@ -130,7 +130,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   await live?.finish(errors[0]);
   return errors.length === 0 ? 0 : 1;
 
-  /** `run --json`: the keys are documented in the README ("Machine-readable output"). */
+  /** `run --json`: the keys are documented in docs/cli.md ("Machine-readable output"). */
   function runSummary() {
     return {
       output: cfg.output.dir,
