@@ -87,6 +87,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         progress?.clear();
         console.error(`qrsdp run: warning: ${message}`);
       },
+      onNotice: (message) => console.error(`qrsdp run: ${message}`),
       workerUrl,
     });
   } finally {

@@ -149,7 +149,9 @@ export const RUN_FLAGS = flags({
   json: { type: "boolean", help: "the summary as one JSON document on stdout (no per-day lines)" },
   force: {
     type: "boolean",
-    help: "replace the run already in --output (its manifest and .qrsdp files, nothing else)",
+    help:
+      "also replace .qrsdp files and a manifest in --output that no qrsdp run's manifest lists " +
+      "(a previous run of ours is always replaced)",
   },
 });
 
