@@ -67,6 +67,28 @@ function normalize(path: string): string {
   return `/${out.join("/")}`;
 }
 
+/**
+ * The process a run writing into `dir` names in its lock (its pid), or null when no run holds
+ * the directory. Reads only the lock file.
+ */
+export function runHolder(dir: string): string | null {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(`${dir}/${LOCK_FILE}`, { read: true });
+  } catch {
+    return null;
+  }
+  try {
+    if (file.tryLockSync(true)) {
+      file.unlockSync();
+      return null;
+    }
+    return new TextDecoder().decode(Deno.readFileSync(`${dir}/${LOCK_FILE}`)).trim() || "unknown";
+  } finally {
+    file.close();
+  }
+}
+
 function takeLock(dir: string, flag: string): Omit<RunDir, "replaced"> {
   const path = `${dir}/${LOCK_FILE}`;
   for (let attempt = 0; attempt < 5; attempt++) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LOCK_FILE, openRunDir, replacePreviousOutput } from "./run_dir.ts";
+import { LOCK_FILE, openRunDir, replacePreviousOutput, runHolder } from "./run_dir.ts";
 
 Deno.test("openRunDir refuses empty, root and control-character paths", () => {
   assert.throws(() => openRunDir("", false), /--output: the path is empty/);
@@ -103,5 +103,18 @@ Deno.test("replacePreviousOutput: another command's rule, with files kept aside"
     () => replacePreviousOutput(dir, "--output", ours, refusal),
     new RegExp(`^UsageError: --output: ${dir} holds keep.lock$`),
   );
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("runHolder: the process a run names in its lock while it holds it, else null", () => {
+  const dir = Deno.makeTempDirSync();
+  assert.equal(runHolder(dir), null);
+  const run = openRunDir(`${dir}/r`, false);
+  assert.equal(runHolder(`${dir}/r`), String(Deno.pid));
+  run.release();
+  assert.equal(runHolder(`${dir}/r`), null);
+  // A lock file a killed run left behind, held by no one.
+  Deno.writeTextFileSync(`${dir}/r/${LOCK_FILE}`, "12345\n");
+  assert.equal(runHolder(`${dir}/r`), null);
   Deno.removeSync(dir, { recursive: true });
 });
