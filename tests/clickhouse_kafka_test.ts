@@ -72,7 +72,7 @@ Deno.test("Kafka -> chdb's Kafka engine -> the views, and what the CLI shows of 
       // The topic first: a consumer that subscribes before it exists reads nothing for a minute.
       assert.match(
         init.stdout,
-        new RegExp(`^Kafka topic ${topic} on ${KAFKA_TEST_BROKERS}: ready$`, "m"),
+        new RegExp(`^Kafka topic ${topic} on ${KAFKA_TEST_BROKERS}: ready, 3 partitions$`, "m"),
       );
       assert.match(init.stdout, new RegExp(`^applied 8 statements from ${sql}$`, "m"));
       const admin = kafka.admin();

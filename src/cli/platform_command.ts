@@ -12,6 +12,8 @@ import { commandHelp, flags, parseCommand } from "./flags.ts";
 import { onStopSignals } from "./signals.ts";
 import { VERSION } from "./version.ts";
 import { kafkaConnectionFlags, requiredKafkaFromFlags } from "./kafka_flags.ts";
+import { TOPIC_PARTITIONS } from "../kafka/topic.ts";
+import type { TopicLayout } from "../kafka/topic.ts";
 
 const INIT_COMMAND = {
   name: "platform init",
@@ -102,13 +104,34 @@ export async function platformCommand(args: string[]): Promise<number> {
 
 const TOPIC_COMMAND = {
   name: "platform topic",
-  summary: "create the Kafka topic (3 partitions) if it does not exist",
+  summary: "create the Kafka topic if it does not exist",
   usage: "qrsdp platform topic [flags]",
-  flags: kafkaConnectionFlags("required"),
+  flags: {
+    ...kafkaConnectionFlags("required"),
+    ...flags({
+      partitions: {
+        type: "number",
+        default: TOPIC_PARTITIONS,
+        integer: true,
+        min: 1,
+        max: 100_000,
+        help: "partitions of a topic it creates (events are keyed by symbol)",
+      },
+      "replication-factor": {
+        type: "number",
+        integer: true,
+        min: 1,
+        max: 32_767,
+        defaultHelp: "the brokers' default",
+        help: "copies of each partition of a topic it creates",
+      },
+    }),
+  },
   notes:
     `Run it before ClickHouse subscribes: a consumer that subscribed before its topic existed reads
 nothing until its next metadata refresh (about a minute). KAFKA_SECURITY_PROTOCOL and the SASL
-variables apply as for 'qrsdp run'.`,
+variables apply as for 'qrsdp run'. A topic that exists is left as it is (Kafka cannot take
+partitions away); the line says how many it has.`,
 };
 
 async function topicCommand(args: string[]): Promise<number> {
@@ -122,7 +145,11 @@ async function topicCommand(args: string[]): Promise<number> {
     removeSignals = onStopSignals(() => resolve(true))
   );
   try {
-    const made = makeTopic(settings, "qrsdp-platform-topic");
+    const layout = {
+      partitions: parsed.values.partitions,
+      replicationFactor: parsed.values["replication-factor"],
+    };
+    const made = makeTopic(settings, "qrsdp-platform-topic", layout);
     if (await Promise.race([made.then(() => false), stopped])) {
       made.catch(() => {});
       console.error(`qrsdp platform topic: ${where}: stopped while the brokers were retried`);
@@ -137,15 +164,23 @@ async function topicCommand(args: string[]): Promise<number> {
 }
 
 /** Creates the topic unless it exists, and says so; throws when the brokers cannot be reached. */
-async function makeTopic(settings: KafkaSettings, clientId: string): Promise<void> {
+async function makeTopic(
+  settings: KafkaSettings,
+  clientId: string,
+  layout?: TopicLayout,
+): Promise<void> {
   const { kafkaClient } = await import("../kafka/client.ts");
   const { ensureTopic } = await import("../kafka/topic.ts");
   const { withinBudget } = await import("../kafka/retry.ts");
-  await withinBudget(
-    ensureTopic(kafkaClient(settings, clientId, settings.timeoutMs), settings.topic),
+  const partitions = await withinBudget(
+    ensureTopic(kafkaClient(settings, clientId, settings.timeoutMs), settings.topic, layout),
     settings.timeoutMs,
   );
-  console.log(`Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ready`);
+  console.log(
+    `Kafka topic ${settings.topic} on ${
+      settings.brokers.join(",")
+    }: ready, ${partitions} partitions`,
+  );
 }
 
 /**
