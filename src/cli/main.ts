@@ -42,6 +42,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./consume_command.ts")).consumeCommand,
     summary: "print the events on a Kafka topic, decoded",
   },
+  reconcile: {
+    load: async () => (await import("./reconcile_command.ts")).reconcileCommand,
+    summary: "prove a run's events reached Kafka and ClickHouse exactly once",
+  },
   platform: {
     load: async () => (await import("./platform_command.ts")).platformCommand,
     summary: "platform init | topic: create the ClickHouse tables, the Kafka topic",
