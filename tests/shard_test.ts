@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { qrsdpFiles, runCli, tempDir } from "./helpers.ts";
+import { qrsdpFiles, readRecords, runCli, tempDir } from "./helpers.ts";
 
 const SEVEN = "A:10000,B:11000,C:12000,D:13000,E:14000,F:15000,G:16000";
 const MODELS: Record<string, string[]> = {
@@ -175,5 +175,37 @@ Deno.test("run --shard: usage errors name the flag", async () => {
     const r = await runCli(["run", "--seconds", "1", ...args, "--output", tempDir("shardusage")]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, message);
+  }
+});
+
+Deno.test("order_id numbers a session's events 1, 2, 3, ... for every model and flag", async () => {
+  const variants = [
+    [],
+    ["--model", "hlr"],
+    ["--theta-reinit", "0.5"],
+    ["--levels", "1", "--depth", "0"],
+    ["--chunk-size", "7", "--max-events", "5000"],
+  ];
+  for (const flags of variants) {
+    const dir = tempDir("orderid");
+    await ok([
+      "run",
+      "--securities",
+      "A:10000,B:300",
+      "--days",
+      "2",
+      "--seconds",
+      "60",
+      "--quiet",
+      ...flags,
+      "--output",
+      dir,
+    ]);
+    for (const f of qrsdpFiles(dir)) {
+      const ids = readRecords(`${dir}/${f}`).map((r) => r.orderId);
+      assert.ok(ids.length > 0, `${flags.join(" ")} ${f}: no events`);
+      assert.ok(ids.every((id, i) => id === i + 1), `${flags.join(" ")} ${f}: order_id not 1..n`);
+    }
+    Deno.removeSync(dir, { recursive: true });
   }
 });

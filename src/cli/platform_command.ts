@@ -22,8 +22,13 @@ const INIT_COMMAND = {
   flags: flags({
     sql: {
       type: "string",
-      defaultHelp: "sql/init.sql beside the program",
+      defaultHelp: "sql/init.sql beside the program; sql/cluster/init.sql with --cluster",
       help: "the SQL script to apply",
+    },
+    cluster: {
+      type: "string",
+      check: { test: (text) => /^[A-Za-z0-9_.-]{1,128}$/.test(text), what: "a cluster name" },
+      help: "apply the cluster schema (replicated tables, Distributed by symbol) ON CLUSTER NAME",
     },
     ...CLICKHOUSE_FLAGS,
   }),
@@ -35,12 +40,12 @@ after it subscribed only about a minute later).
 ${CLICKHOUSE_ENV_HELP}`,
 };
 
-/** init.sql: beside the executable (release archives), else in the source tree. */
-function defaultSqlPath(): string {
+/** sql/NAME: beside the executable (release archives), else in the source tree. */
+function defaultSqlPath(name: string): string {
   const exeDir = Deno.execPath().replace(/[/\\][^/\\]*$/, "");
   const candidates = [
-    `${exeDir}/sql/init.sql`,
-    new URL("../../sql/init.sql", import.meta.url).pathname,
+    `${exeDir}/sql/${name}`,
+    new URL(`../../sql/${name}`, import.meta.url).pathname,
   ];
   return candidates.find((p) => {
     try {
@@ -73,14 +78,18 @@ export async function platformCommand(args: string[]): Promise<number> {
   const parsed = await parseCommand(INIT_COMMAND, rest);
   if (!parsed) return 0;
   const { values } = parsed;
-  const path = values.sql ?? defaultSqlPath();
+  const cluster = values.cluster;
+  const path = values.sql ?? defaultSqlPath(cluster ? "cluster/init.sql" : "init.sql");
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
   } catch (e) {
     throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
-  const statements = splitStatements(substitute(text, initSqlVariables((n) => Deno.env.get(n))));
+  const variables = initSqlVariables((n) => Deno.env.get(n));
+  const statements = splitStatements(
+    substitute(text, cluster ? { ...variables, CLICKHOUSE_CLUSTER: cluster } : variables),
+  );
   await ensureKafkaTopic();
   const ch = clickHouseFromFlags(values);
   try {
