@@ -149,11 +149,10 @@ export function manifestSettings(cfg: RunConfig): RunSettings {
     initialSpreadTicks: cfg.book.initialSpreadTicks,
     initialDepth: cfg.book.initialDepth,
     thetaReinit: cfg.model.thetaReinit,
-    firstDay: cfg.session.firstDay,
-    shard: cfg.shard && {
-      ...cfg.shard,
-      symbols: cfg.securities.map((s) => s.symbol ?? ""),
-    },
+    ...(cfg.session.firstDay ? { firstDay: cfg.session.firstDay } : {}),
+    ...(cfg.shard
+      ? { shard: { ...cfg.shard, symbols: cfg.securities.map((s) => s.symbol ?? "") } }
+      : {}),
   };
 }
 
