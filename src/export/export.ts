@@ -1,7 +1,7 @@
 import { UsageError } from "../core/errors.ts";
 import { claimOutputDir } from "../core/output_dir.ts";
 import { checkOutputPath } from "../core/output_path.ts";
-import { SessionLog } from "../format/input.ts";
+import { inputRunDirs, SessionLog } from "../format/input.ts";
 import type { Damage } from "../format/input.ts";
 import { writeCsv } from "./csv.ts";
 import { writeJsonl } from "./jsonl.ts";
@@ -9,7 +9,7 @@ import { writeLobster } from "./lobster.ts";
 import { exportEntryKind, ExportFiles } from "./output_files.ts";
 import type { SessionFiles } from "./output_files.ts";
 import { writeParquet } from "./parquet.ts";
-import { exportSessions, inputRunDirs } from "./sessions.ts";
+import { exportSessions } from "./sessions.ts";
 import type { ExportSession } from "./sessions.ts";
 
 type SessionWriter = (log: SessionLog, session: ExportSession, out: SessionFiles) => void;
@@ -61,7 +61,7 @@ export function exportRun(
     throw new UsageError(`--format: '${format}' is not one of ${Object.keys(EXPORT_FORMATS)}`);
   }
   const sessions = exportSessions(path, opts.symbol);
-  checkOutputPath(outDir, "--output", { inputs: inputRunDirs(path) });
+  checkOutputPath(outDir, "--output", { inputs: inputRunDirs([path]) });
   claimOutputDir(outDir, {
     flag: "--output",
     force: opts.force ?? false,

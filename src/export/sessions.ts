@@ -17,26 +17,6 @@ export interface ExportSession {
 }
 
 /**
- * The run directories an export reads from: the one given, or the one a single file sits in (at
- * its top or in a symbol folder). Nothing may be written inside them.
- */
-export function inputRunDirs(path: string): string[] {
-  const dir = path.replace(/\/+$/, "") || "/";
-  if (isDirectory(dir)) return [dir];
-  const parts = dir.split("/").slice(0, -1);
-  const found: string[] = [];
-  for (let up = 0; up < 2 && parts.length > up; up++) {
-    const candidate = parts.slice(0, parts.length - up).join("/") || ".";
-    try {
-      if (Deno.lstatSync(`${candidate}/manifest.json`).isFile) found.push(candidate);
-    } catch {
-      // Not a run directory.
-    }
-  }
-  return found;
-}
-
-/**
  * Every session of a run directory (from its manifest, securities in order, days in order), or
  * the one file given. A single file takes its date from its name (`YYYY-MM-DD.qrsdp`) and its
  * symbol from `symbol`, else from its folder when that folder is a symbol, else DEFAULT.

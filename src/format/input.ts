@@ -9,6 +9,7 @@
 import { DataError, UsageError } from "../core/errors.ts";
 import type { EventRecord } from "../core/events.ts";
 import { ReusedRecord } from "../core/events.ts";
+import { normalizePath } from "../core/output_path.ts";
 import { pathInside, statOrFail } from "../core/safe_read.ts";
 import type { FileHeader } from "./header.ts";
 import { LogReader } from "./log_reader.ts";
@@ -99,6 +100,31 @@ export function sessionPath(s: InputSession): string {
   return s.run === null ? s.path : pathInside(s.run, s.file, `${s.run}/${MANIFEST}`);
 }
 
+/**
+ * The run directories the inputs read from: each directory given, and the one a file given alone
+ * sits in (at its top or in a symbol folder). An output must not go inside them.
+ */
+export function inputRunDirs(paths: string[]): string[] {
+  const found: string[] = [];
+  for (const raw of paths) {
+    const path = trimmed(raw);
+    if (isDirectory(path)) {
+      found.push(path);
+      continue;
+    }
+    const parts = normalizePath(path).split("/").slice(0, -1);
+    for (let up = 0; up < 2 && parts.length > up; up++) {
+      const dir = parts.slice(0, parts.length - up).join("/") || "/";
+      try {
+        if (Deno.lstatSync(`${dir}/${MANIFEST}`).isFile) found.push(dir);
+      } catch {
+        // Not a run directory.
+      }
+    }
+  }
+  return found;
+}
+
 export interface Inputs {
   sessions: InputSession[];
   /** The run directories among the inputs (an output must not go inside one). */
@@ -172,7 +198,7 @@ export class SessionLog {
   private readonly verifier: ChunkVerifier;
   private ended = false;
 
-  private constructor(readonly reader: LogReader, opts: ReadOptions) {
+  constructor(readonly reader: LogReader, opts: ReadOptions = {}) {
     this.verifier = new ChunkVerifier(reader, [0, 0, 0, 0, 0, 0], opts.verify ?? true);
   }
 
@@ -194,7 +220,7 @@ export class SessionLog {
   }
 
   /** The decompressed records of the current chunk; valid until the following `next()`. */
-  get view(): DataView {
+  get view(): DataView<ArrayBuffer> {
     return this.reader.view;
   }
 
