@@ -102,6 +102,8 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
   const files: FileSummary[] = [];
   let events = 0, sojourns = 0;
   let chunks = 0;
+  // Damage is reported after the loop: with no sound chunk at all, in the one error line.
+  const damaged: string[] = [];
   for (const path of settings.files) {
     const reader = SessionLog.open(path, { verify: settings.verify });
     let counts;
@@ -118,7 +120,7 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
     const damage = reader.damage;
     if (damage !== null) {
       if (compat) throw new DamagedInputError(damage.detail, { source: path });
-      warn(`warning: ${damage.message}; using its ${reader.chunks} complete chunks`);
+      damaged.push(`${damage.message}; using its ${reader.chunks} complete chunks`);
     }
     if (!compat && counts.priceMismatches > 0) {
       warn(
@@ -139,10 +141,12 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
   // The established tool writes its curves from no data at all: --compat does too.
   if (chunks === 0 && !compat) {
     throw new NoDataError(
-      `no sound chunk in ${files.length} file${files.length === 1 ? "" : "s"}: nothing to ` +
-        "estimate, no curves written",
+      `no sound chunk in ${files.length} file${files.length === 1 ? "" : "s"}${
+        damaged.length ? ` (${damaged[0].split("; using")[0]})` : ""
+      }: nothing to estimate, no curves written`,
     );
   }
+  for (const line of damaged) warn(`warning: ${line}`);
   const json = curvesJson({
     levels,
     nMax: settings.nMax,
