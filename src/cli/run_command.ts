@@ -1,5 +1,5 @@
 import { toJson } from "../core/json.ts";
-import { checkOutputPath } from "../run/run_dir.ts";
+import { checkOutputPath } from "../core/output_path.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import { executeRun } from "../run/run.ts";
 import type { RunResult } from "../run/run.ts";
@@ -69,7 +69,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   };
   try {
     // The run directory itself is checked, made and locked by the run (run_dir.ts).
-    checkOutputPath(cfg.output.dir);
+    checkOutputPath(cfg.output.dir, "--output");
   } catch (e) {
     await itchFeed?.feed.finish();
     throw e;
