@@ -4,6 +4,7 @@ import { INDEX_MAGIC, INDEX_TAIL_SIZE } from "../format/header.ts";
 import { LogReader } from "../format/log_reader.ts";
 import { readU64 } from "../format/record.ts";
 import { nextWeekday } from "../run/calendar.ts";
+import { BadRequest, NotFound } from "./http_error.ts";
 
 /** What a run sets out to do: from `simulation.json`, from a live run, or from its manifest. */
 export interface RunPlan {
@@ -48,9 +49,6 @@ export interface ActiveRun {
   /** Events of the sessions in progress, per security. */
   partial: number[];
 }
-
-export class NotFound extends Error {}
-export class BadRequest extends Error {}
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { buildManifest, writeManifest } from "../format/manifest.ts";
-import { BadRequest, Catalog, NotFound } from "./catalog.ts";
+import { Catalog } from "./catalog.ts";
+import { BadRequest, NotFound } from "./http_error.ts";
 
 const SETTINGS = {
   baseSeed: 1n,

@@ -3,7 +3,8 @@ import { defaultHlrCurves } from "../model/hlr_curves.ts";
 import type { RunConfig } from "../run/config.ts";
 import { executeRun } from "../run/run.ts";
 import { StopFlag } from "../run/stop.ts";
-import { BadRequest, META_FILE, NotFound } from "./catalog.ts";
+import { META_FILE } from "./catalog.ts";
+import { BadRequest, NotFound } from "./http_error.ts";
 import type { Catalog, RunPlan, RunSummary } from "./catalog.ts";
 import { PRESETS } from "./presets.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BadRequest } from "./catalog.ts";
+import { BadRequest } from "./http_error.ts";
 import { parseRequest } from "./simulations.ts";
 
 Deno.test("a simulation request: defaults, normalised symbols, one message per bad field", () => {

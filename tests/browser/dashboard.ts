@@ -25,8 +25,16 @@ export async function openPage(
   return page;
 }
 
+/** The token the server wrote into its page (mutating requests carry it), or "" without one. */
+export async function pageToken(url: string): Promise<string> {
+  const html = await (await fetch(url)).text();
+  return /<meta name="qrsdp-token" content="([0-9a-f]+)">/.exec(html)?.[1] ?? "";
+}
+
 export interface Dashboard {
   url: string;
+  /** The page's token, for requests that change something. */
+  token: string;
   process: Deno.ChildProcess;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
@@ -62,8 +70,10 @@ export async function startDashboard(
     return s;
   });
   url = await Promise.race([ready, exited.then(() => "")]);
+  const token = url ? await pageToken(url) : "";
   return {
     url,
+    token,
     process,
     stderr: () => text,
     /** SIGTERM; a `run --serve` whose run was still going gets a second one once it is over. */

@@ -11,8 +11,12 @@ const SIDES = ["BID", "ASK", "BID", "ASK", "ASK", "BID"];
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const symName = (s) => s ?? "DEFAULT";
 
-async function api(path, init) {
-  const res = await fetch(`/api/${path}`, init);
+/** This start of the server's token: every request that changes something carries it. */
+const TOKEN = $('meta[name="qrsdp-token"]').content;
+
+async function api(path, init = {}) {
+  const headers = { ...init.headers, "x-qrsdp-token": TOKEN };
+  const res = await fetch(`/api/${path}`, { ...init, headers });
   const body = res.status === 204 ? null : await res.json();
   if (!res.ok) throw new Error(body?.error ?? `HTTP ${res.status}`);
   return body;
