@@ -258,6 +258,16 @@ Deno.test("the dashboard in a browser: create, list, replay, pause, speed, overl
     await t.step("delete removes the simulation and its files", async () => {
       await page.goto(`${server.url}#/`);
       await page.waitForSelector('#runs [data-delete="TEST-5"]', WAIT);
+      // The page asks first; dismissed, nothing happens.
+      const asked: string[] = [];
+      page.once("dialog", (d) => {
+        asked.push(d.message());
+        d.dismiss();
+      });
+      await page.click('#runs [data-delete="TEST-5"]');
+      assert.deepEqual(asked, ["Delete the run TEST-5 and its files?"]);
+      assert.ok(Deno.statSync(`${dir}/TEST-5/manifest.json`).isFile);
+      page.once("dialog", (d) => d.accept());
       await page.click('#runs [data-delete="TEST-5"]');
       await page.waitForFunction(
         () => !document.querySelector('#runs tr[data-run="TEST-5"]'),

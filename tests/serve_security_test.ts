@@ -225,3 +225,42 @@ Deno.test("serve: a foreign Host, or a change without the page's token, is refus
     await stopped(server);
   }
 });
+
+Deno.test("serve: DELETE keeps a run another process is writing, and files that are not a run's", async () => {
+  const data = tempDir("serve_delete");
+  for (const id of ["locked", "notes", "sub", "plain"]) await made(`${data}/${id}`);
+  Deno.writeTextFileSync(`${data}/notes/NOTES.txt`, "mine");
+  Deno.mkdirSync(`${data}/sub/sub`);
+  Deno.writeTextFileSync(`${data}/sub/sub/keep`, "mine");
+  // Another `qrsdp run` holds the lock of `locked` (this process stands in for it).
+  const lock = Deno.openSync(`${data}/locked/.qrsdp.lock`, { write: true, create: true });
+  lock.lockSync(true);
+  const server = await startDashboard(["serve", "--data", data, "--port", "0"]);
+  const del = (id: string) =>
+    raw(server.url, "DELETE", `/api/runs/${id}`, { "x-qrsdp-token": server.token });
+  try {
+    const locked = await del("locked");
+    assert.equal(locked.status, 409, locked.body);
+    assert.match(locked.body, /run 'locked' is in use by another run/);
+    const notes = await del("notes");
+    assert.equal(notes.status, 409, notes.body);
+    assert.match(notes.body, /holds NOTES.txt, which is not a run's file; nothing was removed/);
+    const sub = await del("sub");
+    assert.equal(sub.status, 409, sub.body);
+    assert.match(sub.body, /holds sub\b/);
+    for (const id of ["locked", "notes", "sub"]) {
+      assert.ok(Deno.statSync(`${data}/${id}/2026-01-02.qrsdp`).isFile, id);
+      assert.ok(Deno.statSync(`${data}/${id}/manifest.json`).isFile, id);
+    }
+    assert.equal(Deno.readTextFileSync(`${data}/notes/NOTES.txt`), "mine");
+    assert.equal(Deno.readTextFileSync(`${data}/sub/sub/keep`), "mine");
+    assert.equal((await del("plain")).status, 204);
+    assert.throws(() => Deno.statSync(`${data}/plain`), Deno.errors.NotFound);
+    // Once the other run is over, its directory can go.
+    lock.close();
+    assert.equal((await del("locked")).status, 204);
+    assert.throws(() => Deno.statSync(`${data}/locked`), Deno.errors.NotFound);
+  } finally {
+    await stopped(server);
+  }
+});

@@ -143,7 +143,7 @@ async function homePage() {
   };
   tbody.onclick = async (e) => {
     const id = e.target.dataset?.delete;
-    if (!id) return;
+    if (!id || !confirm(`Delete the run ${id} and its files?`)) return;
     e.target.disabled = true;
     try {
       await api(`runs/${encodeURIComponent(id)}`, { method: "DELETE" });
