@@ -264,3 +264,152 @@ Deno.test("serve: DELETE keeps a run another process is writing, and files that 
     await stopped(server);
   }
 });
+
+async function du(dir: string): Promise<number> {
+  let total = 0;
+  for await (const e of Deno.readDir(dir)) {
+    const path = `${dir}/${e.name}`;
+    total += e.isDirectory ? await du(path) : (await Deno.lstat(path)).size;
+  }
+  return total;
+}
+
+Deno.test("serve: 50 concurrent maximal POSTs are bounded, and the server goes on answering", async () => {
+  const data = tempDir("serve_limits");
+  const server = await startDashboard([
+    "serve",
+    "--data",
+    data,
+    "--port",
+    "0",
+    "--max-simulations",
+    "3",
+    "--max-events",
+    "1500000",
+    "--max-server-events",
+    "2000000",
+    "--max-disk-mb",
+    "40",
+  ]);
+  const headers = { ...JSON_TYPE, "x-qrsdp-token": server.token };
+  const post = (body: unknown) =>
+    fetch(`${server.url}api/simulations`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  // Within 1 s while the server is at its busiest: a real bound, far above what it takes.
+  const presets = async () => {
+    const res = await fetch(`${server.url}api/presets`, { signal: AbortSignal.timeout(1000) });
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+  };
+  try {
+    const symbols = Array.from({ length: 45 }, (_, i) => `S${i}`).join(",");
+    const maximal = { symbol: symbols, p0: 100, days: 252, sessionSeconds: 23400 };
+    const pending = Array.from({ length: 50 }, (_, i) =>
+      post(
+        i % 2
+          ? { ...maximal, seed: i }
+          : { symbol: `FIT${i}`, p0: 100, days: 2, sessionSeconds: 3600, seed: i },
+      ));
+    await presets();
+    const answers = await Promise.all(pending);
+    const by = (s: number) => answers.filter((a) => a.status === s);
+    assert.equal(by(413).length, 25, JSON.stringify(answers.map((a) => a.status)));
+    assert.match(by(413)[0].body.error, /at most 1,500,000 events/);
+    assert.equal(by(201).length, 2);
+    assert.equal(by(429).length, 23);
+    assert.match(by(429).map((a) => a.body.error).join("\n"), /the server's 2,000,000/);
+    const running = by(201).map((a) => a.body.id);
+    // Both simulations are generating (in workers): the server still answers at once.
+    for (let i = 0; i < 5; i++) await presets();
+    for (const id of running) {
+      for (;;) {
+        const r = await (await fetch(`${server.url}api/runs/${id}`)).json();
+        await presets();
+        if (r.status !== "running") {
+          assert.equal(r.status, "done", JSON.stringify(r));
+          break;
+        }
+      }
+    }
+    assert.ok(await du(data) <= 40 * 2 ** 20, String(await du(data)));
+    assert.deepEqual(
+      [...Deno.readDirSync(data)].map((e) => e.name).sort(),
+      running.sort(),
+    );
+    // Once they are done, there is room again.
+    assert.equal(
+      (await post({ symbol: "AGAIN", p0: 100, days: 1, sessionSeconds: 3600 })).status,
+      201,
+    );
+  } finally {
+    await stopped(server);
+  }
+});
+
+Deno.test("serve: a body past its limit is 413, unread", async () => {
+  const data = tempDir("serve_body");
+  const server = await startDashboard(["serve", "--data", data, "--port", "0"]);
+  const headers = { ...JSON_TYPE, "x-qrsdp-token": server.token };
+  try {
+    const big = JSON.stringify({ symbol: "X", p0: 1, days: 1, pad: "x".repeat(1 << 20) });
+    const sized = await raw(server.url, "POST", "/api/simulations", headers, big);
+    assert.equal(sized.status, 413, sized.body);
+    assert.match(sized.body, /at most 65536 bytes/);
+    // The same without a length: the body streams in until it passes the limit.
+    const streamed = await fetch(`${server.url}api/simulations`, {
+      method: "POST",
+      headers,
+      body: new Blob([big]).stream(),
+    });
+    assert.equal(streamed.status, 413);
+    await streamed.body?.cancel();
+    assert.deepEqual([...Deno.readDirSync(data)], []);
+  } finally {
+    await stopped(server);
+  }
+});
+
+Deno.test("serve: errors name the flag or field at fault", async () => {
+  for (
+    const [args, message] of [
+      [["--host", "999.1.1.1"], /^qrsdp serve: --host: '999\.1\.1\.1' is not an IP address/],
+      [["--host", ""], /--host: '' is not an IP address/],
+      [["--host", "no such host"], /--host: /],
+      [["--data", "/"], /--data: '\/' is the filesystem root/],
+      [["--data", ""], /--data: the path is empty/],
+    ] as const
+  ) {
+    const res = await runCli(["serve", ...args, "--port", "0"]);
+    assert.equal(res.code, 2, `${args.join(" ")}: ${res.stderr}`);
+    assert.match(res.stderr, message);
+    assert.doesNotMatch(res.stderr, /--port/);
+  }
+  const data = tempDir("serve_names");
+  const server = await startDashboard(["serve", "--data", data, "--port", "0"]);
+  const headers = { ...JSON_TYPE, "x-qrsdp-token": server.token };
+  const post = async (symbol: string) => {
+    const res = await fetch(`${server.url}api/simulations`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ symbol, p0: 100, days: 1, sessionSeconds: 3600, seed: 1 }),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  try {
+    // Symbols a run id could not start with, or too many for one name, still make a run.
+    assert.equal((await post("-A")).body.id, "A-1");
+    const many = Array.from({ length: 12 }, (_, i) => `LONGSYMBOL${i}`).join(",");
+    const created = await post(many);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    for (const bad of ["a/b", "", "..", "TOO-LONG-A-SYMBOL-NAME"]) {
+      const res = await post(bad);
+      assert.equal(res.status, 400);
+      assert.match(res.body.error, /^symbol: /);
+    }
+  } finally {
+    await stopped(server);
+  }
+});

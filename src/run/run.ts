@@ -41,6 +41,8 @@ export interface RunHooks {
   onWarning?(message: string): void;
   /** The module that starts a worker; defaults to `worker.ts` beside this file. */
   workerUrl?: string | URL;
+  /** Generate in workers even when the run is short: this thread answers requests (`serve`). */
+  inWorkers?: boolean;
 }
 
 /**
@@ -151,7 +153,8 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
     hooks.onTap !== undefined;
   const quotas = cfg.securities.map((_, i) => securityQuota(cfg, i));
   const queue = allAtOnce ? null : new DayQueue(cfg.securities, cfg.session, quotas);
-  const here = !allAtOnce && cfg.securities.length * days * seconds <= SHORT_RUN_SECONDS;
+  const here = !allAtOnce && !hooks.inWorkers &&
+    cfg.securities.length * days * seconds <= SHORT_RUN_SECONDS;
   // All at once, a worker runs several securities together: a thread per security took 7.9 GB
   // for a thousand securities.
   const groups = allAtOnce ? assignSecurities(cfg.securities.length, cfg.workers) : [];

@@ -154,8 +154,8 @@ export class Catalog {
       const found = listed.find((s) => s.symbol === symbol)?.sessions ?? [];
       const out: SessionRef[] = found.map((s) => ({
         date: s.date,
-        path: this.fileInside(dir, s.file),
         // A session being written (or left incomplete) is listed before its file exists.
+        path: this.fileInside(dir, s.file, s.in_progress === true),
         complete: s.in_progress !== true,
       }));
       const planned = plan.days === 0 || out.length < plan.days;
@@ -209,11 +209,26 @@ export class Catalog {
     return n;
   }
 
-  private fileInside(dir: string, file: string): string {
+  private fileInside(dir: string, file: string, mayBeMissing = false): string {
     if (typeof file !== "string" || file.startsWith("/") || file.split("/").includes("..")) {
       throw new NotFound(`the manifest names a file outside the run: ${file}`);
     }
-    return this.inside(`${dir}/${file}`);
+    const path = `${dir}/${file}`;
+    try {
+      return this.inside(path);
+    } catch (e) {
+      if (!mayBeMissing || this.present(path)) throw e;
+      return path;
+    }
+  }
+
+  private present(path: string): boolean {
+    try {
+      Deno.lstatSync(path);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private hasFile(id: string, name: string): boolean {

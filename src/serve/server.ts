@@ -16,6 +16,7 @@ import { PRESETS } from "./presets.ts";
 import { MAX_SPEED, MIN_SPEED, ReplayStream } from "./replay_stream.ts";
 import type { Control } from "./replay_stream.ts";
 import { MAX_DAYS, SESSION_LENGTHS, Simulations } from "./simulations.ts";
+import type { Limits } from "./limits.ts";
 import type { RunConfig } from "../run/config.ts";
 
 /** The platform's view from ClickHouse, or null when ClickHouse is not configured. */
@@ -33,6 +34,32 @@ export interface ServerOptions {
   catalog?: Catalog;
   /** Never in a response, in any form; by default the passwords of this process's environment. */
   secrets?: string[];
+  limits?: Limits;
+}
+
+/** A create request is a few hundred bytes; anything far larger is refused unread. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** The body as text, refused (413) past `limit` bytes whether or not its length was announced. */
+async function readBody(req: Request, limit: number): Promise<string> {
+  const tooLarge = () => new HttpError(413, `the body may be at most ${limit} bytes`);
+  if (Number(req.headers.get("content-length") ?? 0) > limit) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    for await (const chunk of req.body) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk);
+    }
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(all);
 }
 
 export interface Server {
@@ -63,7 +90,7 @@ function sameOrigin(origin: string, host: string | null): boolean {
 /** The dashboard's HTTP server: embedded page, JSON API and the WebSocket replay stream. */
 export function startServer(opts: ServerOptions): Promise<Server> {
   const catalog = opts.catalog ?? new Catalog(opts.dataDir);
-  const simulations = new Simulations(catalog, opts.baseConfig, opts.workerUrl);
+  const simulations = new Simulations(catalog, opts.baseConfig, opts.workerUrl, opts.limits);
   const streams = new Set<ReplayStream>();
   /** Analyses by file, size and modification time; concurrent requests share one. */
   const analyses = new Map<string, Promise<string>>();
@@ -205,13 +232,14 @@ export function startServer(opts: ServerOptions): Promise<Server> {
         if (!/^application\/json\b/.test(req.headers.get("content-type") ?? "")) {
           return error(415, "the body must be sent as application/json");
         }
+        const text = await readBody(req, MAX_BODY_BYTES);
         let body: unknown;
         try {
-          body = await req.json();
+          body = JSON.parse(text);
         } catch {
           throw new BadRequest("the body is not JSON");
         }
-        const created = simulations.create(body);
+        const created = await simulations.create(body);
         return json(created, 201, { location: `/api/runs/${created.id}` });
       }
       return error(405, `${method} not allowed here`);
