@@ -413,3 +413,41 @@ Deno.test("serve: errors name the flag or field at fault", async () => {
     await stopped(server);
   }
 });
+
+Deno.test("serve: a run's simulation.json is checked before use, and a bad one is named, not run", async () => {
+  const data = tempDir("serve_plan");
+  const plan = {
+    symbols: ["X"],
+    p0Ticks: [100],
+    days: '<img src=x onerror="alert(1)">',
+    sessionSeconds: 3600,
+    seed: 1,
+    startDate: "2026-01-02",
+    levels: 5,
+  };
+  Deno.mkdirSync(`${data}/xss`);
+  Deno.writeTextFileSync(`${data}/xss/simulation.json`, JSON.stringify({ plan }));
+  Deno.mkdirSync(`${data}/broken`);
+  Deno.writeTextFileSync(`${data}/broken/simulation.json`, "{");
+  const server = await startDashboard(["serve", "--data", data, "--port", "0"]);
+  try {
+    const one = await raw(server.url, "GET", "/api/runs/xss");
+    assert.equal(one.status, 422, one.body);
+    assert.equal(
+      JSON.parse(one.body).error,
+      `run 'xss': simulation.json: plan.days: "<img src=x onerror=\\"alert(1)\\">" is not a whole number from 0 to 100000`,
+    );
+    assert.equal((await raw(server.url, "GET", "/api/runs/xss/analysis")).status, 422);
+    const broken = await raw(server.url, "GET", "/api/runs/broken");
+    assert.match(JSON.parse(broken.body).error, /^run 'broken': simulation\.json: not JSON/);
+    const list = JSON.parse((await raw(server.url, "GET", "/api/runs")).body).runs;
+    assert.deepEqual(list.map((r: { id: string; status: string }) => `${r.id} ${r.status}`), [
+      "broken failed",
+      "xss failed",
+    ]);
+    assert.equal(list[1].days, undefined);
+    assert.doesNotMatch(server.stderr(), /\n\s+at /);
+  } finally {
+    await stopped(server);
+  }
+});

@@ -4,7 +4,9 @@ import { INDEX_MAGIC, INDEX_TAIL_SIZE } from "../format/header.ts";
 import { LogReader } from "../format/log_reader.ts";
 import { readU64 } from "../format/record.ts";
 import { nextWeekday } from "../run/calendar.ts";
-import { BadRequest, NotFound } from "./http_error.ts";
+import { readRegularText } from "../core/safe_read.ts";
+import { BadRequest, HttpError, NotFound } from "./http_error.ts";
+import { checkPlan, PlanError } from "./plan.ts";
 
 /** What a run sets out to do: from `simulation.json`, from a live run, or from its manifest. */
 export interface RunPlan {
@@ -119,12 +121,22 @@ export class Catalog {
     const active = this.active.get(id);
     if (active) return active.plan;
     const dir = this.dir(id);
+    const hasManifest = this.hasFile(id, "manifest.json");
     if (this.hasFile(id, META_FILE)) {
       try {
-        const plan = JSON.parse(Deno.readTextFileSync(`${dir}/${META_FILE}`)).plan;
-        if (Array.isArray(plan?.symbols) && Array.isArray(plan?.p0Ticks)) return plan;
-      } catch {
-        // An unreadable simulation.json: the manifest says the rest.
+        const text = readRegularText(`${dir}/${META_FILE}`);
+        let meta: { plan?: unknown };
+        try {
+          meta = JSON.parse(text);
+        } catch {
+          throw new PlanError("not JSON");
+        }
+        return checkPlan(meta?.plan);
+      } catch (e) {
+        // A damaged simulation.json: the manifest says the rest, if there is one.
+        if (!hasManifest) {
+          throw new HttpError(422, `run '${id}': ${META_FILE}: ${(e as Error).message}`);
+        }
       }
     }
     const { raw, securities } = readManifest(dir);

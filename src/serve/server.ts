@@ -1,3 +1,4 @@
+import { DataError } from "../core/errors.ts";
 import { redact, secretsFrom } from "../core/redact.ts";
 import { analyseInWorker } from "./analysis_worker.ts";
 import { Catalog } from "./catalog.ts";
@@ -290,6 +291,8 @@ export function startServer(opts: ServerOptions): Promise<Server> {
       });
     } catch (e) {
       if (e instanceof HttpError) return error(e.status, e.message);
+      // A file of a run that cannot be used: said in one line, its path inside the data directory.
+      if (e instanceof DataError) return error(422, e.message.replaceAll(`${catalog.root}/`, ""));
       console.error(`qrsdp serve: ${req.method} ${path}: ${(e as Error).message}`);
       return error(500, (e as Error).message);
     }
