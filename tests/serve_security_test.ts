@@ -70,8 +70,8 @@ async function raw(
 const JSON_TYPE = { "content-type": "application/json" };
 const SIM = JSON.stringify({ symbol: "EVIL", p0: 100, days: 1, sessionSeconds: 3600, seed: 1 });
 
-async function made(dir: string, args: string[] = []) {
-  const res = await runCli(["run", "--seconds", "120", "--output", dir, "--quiet", ...args]);
+async function made(dir: string, args = ["--seconds", "120"]) {
+  const res = await runCli(["run", "--output", dir, "--quiet", ...args]);
   assert.equal(res.code, 0, res.stderr);
 }
 
@@ -447,6 +447,52 @@ Deno.test("serve: a run's simulation.json is checked before use, and a bad one i
     ]);
     assert.equal(list[1].days, undefined);
     assert.doesNotMatch(server.stderr(), /\n\s+at /);
+  } finally {
+    await stopped(server);
+  }
+});
+
+Deno.test("serve: fifty replays at full speed leave the server answering", async () => {
+  const data = tempDir("serve_replays");
+  await made(`${data}/busy`, ["--seconds", "1800"]);
+  const server = await startDashboard(["serve", "--data", data, "--port", "0"]);
+  try {
+    const run = await (await fetch(`${server.url}api/runs/busy`)).json();
+    let ended = 0;
+    const started: Promise<void>[] = [];
+    const streams = Array.from({ length: 50 }, () => {
+      const ws = new WebSocket(
+        `${server.url.replace("http", "ws")}api/runs/busy/stream?speed=100000`,
+      );
+      const first = Promise.withResolvers<void>();
+      started.push(first.promise);
+      let last = 0;
+      return new Promise<number>((resolve, reject) => {
+        // Read without parsing all: this process has fifty streams to keep up with.
+        ws.onmessage = (e) => {
+          const text = String(e.data);
+          if (text.startsWith('{"type":"tick"')) {
+            first.resolve();
+            last = Number(/"securities":\[\{[^}]*"events":(\d+)/.exec(text)![1]);
+          }
+        };
+        ws.onerror = (e) => reject(new Error(`stream failed: ${(e as ErrorEvent).message}`));
+        ws.onclose = () => {
+          ended++;
+          resolve(last);
+        };
+      });
+    });
+    await Promise.all(started);
+    // Every stream is replaying: each request is answered within 1 s all the same.
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${server.url}api/presets`, { signal: AbortSignal.timeout(1000) });
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+    }
+    assert.ok(ended < 50, "the streams were still going");
+    // And each replayed the whole run.
+    for (const events of await Promise.all(streams)) assert.equal(events, run.events);
   } finally {
     await stopped(server);
   }
