@@ -497,3 +497,33 @@ Deno.test("serve: fifty replays at full speed leave the server answering", async
     await stopped(server);
   }
 });
+
+Deno.test("serve: listing many runs lets other requests through", async () => {
+  const data = tempDir("serve_many");
+  await made(`${data}/r000`, ["--seconds", "10"]);
+  for (let i = 1; i < 400; i++) {
+    const dir = `${data}/r${String(i).padStart(3, "0")}`;
+    Deno.mkdirSync(dir);
+    for (const f of ["manifest.json", "2026-01-02.qrsdp"]) {
+      Deno.copyFileSync(`${data}/r000/${f}`, `${dir}/${f}`);
+    }
+  }
+  const server = await startDashboard(["serve", "--data", data, "--port", "0"]);
+  try {
+    const order: string[] = [];
+    const get = (path: string) =>
+      fetch(`${server.url}api/${path}`).then(async (r) => {
+        assert.equal(r.status, 200);
+        const body = await r.json();
+        order.push(path);
+        return body;
+      });
+    const [runs] = await Promise.all([get("runs"), get("presets")]);
+    assert.equal(runs.runs.length, 400);
+    assert.ok(runs.runs.every((r: { status: string }) => r.status === "done"));
+    // The first listing reads 400 manifests; the presets, asked second, come first.
+    assert.deepEqual(order, ["presets", "runs"]);
+  } finally {
+    await stopped(server);
+  }
+});

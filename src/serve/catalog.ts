@@ -59,6 +59,8 @@ export function isRunId(text: string): boolean {
   return RUN_ID.test(text);
 }
 export const META_FILE = "simulation.json";
+/** How long listing runs may hold the thread before it lets other requests in. */
+const LIST_SLICE_MS = 5;
 
 /**
  * The run directories under one data directory. Nothing outside it is ever opened: run ids are
@@ -68,6 +70,7 @@ export class Catalog {
   readonly root: string;
   readonly active = new Map<string, ActiveRun>();
   private readonly counts = new Map<string, { stamp: string; n: number }>();
+  private readonly summaries = new Map<string, { stamp: string; summary: RunSummary }>();
 
   constructor(dataDir: string) {
     Deno.mkdirSync(dataDir, { recursive: true });
@@ -108,13 +111,48 @@ export class Catalog {
     return real;
   }
 
-  ids(): string[] {
-    const out: string[] = [];
-    for (const e of Deno.readDirSync(this.root)) {
-      if (e.isDirectory && RUN_ID.test(e.name) && this.exists(e.name)) out.push(e.name);
+  /**
+   * Every run's summary (or why it cannot be had), read without holding the thread: it yields
+   * to other requests every few milliseconds, and a finished run's summary is kept until its
+   * manifest or simulation.json changes.
+   */
+  async list(): Promise<(RunSummary | { id: string; status: "failed"; error: string })[]> {
+    const names = new Set<string>(this.active.keys());
+    for await (const e of Deno.readDir(this.root)) {
+      if (e.isDirectory && RUN_ID.test(e.name)) names.add(e.name);
     }
-    for (const id of this.active.keys()) if (!out.includes(id)) out.push(id);
-    return out.sort();
+    const out = [];
+    let slice = performance.now();
+    for (const id of [...names].sort()) {
+      if (performance.now() - slice > LIST_SLICE_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        slice = performance.now();
+      }
+      if (!this.exists(id)) continue;
+      try {
+        out.push(this.cachedSummary(id));
+      } catch (e) {
+        out.push({ id, status: "failed" as const, error: (e as Error).message });
+      }
+    }
+    return out;
+  }
+
+  private cachedSummary(id: string): RunSummary {
+    if (this.active.has(id)) return this.summary(id);
+    const stamp = ["manifest.json", META_FILE].map((name) => {
+      try {
+        const st = Deno.statSync(`${this.root}/${id}/${name}`);
+        return `${st.size}:${st.mtime?.getTime()}`;
+      } catch {
+        return "-";
+      }
+    }).join("/");
+    const hit = this.summaries.get(id);
+    if (hit?.stamp === stamp) return hit.summary;
+    const summary = this.summary(id);
+    this.summaries.set(id, { stamp, summary });
+    return summary;
   }
 
   plan(id: string): RunPlan {

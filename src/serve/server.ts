@@ -218,16 +218,7 @@ export function startServer(opts: ServerOptions): Promise<Server> {
     }
     if (kind !== "simulations" && kind !== "runs") return error(404, "no such API path");
     if (!id) {
-      if (method === "GET") {
-        const runs = catalog.ids().map((i) => {
-          try {
-            return catalog.summary(i);
-          } catch (e) {
-            return { id: i, status: "failed", error: (e as Error).message };
-          }
-        });
-        return json({ runs });
-      }
+      if (method === "GET") return json({ runs: await catalog.list() });
       if (method === "POST" && kind === "simulations") {
         // A JSON content type makes a browser ask first (CORS preflight) on another site's behalf.
         if (!/^application\/json\b/.test(req.headers.get("content-type") ?? "")) {
