@@ -46,7 +46,7 @@ const CALIBRATE_COMMAND = {
     },
     compat: {
       type: "boolean",
-      help: "the established tool's estimator and quirks: its file, byte for byte",
+      help: "the C++ reference implementation's estimator and quirks: its file, byte for byte",
     },
     censored: {
       type: "boolean",
@@ -57,10 +57,11 @@ const CALIBRATE_COMMAND = {
   notes: `Run directories stand for their manifest's files, in manifest order; all inputs feed one
 set of estimators. The file is written whole or not at all (a temporary file, then renamed).
 
-Default mode differs from --compat where the established tool is wrong: the clock starts at
-the market open (not midnight), a header depth of 0 is replayed as 50 (as generated), a torn
-file's complete chunks are used (with a warning), and --n-max below 0 or --levels above a
-file's levels is refused. --compat reproduces the established tool's file exactly.
+Default mode differs from --compat where the C++ reference implementation is wrong: the
+clock starts at the market open (not midnight), a header depth of 0 is replayed as 50 (as
+generated), a torn file's complete chunks are used (with a warning), and --n-max below 0 or
+--levels above a file's levels is refused. --compat reproduces the reference
+implementation's file exactly.
 
 Exit status: 0 on success, 1 when an input is damaged (--compat) or the output cannot be
 written, 2 for a usage error or an input that cannot be read.`,
@@ -75,7 +76,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   }
   if (v.compat && parsed.given.has("imbalance-sens")) {
     throw new UsageError(
-      "--imbalance-sens: --compat always writes 1 (the established tool has no such flag)",
+      "--imbalance-sens: --compat always writes 1 (the C++ reference implementation has no such flag)",
     );
   }
   const toStdout = v.output === "-";
@@ -94,7 +95,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       compat: v.compat,
       censored: v.censored,
     }, (line) => {
-      // The established tool's own lines (one per mispriced execution) go out as it prints them.
+      // The reference implementation's own lines (one per mispriced execution) go out as it prints them.
       if (line.startsWith("QRSDP:")) return console.error(line);
       warnings.push(line.replace(/^warning: /, ""));
       console.error(`qrsdp calibrate: ${line}`);

@@ -6,7 +6,7 @@ import { checkFile } from "./file_check.ts";
 
 /**
  * `qrsdp info --json`: what `info` prints, as one JSON document with stable keys (documented in
- * the README, "Machine-readable output"). Returns the document and the exit code.
+ * docs/cli.md, "Machine-readable output"). Returns the document and the exit code.
  */
 export function fileInfoJson(path: string, show: number): { doc: unknown; code: number } {
   const { reader, check, first: records } = checkFile(path, show);
