@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { fakeClickHouse } from "./fake_servers.ts";
-import { runCli, tempDir } from "./helpers.ts";
+import { runCli, spawnCli, tempDir } from "./helpers.ts";
 import { startDashboard } from "./browser/dashboard.ts";
 import type { Dashboard } from "./browser/dashboard.ts";
 
@@ -523,6 +523,59 @@ Deno.test("serve: listing many runs lets other requests through", async () => {
     assert.ok(runs.runs.every((r: { status: string }) => r.status === "done"));
     // The first listing reads 400 manifests; the presets, asked second, come first.
     assert.deepEqual(order, ["presets", "runs"]);
+  } finally {
+    await stopped(server);
+  }
+});
+
+Deno.test("serve: damaged sessions are shown damaged, and a run stopped by SIGINT stopped", async () => {
+  const data = tempDir("serve_damaged");
+  for (const id of ["flipped", "torn", "sound"]) await made(`${data}/${id}`, ["--seconds", "600"]);
+  const flip = `${data}/flipped/2026-01-02.qrsdp`;
+  const bytes = Deno.readFileSync(flip);
+  bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+  Deno.writeFileSync(flip, bytes);
+  const torn = `${data}/torn/2026-01-02.qrsdp`;
+  Deno.truncateSync(torn, Math.floor(Deno.statSync(torn).size / 2));
+  // A run of three long days, stopped by SIGINT once its first session is under way.
+  const child = spawnCli(["run", "--days", "3", "--output", `${data}/interrupted`, "--quiet"]);
+  const drained = Promise.all([
+    child.stdout.pipeTo(new WritableStream()),
+    child.stderr.pipeTo(new WritableStream()),
+  ]);
+  for (;;) {
+    try {
+      const m = JSON.parse(Deno.readTextFileSync(`${data}/interrupted/manifest.json`));
+      if (m.sessions.length > 0) break;
+    } catch {
+      // Not written yet.
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill("SIGINT");
+  assert.equal((await child.status).code, 0);
+  await drained;
+
+  const server = await startDashboard(["serve", "--data", data, "--port", "0"]);
+  try {
+    const runs = JSON.parse((await raw(server.url, "GET", "/api/runs")).body).runs;
+    const status = Object.fromEntries(
+      runs.map((
+        r: { id: string; status: string; error?: string },
+      ) => [r.id, `${r.status} ${r.error ?? ""}`]),
+    );
+    assert.match(
+      status.flipped,
+      /^damaged 2026-01-02\.qrsdp: byte \d+: chunk \d+: fails its checksum/,
+    );
+    assert.match(status.torn, /^damaged 2026-01-02\.qrsdp: /);
+    assert.equal(status.sound, "done ");
+    assert.equal(status.interrupted, "stopped ");
+    const analysis = await raw(server.url, "GET", "/api/runs/flipped/analysis");
+    assert.equal(analysis.status, 422);
+    assert.match(analysis.body, /is damaged \(byte \d+: chunk \d+: fails its checksum/);
+    const detail = JSON.parse((await raw(server.url, "GET", "/api/runs/interrupted")).body);
+    assert.equal(detail.sessions[0].sessions[0].stopped, true);
   } finally {
     await stopped(server);
   }

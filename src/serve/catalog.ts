@@ -2,6 +2,8 @@ import { readManifest } from "../format/manifest.ts";
 import type { ManifestSession } from "../format/manifest.ts";
 import { INDEX_MAGIC, INDEX_TAIL_SIZE } from "../format/header.ts";
 import { LogReader } from "../format/log_reader.ts";
+import { verifyFile } from "../format/verify.ts";
+import { DataError } from "../core/errors.ts";
 import { readU64 } from "../format/record.ts";
 import { nextWeekday } from "../run/calendar.ts";
 import { readRegularText } from "../core/safe_read.ts";
@@ -24,7 +26,7 @@ export interface RunPlan {
   thetaReinit?: number;
 }
 
-export type RunStatus = "running" | "done" | "stopped" | "failed";
+export type RunStatus = "running" | "done" | "stopped" | "damaged" | "failed";
 
 export interface RunSummary extends RunPlan {
   id: string;
@@ -41,6 +43,8 @@ export interface SessionRef {
   path: string;
   /** Listed in the manifest: the file is complete. */
   complete: boolean;
+  /** A stop ended the session before its close. */
+  stopped?: boolean;
 }
 
 /** A run generated in this process, while it is generated and after. */
@@ -71,6 +75,7 @@ export class Catalog {
   readonly active = new Map<string, ActiveRun>();
   private readonly counts = new Map<string, { stamp: string; n: number }>();
   private readonly summaries = new Map<string, { stamp: string; summary: RunSummary }>();
+  private readonly damages = new Map<string, { stamp: string; problem: string | null }>();
 
   constructor(dataDir: string) {
     Deno.mkdirSync(dataDir, { recursive: true });
@@ -207,6 +212,7 @@ export class Catalog {
         // A session being written (or left incomplete) is listed before its file exists.
         path: this.fileInside(dir, s.file, s.in_progress === true),
         complete: s.in_progress !== true,
+        ...(s.stopped ? { stopped: true } : {}),
       }));
       const planned = plan.days === 0 || out.length < plan.days;
       const writing = out.length > 0 && !out[out.length - 1].complete;
@@ -231,21 +237,54 @@ export class Catalog {
       error ??= (e as Error).message;
     }
     let events = 0;
+    let damage: string | undefined;
     for (const s of sessions) {
-      for (const x of s) if (x.complete) events += this.recordCount(x.path);
+      for (const x of s) {
+        if (!x.complete) continue;
+        events += this.recordCount(x.path);
+        const problem = this.damage(x.path);
+        if (problem) damage ??= `${x.path.slice(this.root.length + id.length + 2)}: ${problem}`;
+      }
     }
     for (const n of active?.partial ?? []) events += n;
     const daysDone = sessions.length
-      ? Math.min(...sessions.map((s) => s.filter((x) => x.complete).length))
+      ? Math.min(...sessions.map((s) => s.filter((x) => x.complete && !x.stopped).length))
       : 0;
     const status: RunStatus = active?.running
       ? "running"
       : error
       ? "failed"
+      : damage
+      ? "damaged"
       : plan.days !== 0 && daysDone >= plan.days
       ? "done"
       : "stopped";
+    error ??= damage;
     return { id, ...plan, status, daysDone, events, ...(error ? { error } : {}) };
+  }
+
+  /**
+   * What is wrong with a complete file, as `info` checks it (every chunk's checksum and
+   * structure, the index), or null when it is sound; kept until its size or time changes.
+   */
+  damage(path: string): string | null {
+    const st = Deno.statSync(path);
+    const stamp = `${st.size}:${st.mtime?.getTime()}`;
+    const hit = this.damages.get(path);
+    if (hit?.stamp === stamp) return hit.problem;
+    let problem: string | null;
+    try {
+      const reader = LogReader.open(path);
+      try {
+        problem = verifyFile(reader).problems[0] ?? null;
+      } finally {
+        reader.close();
+      }
+    } catch (e) {
+      problem = e instanceof DataError ? e.located : (e as Error).message;
+    }
+    this.damages.set(path, { stamp, problem });
+    return problem;
   }
 
   /** Records in a complete file, from its index (cached by size and modification time). */

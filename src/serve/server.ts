@@ -106,6 +106,8 @@ export function startServer(opts: ServerOptions): Promise<Server> {
     const ref = sessions[i].find((s) => s.date === date);
     if (!ref) throw new NotFound(`no session ${date ?? ""} in run '${id}'`);
     if (!ref.complete) return error(409, `the session ${date} is still being generated`);
+    const damage = catalog.damage(ref.path);
+    if (damage) return error(422, `the session ${date} is damaged (${damage}): not analysed`);
     const st = Deno.statSync(ref.path);
     const stamp = `${ref.path}:${st.size}:${st.mtime?.getTime()}`;
     let body = analyses.get(stamp);
@@ -132,11 +134,16 @@ export function startServer(opts: ServerOptions): Promise<Server> {
       ...catalog.summary(id),
       sessions: plan.symbols.map((symbol, i) => ({
         symbol,
-        sessions: sessions[i].map((s) => ({
-          date: s.date,
-          complete: s.complete,
-          events: s.complete ? catalog.recordCount(s.path) : null,
-        })),
+        sessions: sessions[i].map((s) => {
+          const damage = s.complete ? catalog.damage(s.path) : null;
+          return {
+            date: s.date,
+            complete: s.complete,
+            events: s.complete ? catalog.recordCount(s.path) : null,
+            ...(s.stopped ? { stopped: true } : {}),
+            ...(damage ? { damage } : {}),
+          };
+        }),
       })),
     };
   };
