@@ -14,6 +14,9 @@ const OVERNIGHT_MS = 1200;
 export const MAX_BACKLOG_BYTES = 256 * 1024;
 const POLL_MS = 100;
 const LAST_EVENTS = 40;
+/** Best-quote changes and trades a snapshot carries at most (more are merged or counted). */
+const MAX_QUOTES = 2000;
+const MAX_TRADES = 50;
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 100_000;
 
@@ -74,6 +77,13 @@ class SecurityReplay {
   lastTs = 0;
   /** Last events as [ts_ns, type, price, qty, order_id], newest last. */
   readonly recent: number[][] = [];
+  /** Kept for the security in view only: every change of the best quote, every trade. */
+  tracking = false;
+  private quotes: number[] = [];
+  /** The best bid and ask last put in `quotes`. */
+  private readonly quoted = [-1, -1];
+  private trades: number[] = [];
+  private volume = 0;
   private pending: Uint8Array | null = null;
   private at = 0;
   private readonly rec = newRecord();
@@ -105,15 +115,63 @@ class SecurityReplay {
         decodeRecord(view, this.at, rec);
         if (rec.tsNs > ts) return "reached";
         this.at += RECORD_SIZE;
-        this.book!.apply(rec.type, rec.priceTicks, rec.qty);
+        const book = this.book!;
+        book.apply(rec.type, rec.priceTicks, rec.qty);
         this.events++;
         this.lastTs = rec.tsNs;
         if (rec.type >= 4) this.lastTrade = rec.priceTicks;
+        if (this.tracking) {
+          const bid = book.bidPrice[0], ask = book.askPrice[0];
+          if (bid !== this.quoted[0] || ask !== this.quoted[1]) {
+            this.quotes.push(rec.tsNs, bid, ask);
+            this.quoted[0] = bid;
+            this.quoted[1] = ask;
+          }
+          if (rec.type >= 4) {
+            this.trades.push(rec.tsNs, rec.type, rec.priceTicks, rec.qty);
+            this.volume += rec.qty;
+          }
+        }
         this.recent.push([rec.tsNs, rec.type, rec.priceTicks, rec.qty, rec.orderId]);
         if (this.recent.length > LAST_EVENTS) this.recent.shift();
       }
       this.pending = null;
     }
+  }
+
+  /**
+   * What happened since the last call: the best quote at each change as [ts, bid, ask] (past
+   * MAX_QUOTES changes, merged into buckets of their lowest bid and highest ask), the newest
+   * trades as [ts, type, price, qty], and the volume and count of every trade.
+   */
+  flow() {
+    const q = this.quotes, t = this.trades;
+    let quotes: number[][] = [];
+    const n = q.length / 3;
+    if (n <= MAX_QUOTES) {
+      for (let i = 0; i < q.length; i += 3) quotes.push([q[i], q[i + 1], q[i + 2]]);
+    } else {
+      const size = Math.ceil(n / (MAX_QUOTES / 2));
+      quotes = [];
+      for (let b = 0; b < n; b += size) {
+        let bid = Infinity, ask = -Infinity;
+        const end = Math.min(n, b + size);
+        for (let i = b; i < end; i++) {
+          bid = Math.min(bid, q[i * 3 + 1]);
+          ask = Math.max(ask, q[i * 3 + 2]);
+        }
+        quotes.push([q[(end - 1) * 3], bid, ask]);
+      }
+    }
+    const trades: number[][] = [];
+    for (let i = Math.max(0, t.length - 4 * MAX_TRADES); i < t.length; i += 4) {
+      trades.push([t[i], t[i + 1], t[i + 2], t[i + 3]]);
+    }
+    const out = { quotes, trades, tradeCount: t.length / 4, volume: this.volume };
+    this.quotes = [];
+    this.trades = [];
+    this.volume = 0;
+    return out;
   }
 
   row() {
@@ -239,6 +297,7 @@ export class ReplayStream {
     growing: () => boolean,
   ): Promise<void> {
     const secs = refs.map((r, i) => new SecurityReplay(symbols[i], r));
+    secs[Math.min(this.focus, secs.length - 1)].tracking = true;
     const date = refs[0].date;
     while (!this.stopped && secs.some((s) => !s.book)) {
       for (const s of secs) await this.advance(s, -1, growing());
@@ -315,6 +374,7 @@ export class ReplayStream {
       return lastSentSeq;
     }
     const f = secs[Math.min(this.focus, secs.length - 1)];
+    secs.forEach((s) => s.tracking = s === f);
     const fresh = Math.min(f.events - lastSentSeq[this.focus], f.recent.length);
     const dayFraction = (sim - open) / (close - open);
     this.out.send({
@@ -330,6 +390,7 @@ export class ReplayStream {
         symbol: f.symbol,
         ...f.ladder(),
         events: f.recent.slice(f.recent.length - fresh),
+        ...f.flow(),
       },
       lagMs: Math.max(
         0,
