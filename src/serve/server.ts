@@ -260,7 +260,7 @@ export function startServer(opts: ServerOptions): Promise<Server> {
 
   const token = newToken();
   const secrets = opts.secrets ?? secretsFrom((n) => Deno.env.get(n));
-  const page = ASSETS["/index.html"].body.replace(
+  const page = (ASSETS["/index.html"].body as string).replace(
     '<meta name="qrsdp-token" content="">',
     `<meta name="qrsdp-token" content="${token}">`,
   );

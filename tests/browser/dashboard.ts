@@ -20,6 +20,17 @@ export async function openPage(
   const page = await browser.newPage() as Page & { errors: string[] };
   page.errors = [];
   page.on("pageerror", (e) => page.errors.push(String((e as Error).message ?? e)));
+  // The console's errors too: a resource that failed to load (the icon, say), a CSP refusal.
+  // An API answer of 4xx is logged as well; the tests check those answers themselves.
+  page.on("console", (m) => {
+    const url = m.location().url ?? "";
+    if (m.type() !== "error") return;
+    if (
+      /^Failed to load resource/.test(m.text()) &&
+      new URL(url, "http://x/").pathname.startsWith("/api/")
+    ) return;
+    page.errors.push(`console: ${m.text()} ${url}`);
+  });
   await page.setViewport({ width: 1400, height: 1000 });
   await page.goto(url);
   return page;
