@@ -323,7 +323,7 @@ class Series {
     const n = this.vx.length;
     if (n === 0) return [[], []];
     const last = this.vx[n - 1];
-    const first = Number.isFinite(seconds) ? last - seconds : this.vx[0];
+    const first = Math.max(last - seconds, this.vx[0]);
     const span = Math.max((last - first) / VOLUME_BARS, 1e-3);
     const xs = Array.from({ length: VOLUME_BARS }, (_, k) => first + (k + 0.5) * span);
     const ys = new Array(VOLUME_BARS).fill(0);
