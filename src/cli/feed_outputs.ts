@@ -33,6 +33,7 @@ export async function openFeedOutputs(
     try {
       sender = await UdpFeedOutput.open(udp);
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       throw new UsageError(`${udp.flag}: ${(e as Error).message}`);
     }
     outputs.push(sender);

@@ -1,4 +1,5 @@
 import { openFeedOutputs } from "./feed_outputs.ts";
+import { senderSummary } from "./feed_summary.ts";
 import { checkPlan, feedFromFiles } from "../itch/feed_files.ts";
 import type { FeedStats } from "../itch/feed_files.ts";
 import { feedPlan } from "../itch/feed_plan.ts";
@@ -106,6 +107,7 @@ export async function itchCommand(args: string[]): Promise<number> {
     parts.push(`${thousands(s.packets)} packets`, `${s.heartbeats} heartbeats`);
     if (udp!.ackWindow > 0) parts.push(`${thousands(s.acks)} acknowledgements`);
     if (s.lateness.length > 0) parts.push(`packet lateness ${latenessText(s.lateness)}`);
+    parts.push(...senderSummary(s));
   }
   console.log(`total: ${parts.join(", ")}${stats.stopped ? " (stopped early)" : ""}`);
   return 0;

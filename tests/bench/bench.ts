@@ -351,6 +351,8 @@ async function itch(): Promise<void> {
     flushMs: 1,
     ttl: 1,
     ackWindow: 0,
+    retransmit: null,
+    faults: null,
   });
   await feedFromFiles(feedPlan([paced.dir]), udp, {
     lot: 100,
