@@ -9,9 +9,11 @@ export function senderSummary(s: UdpStats): string[] {
     parts.push(
       `faults injected: ${thousands(f.dropped)} packets lost (${
         thousands(f.droppedMessages)
-      } messages), ${thousands(f.duplicated)} duplicated, ${thousands(f.reordered)} reordered, ${
-        thousands(f.delayed)
-      } delayed`,
+      } messages), ${thousands(f.duplicated)} duplicated (${
+        thousands(f.duplicatedMessages)
+      } messages), ${thousands(f.reordered)} reordered (${
+        thousands(f.reorderedMessages)
+      } messages), ${thousands(f.delayed)} delayed`,
     );
   }
   const r = s.retransmit;

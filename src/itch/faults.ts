@@ -19,11 +19,14 @@ export interface FaultOptions {
   jitterMs: number;
 }
 
+/** Packets, and the messages they carry. */
 export interface FaultStats {
   dropped: number;
   droppedMessages: number;
   duplicated: number;
+  duplicatedMessages: number;
   reordered: number;
+  reorderedMessages: number;
   delayed: number;
 }
 
@@ -70,7 +73,9 @@ export class FaultInjector {
     dropped: 0,
     droppedMessages: 0,
     duplicated: 0,
+    duplicatedMessages: 0,
     reordered: 0,
+    reorderedMessages: 0,
     delayed: 0,
   };
   private burstLeft = 0;
@@ -96,17 +101,20 @@ export class FaultInjector {
     const u = (what: number) => faultHash([...key, what]);
     const out: Outgoing[] = [];
     let hold: Held | null = null;
+    const messages = count === 0xffff ? 0 : count;
     if (this.burstLeft > 0 || (o.drop > 0 && u(DROP) < o.drop)) {
       this.burstLeft = this.burstLeft > 0 ? this.burstLeft - 1 : o.burstLoss - 1;
       this.stats.dropped++;
-      if (count !== 0xffff) this.stats.droppedMessages += count;
+      this.stats.droppedMessages += messages;
     } else if (o.reorder > 0 && u(REORDER) < o.reorder) {
       this.stats.reordered++;
+      this.stats.reorderedMessages += messages;
       hold = { packet, after: 1 + Math.floor(u(DEPTH) * o.reorderDepth), u: u(DELAY) };
     } else {
       out.push(this.delayed(packet, u(DELAY)));
       if (o.duplicate > 0 && u(DUPLICATE) < o.duplicate) {
         this.stats.duplicated++;
+        this.stats.duplicatedMessages += messages;
         out.push(this.delayed(packet, u(DELAY)));
       }
     }

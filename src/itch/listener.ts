@@ -14,7 +14,8 @@ export interface ListenStats {
   repeatedEnds: number;
   /** Sequence gaps seen, and the messages they still miss (given up, not filled later). */
   gaps: number;
-  missing: number;
+  /** A u64 count: a gap may span nearly all of the sequence numbers. */
+  missing: bigint;
   /** Messages that came by re-request. */
   recovered: number;
   /** Messages that came after their gap had been given up. */
@@ -78,7 +79,7 @@ export class FeedListener {
     endsOfSession: 0,
     repeatedEnds: 0,
     gaps: 0,
-    missing: 0,
+    missing: 0n,
     recovered: 0,
     late: 0,
     duplicates: 0,
@@ -297,7 +298,7 @@ export class FeedListener {
   /** Gives up messages `expected` .. `to - 1`: the book is invalid from the first. */
   private giveUp(to: bigint): void {
     if (to <= this.expected) return;
-    this.stats.missing += Number(to - this.expected);
+    this.stats.missing += to - this.expected;
     this.holes.add(this.expected, to);
     if (this.book && this.invalid.at(-1)?.session !== this.session) {
       this.invalid.push({ session: this.session, since: this.expected });

@@ -51,7 +51,7 @@ Deno.test("listener: a late packet fills its gap (not a duplicate); the book is 
   assert.deepEqual(seen, [1n, 2n, 5n, 6n, 3n, 4n, 7n, 8n]);
   assert.equal(l.stats.gaps, 1);
   assert.equal(l.stats.late, 2);
-  assert.equal(l.stats.missing, 0);
+  assert.equal(l.stats.missing, 0n);
   assert.equal(l.stats.duplicates, 2);
   assert.equal(l.stats.endsOfSession, 1);
   assert.deepEqual(l.stats.byType, { A: 8 });
@@ -121,7 +121,7 @@ Deno.test("listener with re-requests: holds what follows a gap, asks for it, han
   l.onPacket(packets[1], true);
   assert.deepEqual(seen, [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]);
   assert.equal(l.stats.recovered, 2);
-  assert.equal(l.stats.missing, 0);
+  assert.equal(l.stats.missing, 0n);
   assert.equal(l.stats.duplicates, 0);
   // The end of session lost, a repeat of it arrives: the session ends whole.
   l.onPacket(packets[4]);
@@ -151,7 +151,7 @@ Deno.test("listener with re-requests: a gap nobody fills is given up after giveU
   clock = 2000;
   l.tick();
   assert.equal(l.stats.endsOfSession, 1);
-  assert.equal(l.stats.missing, 4);
+  assert.equal(l.stats.missing, 4n);
   assert.ok(events.includes("book invalid since seq 3 of Q20260102A"));
 });
 
