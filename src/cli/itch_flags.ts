@@ -58,6 +58,10 @@ export const UDP_FEED_FLAGS = flags({
     min: 0,
     help: "flow control: packets sent ahead of a 'qrsdp listen --ack' listener (0: none)",
   },
+  pcap: {
+    type: "string",
+    help: "with --udp/--multicast: also write the packets as they leave to this pcap file",
+  },
   retransmit: {
     type: "string",
     check: { test: (t: string) => typeof retransmitEndpoint(t) !== "string", what: "[HOST:]PORT" },
@@ -133,7 +137,13 @@ export function udpFeedFromFlags(
 ): (UdpOptions & { flag: string }) | null {
   const { udp, multicast } = values;
   if (udp && multicast) throw new UsageError("give --udp or --multicast, not both");
-  if (!udp && !multicast) return null;
+  if (!udp && !multicast) {
+    if (values.pcap !== undefined) throw new UsageError("--pcap needs --udp or --multicast");
+    if (values.retransmit !== undefined) {
+      throw new UsageError("--retransmit needs --udp or --multicast");
+    }
+    return null;
+  }
   const endpoint = parseEndpoint((udp ?? multicast)!, !udp);
   if (typeof endpoint === "string") throw new UsageError(endpoint);
   return {
@@ -145,8 +155,19 @@ export function udpFeedFromFlags(
     flushMs: values["flush-ms"],
     ackWindow: values["ack-window"],
     retransmit: retransmitFromFlags(values),
+    pcap: pcapPath(values.pcap),
     faults: faultsFromFlags(values),
   };
+}
+
+/** A pcap file's path, checked as every output path is (not empty, no control characters). */
+export function pcapPath(path: string | undefined): string | null {
+  if (path === undefined) return null;
+  // deno-lint-ignore no-control-regex
+  if (path === "" || /[\x00-\x1f\x7f]/.test(path) || path.endsWith("/")) {
+    throw new UsageError(`--pcap: '${path}' is not a file name`);
+  }
+  return path;
 }
 
 function retransmitFromFlags(values: FlagValues<typeof UDP_FEED_FLAGS>): RetransmitOptions | null {

@@ -8,6 +8,8 @@ import { printable } from "../core/redact.ts";
 import { encodeMoldHeader, MOLD_HEADER_SIZE } from "../itch/moldudp64.ts";
 import { isIpv4, parseEndpoint } from "../itch/udp_address.ts";
 import { openUdpSocket } from "../itch/udp_output.ts";
+import { PcapWriter } from "../itch/pcap.ts";
+import { pcapPath } from "./itch_flags.ts";
 import { UsageError } from "../core/errors.ts";
 import { thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
@@ -62,6 +64,10 @@ const LISTEN_COMMAND = {
       minExclusive: true,
       min: 0,
       help: "with --retransmit: give a gap up after this many seconds without an answer",
+    },
+    pcap: {
+      type: "string",
+      help: "also write the packets received (re-request answers too) to this pcap file",
     },
     "book-levels": {
       type: "number",
@@ -196,6 +202,20 @@ export async function listenCommand(args: string[]): Promise<number> {
     throw new UsageError(`${flag}: ${why}`);
   }
   if (server) requests = await openUdpSocket(0, "0.0.0.0", 16 << 20);
+  let pcap: PcapWriter | null = null;
+  const pcapFile = pcapPath(values.pcap);
+  if (pcapFile) {
+    try {
+      pcap = PcapWriter.open(pcapFile);
+    } catch (e) {
+      socket.close();
+      requests?.close();
+      throw new UsageError(`--pcap: cannot write ${pcapFile} (${(e as Error).message})`);
+    }
+  }
+  const here = { host: group ?? "0.0.0.0", port };
+  const capture = (msg: Buffer, from: { address: string; port: number }, to = here) =>
+    pcap?.write(msg, { host: from.address, port: from.port }, to, Date.now());
   console.error(`qrsdp listen: listening on ${group ? `${group}:` : "port "}${port}`);
   const { json, quiet } = values;
   const levels = values["book-levels"];
@@ -240,6 +260,7 @@ export async function listenCommand(args: string[]): Promise<number> {
     if (sessions > 0 && listener.stats.endsOfSession >= sessions) done();
   };
   socket.on("message", (msg: Buffer, from: { address: string; port: number }) => {
+    capture(msg, from);
     listener.onPacket(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
     if (values.ack && listener.session) {
       const ack = new Uint8Array(MOLD_HEADER_SIZE);
@@ -248,7 +269,8 @@ export async function listenCommand(args: string[]): Promise<number> {
     }
     after();
   });
-  requests?.on("message", (msg: Buffer) => {
+  requests?.on("message", (msg: Buffer, from: { address: string; port: number }) => {
+    capture(msg, from, { host: "0.0.0.0", port: requests!.address().port });
     listener.onPacket(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), true);
     after();
   });
@@ -263,6 +285,7 @@ export async function listenCommand(args: string[]): Promise<number> {
   removeSignals();
   await new Promise<void>((resolve) => socket.close(() => resolve()));
   if (requests) await new Promise<void>((resolve) => requests!.close(() => resolve()));
+  pcap?.close();
   console.error(summary(listener, levels));
   return 0;
 }

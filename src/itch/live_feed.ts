@@ -20,16 +20,27 @@ type Pending =
   | { kind: "records"; records: Uint8Array; credits: SharedArrayBuffer }
   | { kind: "end" };
 
+/** A batch of a security's records being merged, and where the next record is. */
+interface Head {
+  records: Uint8Array;
+  view: DataView;
+  at: number;
+  credits: SharedArrayBuffer;
+}
+
 /**
  * The ITCH feed of a run as it generates: every security's records arrive from the workers (in
  * file order per security) and go through one day's order images, so order reference and match
  * numbers are unique for the day across all securities. A day opens once every security has
- * begun it and closes once every one has ended it; a security that runs ahead waits in a queue.
- * Records of different securities interleave as they arrive.
+ * begun it and closes once every one has ended it. Within a day the securities are merged by
+ * `ts_ns` (ties: security order, then file order), as `qrsdp itch` merges the files: a record goes
+ * on only when every security has shown its next record or its end of day, so a slow worker holds
+ * the fast ones back (each worker's tap waits when 16 of its batches are not consumed).
  */
 export class LiveFeed {
   private readonly queues: Pending[][];
   private readonly credits: (SharedArrayBuffer | null)[];
+  private readonly heads: (Head | null)[];
   private readonly out = new ItchBuffer(1 << 16);
   private readonly rec = new ReusedRecord();
   private day: FeedDay | null = null;
@@ -44,6 +55,7 @@ export class LiveFeed {
   ) {
     this.queues = symbols.map(() => []);
     this.credits = symbols.map(() => null);
+    this.heads = symbols.map(() => null);
   }
 
   /** Takes one message of a worker's tap; the feed works through it in the background. */
@@ -72,10 +84,7 @@ export class LiveFeed {
     await this.working;
     if (this.day) await this.endDay();
     await this.guard(() => this.output.close());
-    // Whatever could not go on the feed still frees its worker.
-    for (const q of this.queues) {
-      for (const p of q.splice(0)) if (p.kind === "records") creditBatch(p.credits);
-    }
+    this.release();
     if (this.failed) this.report.error = this.failed.message;
     return this.report;
   }
@@ -112,9 +121,7 @@ export class LiveFeed {
     for (;;) {
       if (this.failed) {
         // The feed is gone; keep the generators running.
-        for (const q of this.queues) {
-          for (const p of q.splice(0)) if (p.kind === "records") creditBatch(p.credits);
-        }
+        this.release();
         return;
       }
       if (!this.day) {
@@ -128,36 +135,93 @@ export class LiveFeed {
         });
         continue;
       }
-      let progressed = false;
-      for (const [i, q] of this.queues.entries()) {
-        while (q[0]?.kind === "records") {
-          const p = q.shift() as Extract<Pending, { kind: "records" }>;
-          await this.guard(() => this.apply(i, p.records));
-          creditBatch(p.credits);
-          progressed = true;
-        }
-      }
+      let ended = false;
+      await this.guard(async () => {
+        ended = await this.merge();
+      });
       await this.guard(() => this.flush());
-      if (this.queues.every((q) => q[0]?.kind === "end")) {
-        for (const q of this.queues) q.shift();
-        await this.endDay();
-        continue;
-      }
-      if (!progressed) return;
+      if (this.failed) continue;
+      if (!ended) return;
+      for (const q of this.queues) q.shift();
+      await this.endDay();
     }
   }
 
-  private async apply(security: number, records: Uint8Array): Promise<void> {
-    const v = new DataView(records.buffer, records.byteOffset, records.byteLength);
-    const rec = this.rec, day = this.day!;
-    for (let o = 0; o < records.length; o += RECORD_SIZE) {
-      rec.tsNs = v.getUint32(o + 4, true) * 4294967296 + v.getUint32(o, true);
+  /** Whatever could not go on the feed still frees its worker. */
+  private release(): void {
+    for (const q of this.queues) {
+      for (const p of q.splice(0)) if (p.kind === "records") creditBatch(p.credits);
+    }
+    for (const [i, h] of this.heads.entries()) {
+      if (h) creditBatch(h.credits);
+      this.heads[i] = null;
+    }
+  }
+
+  /**
+   * Applies the day's records in time order as far as every security has shown its next one;
+   * true when every security has reached its end of day.
+   */
+  private async merge(): Promise<boolean> {
+    const heads = this.heads, n = heads.length;
+    for (;;) {
+      let pick = -1, pickTs = Infinity;
+      for (let i = 0; i < n; i++) {
+        let h = heads[i];
+        if (!h) {
+          const q = this.queues[i];
+          if (q[0]?.kind === "end") continue;
+          if (q[0]?.kind !== "records") return false;
+          const p = q.shift() as Extract<Pending, { kind: "records" }>;
+          const view = new DataView(p.records.buffer, p.records.byteOffset, p.records.byteLength);
+          h = heads[i] = { records: p.records, view, at: 0, credits: p.credits };
+        }
+        const ts = tsAt(h);
+        if (ts < pickTs) {
+          pick = i;
+          pickTs = ts;
+        }
+      }
+      if (pick < 0) return true;
+      // The pick goes on up to the next record of any other security (a tie goes to the lower).
+      let limit = Infinity, limitIndex = n;
+      for (let j = 0; j < n; j++) {
+        const h = heads[j];
+        if (j === pick || !h) continue;
+        const ts = tsAt(h);
+        if (ts < limit) {
+          limit = ts;
+          limitIndex = j;
+        }
+      }
+      const h = heads[pick]!;
+      await this.apply(pick, h, limit, pick < limitIndex);
+      if (h.at >= h.records.length) {
+        creditBatch(h.credits);
+        heads[pick] = null;
+      }
+    }
+  }
+
+  /** Applies the head's records while their time is before `limit` (or at it, with `tie`). */
+  private async apply(security: number, h: Head, limit: number, tie: boolean): Promise<void> {
+    const v = h.view, rec = this.rec, day = this.day!;
+    while (h.at < h.records.length) {
+      const ts = tsAt(h);
+      if (ts > limit || (ts === limit && !tie)) return;
+      const o = h.at;
+      rec.tsNs = ts;
       rec.type = v.getUint8(o + 8);
       rec.priceTicks = v.getInt32(o + 10, true);
       rec.qty = v.getUint32(o + 14, true);
       day.apply(security, rec);
+      h.at += RECORD_SIZE;
       this.report.records++;
       if (this.out.length >= 1 << 15) await this.flush();
     }
   }
+}
+
+function tsAt(h: Head): number {
+  return h.view.getUint32(h.at + 4, true) * 4294967296 + h.view.getUint32(h.at, true);
 }

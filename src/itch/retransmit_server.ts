@@ -66,6 +66,10 @@ export class RetransmitServer {
     });
   }
 
+  close(): void {
+    this.socket.close();
+  }
+
   /** Serves until no request has come for `quietMs`, then closes. */
   async linger(quietMs: number): Promise<void> {
     for (;;) {

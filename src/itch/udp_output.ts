@@ -15,6 +15,8 @@ import { RetransmitBuffer } from "./retransmit_buffer.ts";
 import { RetransmitServer } from "./retransmit_server.ts";
 import type { RetransmitStats } from "./retransmit_server.ts";
 import type { UdpEndpoint } from "./udp_address.ts";
+import { PcapWriter } from "./pcap.ts";
+import type { UdpAddress } from "./pcap.ts";
 
 /** The re-request server of a feed: where it listens, what it keeps. */
 export interface RetransmitOptions {
@@ -43,6 +45,8 @@ export interface UdpOptions {
   retransmit: RetransmitOptions | null;
   /** Faults put on the packets sent (not on those kept for re-requests), or none. */
   faults: FaultOptions | null;
+  /** A pcap capture of the packets as they leave (after the faults), or none. */
+  pcap: string | null;
 }
 
 export interface UdpStats {
@@ -128,14 +132,20 @@ export class UdpFeedOutput implements FeedOutput {
   private readonly buffer: RetransmitBuffer | null;
   /** Packets due on the socket now, after the faults. */
   private readonly wire: Uint8Array[] = [];
-  /** Packets a fault delays, and repeats of an end of session, not sent yet. */
+  /** Packets a fault delays, not sent yet. */
   private later = 0;
+  /** Repeats of an end of session not sent yet (only the feed's close waits for them). */
+  private repeats = 0;
+  private readonly from: UdpAddress;
 
   private constructor(
     private readonly socket: dgram.Socket,
     private readonly opts: UdpOptions,
     private readonly server: RetransmitServer | null,
+    private readonly pcap: PcapWriter | null,
   ) {
+    const host = opts.iface ?? (opts.endpoint.host.startsWith("127.") ? "127.0.0.1" : "0.0.0.0");
+    this.from = { host, port: socket.address().port };
     this.faults = opts.faults ? new FaultInjector(opts.faults) : null;
     this.stats.faults = this.faults?.stats ?? null;
     this.stats.retransmit = server?.stats ?? null;
@@ -171,7 +181,17 @@ export class UdpFeedOutput implements FeedOutput {
       }
       server = new RetransmitServer(s, new RetransmitBuffer(buffer), opts.packetSize);
     }
-    return new UdpFeedOutput(socket, opts, server);
+    let pcap: PcapWriter | null = null;
+    if (opts.pcap) {
+      try {
+        pcap = PcapWriter.open(opts.pcap);
+      } catch (e) {
+        socket.close();
+        server?.close();
+        throw new UsageError(`--pcap: cannot write ${opts.pcap} (${(e as Error).message})`);
+      }
+    }
+    return new UdpFeedOutput(socket, opts, server, pcap);
   }
 
   beginDay(date: string): void {
@@ -221,9 +241,9 @@ export class UdpFeedOutput implements FeedOutput {
     for (let k = 1; k <= END_REPEATS; k++) {
       const packet = new Uint8Array(MOLD_HEADER_SIZE);
       encodeMoldHeader(packet, session, sequence, END_OF_SESSION);
-      this.later++;
+      this.repeats++;
       setTimeout(() => {
-        this.later--;
+        this.repeats--;
         this.stats.packets++;
         this.wire.push(packet);
         this.pump().catch((e) => this.fail(e));
@@ -254,14 +274,18 @@ export class UdpFeedOutput implements FeedOutput {
     await this.pump();
     for (const o of this.faults?.drain() ?? []) this.toWire(o.packet, o.delayMs);
     await this.pump();
-    await this.settle();
+    await this.settle(true);
     if (this.server) {
       this.server.lastRequest = performance.now();
       await this.server.linger(this.opts.retransmit!.lingerMs);
     }
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
-    if (this.error) throw this.error;
-    if (this.server?.error) throw this.server.error;
+    const error = this.error ?? this.server?.error;
+    if (error) {
+      this.pcap?.abort();
+      throw error;
+    }
+    this.pcap?.close();
   }
 
   private armFlush(): void {
@@ -353,6 +377,7 @@ export class UdpFeedOutput implements FeedOutput {
       const packet = this.wire.shift()!;
       this.inFlight++;
       this.lastSend = performance.now();
+      this.pcap?.write(packet, this.from, endpoint, performance.timeOrigin + this.lastSend);
       this.socket.send(packet, endpoint.port, endpoint.host, (e) => {
         this.inFlight--;
         if (e) this.fail(e);
@@ -383,8 +408,10 @@ export class UdpFeedOutput implements FeedOutput {
   }
 
   /** Waits until every send has completed, those due later included. */
-  private async settle(): Promise<void> {
-    while ((this.inFlight > 0 || this.later > 0 || this.wire.length > 0) && !this.error) {
+  private async settle(repeats = false): Promise<void> {
+    const busy = () =>
+      this.inFlight > 0 || this.later > 0 || this.wire.length > 0 || (repeats && this.repeats > 0);
+    while (busy() && !this.error) {
       await this.waitForWake(ACK_TIMEOUT_MS);
       await this.pump();
     }

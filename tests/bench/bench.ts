@@ -353,6 +353,7 @@ async function itch(): Promise<void> {
     ackWindow: 0,
     retransmit: null,
     faults: null,
+    pcap: null,
   });
   await feedFromFiles(feedPlan([paced.dir]), udp, {
     lot: 100,
