@@ -62,3 +62,22 @@ Deno.test("faults: a reordered packet is held back by at most the depth; bursts 
   }
   assert.equal(wire(NONE, 100).sent.join(), Array.from({ length: 100 }, (_, i) => i + 1).join());
 });
+
+Deno.test("faults: --delay MS±MS delays each packet within the range, the same for the same seed", () => {
+  const delays = (seed: number) => {
+    const f = new FaultInjector({ ...NONE, seed, delayMs: 20, jitterMs: 5 });
+    const out: number[] = [];
+    for (let seq = 1; seq <= 500; seq++) {
+      const p = new Uint8Array(20 + 2 + 12);
+      encodeMoldHeader(p, "Q20260102A", seq, 1);
+      out.push(...f.pass(p).map((o) => o.delayMs));
+    }
+    assert.equal(f.stats.delayed, 500);
+    return out;
+  };
+  const a = delays(3);
+  assert.ok(a.every((d) => d >= 15 && d <= 25), "within 20 ± 5 ms");
+  assert.ok(Math.max(...a) - Math.min(...a) > 8, "spread over the range");
+  assert.deepEqual(a, delays(3));
+  assert.notDeepEqual(a, delays(4));
+});

@@ -98,6 +98,58 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "itch --retransmit-buffer bounds what can be sent again: a request for what has left it gets nothing and is counted",
+  sanitizeResources: false,
+  fn: async () => {
+    const run = await generate(["--seed", "4", "--seconds", "300"]);
+    const port = await freePort(), rr = await freePort();
+    const listener = await startListener([
+      "--udp",
+      String(port),
+      "--retransmit",
+      `127.0.0.1:${rr}`,
+      "--retransmit-timeout",
+      "0.5",
+      "--ack",
+      "--book",
+      "--quiet",
+      "--sessions",
+      "1",
+    ]);
+    const sent = await runCli([
+      "itch",
+      run,
+      "--udp",
+      `127.0.0.1:${port}`,
+      "--ack-window",
+      "32",
+      "--retransmit",
+      `127.0.0.1:${rr}`,
+      // Each packet leaves the buffer as soon as the next one comes: nothing can be sent again.
+      "--retransmit-buffer",
+      "1",
+      "--retransmit-linger",
+      "2",
+      "--drop",
+      "0.05",
+    ]);
+    const got = await listener.finish();
+    assert.equal(sent.code, 0, sent.stderr);
+    assert.equal(got.code, 0, got.stderr);
+    const lost = /faults injected: [\d,]+ packets lost \(([\d,]+) messages\)/.exec(sent.stdout);
+    assert.ok(lost && lost[1] !== "0", sent.stdout);
+    assert.match(got.stderr, new RegExp(`\\(${lost[1]} messages missing\\)`), got.stderr);
+    assert.equal(summaryNumber(got.stderr, "recovered by re-request"), 0);
+    assert.match(got.stderr, /^book invalid since seq \d+ of Q20260102A$/m);
+    const gone =
+      /re-requests: ([\d,]+) answered with 0 messages, ([\d,]+) for messages no longer held/
+        .exec(sent.stdout);
+    assert.ok(gone && gone[2] !== "0" && gone[1] === gone[2], sent.stdout);
+  },
+});
+
 /** `itch --udp` of a small run with faults into `listen --ack` (nothing lost but the faults). */
 async function faultyFeed(run: string, seed: string) {
   const port = await freePort();
