@@ -41,6 +41,10 @@ export class LiveFeed {
   private readonly queues: Pending[][];
   private readonly credits: (SharedArrayBuffer | null)[];
   private readonly heads: (Head | null)[];
+  /** Indices of the securities with a record in hand, a heap on (ts_ns, index). */
+  private heap: number[] = [];
+  /** Securities with no record in hand that have not ended the day. */
+  private missing: number[] = [];
   private readonly out = new ItchBuffer(1 << 16);
   private readonly rec = new ReusedRecord();
   private day: FeedDay | null = null;
@@ -130,6 +134,8 @@ export class LiveFeed {
         await this.guard(async () => {
           await this.output.beginDay(begins[0].date);
           this.day = new FeedDay(begins.map((b) => b.security), this.lot, this.out);
+          this.heap = [];
+          this.missing = this.symbols.map((_, i) => i);
           this.day.open();
           await this.flush();
         });
@@ -156,50 +162,84 @@ export class LiveFeed {
       if (h) creditBatch(h.credits);
       this.heads[i] = null;
     }
+    this.heap = [];
   }
 
   /**
    * Applies the day's records in time order as far as every security has shown its next one;
-   * true when every security has reached its end of day.
+   * true when every security has reached its end of day. The securities with a record in hand
+   * are a heap on (ts_ns, index), so a full market costs log(securities) a step.
    */
   private async merge(): Promise<boolean> {
-    const heads = this.heads, n = heads.length;
+    const heads = this.heads, heap = this.heap;
     for (;;) {
-      let pick = -1, pickTs = Infinity;
-      for (let i = 0; i < n; i++) {
-        let h = heads[i];
-        if (!h) {
-          const q = this.queues[i];
-          if (q[0]?.kind === "end") continue;
-          if (q[0]?.kind !== "records") return false;
-          const p = q.shift() as Extract<Pending, { kind: "records" }>;
-          const view = new DataView(p.records.buffer, p.records.byteOffset, p.records.byteLength);
-          h = heads[i] = { records: p.records, view, at: 0, credits: p.credits };
+      // Those without a record in hand take their next batch, or wait for it.
+      const waiting: number[] = [];
+      for (const i of this.missing) {
+        const q = this.queues[i];
+        if (q[0]?.kind === "end") continue;
+        if (q[0]?.kind !== "records") {
+          waiting.push(i);
+          continue;
         }
-        const ts = tsAt(h);
-        if (ts < pickTs) {
-          pick = i;
-          pickTs = ts;
-        }
+        const p = q.shift() as Extract<Pending, { kind: "records" }>;
+        const view = new DataView(p.records.buffer, p.records.byteOffset, p.records.byteLength);
+        heads[i] = { records: p.records, view, at: 0, credits: p.credits };
+        heap.push(i);
+        this.up(heap.length - 1);
       }
-      if (pick < 0) return true;
-      // The pick goes on up to the next record of any other security (a tie goes to the lower).
-      let limit = Infinity, limitIndex = n;
-      for (let j = 0; j < n; j++) {
-        const h = heads[j];
-        if (j === pick || !h) continue;
-        const ts = tsAt(h);
-        if (ts < limit) {
-          limit = ts;
-          limitIndex = j;
-        }
+      this.missing = waiting;
+      if (waiting.length > 0) return false;
+      if (heap.length === 0) return true;
+      // The first goes on up to the next record of any other security (a tie goes to the lower).
+      const pick = heap[0];
+      let next = -1;
+      for (const c of [1, 2]) {
+        if (c < heap.length && (next < 0 || this.before(heap[c], next))) next = heap[c];
       }
       const h = heads[pick]!;
-      await this.apply(pick, h, limit, pick < limitIndex);
+      await this.apply(
+        pick,
+        h,
+        next < 0 ? Infinity : tsAt(heads[next]!),
+        next < 0 || pick < next,
+      );
       if (h.at >= h.records.length) {
         creditBatch(h.credits);
         heads[pick] = null;
+        const last = heap.pop()!;
+        if (heap.length > 0) heap[0] = last;
+        this.missing = [pick];
       }
+      if (heap.length > 0) this.down(0);
+    }
+  }
+
+  private before(a: number, b: number): boolean {
+    const ta = tsAt(this.heads[a]!), tb = tsAt(this.heads[b]!);
+    return ta < tb || (ta === tb && a < b);
+  }
+
+  private up(k: number): void {
+    const heap = this.heap;
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (!this.before(heap[k], heap[parent])) return;
+      [heap[k], heap[parent]] = [heap[parent], heap[k]];
+      k = parent;
+    }
+  }
+
+  private down(k: number): void {
+    const heap = this.heap, n = heap.length;
+    for (;;) {
+      const l = 2 * k + 1, r = l + 1;
+      let m = k;
+      if (l < n && this.before(heap[l], heap[m])) m = l;
+      if (r < n && this.before(heap[r], heap[m])) m = r;
+      if (m === k) return;
+      [heap[k], heap[m]] = [heap[m], heap[k]];
+      k = m;
     }
   }
 
