@@ -37,7 +37,16 @@ one order of --lot-size shares. The log does not record reinitialisations, so fo
 --theta-reinit > 0 the feed shows the replayed book, not the generator's. Symbols must be 1-8 of
 A-Z 0-9 '.' space (the unnamed security is DEFAULT) and prices must fit ITCH's u32: both are
 checked before anything is written. The same inputs and flags give the same bytes. A file is
-written under a temporary name and renamed when its day is complete.`,
+written under a temporary name and renamed when its day is complete.
+
+UDP: each end of session is sent again 3 times, 100 ms apart. --retransmit [HOST:]PORT answers
+MoldUDP64 re-requests (session, sequence, count) from the last --retransmit-buffer messages, at
+most 64 packets a request; a request for what has left the buffer gets nothing and is counted;
+after the feed it serves until no request came for --retransmit-linger seconds. --drop,
+--duplicate, --reorder, --burst-loss and --delay damage the packets on the wire on purpose (not
+those kept for re-requests), each decision a hash of --fault-seed, the session and the sequence
+number: the same packets get the same faults. --pcap FILE writes the packets as they leave.
+The summary says what was injected and what was re-sent.`,
 };
 
 export async function itchCommand(args: string[]): Promise<number> {

@@ -142,6 +142,9 @@ export function udpFeedFromFlags(
     if (values.retransmit !== undefined) {
       throw new UsageError("--retransmit needs --udp or --multicast");
     }
+    const fault = (["drop", "duplicate", "reorder"] as const).find((f) => values[f] > 0) ??
+      (values.delay !== undefined ? "delay" : undefined);
+    if (fault) throw new UsageError(`--${fault} needs --udp or --multicast`);
     return null;
   }
   const endpoint = parseEndpoint((udp ?? multicast)!, !udp);

@@ -62,6 +62,8 @@ interface Pending {
 
 /** A foreign session takes over when the one followed has been silent this long. */
 const TAKEOVER_MS = 3000;
+/** Packets of another session, ignored, after which it is followed once the current one ends. */
+const FOLLOW_AFTER = 3;
 /** Foreign sessions named in events; more are only counted. */
 const FOREIGN_NAMED = 10;
 
@@ -100,6 +102,8 @@ export class FeedListener {
   private endSequence: bigint | null = null;
   private readonly ended = new Set<string>();
   private readonly foreignNames = new Set<string>();
+  private next: { name: string; highest: bigint; end: bigint | null; packets: number } | null =
+    null;
   private readonly holes = new SequenceHoles();
   private pending: Pending[] = [];
   private pendingHead = 0;
@@ -142,14 +146,14 @@ export class FeedListener {
     const now = this.now();
     if (p.session !== this.session) {
       if (this.session && now - this.lastOwn < TAKEOVER_MS) {
-        this.foreignPacket(p.session);
+        this.foreignPacket(p.session, p.sequence, p.count);
         return;
       }
       if (this.session) {
         this.onEvent(`session ${this.session} silent, following ${p.session}`);
         this.finishSession();
       }
-      this.startSession(p.session);
+      if (this.session !== p.session) this.startSession(p.session);
     }
     this.lastOwn = now;
     if (p.count === 0 || p.count === END_OF_SESSION) {
@@ -183,6 +187,7 @@ export class FeedListener {
     this.pendingMessages = 0;
     this.gapSince = null;
     this.requestEnd = 0n;
+    this.lastOwn = this.now();
     this.book?.reset();
     this.onEvent(`session ${name}`);
   }
@@ -192,9 +197,30 @@ export class FeedListener {
     this.stats.endsOfSession++;
     this.onEvent(`end of session ${this.session}`);
     this.session = "";
+    const next = this.next;
+    this.next = null;
+    // A stray packet or two is not a session to follow.
+    if (!next || next.packets < FOLLOW_AFTER || this.ended.has(next.name)) return;
+    // What of it was ignored is a gap from its first message.
+    this.startSession(next.name);
+    this.endSequence = next.end;
+    this.seen(next.highest, next.highest);
   }
 
-  private foreignPacket(name: string): void {
+  /**
+   * A packet of another session: ignored, but the last such session is remembered (how far it
+   * has gone, where it ends): once the current one ends, it is followed (from a gap at 1) if it
+   * sent a few packets (the next day of a feed, while this listener caught up on the day before).
+   */
+  private foreignPacket(name: string, sequence: bigint, count: number): void {
+    const data = count !== 0 && count !== END_OF_SESSION;
+    const end = data ? sequence + BigInt(count) : sequence;
+    const n = this.next?.name === name
+      ? this.next
+      : (this.next = { name, highest: 1n, end: null, packets: 0 });
+    n.packets++;
+    if (end > n.highest) n.highest = end;
+    if (count === END_OF_SESSION) n.end = sequence;
     this.stats.foreign++;
     if (this.foreignNames.has(name) || this.foreignNames.size >= FOREIGN_NAMED) return;
     this.foreignNames.add(name);
@@ -321,8 +347,10 @@ export class FeedListener {
       const end = this.gapEnd();
       if (end === null) {
         this.gapSince = null;
-        if (this.endSequence !== null && this.expected >= this.endSequence) this.finishSession();
-        return;
+        if (this.endSequence === null || this.expected < this.endSequence) return;
+        this.finishSession();
+        if (!this.session) return;
+        continue;
       }
       if (!r) {
         this.giveUp(end);

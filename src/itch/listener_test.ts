@@ -155,6 +155,43 @@ Deno.test("listener with re-requests: a gap nobody fills is given up after giveU
   assert.ok(events.includes("book invalid since seq 3 of Q20260102A"));
 });
 
+Deno.test("listener with re-requests: the next day's packets, ignored while the day before catches up, are asked for", () => {
+  const day1 = eight();
+  const day2 = packetsOf(
+    (out) => {
+      out.time(1);
+      for (let i = 1; i <= 4; i++) out.addOrder(1, i, false, 100, STOCK, 200);
+    },
+    100,
+    "Q20260105A",
+  );
+  const asked: [string, bigint, number][] = [];
+  const { l, seen } = listener({
+    now: () => 0,
+    recovery: {
+      request: (s, seq, n) => asked.push([s, seq, n]),
+      retryMs: 50,
+      giveUpMs: 1000,
+      maxRequest: 100,
+    },
+  });
+  l.onPacket(day1[0]);
+  l.onPacket(day1[2]);
+  l.onPacket(day1[3]);
+  l.onPacket(day1[4]);
+  for (const p of day2) l.onPacket(p);
+  assert.equal(l.stats.foreign, 3);
+  assert.deepEqual(asked, [["Q20260102A", 3n, 2]]);
+  l.onPacket(day1[1], true);
+  assert.equal(l.stats.endsOfSession, 1);
+  assert.equal(l.session, "Q20260105A");
+  assert.deepEqual(asked.at(-1), ["Q20260105A", 1n, 4]);
+  for (const p of day2.slice(0, 2)) l.onPacket(p, true);
+  assert.equal(l.stats.endsOfSession, 2);
+  assert.deepEqual(seen, [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 1n, 2n, 3n, 4n]);
+  assert.equal(l.stats.missing, 0n);
+});
+
 Deno.test("listener book: unknown references, crossed books, top of book", () => {
   const packets = packetsOf((out) => {
     out.time(1);

@@ -223,3 +223,60 @@ Deno.test({
 function thousands(n: number): string {
   return n.toLocaleString("en-US");
 }
+
+Deno.test({
+  name:
+    "run --udp --retransmit with --drop, 2 days, no flow control: listen --retransmit gets both days whole, the next day recovered while it caught up",
+  sanitizeResources: false,
+  fn: async () => {
+    const base = tempDir("itch_rr_live");
+    const port = await freePort(), rr = await freePort();
+    const listener = await startListener([
+      "--udp",
+      String(port),
+      "--retransmit",
+      `127.0.0.1:${rr}`,
+      "--quiet",
+      "--book",
+      "--sessions",
+      "2",
+    ]);
+    const run = await runCli([
+      "run",
+      "--seed",
+      "3",
+      "--days",
+      "2",
+      "--seconds",
+      "300",
+      "--securities",
+      "RA:10000,RB:8000",
+      "--output",
+      `${base}/run`,
+      "--udp",
+      `127.0.0.1:${port}`,
+      "--retransmit",
+      String(rr),
+      "--retransmit-linger",
+      "2",
+      "--drop",
+      "0.05",
+      "--quiet",
+    ]);
+    const got = await listener.finish();
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(got.code, 0, got.stderr);
+    const conv = await runCli(["itch", `${base}/run`, "--output", `${base}/conv`, "--quiet"]);
+    assert.equal(conv.code, 0, conv.stderr);
+    const total = messageCount(Deno.readFileSync(`${base}/conv/20260102.qrsdp_ITCH50`)) +
+      messageCount(Deno.readFileSync(`${base}/conv/20260105.qrsdp_ITCH50`));
+    assert.equal(summaryNumber(got.stderr, "messages"), total, got.stderr);
+    assert.match(got.stderr, /^gaps: [\d,]+ \(0 messages missing\)$/m, got.stderr);
+    assert.match(got.stderr, /packets: [\d,]+ \([\d,]+ heartbeats, 2 ends of session/);
+    assert.match(
+      got.stderr,
+      /book: 0 unknown references, 0 duplicate references, 0 negative, 0 crossed/,
+    );
+    assert.match(run.stdout, /faults injected: [1-9][\d,]* packets lost/);
+  },
+});
