@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.ts";
+import { checkOutputPath } from "../core/output_path.ts";
 import { DEFAULT_PACKET_SIZE, MIN_PACKET_SIZE } from "../itch/moldudp64.ts";
 import { isIpv4, parseEndpoint } from "../itch/udp_address.ts";
 import type { RetransmitOptions, UdpOptions } from "../itch/udp_output.ts";
@@ -163,13 +164,10 @@ export function udpFeedFromFlags(
   };
 }
 
-/** A pcap file's path, checked as every output path is (not empty, no control characters). */
+/** A pcap file's path, checked as every output path is (not empty, no control characters, ...). */
 export function pcapPath(path: string | undefined): string | null {
   if (path === undefined) return null;
-  // deno-lint-ignore no-control-regex
-  if (path === "" || /[\x00-\x1f\x7f]/.test(path) || path.endsWith("/")) {
-    throw new UsageError(`--pcap: '${path}' is not a file name`);
-  }
+  checkOutputPath(path, "--pcap");
   return path;
 }
 

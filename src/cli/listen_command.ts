@@ -210,7 +210,7 @@ export async function listenCommand(args: string[]): Promise<number> {
     } catch (e) {
       socket.close();
       requests?.close();
-      throw new UsageError(`--pcap: cannot write ${pcapFile} (${(e as Error).message})`);
+      throw e;
     }
   }
   const here = { host: group ?? "0.0.0.0", port };

@@ -1,7 +1,10 @@
+import { AtomicFile } from "../core/atomic_file.ts";
+
 /**
  * Classic pcap capture files (libpcap format 2.4, microsecond timestamps, Ethernet link type) of
  * UDP datagrams over IPv4, readable by tcpdump and Wireshark and replayable by tcpreplay. The file
- * is written under a hidden temporary name beside the final one and renamed when closed.
+ * goes through the output layer: a hidden temporary name beside the final one, renamed when
+ * closed; a symbolic link or a device at the path is refused.
  */
 
 export interface UdpAddress {
@@ -33,11 +36,7 @@ export class PcapWriter {
   private id = 0;
   packets = 0;
 
-  private constructor(
-    private readonly file: Deno.FsFile,
-    private readonly tmp: string,
-    readonly path: string,
-  ) {
+  private constructor(private readonly file: AtomicFile) {
     const v = this.view;
     v.setUint32(0, 0xa1b2c3d4, true);
     v.setUint16(4, 2, true);
@@ -47,11 +46,8 @@ export class PcapWriter {
     this.used = 24;
   }
 
-  static open(path: string): PcapWriter {
-    const slash = path.lastIndexOf("/");
-    const tmp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.tmp`;
-    const file = Deno.openSync(tmp, { write: true, create: true, truncate: true });
-    return new PcapWriter(file, tmp, path);
+  static open(path: string, flag = "--pcap"): PcapWriter {
+    return new PcapWriter(AtomicFile.create(path, flag));
   }
 
   /** One datagram, sent (or received) at `timeMs` (milliseconds since the Unix epoch). */
@@ -100,23 +96,16 @@ export class PcapWriter {
   /** Writes out what is buffered and renames the file to its final name. */
   close(): void {
     this.drain();
-    this.file.close();
-    Deno.renameSync(this.tmp, this.path);
+    this.file.commit();
   }
 
   /** Gives the capture up: the temporary file is removed. */
   abort(): void {
-    try {
-      this.file.close();
-    } catch { /* already closed */ }
-    try {
-      Deno.removeSync(this.tmp);
-    } catch { /* never made */ }
+    this.file.abort();
   }
 
   private drain(): void {
-    let at = 0;
-    while (at < this.used) at += this.file.writeSync(this.buffer.subarray(at, this.used));
+    this.file.write(this.buffer.subarray(0, this.used));
     this.used = 0;
   }
 }

@@ -9,7 +9,7 @@ Deno.test("pcap: written under a temporary name, renamed on close; IPv4 header c
       host: "239.1.2.3",
       port: 5000,
     }, 1_700_000_000_123.456);
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [".a.pcap.tmp"]);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [`.a.pcap.${Deno.pid}.tmp`]);
     w.close();
     const b = Deno.readFileSync(`${dir}/a.pcap`);
     const v = new DataView(b.buffer);
@@ -30,6 +30,11 @@ Deno.test("pcap: written under a temporary name, renamed on close; IPv4 header c
     const gone = PcapWriter.open(`${dir}/b.pcap`);
     gone.abort();
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["a.pcap"]);
+    Deno.symlinkSync("/dev/null", `${dir}/link.pcap`);
+    assert.throws(
+      () => PcapWriter.open(`${dir}/link.pcap`),
+      /--pcap: .*link\.pcap is a symbolic link/,
+    );
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

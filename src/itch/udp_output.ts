@@ -188,7 +188,7 @@ export class UdpFeedOutput implements FeedOutput {
       } catch (e) {
         socket.close();
         server?.close();
-        throw new UsageError(`--pcap: cannot write ${opts.pcap} (${(e as Error).message})`);
+        throw e;
       }
     }
     return new UdpFeedOutput(socket, opts, server, pcap);
