@@ -28,6 +28,7 @@ await bash("kafka/fetch.sh");
 await bash("clickhouse/setup.sh");
 await bash("compose/setup.sh");
 await bash("browser/setup.sh");
+await bash("itch/setup.sh");
 await bash("kafka/start.sh", { KAFKA_TEST_PORT: port });
 
 let code = 1;

@@ -28,6 +28,7 @@ import { startBroker, stopBroker } from "../kafka/broker.ts";
 import { programV8Flags, qrsdpFiles } from "../helpers.ts";
 import { infoDay, read15, readDay, startup, writeParts, writes } from "./cpp_cases.ts";
 import { serveReplay } from "./serve_replay.ts";
+import { fullMarket } from "./full_market.ts";
 import dgram from "node:dgram";
 import { feedFromFiles } from "../../src/itch/feed_files.ts";
 import { feedPlan } from "../../src/itch/feed_plan.ts";
@@ -351,6 +352,9 @@ async function itch(): Promise<void> {
     flushMs: 1,
     ttl: 1,
     ackWindow: 0,
+    retransmit: null,
+    faults: null,
+    pcap: null,
   });
   await feedFromFiles(feedPlan([paced.dir]), udp, {
     lot: 100,
@@ -469,6 +473,7 @@ const CASES: Record<string, () => Promise<void>> = {
   calibrate: calibrateCase,
   serve: serveReplay,
   itch,
+  market: fullMarket,
 };
 
 if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {
