@@ -4,7 +4,7 @@ import type { FileHeader } from "../format/header.ts";
 import { readManifest } from "../format/manifest.ts";
 import { LogReader } from "../format/log_reader.ts";
 import { curvesJson } from "./curves_json.ts";
-import { replayFile } from "./replay.ts";
+import { chunksOf, replayFile } from "./replay.ts";
 import { curveTables, SojournCells } from "./sojourns.ts";
 
 /** A torn or damaged input in compat mode, where the established tool gives up on it. */
@@ -74,11 +74,6 @@ export function expandInputs(inputs: string[]): string[] {
     }
   }
   return files;
-}
-
-/** The raw records of each complete chunk, in order, streamed in a buffer reused chunk to chunk. */
-function* chunksOf(reader: LogReader): Generator<Uint8Array> {
-  for (let c = reader.next(); c; c = reader.next()) yield reader.records();
 }
 
 function readHeader(path: string): FileHeader {

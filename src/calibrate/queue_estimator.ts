@@ -1,3 +1,4 @@
+import type { ObservationSink } from "./observations.ts";
 import type { SojournCells } from "./sojourns.ts";
 
 /**
@@ -7,7 +8,7 @@ import type { SojournCells } from "./sojourns.ts";
  * place as it applies events) and, for each event, calls `event` before applying it and `after`
  * once it has.
  */
-export class QueueEstimator {
+export class QueueEstimator implements ObservationSink {
   sojourns = 0;
   private readonly slots: number;
   private readonly lastTime: Float64Array;
@@ -87,6 +88,10 @@ export class QueueEstimator {
         if (dt > 0) this.cells.addExposure(side, k, this.lastN[tracker], dt);
       }
     }
+  }
+
+  begin(t: number): void {
+    this.restart(t);
   }
 
   /** The end of a sampling period (a halt, the close, a file's end): its open sojourns end. */

@@ -1,6 +1,8 @@
 import { Book } from "../book/book.ts";
 import type { FileHeader } from "../format/header.ts";
+import type { LogReader } from "../format/log_reader.ts";
 import { RECORD_SIZE } from "../format/record.ts";
+import type { LevelBook, ObservationSink } from "./observations.ts";
 import { QueueEstimator } from "./queue_estimator.ts";
 import { ASK, BID } from "./sojourns.ts";
 import type { SojournCells } from "./sojourns.ts";
@@ -38,14 +40,51 @@ export function replayFile(
   cells: SojournCells,
   options: ReplayOptions,
 ): ReplayCounts {
-  const replay = new Replay(header, cells, options);
+  // Levels tracked in this file: min(K, the file's levels), or K if its header says 0.
+  const useK = header.levelsPerSide === 0
+    ? cells.levels
+    : Math.min(cells.levels, header.levelsPerSide);
+  let estimator: QueueEstimator | null = null;
+  const counts = replayObservations(
+    header,
+    chunks,
+    options,
+    (book, t) =>
+      estimator = new QueueEstimator(
+        cells,
+        useK,
+        book.bidDepth,
+        book.askDepth,
+        options.censored,
+        t,
+      ),
+  );
+  return { ...counts, sojourns: estimator!.sojourns };
+}
+
+/**
+ * Replays one file as a source of observations: `makeSink` gets the replay book (its slots are
+ * the levels) and the start of the sampling period, the market open (midnight in compat mode).
+ * The period ends at the session's close, or at the last record if that is later.
+ */
+export function replayObservations(
+  header: FileHeader,
+  chunks: Iterable<Uint8Array>,
+  options: ReplayOptions,
+  makeSink: (book: LevelBook, t: number) => ObservationSink,
+): Omit<ReplayCounts, "sojourns"> {
+  const replay = new Replay(header, options, makeSink);
   for (const records of chunks) replay.records(records);
-  if (options.censored) replay.estimator.censor(replay.t);
-  return {
-    events: replay.events,
-    sojourns: replay.estimator.sojourns,
-    priceMismatches: replay.mismatches,
-  };
+  const close = options.compat
+    ? replay.t
+    : nsToSeconds(header.marketOpenNs || DEFAULT_OPEN_NS) + header.sessionSeconds;
+  replay.sink.end(Math.max(replay.t, close));
+  return { events: replay.events, priceMismatches: replay.mismatches };
+}
+
+/** The raw records of each complete chunk, in order, streamed in a buffer reused chunk to chunk. */
+export function* chunksOf(reader: LogReader): Generator<Uint8Array> {
+  for (let c = reader.next(); c; c = reader.next()) yield reader.records();
 }
 
 /** A multiplication by the double nearest 1e-9, as the established tool does; not ns / 1e9. */
@@ -53,36 +92,32 @@ export function nsToSeconds(ns: number): number {
   return ns * 1e-9;
 }
 
-/** The replay book of one file and its estimator; `records` takes one chunk's records. */
+/** The replay book of one file and its sink; `records` takes one chunk's records. */
 class Replay {
   events = 0;
   mismatches = 0;
   /** Time of the latest record, in seconds since midnight. */
   t: number;
-  readonly estimator: QueueEstimator;
+  readonly sink: ObservationSink;
   private readonly book: Book;
 
-  constructor(h: FileHeader, cells: SojournCells, private readonly options: ReplayOptions) {
+  constructor(
+    h: FileHeader,
+    private readonly options: ReplayOptions,
+    makeSink: (book: LevelBook, t: number) => ObservationSink,
+  ) {
     const depth = h.initialDepth > 0 ? h.initialDepth : options.compat ? 5 : 50;
     this.book = new Book(h.levelsPerSide, depth);
     this.book.seed(h.p0Ticks, h.initialSpreadTicks);
-    // Levels tracked in this file: min(K, the file's levels), or K if its header says 0.
-    const useK = h.levelsPerSide === 0 ? cells.levels : Math.min(cells.levels, h.levelsPerSide);
     this.t = options.compat ? 0 : nsToSeconds(h.marketOpenNs || DEFAULT_OPEN_NS);
-    this.estimator = new QueueEstimator(
-      cells,
-      useK,
-      this.book.bidDepth,
-      this.book.askDepth,
-      options.censored,
-      this.t,
-    );
+    this.sink = makeSink(this.book, this.t);
+    this.sink.begin(this.t);
   }
 
   records(bytes: Uint8Array): void {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const size = bytes.length;
-    const book = this.book, estimator = this.estimator;
+    const book = this.book, sink = this.sink;
     const bidPrice = book.bidPrice, askPrice = book.askPrice;
     let t = this.t;
     for (let o = 0; o < size; o += RECORD_SIZE) {
@@ -118,13 +153,13 @@ class Replay {
         default:
           continue; // neither tracked nor applied
       }
-      estimator.event(t, side, level, type);
+      sink.event(t, side, level, type);
       const bestBid = bidPrice[0], bestAsk = askPrice[0];
       if ((type === 4 && price !== bestAsk) || (type === 5 && price !== bestBid)) {
         this.mismatch(type, price, bestBid, bestAsk);
       }
       book.apply(type, price, view.getUint32(o + 14, true));
-      estimator.after(t, bidPrice[0] !== bestBid || askPrice[0] !== bestAsk);
+      sink.after(t, bidPrice[0] !== bestBid || askPrice[0] !== bestAsk);
     }
     this.t = t;
     this.events += size / RECORD_SIZE;

@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./calibrate_command.ts")).calibrateCommand,
     summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",
   },
+  compare: {
+    load: async () => (await import("./compare_command.ts")).compareCommand,
+    summary: "the realism report of two sources side by side, with distances",
+  },
   info: {
     load: async () => (await import("./info_command.ts")).infoCommand,
     summary: "describe a .qrsdp file or a run directory, check integrity",
