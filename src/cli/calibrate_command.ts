@@ -5,12 +5,15 @@ import { UsageError } from "../core/errors.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { table, thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
+import { calibrateLobsterInputs } from "./calibrate_real.ts";
+import { REAL_DATA_FLAGS } from "./calibrate_real_flags.ts";
 
 const CALIBRATE_COMMAND = {
   name: "calibrate",
   maxPositionals: Infinity,
   summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",
-  usage: "qrsdp calibrate FILE.qrsdp|RUN_DIR... [flags]",
+  usage: "qrsdp calibrate FILE.qrsdp|RUN_DIR... [flags]\n" +
+    "qrsdp calibrate --lobster MESSAGE.csv [ORDERBOOK.csv]|FOLDER... [flags]",
   flags: flags({
     output: {
       type: "string",
@@ -53,6 +56,7 @@ const CALIBRATE_COMMAND = {
       help: "count the time at risk cut short by price changes too (unbiased rates)",
     },
     json: { type: "boolean", help: "print the summary as one JSON document" },
+    ...REAL_DATA_FLAGS,
   }),
   notes: `Run directories stand for their manifest's files, in manifest order; all inputs feed one
 set of estimators. The file is written whole or not at all (a temporary file, then renamed).
@@ -79,6 +83,13 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     );
   }
   const toStdout = v.output === "-";
+  if (v.lobster) {
+    const real = calibrateLobsterInputs(parsed.positionals, v, parsed.given);
+    if (toStdout) writeAll(Deno.stdout, new TextEncoder().encode(real.json));
+    else if (!writeWhole(v.output, real.json)) return 1;
+    (toStdout ? console.error : console.log)(real.summary);
+    return 0;
+  }
   if (toStdout && v.json) {
     throw new UsageError("--json with --output -: both would go to stdout");
   }

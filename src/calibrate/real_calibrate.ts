@@ -1,0 +1,162 @@
+import { UsageError } from "../core/errors.ts";
+import { curvesJson } from "./curves_json.ts";
+import type { SourceDescription } from "./curves_json.ts";
+import { LevelView } from "./level_view.ts";
+import type { ObservationSink } from "./observations.ts";
+import { QueueEstimator } from "./queue_estimator.ts";
+import { curveTables, SojournCells } from "./sojourns.ts";
+
+export type QueueUnit = "aes" | "lots" | "shares";
+
+export interface RealSettings {
+  levels: number;
+  nMax: number;
+  /** Price tick in the source's price unit, or null to infer it from the data. */
+  tick: number | null;
+  unit: QueueUnit;
+  /** Shares per lot, for unit "lots". */
+  lot: number;
+  spreadSensitivity: number;
+  imbalanceSensitivity: number;
+}
+
+/** One pass of a real-data source over all its inputs, driving the view's sinks. */
+export interface PassSummary {
+  messages: number;
+  events: number;
+  sizeSum: Float64Array;
+  sizeCount: Float64Array;
+  trustedLevels: number;
+  firstMid: number;
+  start: number;
+  end: number;
+}
+
+export interface RealCalibration {
+  levels: number;
+  nMax: number;
+  tick: number;
+  messages: number;
+  events: number;
+  sojourns: number;
+  trustedLevels: number;
+  aes: number[];
+  cells: SojournCells;
+  json: string;
+}
+
+/** The queue sizes per level (both sides) when each input's first sampling period begins. */
+class OpeningBook implements ObservationSink {
+  readonly samples: number[][];
+  private seen = false;
+
+  constructor(private readonly view: LevelView) {
+    this.samples = Array.from({ length: view.levels }, () => []);
+  }
+
+  /** Only the first period of each input (a day's open, not trading after a halt). */
+  nextInput(): void {
+    this.seen = false;
+  }
+
+  begin(): void {
+    if (this.seen) return;
+    this.seen = true;
+    for (let k = 0; k < this.view.levels; k++) {
+      this.samples[k].push(this.view.bidDepth[k], this.view.askDepth[k]);
+    }
+  }
+
+  event(): void {}
+  after(): void {}
+  end(): void {}
+
+  medians(): number[] {
+    return this.samples.map((s) => {
+      if (s.length === 0) return 0;
+      const sorted = [...s].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    });
+  }
+}
+
+/**
+ * Calibrates from a real-data source in two passes over its inputs: the first measures each
+ * level's average event size (the unit of `--unit aes`), the second feeds the estimator with
+ * queue sizes in units (the censored estimator: the time at risk a price change cuts short
+ * counts too). `readAll` makes one pass over every input, calling `nextInput` before each.
+ */
+export function calibrateReal(
+  settings: RealSettings,
+  tick: number,
+  readAll: (view: LevelView, nextInput: () => void) => PassSummary,
+): RealCalibration {
+  const levels = settings.levels;
+  if (settings.nMax < 0) throw new UsageError(`--n-max: ${settings.nMax} is below 0`);
+  let unit: Float64Array;
+  if (settings.unit === "aes") {
+    const first = readAll(new LevelView(levels, new Float64Array(levels).fill(1), []), () => {});
+    unit = averageEventSizes(first);
+  } else {
+    unit = new Float64Array(levels).fill(settings.unit === "lots" ? settings.lot : 1);
+  }
+  const cells = new SojournCells(levels);
+  const sinks: ObservationSink[] = [];
+  const view = new LevelView(levels, unit, sinks);
+  const estimator = new QueueEstimator(cells, levels, view.bidDepth, view.askDepth, true, 0);
+  const opening = new OpeningBook(view);
+  sinks.push(estimator, opening);
+  const pass = readAll(view, () => opening.nextInput());
+  const source: SourceDescription = {
+    tick_size: tick,
+    unit: settings.unit,
+    aes: Array.from(unit),
+    opening_depth: opening.medians(),
+    p0_ticks: Math.floor(pass.firstMid),
+    market_open_seconds: pass.start,
+    session_seconds: pass.end - pass.start,
+  };
+  const json = curvesJson({
+    levels,
+    nMax: settings.nMax,
+    spreadSensitivity: settings.spreadSensitivity,
+    imbalanceSensitivity: settings.imbalanceSensitivity,
+    tables: curveTables(cells, settings.nMax),
+    source,
+  });
+  return {
+    levels,
+    nMax: settings.nMax,
+    tick,
+    messages: pass.messages,
+    events: pass.events,
+    sojourns: estimator.sojourns,
+    trustedLevels: pass.trustedLevels,
+    aes: Array.from(unit),
+    cells,
+    json,
+  };
+}
+
+/** Shares per event at each level; a level without events takes the one above it (or 1). */
+export function averageEventSizes(pass: PassSummary): Float64Array {
+  const out = new Float64Array(pass.sizeSum.length);
+  for (let k = 0; k < out.length; k++) {
+    out[k] = pass.sizeCount[k] > 0 ? pass.sizeSum[k] / pass.sizeCount[k] : k > 0 ? out[k - 1] : 1;
+  }
+  return out;
+}
+
+/** Adds one input's pass to the running total of several. */
+export function addPass(total: PassSummary | null, pass: PassSummary): PassSummary {
+  if (total === null) return pass;
+  for (let k = 0; k < total.sizeSum.length; k++) {
+    total.sizeSum[k] += pass.sizeSum[k];
+    total.sizeCount[k] += pass.sizeCount[k];
+  }
+  total.messages += pass.messages;
+  total.events += pass.events;
+  total.trustedLevels = Math.min(total.trustedLevels, pass.trustedLevels);
+  return total;
+}
