@@ -4,6 +4,7 @@ import type { FileHeader } from "../format/header.ts";
 import { readManifest } from "../format/manifest.ts";
 import { LogReader } from "../format/log_reader.ts";
 import { curvesJson } from "./curves_json.ts";
+import type { SourceDescription } from "./curves_json.ts";
 import { chunksOf, replayFile } from "./replay.ts";
 import { curveTables, SojournCells } from "./sojourns.ts";
 
@@ -164,6 +165,22 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
     spreadSensitivity: settings.spreadSensitivity,
     imbalanceSensitivity: compat ? 1 : settings.imbalanceSensitivity,
     tables: curveTables(cells, settings.nMax),
+    source: compat ? undefined : describeRun(headers, levels),
   });
   return { levels, nMax: settings.nMax, events, sojourns, files, cells, json };
+}
+
+/** The generated source's book and session, from its headers (queue sizes are in its qty units). */
+function describeRun(headers: FileHeader[], levels: number): SourceDescription {
+  const h = headers[0];
+  const depths = headers.map((x) => x.initialDepth || 50).sort((a, b) => a - b);
+  return {
+    tick_size: h.tickSize,
+    unit: "qty",
+    aes: new Array(levels).fill(1),
+    opening_depth: new Array(levels).fill(depths[depths.length >> 1]),
+    p0_ticks: h.p0Ticks,
+    market_open_seconds: (h.marketOpenNs || 34_200e9) / 1e9,
+    session_seconds: h.sessionSeconds,
+  };
 }

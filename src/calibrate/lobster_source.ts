@@ -105,7 +105,9 @@ export function inferTick(path: string): number {
     for (let i = 0; i < 10_000; i++) {
       const n = reader.next();
       if (n === null) break;
-      if (n !== MESSAGE_FIELDS) reader.fail(`${n} fields, a message line has ${MESSAGE_FIELDS}`);
+      if (n !== MESSAGE_FIELDS) {
+        reader.fail(`${n} fields, a LOBSTER message line has ${MESSAGE_FIELDS}`);
+      }
       const price = Math.round(Math.abs(reader.fields[4]));
       if (price > 0 && price < DUMMY_PRICE) g = gcd(g, price);
     }

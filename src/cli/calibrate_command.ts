@@ -37,23 +37,23 @@ const CALIBRATE_COMMAND = {
     },
     "spread-sens": {
       type: "number",
-      default: 0.3,
       min: 0,
+      defaultHelp: "0; --compat: 0.3",
       help: "spread sensitivity written into the file (not estimated)",
     },
     "imbalance-sens": {
       type: "number",
-      default: 1,
       min: 0,
-      help: "imbalance sensitivity written into the file (compat: 1)",
+      defaultHelp: "0; --compat: 1",
+      help: "imbalance sensitivity written into the file",
     },
     compat: {
       type: "boolean",
       help: "the established tool's estimator and quirks: its file, byte for byte",
     },
-    censored: {
+    uncensored: {
       type: "boolean",
-      help: "count the time at risk cut short by price changes too (unbiased rates)",
+      help: "drop the time at risk cut short by price changes, as the established tool (biased up)",
     },
     json: { type: "boolean", help: "print the summary as one JSON document" },
     ...REAL_DATA_FLAGS,
@@ -61,10 +61,15 @@ const CALIBRATE_COMMAND = {
   notes: `Run directories stand for their manifest's files, in manifest order; all inputs feed one
 set of estimators. The file is written whole or not at all (a temporary file, then renamed).
 
-Default mode differs from --compat where the established tool is wrong: the clock starts at
-the market open (not midnight), a header depth of 0 is replayed as 50 (as generated), a torn
-file's complete chunks are used (with a warning), and --n-max below 0 or --levels above a
-file's levels is refused. --compat reproduces the established tool's file exactly.
+Default mode differs from --compat where the established tool is wrong: the time at risk a
+price change cuts short counts too (unbiased rates; --uncensored drops it), the clock starts
+at the market open (not midnight), a header depth of 0 is replayed as 50 (as generated), a
+torn file's complete chunks are used (with a warning), and --n-max below 0 or --levels above
+a file's levels is refused. The sensitivities default to 0: the curves are averages over the
+spreads and imbalances the source had, so a further multiplier would count them twice. The
+file also describes the source (tick size, units, opening depth, p0, open, session length),
+which run --hlr-curves takes as defaults. --compat reproduces the established tool's file
+exactly.
 
 Exit status: 0 on success, 1 when an input is damaged (--compat) or the output cannot be
 written, 2 for a usage error or an input that cannot be read.`,
@@ -84,7 +89,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   }
   const toStdout = v.output === "-";
   if (v.lobster) {
-    const real = calibrateLobsterInputs(parsed.positionals, v, parsed.given);
+    const real = calibrateLobsterInputs(parsed.positionals, v);
     if (toStdout) writeAll(Deno.stdout, new TextEncoder().encode(real.json));
     else if (!writeWhole(v.output, real.json)) return 1;
     (toStdout ? console.error : console.log)(real.summary);
@@ -100,10 +105,10 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       files: expandInputs(parsed.positionals),
       levels: v.levels ?? null,
       nMax: v["n-max"],
-      spreadSensitivity: v["spread-sens"],
-      imbalanceSensitivity: v["imbalance-sens"],
+      spreadSensitivity: v["spread-sens"] ?? (v.compat ? 0.3 : 0),
+      imbalanceSensitivity: v["imbalance-sens"] ?? 0,
       compat: v.compat,
-      censored: v.censored,
+      censored: !v.compat && !v.uncensored,
     }, (line) => {
       // The established tool's own lines (one per mispriced execution) go out as it prints them.
       if (line.startsWith("QRSDP:")) return console.error(line);
@@ -122,7 +127,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     if (!writeWhole(v.output, result.json)) return 1;
     console.log(
       v.json
-        ? JSON.stringify(summaryJson(result, v.output, v.compat, v.censored, warnings), null, 2)
+        ? JSON.stringify(summaryJson(result, v.output, v.compat, !v.uncensored, warnings), null, 2)
         : summaryText(result, v.output),
     );
   }
@@ -206,7 +211,7 @@ function summaryJson(
 ) {
   return {
     output,
-    mode: compat ? "compat" : censored ? "censored" : "default",
+    mode: compat ? "compat" : censored ? "default" : "uncensored",
     levels: result.levels,
     n_max: result.nMax,
     events: result.events,

@@ -10,8 +10,8 @@ export interface RealFlags {
   tick?: number;
   unit: string;
   lot?: number;
-  "spread-sens": number;
-  "imbalance-sens": number;
+  "spread-sens"?: number;
+  "imbalance-sens"?: number;
   compat: boolean;
 }
 
@@ -19,7 +19,6 @@ export interface RealFlags {
 export function calibrateLobsterInputs(
   inputs: string[],
   v: RealFlags,
-  given: Set<string>,
 ): { json: string; summary: string; result: RealCalibration } {
   if (v.compat) throw new UsageError("--compat reads .qrsdp logs only, not --lobster");
   if (v.unit === "lots" && v.lot === undefined) throw new UsageError("--unit lots needs --lot");
@@ -30,10 +29,10 @@ export function calibrateLobsterInputs(
     tick: v.tick ?? null,
     unit: v.unit as QueueUnit,
     lot: v.lot ?? 1,
-    // Real-data curves are averages over the spreads and imbalances seen: no further multiplier
-    // unless asked for.
-    spreadSensitivity: given.has("spread-sens") ? v["spread-sens"] : 0,
-    imbalanceSensitivity: given.has("imbalance-sens") ? v["imbalance-sens"] : 0,
+    // The curves are averages over the spreads and imbalances seen: no further multiplier unless
+    // asked for.
+    spreadSensitivity: v["spread-sens"] ?? 0,
+    imbalanceSensitivity: v["imbalance-sens"] ?? 0,
   });
   const summary = [
     `${thousands(result.messages)} messages, ${thousands(result.events)} events, ` +
