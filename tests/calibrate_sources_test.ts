@@ -97,7 +97,7 @@ Deno.test("LOBSTER export of a run calibrates like the run: every cell with >= 1
       compat: false,
       censored: true,
     }, () => {});
-    const l = calibrateLobster(lobsterPairs([`${dir}/lob`]), {
+    const l = await calibrateLobster(lobsterPairs([`${dir}/lob`]), {
       ...settings,
       tick: null,
       unit: "aes",

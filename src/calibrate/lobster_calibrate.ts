@@ -59,7 +59,10 @@ export function lobsterPairs(inputs: string[]): LobsterPair[] {
   return pairs;
 }
 
-export function calibrateLobster(pairs: LobsterPair[], settings: RealSettings): RealCalibration {
+export function calibrateLobster(
+  pairs: LobsterPair[],
+  settings: RealSettings,
+): Promise<RealCalibration> {
   const tick = settings.tick ?? inferTick(pairs[0].message);
   return calibrateReal(settings, tick, (view, nextInput) => {
     let total: PassSummary | null = null;

@@ -87,16 +87,19 @@ class OpeningBook implements ObservationSink {
  * queue sizes in units (the censored estimator: the time at risk a price change cuts short
  * counts too). `readAll` makes one pass over every input, calling `nextInput` before each.
  */
-export function calibrateReal(
+export async function calibrateReal(
   settings: RealSettings,
   tick: number,
-  readAll: (view: LevelView, nextInput: () => void) => PassSummary,
-): RealCalibration {
+  readAll: (view: LevelView, nextInput: () => void) => PassSummary | Promise<PassSummary>,
+): Promise<RealCalibration> {
   const levels = settings.levels;
   if (settings.nMax < 0) throw new UsageError(`--n-max: ${settings.nMax} is below 0`);
   let unit: Float64Array;
   if (settings.unit === "aes") {
-    const first = readAll(new LevelView(levels, new Float64Array(levels).fill(1), []), () => {});
+    const first = await readAll(
+      new LevelView(levels, new Float64Array(levels).fill(1), []),
+      () => {},
+    );
     unit = averageEventSizes(first);
   } else {
     unit = new Float64Array(levels).fill(settings.unit === "lots" ? settings.lot : 1);
@@ -107,7 +110,7 @@ export function calibrateReal(
   const estimator = new QueueEstimator(cells, levels, view.bidDepth, view.askDepth, true, 0);
   const opening = new OpeningBook(view);
   sinks.push(estimator, opening);
-  const pass = readAll(view, () => opening.nextInput());
+  const pass = await readAll(view, () => opening.nextInput());
   const source: SourceDescription = {
     tick_size: tick,
     unit: settings.unit,

@@ -5,7 +5,7 @@ import { UsageError } from "../core/errors.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { table, thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
-import { calibrateLobsterInputs } from "./calibrate_real.ts";
+import { calibrateRealInputs } from "./calibrate_real.ts";
 import { REAL_DATA_FLAGS } from "./calibrate_real_flags.ts";
 
 const CALIBRATE_COMMAND = {
@@ -13,7 +13,8 @@ const CALIBRATE_COMMAND = {
   maxPositionals: Infinity,
   summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",
   usage: "qrsdp calibrate FILE.qrsdp|RUN_DIR... [flags]\n" +
-    "qrsdp calibrate --lobster MESSAGE.csv [ORDERBOOK.csv]|FOLDER... [flags]",
+    "qrsdp calibrate --lobster MESSAGE.csv [ORDERBOOK.csv]|FOLDER... [flags]\n" +
+    "qrsdp calibrate --itch FILE[.gz] --symbol SYM[,SYM...] [flags]",
   flags: flags({
     output: {
       type: "string",
@@ -79,7 +80,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   const parsed = await parseCommand(CALIBRATE_COMMAND, args);
   if (!parsed) return 0;
   const v = parsed.values;
-  if (parsed.positionals.length === 0) {
+  if (parsed.positionals.length === 0 && v.itch === undefined) {
     throw new UsageError("give one or more .qrsdp files or run directories");
   }
   if (v.compat && parsed.given.has("imbalance-sens")) {
@@ -88,11 +89,13 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     );
   }
   const toStdout = v.output === "-";
-  if (v.lobster) {
-    const real = calibrateLobsterInputs(parsed.positionals, v);
-    if (toStdout) writeAll(Deno.stdout, new TextEncoder().encode(real.json));
-    else if (!writeWhole(v.output, real.json)) return 1;
-    (toStdout ? console.error : console.log)(real.summary);
+  if (v.lobster || v.itch !== undefined) {
+    const outputs = await calibrateRealInputs(parsed.positionals, v);
+    for (const out of outputs) {
+      if (toStdout) writeAll(Deno.stdout, new TextEncoder().encode(out.json));
+      else if (!writeWhole(out.path, out.json)) return 1;
+      (toStdout ? console.error : console.log)(`${out.summary}\n-> ${out.path}`);
+    }
     return 0;
   }
   if (toStdout && v.json) {

@@ -6,6 +6,15 @@ export const REAL_DATA_FLAGS = flags({
     type: "boolean",
     help: "inputs are LOBSTER message files (with their orderbook files) or folders of them",
   },
+  itch: {
+    type: "string",
+    help: "an ITCH 5.0 file (gunzipped on the fly if it ends in .gz) to calibrate from",
+  },
+  symbol: {
+    type: "string",
+    help:
+      "with --itch: the securities, comma-separated (several: --output is a folder, SYM.json each)",
+  },
   tick: {
     type: "number",
     min: 0,
