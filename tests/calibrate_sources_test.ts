@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { calibrate, expandInputs } from "../src/calibrate/calibrate.ts";
 import { calibrateLobster, lobsterPairs } from "../src/calibrate/lobster_calibrate.ts";
 import { ASK, BID } from "../src/calibrate/sojourns.ts";
+import type { SojournCells } from "../src/calibrate/sojourns.ts";
+import { calibrateItch } from "../src/calibrate/itch_calibrate.ts";
 import { curvesJson } from "../src/calibrate/curves_json.ts";
 import { qrsdpRealism } from "../src/calibrate/realism_sources.ts";
 import { defaultHlrCurves } from "../src/model/hlr_curves.ts";
@@ -64,7 +66,29 @@ for (const [model, flags] of [["simple", []], ["hlr", ["--model", "hlr"]]] as co
   });
 }
 
-Deno.test("LOBSTER export of a run calibrates like the run: every cell with >= 1000 sojourns at levels 0..K-2 within 5%", async () => {
+/** Cells of `q` with >= 1000 sojourns at levels 0..K-2 where `other`'s rate is more than 5% off. */
+function offCells(q: SojournCells, other: SojournCells): { cells: number; off: string[] } {
+  let cells = 0;
+  const off: string[] = [];
+  for (const side of [BID, ASK]) {
+    for (let k = 0; k < 4; k++) {
+      for (let n = 0; n <= 100; n++) {
+        if (q.count(side, k, n) < 1000) continue;
+        for (let type = 0; type < 6; type++) {
+          const a = q.rate(side, k, n, type), b = other.rate(side, k, n, type);
+          if (a === 0 && b === 0) continue;
+          cells++;
+          if (Math.abs(b - a) > 0.05 * a) {
+            off.push(`side ${side} level ${k} n ${n} type ${type}: ${b} vs ${a}`);
+          }
+        }
+      }
+    }
+  }
+  return { cells, off };
+}
+
+Deno.test("LOBSTER and ITCH (gzip) exports of a run calibrate like the run: every cell with >= 1000 sojourns at levels 0..K-2 within 5%", async () => {
   const dir = tempDir("lobster_round");
   try {
     const truth = curvesJson({
@@ -90,6 +114,7 @@ Deno.test("LOBSTER export of a run calibrates like the run: every cell with >= 1
       `${dir}/run`,
     ]);
     await cli(["export", `${dir}/run`, "--format", "lobster", "--output", `${dir}/lob`, "--quiet"]);
+    await cli(["itch", `${dir}/run`, "--gzip", "--output", `${dir}/itch`]);
     const settings = { levels: 5, nMax: 100, spreadSensitivity: 0, imbalanceSensitivity: 0 };
     const q = calibrate({
       ...settings,
@@ -97,34 +122,22 @@ Deno.test("LOBSTER export of a run calibrates like the run: every cell with >= 1
       compat: false,
       censored: true,
     }, () => {});
-    const l = await calibrateLobster(lobsterPairs([`${dir}/lob`]), {
-      ...settings,
-      tick: null,
-      unit: "aes",
-      lot: 1,
-    });
+    const real = { ...settings, tick: null, unit: "aes" as const, lot: 1 };
+    const l = await calibrateLobster(lobsterPairs([`${dir}/lob`]), real);
     assert.equal(l.tick, 100);
     assert.deepEqual(l.aes, [1, 1, 1, 1, 1]);
     assert.equal(l.trustedLevels, 5);
-    let cells = 0;
-    const off: string[] = [];
-    for (const side of [BID, ASK]) {
-      for (let k = 0; k < 4; k++) {
-        for (let n = 0; n <= 100; n++) {
-          if (q.cells.count(side, k, n) < 1000) continue;
-          for (let type = 0; type < 6; type++) {
-            const a = q.cells.rate(side, k, n, type), b = l.cells.rate(side, k, n, type);
-            if (a === 0 && b === 0) continue;
-            cells++;
-            if (Math.abs(b - a) > 0.05 * a) {
-              off.push(`side ${side} level ${k} n ${n} type ${type}: ${b} vs ${a}`);
-            }
-          }
-        }
-      }
-    }
-    assert.ok(cells > 50, `only ${cells} cells`);
-    assert.deepEqual(off, []);
+    const lobster = offCells(q.cells, l.cells);
+    assert.ok(lobster.cells > 50, `only ${lobster.cells} cells`);
+    assert.deepEqual(lobster.off, []);
+    const gz = `${dir}/itch/${[...Deno.readDirSync(`${dir}/itch`)][0].name}`;
+    assert.match(gz, /\.gz$/);
+    const i = (await calibrateItch(gz, ["DEFAULT"], real)).get("DEFAULT")!;
+    assert.equal(i.tick, 100);
+    assert.deepEqual(i.aes, [100, 100, 100, 100, 100], "the feed's orders are 100-share lots");
+    const itch = offCells(q.cells, i.cells);
+    assert.equal(itch.cells, lobster.cells);
+    assert.deepEqual(itch.off, []);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
