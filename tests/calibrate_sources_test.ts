@@ -9,7 +9,8 @@ import { ASK, BID } from "../src/calibrate/sojourns.ts";
 import type { SojournCells } from "../src/calibrate/sojourns.ts";
 import { calibrateItch } from "../src/calibrate/itch_calibrate.ts";
 import { curvesJson } from "../src/calibrate/curves_json.ts";
-import { qrsdpRealism } from "../src/calibrate/realism_sources.ts";
+import { lobsterRealism, qrsdpRealism } from "../src/calibrate/realism_sources.ts";
+import { compareStats } from "../src/calibrate/realism_compare.ts";
 import { defaultHlrCurves } from "../src/model/hlr_curves.ts";
 import { runCli, tempDir } from "./helpers.ts";
 
@@ -138,6 +139,17 @@ Deno.test("LOBSTER and ITCH (gzip) exports of a run calibrate like the run: ever
     const itch = offCells(q.cells, i.cells);
     assert.equal(itch.cells, lobster.cells);
     assert.deepEqual(itch.off, []);
+    // The realism report sees the same stock in the LOBSTER files as in the run.
+    const figures = compareStats(
+      qrsdpRealism(expandInputs([`${dir}/run`]), null),
+      await lobsterRealism(lobsterPairs([`${dir}/lob`]), {
+        levels: 5,
+        unit: "aes",
+        lot: 1,
+        tick: null,
+      }),
+    );
+    assert.deepEqual(figures.filter((f) => f.flagged), []);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
@@ -200,6 +212,34 @@ Deno.test("calibrate --lobster on bad input: one line naming the file and line, 
       `qrsdp calibrate: ${msg}: line 2: 4 fields, a LOBSTER message line has 6\n`,
     );
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [msg.split("/").pop()]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("calibrate takes a security's folder of a run: that security's sessions", async () => {
+  const dir = tempDir("symbol_folder");
+  try {
+    await cli([
+      "run",
+      "--securities",
+      "AAA:10000,BBB:5000",
+      "--days",
+      "2",
+      "--seconds",
+      "300",
+      "--quiet",
+      "--output",
+      `${dir}/run`,
+    ]);
+    const out = JSON.parse(
+      await cli(["calibrate", `${dir}/run/BBB`, "--json", "--output", `${dir}/c.json`]),
+    );
+    assert.deepEqual(out.files.map((f: { path: string }) => f.path), [
+      `${dir}/run/BBB/2026-01-02.qrsdp`,
+      `${dir}/run/BBB/2026-01-05.qrsdp`,
+    ]);
+    assert.equal(JSON.parse(Deno.readTextFileSync(`${dir}/c.json`)).p0_ticks, 5000);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -48,7 +48,10 @@ export interface Calibration {
   json: string;
 }
 
-/** Every `.qrsdp` file of the inputs: a run directory stands for its manifest's files, in order. */
+/**
+ * Every `.qrsdp` file of the inputs: a run directory stands for its manifest's files, in order,
+ * and a security's folder inside one (RUN/AAPL) for that security's.
+ */
 export function expandInputs(inputs: string[]): string[] {
   const files: string[] = [];
   for (const input of inputs) {
@@ -62,19 +65,36 @@ export function expandInputs(inputs: string[]): string[] {
       files.push(input);
       continue;
     }
-    try {
-      Deno.statSync(`${input}/manifest.json`);
-    } catch {
-      throw new DataError("a directory without manifest.json (not a run directory)", {
-        source: input,
-      });
-    }
     const dir = input.replace(/\/+$/, "") || "/";
-    for (const security of readManifest(dir).securities) {
-      for (const session of security.sessions) files.push(`${dir}/${session.file}`);
+    if (isFile(`${dir}/manifest.json`)) {
+      for (const security of readManifest(dir).securities) {
+        for (const session of security.sessions) files.push(`${dir}/${session.file}`);
+      }
+      continue;
     }
+    const slash = dir.lastIndexOf("/");
+    const run = slash < 0 ? "." : dir.slice(0, slash) || "/";
+    const symbol = dir.slice(slash + 1);
+    const security = isFile(`${run}/manifest.json`)
+      ? readManifest(run).securities.find((s) => s.symbol === symbol)
+      : undefined;
+    if (!security) {
+      throw new DataError(
+        "a directory without manifest.json (not a run directory, nor a security's folder in one)",
+        { source: input },
+      );
+    }
+    for (const session of security.sessions) files.push(`${run}/${session.file}`);
   }
   return files;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
 
 function readHeader(path: string): FileHeader {

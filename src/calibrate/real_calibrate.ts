@@ -142,6 +142,19 @@ export async function calibrateReal(
   };
 }
 
+/** Shares per unit at each level: for aes, a first pass measures each level's average event size. */
+export async function unitsOf(
+  settings: Pick<RealSettings, "levels" | "unit" | "lot">,
+  readAll: (view: LevelView, nextInput: () => void) => PassSummary | Promise<PassSummary>,
+): Promise<Float64Array> {
+  const levels = settings.levels;
+  if (settings.unit !== "aes") {
+    return new Float64Array(levels).fill(settings.unit === "lots" ? settings.lot : 1);
+  }
+  const ones = new Float64Array(levels).fill(1);
+  return averageEventSizes(await readAll(new LevelView(levels, ones, []), () => {}));
+}
+
 /** Shares per event at each level; a level without events takes the one above it (or 1). */
 export function averageEventSizes(pass: PassSummary): Float64Array {
   const out = new Float64Array(pass.sizeSum.length);
