@@ -36,21 +36,12 @@ export class CsvReader {
   }
 
   next(): number | null {
-    let nl = this.buffer.indexOf(NEWLINE, this.start);
-    while ((nl < 0 || nl >= this.end) && !this.eof) {
+    for (;;) {
+      if (this.start >= this.end && this.eof) return null;
+      const count = this.parseLine();
+      if (count >= 0) return count;
       this.fill();
-      nl = this.buffer.indexOf(NEWLINE, this.start);
     }
-    if (nl >= this.end) nl = -1;
-    if (this.start >= this.end) return null;
-    const lineEnd = nl < 0 ? this.end : nl;
-    this.line++;
-    const count = this.parse(
-      this.start,
-      lineEnd > this.start && this.buffer[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd,
-    );
-    this.start = nl < 0 ? this.end : nl + 1;
-    return count;
   }
 
   /** Moves the unread bytes to the front and reads more after them. */
@@ -68,36 +59,50 @@ export class CsvReader {
     else this.end += n;
   }
 
-  private parse(from: number, to: number): number {
-    const b = this.buffer, fields = this.fields;
-    let count = 0, i = from;
-    while (i <= to) {
-      if (count === fields.length) this.fail(`more than ${fields.length} fields`);
-      let negative = false, digits = 0, value = 0, scale = 1;
-      if (b[i] === MINUS) {
-        negative = true;
-        i++;
-      }
-      while (i < to && b[i] - ZERO >= 0 && b[i] - ZERO <= 9) {
-        value = value * 10 + (b[i++] - ZERO);
+  /**
+   * Parses the line at `start` in one pass and moves past it; -1 when the buffer ends before the
+   * line does (and more is to come), with nothing consumed.
+   */
+  private parseLine(): number {
+    const b = this.buffer, fields = this.fields, end = this.end, max = fields.length;
+    let i = this.start, count = 0;
+    for (;;) {
+      let c = i < end ? b[i] : NEWLINE;
+      const negative = c === MINUS;
+      if (negative) c = ++i < end ? b[i] : NEWLINE;
+      let value = 0, digits = 0;
+      while (c >= ZERO && c <= ZERO + 9) {
+        value = value * 10 + (c - ZERO);
         digits++;
+        c = ++i < end ? b[i] : NEWLINE;
       }
-      if (i < to && b[i] === DOT) {
-        i++;
-        let fraction = 0;
-        while (i < to && b[i] - ZERO >= 0 && b[i] - ZERO <= 9) {
-          fraction = fraction * 10 + (b[i++] - ZERO);
+      if (c === DOT) {
+        let fraction = 0, scale = 1;
+        c = ++i < end ? b[i] : NEWLINE;
+        while (c >= ZERO && c <= ZERO + 9) {
+          fraction = fraction * 10 + (c - ZERO);
           scale *= 10;
           digits++;
+          c = ++i < end ? b[i] : NEWLINE;
         }
         value += fraction / scale;
       }
-      if (digits === 0 || (i < to && b[i] !== COMMA)) {
+      if (i >= end && !this.eof) return -1;
+      if (c === CR && (i + 1 >= end ? this.eof : b[i + 1] === NEWLINE)) c = b[++i] ?? NEWLINE;
+      if (digits === 0 || (c !== COMMA && c !== NEWLINE)) {
+        this.line++;
         this.fail(`field ${count + 1} is not a number`);
       }
+      if (count === max) {
+        this.line++;
+        this.fail(`more than ${max - 1} fields`);
+      }
       fields[count++] = negative ? -value : value;
-      i++; // past the comma (or the line's end)
+      i++;
+      if (c === NEWLINE) break;
     }
+    this.start = i;
+    this.line++;
     return count;
   }
 }

@@ -11,43 +11,29 @@ const ADD = CH("A"), ADD_MPID = CH("F"), EXECUTED = CH("E"), EXECUTED_PRICE = CH
 const CANCEL = CH("X"), DELETE = CH("D"), REPLACE = CH("U"), SYSTEM = CH("S"), DIRECTORY = CH("R");
 const BUY = CH("B");
 const MARKET_OPEN = CH("Q"), MARKET_CLOSE = CH("M");
-/** The smallest length of each message this reader looks into (ITCH 5.0's layouts). */
-const LENGTHS: Record<number, number> = {
-  [ADD]: 36,
-  [ADD_MPID]: 40,
-  [EXECUTED]: 31,
-  [EXECUTED_PRICE]: 36,
-  [CANCEL]: 23,
-  [DELETE]: 19,
-  [REPLACE]: 35,
-  [SYSTEM]: 12,
-  [DIRECTORY]: 39,
-};
+/** The length of each message this reader looks into (ITCH 5.0's layouts), 0 for the others. */
+const LENGTHS = new Uint8Array(256);
+for (
+  const [type, length] of [
+    [ADD, 36],
+    [ADD_MPID, 40],
+    [EXECUTED, 31],
+    [EXECUTED_PRICE, 36],
+    [CANCEL, 23],
+    [DELETE, 19],
+    [REPLACE, 35],
+    [SYSTEM, 12],
+    [DIRECTORY, 39],
+  ]
+) LENGTHS[type] = length;
 
-/** The chunks of a file, gunzipped on the fly when its name ends in `.gz`. */
-export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path);
-  } catch (e) {
-    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
-  }
-  let stream: ReadableStream<Uint8Array> = file.readable;
-  if (path.endsWith(".gz")) {
-    stream = stream.pipeThrough(new DecompressionStream("gzip") as never);
-  }
-  try {
-    for await (const chunk of stream) yield chunk;
-  } catch (e) {
-    if (e instanceof DataError) throw e;
-    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
-  }
-}
+const BUFFER = 8 << 20;
 
 /**
  * Walks an ITCH 5.0 file's messages (each behind its u16 big-endian length) in constant memory,
- * calling `onMessage(bytes, at, length, offset)` with the message at `bytes[at..at+length)` and
- * its byte offset in the (uncompressed) file. A file cut inside a message is an error.
+ * gunzipped on the fly when its name ends in `.gz`, calling `onMessage(bytes, view, at, length,
+ * offset)` with the message at `bytes[at..at+length)` and its byte offset in the (uncompressed)
+ * file. A file cut inside a message is an error.
  */
 export async function walkItch(
   path: string,
@@ -59,38 +45,87 @@ export async function walkItch(
     offset: number,
   ) => void,
 ): Promise<number> {
-  let carry = new Uint8Array(0);
-  let offset = 0; // file offset of the first byte of the current buffer
-  let messages = 0;
-  for await (const chunk of fileChunks(path)) {
-    let bytes = chunk;
-    if (carry.length > 0) {
-      bytes = new Uint8Array(carry.length + chunk.length);
-      bytes.set(carry);
-      bytes.set(chunk, carry.length);
+  const buffer = new Uint8Array(BUFFER);
+  const view = new DataView(buffer.buffer);
+  let filled = 0, base = 0, messages = 0;
+  /** Hands out the whole messages in the buffer and keeps the rest at its front. */
+  let stopped: unknown = undefined;
+  const consume = () => {
+    try {
+      handOut();
+    } catch (e) {
+      throw stopped = e;
     }
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  };
+  const handOut = () => {
     let i = 0;
-    while (i + 2 <= bytes.length) {
-      const length = view.getUint16(i);
-      if (i + 2 + length > bytes.length) break;
+    while (i + 2 <= filled) {
+      const length = (buffer[i] << 8) | buffer[i + 1];
+      if (i + 2 + length > filled) break;
       if (length === 0) {
-        throw new DataError("a message of length 0", { source: path, offset: offset + i });
+        throw new DataError("a message of length 0", { source: path, offset: base + i });
       }
-      onMessage(bytes, view, i + 2, length, offset + i);
+      onMessage(buffer, view, i + 2, length, base + i);
       messages++;
       i += 2 + length;
     }
-    carry = bytes.slice(i);
-    offset += i;
+    buffer.copyWithin(0, i, filled);
+    filled -= i;
+    base += i;
+  };
+  const cannotRead = (e: unknown) =>
+    e === stopped || e instanceof DataError
+      ? e
+      : new DataError(`cannot read (${(e as Error).message})`, { source: path });
+  if (path.endsWith(".gz")) {
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path);
+    } catch (e) {
+      throw cannotRead(e);
+    }
+    const stream = file.readable.pipeThrough(new DecompressionStream("gzip") as never);
+    try {
+      for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+        for (let at = 0; at < chunk.length;) {
+          const n = Math.min(chunk.length - at, BUFFER - filled);
+          buffer.set(chunk.subarray(at, at + n), filled);
+          filled += n;
+          at += n;
+          if (filled === BUFFER) consume();
+        }
+      }
+    } catch (e) {
+      throw cannotRead(e);
+    }
+  } else {
+    let file: Deno.FsFile;
+    try {
+      file = Deno.openSync(path);
+    } catch (e) {
+      throw cannotRead(e);
+    }
+    try {
+      for (;;) {
+        const n = file.readSync(buffer.subarray(filled));
+        if (n === null) break;
+        filled += n;
+        if (filled === BUFFER) consume();
+      }
+    } catch (e) {
+      throw cannotRead(e);
+    } finally {
+      file.close();
+    }
   }
-  if (carry.length > 0) {
-    const length = carry.length >= 2 ? (carry[0] << 8) | carry[1] : -1;
+  consume();
+  if (filled > 0) {
+    const length = filled >= 2 ? (buffer[0] << 8) | buffer[1] : -1;
     throw new DataError(
       length < 0
         ? "the file ends inside a message's length"
-        : `the file ends inside a message of ${length} bytes (${carry.length - 2} there)`,
-      { source: path, offset },
+        : `the file ends inside a message of ${length} bytes (${filled - 2} there)`,
+      { source: path, offset: base },
     );
   }
   return messages;
@@ -165,6 +200,7 @@ export async function readItch(
     pass.messages++;
     if (!open) {
       target.ladder.change(s, p, delta);
+      target.view.touch();
       return;
     }
     const size = Math.abs(delta);
@@ -178,7 +214,7 @@ export async function readItch(
     }
     target.view.event(t, s, level, type, target.ladder);
     target.ladder.change(s, p, delta);
-    target.view.after(t, target.ladder);
+    target.view.after(t, target.ladder, s, p);
   };
   const add = (
     target: Target,
@@ -234,11 +270,13 @@ export async function readItch(
     messages = await walkItch(path, (bytes, view, at, length, offset) => {
       const type = bytes[at];
       const need = LENGTHS[type];
-      if (need === undefined) return; // a message calibration does not use (P, Q, H, ...)
+      if (need === 0) return; // a message calibration does not use (P, Q, H, ...)
+      const locate = (bytes[at + 1] << 8) | bytes[at + 2];
+      const target = byLocate[locate];
+      if (target === undefined && type !== SYSTEM && type !== DIRECTORY) return;
       if (length < need) {
         fail(`a '${String.fromCharCode(type)}' message of ${length} bytes, not ${need}`, offset);
       }
-      const locate = view.getUint16(at + 1);
       const t = (view.getUint16(at + 5) * TWO_POW_32 + view.getUint32(at + 7)) * 1e-9;
       lastT = t;
       if (type === SYSTEM) {
@@ -260,11 +298,10 @@ export async function readItch(
       }
       if (type === DIRECTORY) {
         const symbol = decoder.decode(bytes.subarray(at + 11, at + 19)).trimEnd();
-        const target = bySymbol.get(symbol);
-        if (target) byLocate[locate] = target;
+        const found = bySymbol.get(symbol);
+        if (found) byLocate[locate] = found;
         return;
       }
-      const target = byLocate[locate];
       if (target === undefined) return;
       const ref = view.getUint32(at + 11) * TWO_POW_32 + view.getUint32(at + 15);
       switch (type) {

@@ -25,7 +25,8 @@ export function levelOf(book: ShareBook, side: number, tick: number, isAdd: bool
  * The model's view of a share book (after Huang, Lehalle & Rosenbaum): level k is the price k
  * ticks from the best on its side, its queue size the shares there divided by the level's unit
  * (its average event size, a lot, or 1 share), rounded up. It drives the sinks: `event` before a
- * change is applied to the share book, `after` once it is.
+ * change is applied to the share book, `after` once it is; a source that changes the share book
+ * without an observation calls `touch`.
  */
 export class LevelView implements LevelBook {
   readonly bidPrice: Int32Array;
@@ -34,6 +35,7 @@ export class LevelView implements LevelBook {
   readonly askDepth: Int32Array;
   private bestBid = -1;
   private bestAsk = -1;
+  private stale = true;
 
   constructor(
     readonly levels: number,
@@ -49,6 +51,7 @@ export class LevelView implements LevelBook {
 
   /** Copies the share book's top levels, in units. */
   fill(book: ShareBook): void {
+    this.stale = false;
     this.bestBid = book.bestBid;
     this.bestAsk = book.bestAsk;
     for (let k = 0; k < this.levels; k++) {
@@ -65,16 +68,31 @@ export class LevelView implements LevelBook {
     for (const s of this.sinks) s.begin(t);
   }
 
+  /** The share book changed without an observation: the next event reads it afresh. */
+  touch(): void {
+    this.stale = true;
+  }
+
   event(t: number, side: number, level: number, type: number, book: ShareBook): void {
-    this.fill(book);
+    if (this.stale) this.fill(book);
     for (const s of this.sinks) s.event(t, side, level, type);
   }
 
-  /** After the event is applied to the share book. */
-  after(t: number, book: ShareBook): void {
-    const bestBid = this.bestBid, bestAsk = this.bestAsk;
-    this.fill(book);
-    const moved = book.bestBid !== bestBid || book.bestAsk !== bestAsk;
+  /**
+   * After the event is applied to the share book. Given the price it changed (`side` >= 0), only
+   * that level is read again unless a best price moved; without it, every level is.
+   */
+  after(t: number, book: ShareBook, side = -1, tick = 0): void {
+    const moved = book.bestBid !== this.bestBid || book.bestAsk !== this.bestAsk;
+    if (moved || side < 0) this.fill(book);
+    else {
+      const k = side === 0 ? this.bestBid - tick : tick - this.bestAsk;
+      if (k >= 0 && k < this.levels) {
+        (side === 0 ? this.bidDepth : this.askDepth)[k] = Math.ceil(
+          book.shares(side, tick) / this.unit[k],
+        );
+      }
+    }
     for (const s of this.sinks) s.after(t, moved);
   }
 

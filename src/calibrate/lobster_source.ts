@@ -194,6 +194,7 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
         }
         if (trading && type <= 4) pass.trustedLevels = Math.min(pass.trustedLevels, known);
         book = before;
+        view.touch();
       } else {
         if (!started) {
           started = true;
@@ -218,6 +219,7 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
       const isAdd = type === 1;
       if (!trading) {
         if (!orderbook) ladder.change(side, ticks, isAdd ? size : -size);
+        view.touch();
         continue;
       }
       const level = type === 4 ? 0 : levelOf(book, side, ticks, isAdd);
@@ -239,7 +241,8 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
         const missing = ladder.change(side, ticks, isAdd ? size : -size);
         if (missing > 0 && level >= 0 && level < levels) deficits[level] += missing;
       }
-      view.after(t, orderbook ? after! : ladder);
+      if (orderbook) view.after(t, after!);
+      else view.after(t, ladder, side, ticks);
     }
     if (!started) throw new DataError("no messages", { source: pair.message });
     pass.end = Math.max(window?.end ?? lastTime, lastTime);

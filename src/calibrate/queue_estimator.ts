@@ -1,5 +1,10 @@
 import type { ObservationSink } from "./observations.ts";
-import type { SojournCells } from "./sojourns.ts";
+
+/** Where the estimator files sojourns: cells by queue size (in units, or in shares). */
+export interface CellSink {
+  add(side: number, level: number, n: number, dt: number, type: number): void;
+  addExposure(side: number, level: number, n: number, dt: number): void;
+}
 
 /**
  * The estimator every source of observations feeds (calibration.md §4): one tracker per (side,
@@ -16,7 +21,7 @@ export class QueueEstimator implements ObservationSink {
   private tracker = -1;
 
   constructor(
-    private readonly cells: SojournCells,
+    private readonly cells: CellSink,
     /** Levels tracked: events on deeper levels are ignored. */
     private readonly useK: number,
     private readonly bidDepth: Int32Array,

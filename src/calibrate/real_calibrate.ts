@@ -4,7 +4,9 @@ import type { SourceDescription } from "./curves_json.ts";
 import { LevelView } from "./level_view.ts";
 import type { ObservationSink } from "./observations.ts";
 import { QueueEstimator } from "./queue_estimator.ts";
-import { curveTables, SojournCells } from "./sojourns.ts";
+import { ShareCells } from "./share_cells.ts";
+import { curveTables } from "./sojourns.ts";
+import type { SojournCells } from "./sojourns.ts";
 
 export type QueueUnit = "aes" | "lots" | "shares";
 
@@ -71,10 +73,11 @@ class OpeningBook implements ObservationSink {
   after(): void {}
   end(): void {}
 
-  medians(): number[] {
-    return this.samples.map((s) => {
+  /** Per level, the median queue size in units (samples are in shares). */
+  medians(unit: Float64Array): number[] {
+    return this.samples.map((s, k) => {
       if (s.length === 0) return 0;
-      const sorted = [...s].sort((a, b) => a - b);
+      const sorted = s.map((shares) => Math.ceil(shares / unit[k])).sort((a, b) => a - b);
       const mid = sorted.length >> 1;
       return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     });
@@ -82,10 +85,11 @@ class OpeningBook implements ObservationSink {
 }
 
 /**
- * Calibrates from a real-data source in two passes over its inputs: the first measures each
- * level's average event size (the unit of `--unit aes`), the second feeds the estimator with
- * queue sizes in units (the censored estimator: the time at risk a price change cuts short
- * counts too). `readAll` makes one pass over every input, calling `nextInput` before each.
+ * Calibrates from a real-data source in one pass over its inputs: the estimator files sojourns
+ * by queue size in shares (the censored estimator: the time at risk a price change cuts short
+ * counts too), and once the pass has measured each level's average event size, the cells are
+ * regrouped by queue size in units (exact: see ShareCells). `readAll` makes the pass over every
+ * input, calling `nextInput` before each.
  */
 export async function calibrateReal(
   settings: RealSettings,
@@ -94,28 +98,22 @@ export async function calibrateReal(
 ): Promise<RealCalibration> {
   const levels = settings.levels;
   if (settings.nMax < 0) throw new UsageError(`--n-max: ${settings.nMax} is below 0`);
-  let unit: Float64Array;
-  if (settings.unit === "aes") {
-    const first = await readAll(
-      new LevelView(levels, new Float64Array(levels).fill(1), []),
-      () => {},
-    );
-    unit = averageEventSizes(first);
-  } else {
-    unit = new Float64Array(levels).fill(settings.unit === "lots" ? settings.lot : 1);
-  }
-  const cells = new SojournCells(levels);
+  const shareCells = new ShareCells(levels);
   const sinks: ObservationSink[] = [];
-  const view = new LevelView(levels, unit, sinks);
-  const estimator = new QueueEstimator(cells, levels, view.bidDepth, view.askDepth, true, 0);
+  const view = new LevelView(levels, new Float64Array(levels).fill(1), sinks);
+  const estimator = new QueueEstimator(shareCells, levels, view.bidDepth, view.askDepth, true, 0);
   const opening = new OpeningBook(view);
   sinks.push(estimator, opening);
   const pass = await readAll(view, () => opening.nextInput());
+  const unit = settings.unit === "aes"
+    ? averageEventSizes(pass)
+    : new Float64Array(levels).fill(settings.unit === "lots" ? settings.lot : 1);
+  const cells = shareCells.inUnits(unit);
   const source: SourceDescription = {
     tick_size: tick,
     unit: settings.unit,
     aes: Array.from(unit),
-    opening_depth: opening.medians(),
+    opening_depth: opening.medians(unit),
     p0_ticks: Math.floor(pass.firstMid),
     market_open_seconds: pass.start,
     session_seconds: pass.end - pass.start,
