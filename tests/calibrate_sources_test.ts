@@ -244,3 +244,60 @@ Deno.test("calibrate takes a security's folder of a run: that security's session
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("calibrate --itch on bad input (a file cut inside a message, an unknown symbol): one line, exit 2, nothing written; several symbols write one file each", async () => {
+  const dir = tempDir("itch_bad");
+  try {
+    await cli([
+      "run",
+      "--securities",
+      "AAA:10000,BBB:5000",
+      "--days",
+      "1",
+      "--seconds",
+      "120",
+      "--quiet",
+      "--output",
+      `${dir}/run`,
+    ]);
+    await cli(["itch", `${dir}/run`, "--output", `${dir}/itch`]);
+    const file = `${dir}/itch/20260102.qrsdp_ITCH50`;
+    const bytes = Deno.readFileSync(file);
+    Deno.writeFileSync(`${dir}/cut.itch`, bytes.subarray(0, bytes.length - 3));
+    const cut = await runCli([
+      "calibrate",
+      "--itch",
+      `${dir}/cut.itch`,
+      "--symbol",
+      "AAA",
+      "--output",
+      `${dir}/c.json`,
+    ]);
+    assert.equal(cut.code, 2);
+    assert.match(
+      cut.stderr,
+      /^qrsdp calibrate: .*cut\.itch: byte \d+: the file ends inside a message of 12 bytes \(9 there\)\n$/,
+    );
+    const unknown = await runCli([
+      "calibrate",
+      "--itch",
+      file,
+      "--symbol",
+      "ZZZ",
+      "--output",
+      `${dir}/c.json`,
+    ]);
+    assert.equal(unknown.code, 2);
+    assert.match(
+      unknown.stderr,
+      /^qrsdp calibrate: .*ITCH50: symbol 'ZZZ' is not in the file's stock directory\n$/,
+    );
+    assert.ok(![...Deno.readDirSync(dir)].some((e) => e.name.endsWith(".json")), "nothing written");
+    await cli(["calibrate", "--itch", file, "--symbol", "AAA,BBB", "--output", `${dir}/curves`]);
+    const written = [...Deno.readDirSync(`${dir}/curves`)].map((e) => e.name).sort();
+    assert.deepEqual(written, ["AAA.json", "BBB.json"]);
+    assert.equal(JSON.parse(Deno.readTextFileSync(`${dir}/curves/BBB.json`)).p0_ticks, 5000);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -11,7 +11,7 @@ import { REAL_DATA_FLAGS } from "./calibrate_real_flags.ts";
 const CALIBRATE_COMMAND = {
   name: "calibrate",
   maxPositionals: Infinity,
-  summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",
+  summary: "estimate HLR intensity curves from .qrsdp logs, LOBSTER or ITCH (for run --hlr-curves)",
   usage: "qrsdp calibrate FILE.qrsdp|RUN_DIR... [flags]\n" +
     "qrsdp calibrate --lobster MESSAGE.csv [ORDERBOOK.csv]|FOLDER... [flags]\n" +
     "qrsdp calibrate --itch FILE[.gz] --symbol SYM[,SYM...] [flags]",
@@ -26,7 +26,7 @@ const CALIBRATE_COMMAND = {
       integer: true,
       min: 1,
       max: MAX_LEVELS,
-      defaultHelp: "the first file's levels per side",
+      defaultHelp: "the first file's levels per side; LOBSTER, ITCH: 5",
       help: "levels per side of the curves",
     },
     "n-max": {
@@ -54,7 +54,7 @@ const CALIBRATE_COMMAND = {
     },
     uncensored: {
       type: "boolean",
-      help: "drop the time at risk cut short by price changes, as the established tool (biased up)",
+      help: "drop the time at risk cut short by price changes, as the C++ reference (biased up)",
     },
     json: { type: "boolean", help: "print the summary as one JSON document" },
     ...REAL_DATA_FLAGS,
@@ -91,6 +91,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   const toStdout = v.output === "-";
   if (v.lobster || v.itch !== undefined) {
     const outputs = await calibrateRealInputs(parsed.positionals, v);
+    if (outputs.length > 1) Deno.mkdirSync(v.output, { recursive: true });
     for (const out of outputs) {
       if (toStdout) writeAll(Deno.stdout, new TextEncoder().encode(out.json));
       else if (!writeWhole(out.path, out.json)) return 1;
