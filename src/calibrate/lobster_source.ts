@@ -193,8 +193,7 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
           continue;
         }
         if (trading && type <= 4) pass.trustedLevels = Math.min(pass.trustedLevels, known);
-        book = before;
-        view.touch();
+        book = before; // which the view shows already, unless a message went unobserved
       } else {
         if (!started) {
           started = true;
@@ -211,9 +210,13 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
           trading = true;
           view.begin(t, orderbook ? after! : ladder);
         }
+        view.touch();
         continue;
       }
-      if (type >= 5) continue; // hidden executions and crosses leave the visible book as it is
+      if (type >= 5) {
+        view.touch(); // hidden executions and crosses leave the visible book as it is, but a row may not
+        continue;
+      }
       const side = direction === 1 ? 0 : 1;
       const ticks = toTicks(price, tick, messages);
       const isAdd = type === 1;
