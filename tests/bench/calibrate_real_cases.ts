@@ -102,11 +102,12 @@ export async function calibrateItchCase(): Promise<void> {
   const dir = workDir();
   const file = await itchFile(dir, "twelve", TWELVE);
   const size = Deno.statSync(file).size;
-  let messages = 0;
+  let messages = 0, rss = 0;
   const ours: { wall: number; cpu: number }[] = [], theirs: { wall: number; cpu: number }[] = [];
   for (let i = 0; i < 3; i++) {
     const o = await timeOurs(file, "S5");
     ours.push(o);
+    if (i === 0) rss = peakRssMiB(); // of one calibration, as calibrate_itch_day's
     const t = await timeItchBook(file);
     if (t) {
       theirs.push(t);
@@ -119,7 +120,7 @@ export async function calibrateItchCase(): Promise<void> {
     `calibrate_itch: ${(size / 2 ** 30).toFixed(2)} GiB, 12 securities, one calibrated; ours ` +
       `wall ${ours.map((x) => x.wall.toFixed(2)).join(", ")} s, CPU ${
         ours.map((x) => x.cpu.toFixed(2)).join(", ")
-      } s; peak RSS ${peakRssMiB().toFixed(0)} MiB`,
+      } s; peak RSS ${rss.toFixed(0)} MiB`,
   );
   if (theirs.length === 0) {
     console.log("calibrate_itch: itch-book not available (set ITCH_BOOK_PYTHON): no comparison");
