@@ -1,4 +1,4 @@
-import { LogReader } from "../format/log_reader.ts";
+import { SessionLog } from "../format/input.ts";
 import { inferItchTick, readItch } from "./itch_source.ts";
 import { LevelView } from "./level_view.ts";
 import { inferTick, readLobster } from "./lobster_source.ts";
@@ -13,7 +13,7 @@ import { chunksOf, replayObservations } from "./replay.ts";
 export function qrsdpRealism(files: string[], levels: number | null): RealismStats {
   let acc: RealismAccumulator | null = null;
   for (const path of files) {
-    const reader = LogReader.open(path);
+    const reader = SessionLog.open(path);
     try {
       const a = acc ??= new RealismAccumulator(levels ?? (reader.header.levelsPerSide || 5));
       replayObservations(

@@ -1,6 +1,6 @@
 import { Book } from "../book/book.ts";
 import type { FileHeader } from "../format/header.ts";
-import type { LogReader } from "../format/log_reader.ts";
+import type { SessionLog } from "../format/input.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import type { LevelBook, ObservationSink } from "./observations.ts";
 import { QueueEstimator } from "./queue_estimator.ts";
@@ -12,11 +12,11 @@ const TWO_POW_32 = 4294967296;
 const DEFAULT_OPEN_NS = 34_200e9;
 
 export interface ReplayOptions {
-  /** The established tool's quirks: clock from midnight, header depth 0 replayed as 5. */
+  /** The C++ reference implementation's quirks: clock from midnight, header depth 0 replayed as 5. */
   compat: boolean;
   /**
    * Also count the time a queue spent at its size before a price change (or the file's end)
-   * re-started its clock. The established estimator drops that time, which inflates every rate.
+   * re-started its clock. The reference estimator drops that time, which inflates every rate.
    */
   censored: boolean;
   /** Called before an execution whose price is not the replay's best (compat: one line each). */
@@ -82,12 +82,12 @@ export function replayObservations(
   return { events: replay.events, priceMismatches: replay.mismatches };
 }
 
-/** The raw records of each complete chunk, in order, streamed in a buffer reused chunk to chunk. */
-export function* chunksOf(reader: LogReader): Generator<Uint8Array> {
-  for (let c = reader.next(); c; c = reader.next()) yield reader.records();
+/** The records of each sound chunk, in order, streamed in a buffer reused chunk to chunk. */
+export function* chunksOf(log: SessionLog): Generator<Uint8Array> {
+  for (let c = log.next(); c; c = log.next()) yield log.recordBytes();
 }
 
-/** A multiplication by the double nearest 1e-9, as the established tool does; not ns / 1e9. */
+/** A multiplication by the double nearest 1e-9, as the C++ reference implementation does; not ns / 1e9. */
 export function nsToSeconds(ns: number): number {
   return ns * 1e-9;
 }

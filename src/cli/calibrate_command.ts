@@ -1,10 +1,13 @@
-import { calibrate, DamagedInputError, expandInputs } from "../calibrate/calibrate.ts";
+import { calibrate, DamagedInputError, expandInputs, NoDataError } from "../calibrate/calibrate.ts";
 import type { Calibration } from "../calibrate/calibrate.ts";
 import { ASK, BID } from "../calibrate/sojourns.ts";
+import { checkReplaceable, writeFileAtomic } from "../core/atomic_file.ts";
 import { UsageError } from "../core/errors.ts";
+import { checkOutputPath } from "../core/output_path.ts";
+import { inputRunDirs } from "../format/input.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { table, thousands } from "./format.ts";
-import { flags, parseCommand } from "./flags.ts";
+import { flags, NO_VERIFY_FLAG, parseCommand } from "./flags.ts";
 import { calibrateRealInputs } from "./calibrate_real.ts";
 import { REAL_DATA_FLAGS } from "./calibrate_real_flags.ts";
 
@@ -50,30 +53,34 @@ const CALIBRATE_COMMAND = {
     },
     compat: {
       type: "boolean",
-      help: "the established tool's estimator and quirks: its file, byte for byte",
+      help: "the C++ reference implementation's estimator and quirks: its file, byte for byte",
     },
     uncensored: {
       type: "boolean",
       help: "drop the time at risk cut short by price changes, as the C++ reference (biased up)",
     },
     json: { type: "boolean", help: "print the summary as one JSON document" },
+    "no-verify": NO_VERIFY_FLAG,
     ...REAL_DATA_FLAGS,
   }),
   notes: `Run directories stand for their manifest's files, in manifest order; all inputs feed one
-set of estimators. The file is written whole or not at all (a temporary file, then renamed).
+set of estimators; a file reached twice is refused. The file is written whole or not at all (a
+temporary file, then renamed); a symbolic link, a device or a FIFO at --output is refused, never
+replaced, and --output may not be inside an input run directory.
 
-Default mode differs from --compat where the established tool is wrong: the time at risk a
-price change cuts short counts too (unbiased rates; --uncensored drops it), the clock starts
-at the market open (not midnight), a header depth of 0 is replayed as 50 (as generated), a
-torn file's complete chunks are used (with a warning), and --n-max below 0 or --levels above
-a file's levels is refused. The sensitivities default to 0: the curves are averages over the
-spreads and imbalances the source had, so a further multiplier would count them twice. The
-file also describes the source (tick size, units, opening depth, p0, open, session length),
-which run --hlr-curves takes as defaults. --compat reproduces the established tool's file
-exactly.
+Default mode differs from --compat where the C++ reference implementation is wrong: the time at
+risk a price change cuts short counts too (unbiased rates; --uncensored drops it), the clock
+starts at the market open (not midnight), a header depth of 0 is replayed as 50 (as generated), a
+damaged file's sound chunks before the damage are used (the curves are written, the damage is
+named with its byte offset, exit 1), and --n-max below 0 or --levels above a file's levels is
+refused. The sensitivities default to 0: the curves are averages over the spreads and imbalances
+the source had, so a further multiplier would count them twice. The file also describes the
+source (tick size, units, opening depth, p0, open, session length), which run --hlr-curves takes
+as defaults. --compat reproduces the reference implementation's file exactly, and refuses a
+damaged input.
 
-Exit status: 0 on success, 1 when an input is damaged (--compat) or the output cannot be
-written, 2 for a usage error or an input that cannot be read.`,
+Exit status: 0 on success, 1 when an input is damaged, no input has a sound chunk (nothing is
+written) or the output cannot be written, 2 for a usage error or an input that cannot be read.`,
 };
 
 export async function calibrateCommand(args: string[]): Promise<number> {
@@ -85,16 +92,20 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   }
   if (v.compat && parsed.given.has("imbalance-sens")) {
     throw new UsageError(
-      "--imbalance-sens: --compat always writes 1 (the established tool has no such flag)",
+      "--imbalance-sens: --compat always writes 1 (the C++ reference implementation has no such flag)",
     );
   }
   const toStdout = v.output === "-";
   if (v.lobster || v.itch !== undefined) {
+    checkOutputPath(v.output, "--output", { stdout: true });
     const outputs = await calibrateRealInputs(parsed.positionals, v);
     if (outputs.length > 1) Deno.mkdirSync(v.output, { recursive: true });
     for (const out of outputs) {
       if (toStdout) writeAll(Deno.stdout, new TextEncoder().encode(out.json));
-      else if (!writeWhole(out.path, out.json)) return 1;
+      else {
+        checkReplaceable(out.path, "--output");
+        writeFileAtomic(out.path, out.json, "--output");
+      }
       (toStdout ? console.error : console.log)(`${out.summary}\n-> ${out.path}`);
     }
     return 0;
@@ -102,6 +113,8 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   if (toStdout && v.json) {
     throw new UsageError("--json with --output -: both would go to stdout");
   }
+  checkOutputPath(v.output, "--output", { stdout: true, inputs: inputRunDirs(parsed.positionals) });
+  if (!toStdout) checkReplaceable(v.output, "--output");
   const warnings: string[] = [];
   let result: Calibration;
   try {
@@ -113,52 +126,35 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       imbalanceSensitivity: v["imbalance-sens"] ?? 0,
       compat: v.compat,
       censored: !v.compat && !v.uncensored,
+      verify: !v["no-verify"],
     }, (line) => {
-      // The established tool's own lines (one per mispriced execution) go out as it prints them.
+      // The reference implementation's own lines (one per mispriced execution) go out as it prints them.
       if (line.startsWith("QRSDP:")) return console.error(line);
       warnings.push(line.replace(/^warning: /, ""));
       console.error(`qrsdp calibrate: ${line}`);
     });
   } catch (e) {
-    if (!(e instanceof DamagedInputError)) throw e;
+    if (!(e instanceof DamagedInputError || e instanceof NoDataError)) throw e;
     console.error(`qrsdp calibrate: ${e.message}`);
     return 1;
   }
+  const damaged = result.files.some((f) => f.damage !== null);
   if (toStdout) {
     writeAll(Deno.stdout, new TextEncoder().encode(result.json));
     console.error(summaryText(result, v.output));
   } else {
-    if (!writeWhole(v.output, result.json)) return 1;
+    writeFileAtomic(v.output, result.json, "--output");
     console.log(
       v.json
         ? JSON.stringify(summaryJson(result, v.output, v.compat, !v.uncensored, warnings), null, 2)
         : summaryText(result, v.output),
     );
   }
-  return 0;
+  return damaged ? 1 : 0;
 }
 
 function writeAll(out: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
   for (let done = 0; done < bytes.length;) done += out.writeSync(bytes.subarray(done));
-}
-
-/** Writes `text` to a temporary file beside `path`, then renames it: never half a file. */
-function writeWhole(path: string, text: string): boolean {
-  const slash = path.lastIndexOf("/");
-  const tmp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${Deno.pid}.tmp`;
-  try {
-    Deno.writeTextFileSync(tmp, text);
-    Deno.renameSync(tmp, path);
-    return true;
-  } catch (e) {
-    try {
-      Deno.removeSync(tmp);
-    } catch {
-      // never created
-    }
-    console.error(`qrsdp calibrate: cannot write ${path} (${(e as Error).message})`);
-    return false;
-  }
 }
 
 interface QueueSummary {
