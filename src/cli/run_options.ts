@@ -5,6 +5,7 @@ import { defaultHlrCurves, parseHlrCurves } from "../model/hlr_curves.ts";
 import { SIMPLE_DEFAULTS } from "../model/simple.ts";
 import type { SimpleParams } from "../model/simple.ts";
 import { clockSeconds, LAST_DATE, lastTradingDate, parseIsoDate } from "../run/calendar.ts";
+import { applyCurvesSource } from "./curves_source.ts";
 import { readRegularText } from "../core/safe_read.ts";
 import { bookSettings } from "../run/config.ts";
 import { ownedSecurities } from "../run/config.ts";
@@ -292,6 +293,7 @@ export function runConfigFromFlags(
   } else if (model === "hlr") {
     hlrCurves = defaultHlrCurves(levels);
   }
+  applyCurvesSource(v, given, hlrCurves?.source);
   if (v.rate !== undefined && (v.realtime || given.has("speed"))) {
     throw new UsageError("--rate paces by wall clock: give it or --realtime --speed, not both");
   }
