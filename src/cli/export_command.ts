@@ -1,4 +1,7 @@
 import { EXPORT_FORMATS, exportRun } from "../export/export.ts";
+import { isTimeZone } from "../export/market_time.ts";
+import { DEFAULT_LAYOUT } from "../export/rows.ts";
+import { LOT_SIZE_FLAG } from "./itch_flags.ts";
 import { isSymbol, SYMBOL_RULE } from "../core/symbol.ts";
 import { UsageError } from "../core/errors.ts";
 import { flags, parseCommand } from "./flags.ts";
@@ -22,10 +25,29 @@ const EXPORT_COMMAND = {
       defaultHelp: "the file's folder if it is a symbol, else DEFAULT",
       help: "symbol of a single exported file",
     },
+    tz: {
+      type: "string",
+      default: DEFAULT_LAYOUT.tz,
+      check: { test: isTimeZone, what: "an IANA time zone (America/New_York, Europe/London, UTC)" },
+      help: "the market's time zone: ts_ns is wall-clock time after its midnight (the ts column)",
+    },
+    "lot-size": {
+      ...LOT_SIZE_FLAG,
+      help: "shares per unit of qty: the shares column and LOBSTER's sizes (as itch's --lot-size)",
+    },
+    layout: {
+      type: "string",
+      default: "flat",
+      oneOf: ["flat", "hive"],
+      help: "flat: every file in DIR; hive: DIR/symbol=S/date=D/ (csv, jsonl, parquet)",
+    },
     quiet: { type: "boolean", help: "no line per session" },
   }),
   notes: `One file per session (two for lobster: message and order book), named SYMBOL_DATE.EXT;
-lobster uses LOBSTER's names. Columns and the LOBSTER mapping: docs/export.md.`,
+lobster uses LOBSTER's names. Columns: symbol, date, ts (UTC instant, from date, --tz and ts_ns),
+ts_ns, type, type_name, side, price (dollars, 4 decimals), price_ticks, qty, shares (qty x
+--lot-size), order_id; the hive layout leaves symbol and date to its folder names. Column types
+and the LOBSTER mapping: docs/export.md.`,
 };
 
 export async function exportCommand(args: string[]): Promise<number> {
@@ -38,6 +60,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   let damaged = 0;
   const done = exportRun(positionals[0], values.format, values.output, {
     symbol: values.symbol,
+    layout: { tz: values.tz, lotSize: values["lot-size"], hive: values.layout === "hive" },
     onSession: ({ session, files, events, damage }) => {
       if (damage) {
         damaged++;

@@ -4,10 +4,17 @@ import { writeCsv } from "./csv.ts";
 import { writeJsonl } from "./jsonl.ts";
 import { writeLobster } from "./lobster.ts";
 import { writeParquet } from "./parquet.ts";
+import { DEFAULT_LAYOUT } from "./rows.ts";
+import type { ExportLayout } from "./rows.ts";
 import { exportSessions } from "./sessions.ts";
 import type { ExportSession } from "./sessions.ts";
 
-type SessionWriter = (reader: LogReader, session: ExportSession, dir: string) => string[];
+type SessionWriter = (
+  reader: LogReader,
+  session: ExportSession,
+  dir: string,
+  layout: ExportLayout,
+) => string[];
 
 export const EXPORT_FORMATS: Record<string, SessionWriter> = {
   csv: writeCsv,
@@ -32,11 +39,21 @@ export function exportRun(
   path: string,
   format: string,
   outDir: string,
-  opts: { symbol?: string; onSession?: (s: ExportedSession) => void } = {},
+  opts: {
+    symbol?: string;
+    layout?: Partial<ExportLayout>;
+    onSession?: (s: ExportedSession) => void;
+  } = {},
 ): ExportedSession[] {
   const write = EXPORT_FORMATS[format];
   if (!write) {
     throw new UsageError(`--format: '${format}' is not one of ${Object.keys(EXPORT_FORMATS)}`);
+  }
+  const layout = { ...DEFAULT_LAYOUT, ...opts.layout };
+  if (layout.hive && format === "lobster") {
+    throw new UsageError(
+      "--layout hive: LOBSTER has its own file names; use csv, jsonl or parquet",
+    );
   }
   const sessions = exportSessions(path, opts.symbol);
   try {
@@ -47,7 +64,7 @@ export function exportRun(
   return sessions.map((session) => {
     const reader = LogReader.open(session.path);
     try {
-      const files = write(reader, session, outDir);
+      const files = write(reader, session, outDir, layout);
       const done: ExportedSession = {
         session,
         files,
