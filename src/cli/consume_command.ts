@@ -3,10 +3,17 @@ import type { StartAt } from "../consume/consumer.ts";
 import { eventJson, eventText, hasControl } from "../consume/decode.ts";
 import { compileFormat, FORMAT_HELP } from "../consume/format_string.ts";
 import { parseOffset, parseTime } from "../consume/positions.ts";
+import { messageReader } from "../consume/values.ts";
+import { RegistryError } from "../kafka/schema_registry.ts";
 import { StopFlag } from "../run/stop.ts";
 import { DataError, UsageError } from "../core/errors.ts";
 import { flags, parseCommand } from "./flags.ts";
-import { KAFKA_ENV_HELP, kafkaConnectionFlags, requiredKafkaFromFlags } from "./kafka_flags.ts";
+import {
+  KAFKA_ENV_HELP,
+  kafkaConnectionFlags,
+  kafkaValueFlags,
+  requiredKafkaFromFlags,
+} from "./kafka_flags.ts";
 import { onStopSignals } from "./signals.ts";
 
 const CONSUME_COMMAND = {
@@ -15,6 +22,7 @@ const CONSUME_COMMAND = {
   usage: "qrsdp consume --kafka-brokers HOST:PORT [flags]",
   flags: flags({
     ...kafkaConnectionFlags("required"),
+    ...kafkaValueFlags(),
     "from-beginning": {
       type: "boolean",
       help: "start at the first offset of every partition (as --offset beginning)",
@@ -114,6 +122,7 @@ export async function consumeCommand(args: string[]): Promise<number> {
       partition: values.partition,
       toTimeMs,
       group: values.group,
+      read: messageReader(settings.valueFormat, settings.schemaRegistry),
       toEnd: values["to-end"],
       max: values.max,
       stop,
@@ -134,7 +143,7 @@ export async function consumeCommand(args: string[]): Promise<number> {
     });
   } catch (e) {
     flush();
-    if (e instanceof DataError) {
+    if (e instanceof DataError || e instanceof RegistryError) {
       console.error(`qrsdp consume: ${e.message}`);
       return 1;
     }

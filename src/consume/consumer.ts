@@ -2,7 +2,8 @@ import { DataError, UsageError } from "../core/errors.ts";
 import { kafkaClient } from "../kafka/client.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
 import type { StopFlag } from "../run/stop.ts";
-import { decodeMessage } from "./decode.ts";
+import { messageReader } from "./values.ts";
+import type { MessageReader } from "./values.ts";
 import type { ConsumedEvent } from "./decode.ts";
 import type { MessageContext } from "./format_string.ts";
 
@@ -28,6 +29,8 @@ export interface ConsumeOptions {
   /** A partition is done once read up to its end offset as of the start. */
   toEnd: boolean;
   stop: StopFlag;
+  /** How values hold events (default: rowbinary records). */
+  read?: MessageReader;
   onEvent(e: ConsumedEvent, m: MessageContext): void;
   /** A message that is not ours (its partition and offset are in the error): reported, passed. */
   onUndecodable(e: DataError): void;
@@ -100,6 +103,7 @@ export async function consumeTopic(settings: KafkaSettings, opts: ConsumeOptions
   const kafka = kafkaClient(settings, "qrsdp-consume", settings.timeoutMs);
   const topic = settings.topic;
   const { plans, others } = await planPartitions(kafka, topic, opts);
+  const read = opts.read ?? messageReader("rowbinary");
   // A partition is done at its end (with --to-end) or at --to-time; consume ends when all are.
   const open = new Set<number>();
   const ends = opts.toEnd || opts.toTimeMs !== undefined;
@@ -145,13 +149,13 @@ export async function consumeTopic(settings: KafkaSettings, opts: ConsumeOptions
     await consumer.subscribe({ topics: [topic], fromBeginning: false });
     await consumer.run({
       autoCommit: false,
-      eachMessage: ({ partition, message }) => {
-        if (opts.stop.requested || full() || !open.has(partition)) return Promise.resolve();
+      eachMessage: async ({ partition, message }) => {
+        if (opts.stop.requested || full() || !open.has(partition) || failure) return;
         const offset = Number(message.offset);
         const timestampMs = Number(message.timestamp);
         if (opts.toTimeMs !== undefined && timestampMs >= opts.toTimeMs) {
           close(partition);
-          return Promise.resolve();
+          return;
         }
         const headers: Record<string, string> = {};
         const raw: Record<string, Uint8Array | string | undefined> = {};
@@ -162,7 +166,7 @@ export async function consumeTopic(settings: KafkaSettings, opts: ConsumeOptions
         }
         let events: ConsumedEvent[] = [];
         try {
-          events = decodeMessage({
+          events = await read({
             partition,
             offset,
             key: message.key,
@@ -170,9 +174,15 @@ export async function consumeTopic(settings: KafkaSettings, opts: ConsumeOptions
             headers: raw,
           });
         } catch (e) {
-          if (!(e instanceof DataError)) throw e;
+          if (!(e instanceof DataError)) {
+            failure = e;
+            finish();
+            return;
+          }
           opts.onUndecodable(e);
         }
+        // After an await: a stop, --max or this partition's end may have come meanwhile.
+        if (opts.stop.requested || full() || !open.has(partition)) return;
         const context: MessageContext = {
           topic,
           timestampMs,
@@ -189,7 +199,6 @@ export async function consumeTopic(settings: KafkaSettings, opts: ConsumeOptions
         if (shown === events.length) next.set(partition, offset + 1);
         if (full()) finish();
         if (opts.toEnd && offset + 1 >= endOf.get(partition)!) close(partition);
-        return Promise.resolve();
       },
     });
     for (const p of plans) {

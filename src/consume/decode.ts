@@ -31,7 +31,8 @@ function text(v: Uint8Array | string | null | undefined): string | null {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function isDate(text: string): boolean {
+/** Whether `text` is a real YYYY-MM-DD date (not 2026-02-30). */
+export function checkedDate(text: string): boolean {
   if (!DATE.test(text)) return false;
   const [y, m, d] = text.split("-").map(Number);
   const day = new Date(Date.UTC(y, m - 1, d));
@@ -63,7 +64,7 @@ export function decodeMessage(m: RawMessage): ConsumedEvent[] {
   const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
   const key = text(m.key);
   const date = text(m.headers.date);
-  if (date !== null && !isDate(date)) {
+  if (date !== null && !checkedDate(date)) {
     throw new DataError(`${where}: date header ${JSON.stringify(date)} is not a YYYY-MM-DD date`);
   }
   const out: ConsumedEvent[] = [];
