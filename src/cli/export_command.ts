@@ -10,13 +10,13 @@ import { thousands } from "./format.ts";
 const EXPORT_COMMAND = {
   name: "export",
   maxPositionals: 1,
-  summary: "write recorded sessions as CSV, JSON Lines, Parquet or LOBSTER files",
+  summary: "write recorded sessions as CSV, JSON Lines, Parquet, LOBSTER or hftbacktest files",
   usage: "qrsdp export RUN_DIR|FILE.qrsdp --format FORMAT --output DIR [flags]",
   flags: flags({
     format: {
       type: "string",
       oneOf: Object.keys(EXPORT_FORMATS),
-      help: "csv, jsonl, parquet or lobster (required)",
+      help: "csv, jsonl, parquet, lobster or hftbacktest (required)",
     },
     output: { type: "string", help: "directory for the files, created if missing (required)" },
     symbol: {
@@ -35,6 +35,13 @@ const EXPORT_COMMAND = {
       ...LOT_SIZE_FLAG,
       help: "shares per unit of qty: the shares column and LOBSTER's sizes (as itch's --lot-size)",
     },
+    latency: {
+      type: "number",
+      default: 0,
+      min: 0,
+      max: 60_000,
+      help: "hftbacktest: milliseconds from the exchange's timestamp to the local one",
+    },
     layout: {
       type: "string",
       default: "flat",
@@ -44,7 +51,7 @@ const EXPORT_COMMAND = {
     quiet: { type: "boolean", help: "no line per session" },
   }),
   notes: `One file per session (two for lobster: message and order book), named SYMBOL_DATE.EXT;
-lobster uses LOBSTER's names. Columns: symbol, date, ts (UTC instant, from date, --tz and ts_ns),
+lobster uses LOBSTER's names; hftbacktest writes SYMBOL_DATE.npz (its event array). Columns: symbol, date, ts (UTC instant, from date, --tz and ts_ns),
 ts_ns, type, type_name, side, price (dollars, 4 decimals), price_ticks, qty, shares (qty x
 --lot-size), order_id; the hive layout leaves symbol and date to its folder names. Column types
 and the LOBSTER mapping: docs/export.md.`,
@@ -60,7 +67,12 @@ export async function exportCommand(args: string[]): Promise<number> {
   let damaged = 0;
   const done = exportRun(positionals[0], values.format, values.output, {
     symbol: values.symbol,
-    layout: { tz: values.tz, lotSize: values["lot-size"], hive: values.layout === "hive" },
+    layout: {
+      tz: values.tz,
+      lotSize: values["lot-size"],
+      hive: values.layout === "hive",
+      latencyNs: Math.round(values.latency * 1e6),
+    },
     onSession: ({ session, files, events, damage }) => {
       if (damage) {
         damaged++;

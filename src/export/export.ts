@@ -1,6 +1,7 @@
 import { DataError, UsageError } from "../core/errors.ts";
 import { LogReader } from "../format/log_reader.ts";
 import { writeCsv } from "./csv.ts";
+import { writeHftbacktest } from "./hftbacktest.ts";
 import { writeJsonl } from "./jsonl.ts";
 import { writeLobster } from "./lobster.ts";
 import { writeParquet } from "./parquet.ts";
@@ -21,6 +22,7 @@ export const EXPORT_FORMATS: Record<string, SessionWriter> = {
   jsonl: writeJsonl,
   parquet: writeParquet,
   lobster: writeLobster,
+  hftbacktest: writeHftbacktest,
 };
 
 export interface ExportedSession {

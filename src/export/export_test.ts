@@ -151,7 +151,7 @@ Deno.test("hive layout: symbol=S/date=D/ folders whose files leave out symbol an
   }
   assert.throws(
     () => exportRun(MULTI, "lobster", out, { layout: { hive: true } }),
-    /--layout hive: LOBSTER/,
+    /--layout hive: is for csv, jsonl and parquet, not lobster/,
   );
   Deno.removeSync(out, { recursive: true });
 });

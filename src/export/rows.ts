@@ -35,9 +35,16 @@ export interface ExportLayout {
   lotSize: number;
   /** `symbol=S/date=D/` folders, without the symbol and date columns; else one flat folder. */
   hive: boolean;
+  /** hftbacktest: local timestamps are the exchange's plus this. */
+  latencyNs: number;
 }
 
-export const DEFAULT_LAYOUT: ExportLayout = { tz: "America/New_York", lotSize: 100, hive: false };
+export const DEFAULT_LAYOUT: ExportLayout = {
+  tz: "America/New_York",
+  lotSize: 100,
+  hive: false,
+  latencyNs: 0,
+};
 
 export function typeName(type: number): string {
   return EVENT_TYPE_NAMES[type] ?? "UNKNOWN";
