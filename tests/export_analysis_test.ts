@@ -168,7 +168,7 @@ Deno.test("export csv and jsonl: DuckDB reads ts as a timestamp with time zone, 
       "--format",
       format,
       "--output",
-      out,
+      `${out}/${format}`,
     ]);
     assert.equal(r.code, 0, r.stderr);
   }
@@ -178,9 +178,10 @@ Deno.test("export csv and jsonl: DuckDB reads ts as a timestamp with time zone, 
 import duckdb, json, sys
 c = duckdb.connect()
 c.execute("SET TimeZone = 'UTC'")
-d = sys.argv[1] + "/AAPL_2026-03-06"
+d = sys.argv[1]
+f = "AAPL_2026-03-06"
 rows = []
-for src in [f"read_csv('{d}.csv')", f"read_json('{d}.jsonl')", f"read_parquet('{d}.parquet')"]:
+for src in [f"read_csv('{d}/csv/{f}.csv')", f"read_json('{d}/jsonl/{f}.jsonl')", f"read_parquet('{d}/parquet/{f}.parquet')"]:
     rows.append(c.execute(f"SELECT epoch_ns(min(ts)) // 1000, epoch_ns(max(ts)) // 1000, count(*), typeof(any_value(ts)) FROM {src}").fetchone())
 print(json.dumps(rows))`,
     out,

@@ -32,8 +32,11 @@ export interface ConsumeOptions {
   /** How values hold events (default: rowbinary records). */
   read?: MessageReader;
   onEvent(e: ConsumedEvent, m: MessageContext): void;
-  /** A message that is not ours (its partition and offset are in the error): reported, passed. */
-  onUndecodable(e: DataError): void;
+  /**
+   * A message that is not ours (its partition and offset are in the error): reported, passed
+   * over. Without this, such a message ends the consumption with its error.
+   */
+  onUndecodable?(e: DataError): void;
 }
 
 interface PartitionPlan {
@@ -174,7 +177,7 @@ export async function consumeTopic(settings: KafkaSettings, opts: ConsumeOptions
             headers: raw,
           });
         } catch (e) {
-          if (!(e instanceof DataError)) {
+          if (!(e instanceof DataError) || !opts.onUndecodable) {
             failure = e;
             finish();
             return;

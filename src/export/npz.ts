@@ -1,8 +1,6 @@
 /**
  * A NumPy `.npz` of one structured array, written as it is made: a zip archive (stored, not
  * compressed) holding `NAME.npy` (NumPy's format 1.0: magic, header dict, raw little-endian rows).
- * The rows go to the file first; the array's length, the CRC-32 and the sizes are written into the
- * headers once the last row is in.
  */
 
 const CRC_TABLE = (() => {
@@ -42,36 +40,48 @@ export function npyHeader(descr: string, length: number): Uint8Array {
   return out;
 }
 
+/** Where the bytes go: the output layer's file (temporary name, renamed when complete). */
+export interface ByteSink {
+  write(bytes: Uint8Array): void;
+}
+
+/**
+ * The .npz of `length` rows, streamed: the zip entry's local header (its CRC and sizes in the data
+ * descriptor after the data, zip's flag 3, as the CRC is known only at the end), NumPy's header,
+ * the rows as they are made, then the descriptor and the zip directory.
+ */
 export class NpzWriter {
-  private readonly file: Deno.FsFile;
   private readonly name: Uint8Array;
   private readonly buffer: Uint8Array;
   private readonly view: DataView;
   private used = 0;
   private rows = 0;
-  private readonly dataStart: number;
-  private dataBytes = 0;
+  private crc: number;
+  private readonly size: number;
 
-  /**
-   * `descr` is the dtype as NumPy prints `dtype.descr`; each row is `rowBytes` long and is filled
-   * through the DataView `row()` hands out.
-   */
   constructor(
-    readonly path: string,
+    private readonly out: ByteSink,
     arrayName: string,
-    private readonly descr: string,
+    descr: string,
     private readonly rowBytes: number,
+    private readonly length: number,
   ) {
     this.name = new TextEncoder().encode(`${arrayName}.npy`);
+    this.size = NPY_HEADER_SIZE + length * rowBytes;
+    if (LOCAL_HEADER_SIZE + this.size + 1024 > MAX_ZIP_BYTES) {
+      throw new Error(`${length} rows are more than 4 GiB, beyond a zip without Zip64`);
+    }
     this.buffer = new Uint8Array(rowBytes * 16_384);
     this.view = new DataView(this.buffer.buffer);
-    this.file = Deno.openSync(path, { write: true, read: true, create: true, truncate: true });
-    this.dataStart = LOCAL_HEADER_SIZE + this.name.length + NPY_HEADER_SIZE;
-    this.file.seekSync(this.dataStart, Deno.SeekMode.Start);
+    this.out.write(this.entryHeader(0x04034b50, LOCAL_HEADER_SIZE, 0, 0));
+    const header = npyHeader(descr, length);
+    this.crc = crc32(header);
+    this.out.write(header);
   }
 
   /** The next row's bytes: write all `rowBytes` of them at the returned offset of `view`. */
   row(): { view: DataView; at: number } {
+    if (this.rows === this.length) throw new Error(`more than the ${this.length} rows announced`);
     if (this.used + this.rowBytes > this.buffer.length) this.flush();
     const at = this.used;
     this.used += this.rowBytes;
@@ -79,55 +89,36 @@ export class NpzWriter {
     return { view: this.view, at };
   }
 
-  get length(): number {
-    return this.rows;
-  }
-
   private flush(): void {
     const bytes = this.buffer.subarray(0, this.used);
-    for (let at = 0; at < bytes.length;) at += this.file.writeSync(bytes.subarray(at));
-    this.dataBytes += bytes.length;
+    this.crc = crc32(bytes, this.crc);
+    this.out.write(bytes.slice());
     this.used = 0;
-    if (this.dataStart + this.dataBytes > MAX_ZIP_BYTES - 4096) {
-      throw new Error(`${this.path}: more than 4 GiB, beyond a zip without Zip64`);
-    }
   }
 
-  /** Writes the headers and the zip directory, and closes the file. */
-  close(): void {
-    try {
-      this.flush();
-      const header = npyHeader(this.descr, this.rows);
-      let crc = crc32(header);
-      const chunk = new Uint8Array(1 << 20);
-      this.file.seekSync(this.dataStart, Deno.SeekMode.Start);
-      for (let left = this.dataBytes; left > 0;) {
-        const n = this.file.readSync(chunk.subarray(0, Math.min(chunk.length, left)));
-        if (n === null || n === 0) {
-          throw new Error(`${this.path}: cannot read back what was written`);
-        }
-        crc = crc32(chunk.subarray(0, n), crc);
-        left -= n;
-      }
-      const size = NPY_HEADER_SIZE + this.dataBytes;
-      const local = this.entryHeader(0x04034b50, LOCAL_HEADER_SIZE, crc, size);
-      this.file.seekSync(0, Deno.SeekMode.Start);
-      this.writeAll(local);
-      this.writeAll(header);
-      const central = this.entryHeader(0x02014b50, CENTRAL_HEADER_SIZE, crc, size);
-      const end = new Uint8Array(END_SIZE);
-      const e = new DataView(end.buffer);
-      e.setUint32(0, 0x06054b50, true);
-      e.setUint16(8, 1, true);
-      e.setUint16(10, 1, true);
-      e.setUint32(12, central.length, true);
-      e.setUint32(16, LOCAL_HEADER_SIZE + this.name.length + size, true);
-      this.file.seekSync(0, Deno.SeekMode.End);
-      this.writeAll(central);
-      this.writeAll(end);
-    } finally {
-      this.file.close();
+  /** Writes the data descriptor and the zip directory; every announced row must be in. */
+  finish(): void {
+    if (this.rows !== this.length) {
+      throw new Error(`${this.rows} rows written of the ${this.length} announced`);
     }
+    this.flush();
+    const descriptor = new Uint8Array(16);
+    const d = new DataView(descriptor.buffer);
+    d.setUint32(0, 0x08074b50, true);
+    d.setUint32(4, this.crc, true);
+    d.setUint32(8, this.size, true);
+    d.setUint32(12, this.size, true);
+    this.out.write(descriptor);
+    const central = this.entryHeader(0x02014b50, CENTRAL_HEADER_SIZE, this.crc, this.size);
+    const end = new Uint8Array(END_SIZE);
+    const e = new DataView(end.buffer);
+    e.setUint32(0, 0x06054b50, true);
+    e.setUint16(8, 1, true);
+    e.setUint16(10, 1, true);
+    e.setUint32(12, central.length, true);
+    e.setUint32(16, LOCAL_HEADER_SIZE + this.name.length + this.size + descriptor.length, true);
+    this.out.write(central);
+    this.out.write(end);
   }
 
   /** A local (30 bytes) or central (46 bytes) header for the one stored entry, name included. */
@@ -135,11 +126,11 @@ export class NpzWriter {
     const out = new Uint8Array(fixed + this.name.length);
     const v = new DataView(out.buffer);
     v.setUint32(0, signature, true);
-    const central = fixed === CENTRAL_HEADER_SIZE;
     let at = 4;
-    if (central) v.setUint16((at += 2) - 2, 20, true); // version made by
+    if (fixed === CENTRAL_HEADER_SIZE) v.setUint16((at += 2) - 2, 20, true); // version made by
     v.setUint16(at, 20, true); // version needed
-    // flags 0, method 0 (stored), time 0, date 1980-01-01
+    v.setUint16(at + 2, 0x08, true); // flag 3: CRC and sizes in the data descriptor
+    // method 0 (stored), time 0, date 1980-01-01
     v.setUint16(at + 8, 0x21, true);
     v.setUint32(at + 10, crc, true);
     v.setUint32(at + 14, size, true);
@@ -148,9 +139,5 @@ export class NpzWriter {
     // extra length 0; for the central header: comment 0, disk 0, attributes 0, local offset 0
     out.set(this.name, fixed);
     return out;
-  }
-
-  private writeAll(bytes: Uint8Array): void {
-    for (let at = 0; at < bytes.length;) at += this.file.writeSync(bytes.subarray(at));
   }
 }

@@ -16,30 +16,48 @@ Deno.test("npz: NumPy's 1.0 header, padded to 64 bytes with a newline at the end
   assert.equal(new DataView(h.buffer).getUint16(8, true), h.length - 10);
 });
 
-Deno.test("npz: one stored entry whose bytes and CRC the directory records", () => {
-  const dir = Deno.makeTempDirSync({ prefix: "qrsdp_npz_" });
-  const w = new NpzWriter(`${dir}/a.npz`, "data", "'<u8'", 8);
+Deno.test("npz: one stored entry, its CRC and sizes in the data descriptor and the directory", () => {
+  const parts: Uint8Array[] = [];
+  const w = new NpzWriter({ write: (b) => parts.push(b.slice()) }, "data", "'<u8'", 8, 40_000);
   for (let i = 0; i < 40_000; i++) {
     const { view, at } = w.row();
     view.setBigUint64(at, BigInt(i), true);
   }
-  w.close();
-  const z = Deno.readFileSync(`${dir}/a.npz`);
+  assert.throws(() => w.row(), /more than the 40000 rows announced/);
+  w.finish();
+  const z = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (z.set(p, at), at + p.length), 0);
   const v = new DataView(z.buffer);
   assert.equal(v.getUint32(0, true), 0x04034b50);
-  const size = v.getUint32(18, true);
+  assert.equal(v.getUint16(6, true), 0x08);
   const nameLength = v.getUint16(26, true);
   assert.equal(new TextDecoder().decode(z.subarray(30, 30 + nameLength)), "data.npy");
+  const size = 256 + 40_000 * 8;
   const entry = z.subarray(30 + nameLength, 30 + nameLength + size);
-  assert.equal(size, 256 + 40_000 * 8);
-  assert.equal(v.getUint32(14, true), crc32(entry));
   const last = new DataView(entry.buffer, entry.byteOffset + entry.length - 8).getBigUint64(
     0,
     true,
   );
   assert.equal(last, 39_999n);
+  const descriptor = 30 + nameLength + size;
+  assert.deepEqual(
+    [0, 4, 8, 12].map((o) => v.getUint32(descriptor + o, true)),
+    [0x08074b50, crc32(entry), size, size],
+  );
+  const central = descriptor + 16;
+  assert.equal(v.getUint32(central, true), 0x02014b50);
+  assert.deepEqual([16, 20, 24].map((o) => v.getUint32(central + o, true)), [
+    crc32(entry),
+    size,
+    size,
+  ]);
   const end = z.length - 22;
   assert.equal(v.getUint32(end, true), 0x06054b50);
-  assert.equal(v.getUint32(end + 16, true), 30 + nameLength + size);
-  Deno.removeSync(dir, { recursive: true });
+  assert.equal(v.getUint32(end + 16, true), central);
+});
+
+Deno.test("npz: fewer rows than announced is an error, not a short file", () => {
+  const w = new NpzWriter({ write: () => {} }, "data", "'<u8'", 8, 3);
+  w.row();
+  assert.throws(() => w.finish(), /1 rows written of the 3 announced/);
 });

@@ -1,7 +1,9 @@
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
-import type { LogReader } from "../format/log_reader.ts";
+import type { AtomicFile } from "../core/atomic_file.ts";
+import type { SessionLog } from "../format/input.ts";
+import type { SessionFiles } from "./output_files.ts";
 import { MarketClock } from "./market_time.ts";
-import { baseName, fileColumns, PRICE_SCALE, sessionDir, typeName } from "./rows.ts";
+import { fileColumns, PRICE_SCALE, sessionFileName, typeName } from "./rows.ts";
 import type { ExportLayout } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
 
@@ -39,22 +41,17 @@ function schema(columns: string[]) {
 
 /** The library's byte writer, emptied into the file after every row group. */
 class FileWriter extends ByteWriter {
-  private readonly file: Deno.FsFile;
-
-  constructor(path: string) {
+  constructor(private readonly file: AtomicFile) {
     super(1 << 20);
-    this.file = Deno.openSync(path, { write: true, create: true, truncate: true });
   }
 
   flush(): void {
-    const bytes = new Uint8Array(this.buffer, 0, this.index);
-    for (let at = 0; at < bytes.length;) at += this.file.writeSync(bytes.subarray(at));
+    this.file.write(new Uint8Array(this.buffer, 0, this.index));
     this.index = 0;
   }
 
   override finish(): void {
     this.flush();
-    this.file.close();
   }
 }
 
@@ -68,17 +65,16 @@ function epochDay(date: string): number {
  * with the session's header in the key-value metadata.
  */
 export function writeParquet(
-  reader: LogReader,
+  log: SessionLog,
   session: ExportSession,
-  dir: string,
+  files: SessionFiles,
   layout: ExportLayout,
-): string[] {
-  const path = `${sessionDir(dir, session, layout)}/${
-    baseName(session.symbol, session.date)
-  }.parquet`;
-  const h = reader.header;
+): void {
+  const h = log.header;
   const columns = fileColumns(layout);
-  const writer = new FileWriter(path);
+  const writer = new FileWriter(
+    files.binary(sessionFileName(files.dir, session, layout, "parquet")),
+  );
   const parquet = new ParquetWriter({
     writer,
     schema: schema(columns) as unknown as ConstructorParameters<typeof ParquetWriter>[0]["schema"],
@@ -134,23 +130,19 @@ export function writeParquet(
     );
     n = 0;
   };
-  try {
-    reader.forEach((r) => {
-      ts[n] = clock.epochNs(r.tsNs);
-      tsNs[n] = BigInt(r.tsNs);
-      types[n] = r.type;
-      names[n] = typeName(r.type);
-      sides[n] = r.side;
-      ticks[n] = r.priceTicks;
-      prices[n] = BigInt(r.priceTicks) * tick;
-      qtys[n] = r.qty;
-      shares[n] = BigInt(r.qty) * lot;
-      ids[n] = BigInt(r.orderId);
-      if (++n === ROW_GROUP) writeGroup();
-    });
-    if (n > 0) writeGroup();
-  } finally {
-    parquet.finish();
-  }
-  return [path];
+  log.forEach((r) => {
+    ts[n] = clock.epochNs(r.tsNs);
+    tsNs[n] = BigInt(r.tsNs);
+    types[n] = r.type;
+    names[n] = typeName(r.type);
+    sides[n] = r.side;
+    ticks[n] = r.priceTicks;
+    prices[n] = BigInt(r.priceTicks) * tick;
+    qtys[n] = r.qty;
+    shares[n] = BigInt(r.qty) * lot;
+    ids[n] = BigInt(r.orderId);
+    if (++n === ROW_GROUP) writeGroup();
+  });
+  if (n > 0) writeGroup();
+  parquet.finish();
 }

@@ -55,12 +55,21 @@ export function baseName(symbol: string, date: string): string {
   return `${symbol}_${date}`;
 }
 
-/** The folder a session's file goes to: the output folder, or its Hive partition in it. */
-export function sessionDir(dir: string, session: ExportSession, layout: ExportLayout): string {
-  if (!layout.hive) return dir;
-  const partition = `${dir}/symbol=${session.symbol}/date=${session.date}`;
-  Deno.mkdirSync(partition, { recursive: true });
-  return partition;
+/**
+ * A session's file name inside the export folder: `SYMBOL_DATE.EXT`, or under its Hive partition,
+ * `symbol=SYMBOL/date=DATE/SYMBOL_DATE.EXT` (the partition's folders made here).
+ */
+export function sessionFileName(
+  dir: string,
+  session: ExportSession,
+  layout: ExportLayout,
+  ext: string,
+): string {
+  const name = `${baseName(session.symbol, session.date)}.${ext}`;
+  if (!layout.hive) return name;
+  const partition = `symbol=${session.symbol}/date=${session.date}`;
+  Deno.mkdirSync(`${dir}/${partition}`, { recursive: true });
+  return `${partition}/${name}`;
 }
 
 /** The columns a session's file holds in this layout. */

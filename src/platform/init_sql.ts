@@ -5,6 +5,8 @@ import { DEFAULT_PROTOCOL, DEFAULT_SASL_MECHANISM, DEFAULT_TOPIC } from "../kafk
 export const COMPOSE_BROKERS = "kafka:9092";
 /** Where sql/kafka_avro.sql looks for the Schema Registry unless SCHEMA_REGISTRY_URL says. */
 export const COMPOSE_SCHEMA_REGISTRY = "http://schema-registry:8081";
+/** The consumer group of sql/init.sql's Kafka engine table (init_sql_test.ts checks the file). */
+export const CONSUMER_GROUP = "qrsdp_clickhouse";
 
 /**
  * Replaces every `${NAME}` in the SQL with the value from `vars`, quoting nothing: the

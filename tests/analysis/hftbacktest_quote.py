@@ -78,7 +78,7 @@ def main():
     result = {
         "status": int(out[0]),
         "steps": int(out[1]),
-        "last_timestamp": int(out[2]),
+        "last_timestamp": str(out[2]),
         "num_trades": int(state.num_trades),
         "trading_volume": float(state.trading_volume),
         "position": float(state.position),
