@@ -51,6 +51,7 @@ export class KafkaSink implements Sink {
         const partitions = await ensureTopic(
           this.kafka,
           this.settings.topic,
+          undefined,
           this.settings.timeoutMs,
         );
         const transport = new KafkajsTransport(this.settings, "qrsdp-producer");
