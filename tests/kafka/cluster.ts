@@ -179,6 +179,16 @@ export class KafkaCluster {
     });
   }
 
+  /** CPU seconds the running nodes have used so far (from /proc). */
+  cpuSeconds(): number {
+    let ticks = 0;
+    for (const child of this.processes.values()) {
+      const fields = Deno.readTextFileSync(`/proc/${child.pid}/stat`).split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+    }
+    return ticks / 100;
+  }
+
   /** Whether `node`'s JVM runs. */
   running(node: number): boolean {
     return this.processes.has(node);
