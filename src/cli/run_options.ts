@@ -14,6 +14,7 @@ import type { CommandSpec, FlagValues } from "./flags.ts";
 import { KAFKA_ENV_HELP, kafkaFromFlags, kafkaProducerFlags } from "./kafka_flags.ts";
 import { LIVE_FEED_FLAGS } from "./itch_flags.ts";
 import { PACING_FLAGS, pacingFromFlags } from "./pacing_flags.ts";
+import { defaultWorkers } from "../run/default_workers.ts";
 
 const rate = (help: string, value: number) =>
   ({ type: "number", default: value, min: 0, help: `simple: ${help}` }) as const;
@@ -123,7 +124,7 @@ export const RUN_FLAGS = flags({
     integer: true,
     min: 1,
     max: 256,
-    defaultHelp: "one per core",
+    defaultHelp: "one per core, or per security when a few days cannot be shared evenly",
     help: "worker threads, at most one per security (results do not depend on it)",
   },
   ...PACING_FLAGS,
@@ -265,7 +266,7 @@ export function runConfigFromFlags(
     seed: v.seed,
     securities,
     // Never one per security by default: that took 7.9 GB for a thousand securities.
-    workers: v.workers ?? navigator.hardwareConcurrency,
+    workers: v.workers ?? defaultWorkers(securities.length, v.days, navigator.hardwareConcurrency),
     book: bookSettings(levels, v.depth),
     session: {
       days: v.days,

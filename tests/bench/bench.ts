@@ -490,6 +490,42 @@ async function calibrateCase(): Promise<void> {
   console.log(`calibrate: peak RSS ${peakRssMiB()} (in process)`);
 }
 
+/** The C++ producer's wall time for 3 securities x 1 day on 2 cores (its three threads). */
+const CPP_WIDE_SECONDS = 0.84;
+
+/**
+ * A short, wide run: 3 securities x 1 day, the whole `qrsdp run` process timed, best of 5,
+ * against the C++ producer's wall time.
+ */
+async function wide(): Promise<void> {
+  const times: number[] = [];
+  let cpu = 0;
+  for (let i = 0; i < 5; i++) {
+    const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
+    const t0 = performance.now();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        ...["run", "-A", ...programV8Flags(), new URL("./cli_child.ts", import.meta.url).pathname],
+        ...["run", "--seed", "1", "--days", "1", "--securities", THREE, "--output", dir, "--quiet"],
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    times.push((performance.now() - t0) / 1000);
+    Deno.removeSync(dir, { recursive: true });
+    const child = /^bench-child (.*)$/m.exec(new TextDecoder().decode(out.stderr));
+    if (out.code !== 0 || !child) throw new Error(`qrsdp run failed (${out.code})`);
+    if (times.at(-1) === Math.min(...times)) cpu = JSON.parse(child[1]).cpuSeconds;
+  }
+  const best = Math.min(...times);
+  console.log(
+    `wide: 3 securities x 1 day on ${navigator.hardwareConcurrency} cores, whole process: ` +
+      `${times.map((t) => t.toFixed(2)).join(", ")} s; best ${best.toFixed(2)} s (CPU ` +
+      `${cpu.toFixed(2)} s), ${(best / CPP_WIDE_SECONDS).toFixed(2)}x the C++ producer's ` +
+      `${CPP_WIDE_SECONDS} s wall`,
+  );
+}
+
 const CASES: Record<string, () => Promise<void>> = {
   one: () => writeAndRead("1 security x 1 day", { seed: "1", days: "1" }, CPP_ONE, 5),
   three: () =>
@@ -499,6 +535,7 @@ const CASES: Record<string, () => Promise<void>> = {
       CPP_THREE,
       3,
     ),
+  wide: wide,
   days1: () => writeAndRead("memory: 1 security x 1 day", { seed: "2", days: "1", workers: "1" }),
   days5: () => writeAndRead("memory: 1 security x 5 days", { seed: "2", days: "5", workers: "1" }),
   kafka,
