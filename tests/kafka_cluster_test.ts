@@ -24,7 +24,11 @@ const PACED_RUN = [
   ...["--realtime", "--speed", "250", "--kafka-timeout", "60", "--quiet"],
 ];
 
-/** Creates `topic` with its three partitions led by `leader` (the others follow). */
+/**
+ * Creates `topic` with its three partitions led by `leader` (the others follow), and waits until
+ * every broker's metadata has them led: a broker under load answers "does not host this
+ * topic-partition" for a while.
+ */
 async function topicLedBy(kafka: Kafka, topic: string, leader: number, configs = {}) {
   const others = [1, 2, 3].filter((n) => n !== leader);
   const admin = kafka.admin();
@@ -42,8 +46,15 @@ async function topicLedBy(kafka: Kafka, topic: string, leader: number, configs =
           value: String(value),
         })),
       }],
-      waitForLeaders: true,
     });
+    for (;;) {
+      const led = await admin.fetchTopicMetadata({ topics: [topic] }).then(
+        (meta) => meta.topics[0].partitions.every((p) => p.leader === leader),
+        () => false,
+      );
+      if (led) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } finally {
     await admin.disconnect();
   }
@@ -55,10 +66,12 @@ async function awaitMessages(kafka: Kafka, topics: string[], n: number): Promise
   await admin.connect();
   try {
     for (;;) {
-      const counts = await Promise.all(topics.map(async (topic) => {
-        const offsets = await admin.fetchTopicOffsets(topic);
-        return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-      }));
+      const counts = await Promise.all(topics.map((topic) =>
+        admin.fetchTopicOffsets(topic).then(
+          (offsets) => offsets.reduce((sum, p) => sum + Number(p.high), 0),
+          () => 0, // not yet known to the broker that answered
+        )
+      ));
       if (counts.every((c) => c >= n)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
