@@ -13,6 +13,7 @@ import { readTopic } from "./kafka/broker.ts";
 import {
   assertAllAcknowledged,
   assertTopicMatchesFiles,
+  awaitMessages,
   runsBothWays,
   topicName,
 } from "./kafka/topic_checks.ts";
@@ -53,26 +54,6 @@ async function topicLedBy(kafka: Kafka, topic: string, leader: number, configs =
         () => false,
       );
       if (led) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** Waits until every topic holds at least `n` messages: the runs are under way. */
-async function awaitMessages(kafka: Kafka, topics: string[], n: number): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (;;) {
-      const counts = await Promise.all(topics.map((topic) =>
-        admin.fetchTopicOffsets(topic).then(
-          (offsets) => offsets.reduce((sum, p) => sum + Number(p.high), 0),
-          () => 0, // not yet known to the broker that answered
-        )
-      ));
-      if (counts.every((c) => c >= n)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {

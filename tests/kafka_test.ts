@@ -20,6 +20,7 @@ import type { ConsumedMessage } from "./kafka/broker.ts";
 import {
   assertAllAcknowledged,
   assertTopicMatchesFiles,
+  awaitMessages,
   runsBothWays,
   topicName,
 } from "./kafka/topic_checks.ts";
@@ -247,7 +248,9 @@ Deno.test("continuous streaming stopped by SIGTERM, packed or not: Kafka flushed
     "--speed",
     "100",
   ]);
-  await new Promise((r) => setTimeout(r, 4000));
+  // Under way: each run has produced (connections made, messages acknowledged).
+  const kafka = new Kafka({ brokers: KAFKA_TEST_BROKERS.split(","), logLevel: logLevel.NOTHING });
+  await awaitMessages(kafka, runs.map((r) => r.topic), 100);
   const signalled = performance.now();
   for (const run of runs) run.child.kill("SIGTERM");
   for (const run of runs) {

@@ -1,5 +1,6 @@
 /** What the Kafka tests check of a topic against the run that produced it. */
 import assert from "node:assert/strict";
+import type { Kafka } from "kafkajs";
 import { QrsdpReader } from "../../src/format/reader.ts";
 import { RECORD_SIZE } from "../../src/format/record.ts";
 import { eventsOf, KAFKA_TEST_BROKERS, kafkaFlags } from "./broker.ts";
@@ -118,4 +119,24 @@ export function runsBothWays(
     const stdout = new Response(child.stdout).text(), stderr = new Response(child.stderr).text();
     return { perMessage, dir, topic, child, stdout, stderr };
   });
+}
+
+/** Waits until every topic holds at least `n` messages: the runs are under way. */
+export async function awaitMessages(kafka: Kafka, topics: string[], n: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (;;) {
+      const counts = await Promise.all(topics.map((topic) =>
+        admin.fetchTopicOffsets(topic).then(
+          (offsets) => offsets.reduce((sum, p) => sum + Number(p.high), 0),
+          () => 0, // not yet known to the broker that answered
+        )
+      ));
+      if (counts.every((c) => c >= n)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
