@@ -47,6 +47,7 @@ async function topicLedBy(kafka: Kafka, topic: string, leader: number, configs =
           value: String(value),
         })),
       }],
+      waitForLeaders: false, // kafkajs's wait gives up on "does not host": ours below does not
     });
     for (;;) {
       const led = await admin.fetchTopicMetadata({ topics: [topic] }).then(
