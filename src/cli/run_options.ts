@@ -124,7 +124,7 @@ export const RUN_FLAGS = flags({
     integer: true,
     min: 1,
     max: 256,
-    defaultHelp: "one per core, or per security when a few days cannot be shared evenly",
+    defaultHelp: "one per core; files only: per security when a few days cannot be shared evenly",
     help: "worker threads, at most one per security (results do not depend on it)",
   },
   ...PACING_FLAGS,
@@ -269,11 +269,14 @@ export function runConfigFromFlags(
   if (v.continue !== undefined && firstDay === 0) {
     throw new UsageError("--continue: give --first-day, the first day to run");
   }
+  const kafka = kafkaFromFlags(v, env);
+  const cores = navigator.hardwareConcurrency;
   const cfg: RunConfig = {
     seed: v.seed,
     securities,
-    // Never one per security by default: that took 7.9 GB for a thousand securities.
-    workers: v.workers ?? defaultWorkers(securities.length, v.days, navigator.hardwareConcurrency),
+    // Never one per security by default: that took 7.9 GB for a thousand securities. A run to
+    // Kafka shares the cores with the broker: one worker per core.
+    workers: v.workers ?? (kafka ? cores : defaultWorkers(securities.length, v.days, cores)),
     book: bookSettings(levels, v.depth),
     session: {
       days: v.days,
@@ -299,7 +302,7 @@ export function runConfigFromFlags(
       reinitDepthMean: v["reinit-depth-mean"],
     },
     pacing: { ...pacingFromFlags(v), rate: v.rate ?? null },
-    kafka: kafkaFromFlags(v, env),
+    kafka,
     output: {
       dir: v.output ?? `output/run_${v.seed}`,
       chunkSize: v["chunk-size"],
