@@ -135,7 +135,7 @@ Deno.test("LOBSTER and ITCH (gzip) exports of a run calibrate like the run: ever
     const real = { ...settings, tick: null, unit: "aes" as const, lot: 1 };
     const l = await calibrateLobster(lobsterPairs([`${dir}/lob`]), real);
     assert.equal(l.tick, 100);
-    assert.deepEqual(l.aes, [1, 1, 1, 1, 1]);
+    assert.deepEqual(l.aes, [100, 100, 100, 100, 100], "export's --lot-size: 100 shares a unit");
     assert.equal(l.trustedLevels, 5);
     const lobster = offCells(q.cells, l.cells);
     assert.ok(lobster.cells > 50, `only ${lobster.cells} cells`);
