@@ -51,7 +51,7 @@ export interface RealCalibration {
 }
 
 /** The queue sizes per level (both sides) when each input's first sampling period begins. */
-class OpeningBook implements ObservationSink {
+class OpeningBook {
   readonly samples: number[][];
   private seen = false;
 
@@ -64,17 +64,13 @@ class OpeningBook implements ObservationSink {
     this.seen = false;
   }
 
-  begin(): void {
+  sample(): void {
     if (this.seen) return;
     this.seen = true;
     for (let k = 0; k < this.view.levels; k++) {
       this.samples[k].push(this.view.bidDepth[k], this.view.askDepth[k]);
     }
   }
-
-  event(): void {}
-  after(): void {}
-  end(): void {}
 
   /** Per level, the median queue size in units (samples are in shares). */
   medians(unit: Float64Array): number[] {
@@ -116,7 +112,8 @@ export async function calibrateReal(
     view,
   );
   const opening = new OpeningBook(view);
-  sinks.push(estimator, opening);
+  sinks.push(estimator);
+  view.onBegin = () => opening.sample();
   const pass = await readAll(view, () => opening.nextInput());
   const unit = settings.unit === "aes"
     ? averageEventSizes(pass)
