@@ -29,6 +29,7 @@ await bash("clickhouse/setup.sh");
 await bash("analysis/setup.sh");
 await bash("compose/setup.sh");
 await bash("browser/setup.sh");
+await bash("itch/setup.sh");
 await bash("kafka/start.sh", { KAFKA_TEST_PORT: port });
 
 let code = 1;
