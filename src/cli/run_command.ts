@@ -11,6 +11,7 @@ import { parseCommand } from "./flags.ts";
 import { RUN_COMMAND, runConfigFromFlags } from "./run_options.ts";
 import { onStopSignals } from "./signals.ts";
 import { Progress } from "./progress.ts";
+import { ackLine, AckStats } from "./ack_stats.ts";
 import type { LiveFeedReport } from "../itch/live_feed.ts";
 
 /** How far behind its schedule a paced session fell, when that is worth a word (10 ms or more). */
@@ -79,6 +80,13 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   const live = serve
     ? await (await import("./serve_command.ts")).serveLive(serve, cfg, workerUrl)
     : null;
+  const ackStats = cfg.stats ? new AckStats() : null;
+  const statsTimer = ackStats
+    ? setInterval(() => {
+      progress?.clear();
+      console.error(ackLine(ackStats.tick(), "at"));
+    }, parsed.values["stats-interval"] * 1000)
+    : undefined;
   let result: RunResult;
   let itch: LiveFeedReport | undefined;
   try {
@@ -97,9 +105,11 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         console.error(`qrsdp run: warning: ${message}`);
       },
       onNotice: (message) => console.error(`qrsdp run: ${message}`),
+      onStats: ackStats ? (w, stats) => ackStats.update(w, stats) : undefined,
       workerUrl,
     });
   } finally {
+    if (statsTimer !== undefined) clearInterval(statsTimer);
     itch = await itchFeed?.feed.finish();
     removeSignals();
     progress?.stop();
@@ -119,6 +129,11 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     ),
     ...(itch?.error ? [`itch: ${itch.error}`] : []),
   ];
+  const ackTotal = ackStats?.whole();
+  if (ackTotal) {
+    progress?.clear();
+    console.error(ackLine(ackTotal, "total"));
+  }
   for (const e of errors) console.error(`qrsdp run: ${e}`);
   if (json) {
     console.log(toJson(runSummary(), 2));
@@ -152,6 +167,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       seconds: result.seconds,
       events_per_second: result.seconds > 0 ? events / result.seconds : 0,
       late_seconds: late,
+      ...(ackStats ? { stats: { intervals: ackStats.intervals, total: ackTotal } } : {}),
       sessions: days.map((d) => ({
         symbol: d.symbol,
         date: d.date,

@@ -155,6 +155,17 @@ export const RUN_FLAGS = flags({
   },
   quiet: { type: "boolean", help: "no per-day lines, no progress line" },
   json: { type: "boolean", help: "the summary as one JSON document on stdout (no per-day lines)" },
+  stats: {
+    type: "boolean",
+    help: "Kafka acknowledgements on stderr every --stats-interval: events/s, latency p50/p99/max",
+  },
+  "stats-interval": {
+    type: "number",
+    default: 5,
+    min: 0.1,
+    max: 3600,
+    help: "seconds between --stats lines",
+  },
   force: {
     type: "boolean",
     help:
@@ -331,6 +342,9 @@ export function runConfigFromFlags(
     throw new UsageError("--continue: give --first-day, the first day to run");
   }
   const kafka = kafkaFromFlags(v, env);
+  if (v.stats && !kafka) {
+    throw new UsageError("--stats reports Kafka acknowledgements: give --kafka-brokers too");
+  }
   const cores = navigator.hardwareConcurrency;
   const cfg: RunConfig = {
     seed: v.seed,
@@ -370,6 +384,7 @@ export function runConfigFromFlags(
       force: v.force,
     },
     ...(shard ? { shard } : {}),
+    ...(v.stats ? { stats: true } : {}),
   };
   const owned = ownedSecurities(cfg);
   if (owned.length === 0) {

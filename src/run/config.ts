@@ -73,6 +73,8 @@ export interface RunConfig {
   pacing: PacingSettings & { rate: number | null };
   kafka: KafkaSettings | null;
   output: OutputSettings;
+  /** `run --stats`: the workers report their Kafka acknowledgements as they come. */
+  stats?: boolean;
   /** `--shard I/N`: this process runs the securities whose index i has i mod N = I. */
   shard?: Shard;
 }
