@@ -3,7 +3,15 @@ import { isSymbol, SYMBOL_RULE } from "../core/symbol.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { defaultHlrCurves, parseHlrCurves } from "../model/hlr_curves.ts";
 import { SIMPLE_DEFAULTS } from "../model/simple.ts";
-import { clockSeconds, LAST_DATE, lastTradingDate, parseIsoDate } from "../run/calendar.ts";
+import {
+  CALENDARS,
+  clockSeconds,
+  firstTradingDay,
+  LAST_DATE,
+  lastTradingDate,
+  parseIsoDate,
+} from "../run/calendar.ts";
+import type { CalendarName } from "../run/calendar.ts";
 import { readRegularText } from "../core/safe_read.ts";
 import { bookSettings } from "../run/config.ts";
 import type { RunConfig, Security } from "../run/config.ts";
@@ -52,7 +60,13 @@ export const RUN_FLAGS = flags({
     type: "string",
     default: "2026-01-02",
     check: { test: (text) => parseIsoDate(text) !== null, what: "YYYY-MM-DD" },
-    help: "first trading date; then Monday-Friday",
+    help: "first trading date (the next trading day when it is not one); then --calendar's days",
+  },
+  calendar: {
+    type: "string",
+    default: "weekdays",
+    oneOf: [...CALENDARS],
+    help: "trading days: weekdays (Monday-Friday) or nyse (NYSE holidays, 13:00 early closes)",
   },
   "chunk-size": {
     type: "number",
@@ -213,7 +227,9 @@ export function runConfigFromFlags(
   const securities = v.securities
     ? parseSecurities(v.securities)
     : [{ symbol: null, p0Ticks: v.p0 }];
-  if (lastTradingDate(v["start-date"], v.days) === null) {
+  const calendar = v.calendar as CalendarName;
+  const startDate = firstTradingDay(v["start-date"], calendar);
+  if (startDate === null || lastTradingDate(startDate, v.days, calendar) === null) {
     throw new UsageError(
       `--start-date: ${v.days} trading days from ${v["start-date"]} go past ${LAST_DATE}`,
     );
@@ -226,7 +242,8 @@ export function runConfigFromFlags(
     book: bookSettings(levels, v.depth),
     session: {
       days: v.days,
-      startDate: v["start-date"],
+      startDate,
+      calendar,
       seconds: v.seconds,
       marketOpenSeconds: clockSeconds(v["market-open"])!,
       maxEvents: v["max-events"] ?? null,

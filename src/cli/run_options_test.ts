@@ -18,6 +18,7 @@ Deno.test("run flags: each group of the run configuration, with the defaults of 
   assert.deepEqual(cfg.session, {
     days: 1,
     startDate: "2026-01-02",
+    calendar: "weekdays",
     seconds: 23400,
     marketOpenSeconds: 34200,
     maxEvents: null,
@@ -96,6 +97,7 @@ Deno.test("the session, the file header and the manifest agree with the run conf
     initialSpreadTicks: 2,
     initialDepth: 0,
     thetaReinit: 0,
+    calendar: "weekdays",
   });
 });
 

@@ -30,6 +30,8 @@ export interface RunSettings {
   initialDepth: number;
   /** Written only when above 0: a run whose books cannot be rebuilt from its records alone. */
   thetaReinit: number;
+  /** Written only when not weekdays (`nyse`). */
+  calendar?: string;
 }
 
 /** One security's sessions, named (`symbol` set) or the unnamed one. */
@@ -49,6 +51,7 @@ export function buildManifest(run: RunSettings, securities: SecuritySessions[]) 
     seed_strategy: "sequential",
     session_seconds: run.sessionSeconds,
     ...(run.thetaReinit > 0 ? { theta_reinit: run.thetaReinit } : {}),
+    ...(run.calendar && run.calendar !== "weekdays" ? { calendar: run.calendar } : {}),
   };
   const book = {
     tick_size: run.tickSize,

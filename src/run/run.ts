@@ -63,7 +63,7 @@ export class DayQueue {
     this.nextDay = securities.map(() => 0);
     this.p0 = securities.map((s) => s.p0Ticks);
     this.running = securities.map(() => false);
-    this.dates = securities.map(() => tradingDates(session.startDate));
+    this.dates = securities.map(() => tradingDates(session.startDate, session.calendar));
   }
 
   /** The next task, or null when every day is done or under way. */

@@ -2,7 +2,14 @@ import { newRecord } from "../core/events.ts";
 import { Session } from "../model/session.ts";
 import type { EventSink } from "../sinks/sink.ts";
 import { LAST_DATE, tradingDates } from "./calendar.ts";
-import { createModel, fileHeader, sessionConfig, sessionFile, sessionSeed } from "./config.ts";
+import {
+  createModel,
+  daySeconds,
+  fileHeader,
+  sessionConfig,
+  sessionFile,
+  sessionSeed,
+} from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import { Pacer } from "./pacer.ts";
 import { eventQuota, RatePacer } from "./rate.ts";
@@ -78,7 +85,7 @@ export async function runSecurity(
   hooks: SecurityRunHooks = {},
 ): Promise<void> {
   const { session: schedule, pacing } = cfg;
-  const nextDate = tradingDates(schedule.startDate);
+  const nextDate = tradingDates(schedule.startDate, schedule.calendar);
   const pacer = hooks.pacer ??
     (pacing.realtime ? new Pacer(pacing.speed, schedule.marketOpenSeconds * 1e9, stop) : undefined);
   // --rate: every security runs at once (see executeRun), each at its share of the rate.
@@ -124,8 +131,9 @@ export async function runDay(
   const pacer = hooks.pacer;
   const rec = newRecord();
   const seed = sessionSeed(cfg, securityIndex, day);
-  const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
-  const header = fileHeader(cfg, seed, p0);
+  const seconds = daySeconds(cfg, date);
+  const session = new Session(sessionConfig(cfg, seed, p0, seconds), createModel(cfg));
+  const header = fileHeader(cfg, seed, p0, seconds);
   const file = sessionFile(security, date);
   hooks.onBegin?.({ securityIndex, date, seed, file });
   await sink.beginSession({ symbol: security.symbol, date, header, file });
@@ -165,7 +173,7 @@ export async function runDay(
   }
   if (pacer && !stopped && !capped) {
     // A paced day lasts until its simulated close, not just until its last event.
-    await pacer.wait(openNs + cfg.session.seconds * 1e9);
+    await pacer.wait(openNs + seconds * 1e9);
   }
   await sink.endSession();
   const report: DayReport = {
