@@ -41,7 +41,7 @@ print(json.dumps({
   "groups": f.metadata.num_row_groups,
   "meta": {k.decode(): v.decode() for k, v in f.schema_arrow.metadata.items()},
   "rows": [[r["symbol"], r["date"].isoformat(), r["ts_ns"], r["type"], r["type_name"], r["side"],
-            r["price_ticks"], r["qty"], r["order_id"]] for r in t.to_pylist()],
+            r["price_ticks"], r["qty"], r["order_id"], r["order_ref"], r["shares"]] for r in t.to_pylist()],
 }))`,
     `${out}/AAPL_2026-03-06.parquet`,
   );
@@ -56,14 +56,23 @@ print(json.dumps({
     ["price_ticks", "int32", false],
     ["qty", "uint32", false],
     ["order_id", "uint64", false],
+    ["order_ref", "uint64", false],
+    ["shares", "uint64", false],
   ]);
   assert.equal(got.meta["qrsdp.tick_size"], "100");
   assert.equal(got.meta["qrsdp.levels_per_side"], "4");
   const records = readRecords(`${MULTI}/AAPL/2026-03-06.qrsdp`);
+  // The order columns are those of the CSV export, another writer.
+  const csv = tempDir("export_parquet_csv");
+  assert.equal((await runCli(["export", MULTI, "--format", "csv", "--output", csv])).code, 0);
+  const orders = Deno.readTextFileSync(`${csv}/AAPL_2026-03-06.csv`).trimEnd().split("\n").slice(1)
+    .map((line) => line.split(",").slice(9).map(Number));
+  Deno.removeSync(csv, { recursive: true });
   assert.deepEqual(
     got.rows,
     records.map((
       r,
+      i,
     ) => [
       "AAPL",
       "2026-03-06",
@@ -74,6 +83,7 @@ print(json.dumps({
       r.priceTicks,
       r.qty,
       r.orderId,
+      ...orders[i],
     ]),
   );
   // The whole folder is one dataset for pyarrow: every session, every row.
@@ -140,7 +150,7 @@ Deno.test("export csv: Python's csv module reads it back", async () => {
       `
 import csv, json, sys
 with open(sys.argv[1], newline="") as f:
-    print(json.dumps([list(r.values()) for r in csv.DictReader(f)]))`,
+    print(json.dumps([list(r.values())[:9] for r in csv.DictReader(f)]))`,
       `${out}/MSFT_2026-03-09.csv`,
     ),
   );

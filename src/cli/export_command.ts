@@ -38,7 +38,8 @@ export async function exportCommand(args: string[]): Promise<number> {
   let damaged = 0;
   const done = exportRun(positionals[0], values.format, values.output, {
     symbol: values.symbol,
-    onSession: ({ session, files, events, damage }) => {
+    onSession: ({ session, files, events, damage, note }) => {
+      if (note) console.error(`qrsdp export: note: ${session.path}: ${note}`);
       if (damage) {
         damaged++;
         console.error(`qrsdp export: ${session.path}: ${damage} (exported what was readable)`);

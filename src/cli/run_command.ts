@@ -35,6 +35,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       v,
       cfg.securities,
       cfg.book.tickSize,
+      cfg.model.sizes,
     )
     : null;
   const curves = cfg.model.hlrCurves;

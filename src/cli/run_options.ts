@@ -13,6 +13,7 @@ import {
 } from "../run/calendar.ts";
 import type { CalendarName } from "../run/calendar.ts";
 import { readRegularText } from "../core/safe_read.ts";
+import { orderSizesFromFlag } from "./sizes_flag.ts";
 import { bookSettings } from "../run/config.ts";
 import type { RunConfig, Security } from "../run/config.ts";
 import { flags, parseCommand, parseNumber } from "./flags.ts";
@@ -129,6 +130,12 @@ export const RUN_FLAGS = flags({
     min: 0,
     max: 1e6,
     help: "mean depth of a redrawn level",
+  },
+  sizes: {
+    type: "string",
+    default: "fixed",
+    help: "order sizes in lots: fixed, geometric:MEAN, lognormal:MU,SIGMA or a curves FILE's " +
+      "order_sizes (drawn apart from the events, which stay the same)",
   },
   workers: {
     type: "number",
@@ -262,6 +269,7 @@ export function runConfigFromFlags(
       hlrCurves,
       thetaReinit: v["theta-reinit"],
       reinitDepthMean: v["reinit-depth-mean"],
+      sizes: orderSizesFromFlag(v.sizes),
     },
     pacing: { ...pacingFromFlags(v), rate: v.rate ?? null },
     kafka: kafkaFromFlags(v, env),

@@ -98,6 +98,7 @@ Deno.test("the session, the file header and the manifest agree with the run conf
     initialDepth: 0,
     thetaReinit: 0,
     calendar: "weekdays",
+    orderSizes: null,
   });
 });
 

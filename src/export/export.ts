@@ -5,6 +5,7 @@ import { writeJsonl } from "./jsonl.ts";
 import { writeLobster } from "./lobster.ts";
 import { writeParquet } from "./parquet.ts";
 import { exportSessions } from "./sessions.ts";
+import { orderColumnsNote } from "./order_columns.ts";
 import type { ExportSession } from "./sessions.ts";
 
 type SessionWriter = (reader: LogReader, session: ExportSession, dir: string) => string[];
@@ -22,6 +23,8 @@ export interface ExportedSession {
   events: number;
   /** Why part of the source file could not be read (a file cut short); null when sound. */
   damage: string | null;
+  /** What the user should know about the files (a column left 0, and why); null: nothing. */
+  note: string | null;
 }
 
 /**
@@ -53,6 +56,7 @@ export function exportRun(
         files,
         events: reader.recordsRead,
         damage: reader.damage,
+        note: format === "lobster" ? null : orderColumnsNote(session),
       };
       opts.onSession?.(done);
       return done;

@@ -4,6 +4,9 @@ import { QrsdpReader } from "../format/reader.ts";
 import type { EventRecord } from "../core/events.ts";
 import { exportRun } from "./export.ts";
 import { exportSessions } from "./sessions.ts";
+import { decodeItch } from "../itch/decode.ts";
+import { FeedDay } from "../itch/feed_day.ts";
+import { ItchBuffer } from "../itch/messages.ts";
 
 const FIXTURES = new URL("../../tests/fixtures", import.meta.url).pathname;
 const MULTI = `${FIXTURES}/g2_seed7_multi`;
@@ -12,6 +15,42 @@ function records(path: string): EventRecord[] {
   const out: EventRecord[] = [];
   QrsdpReader.open(path).forEach((r) => out.push({ ...r }));
   return out;
+}
+
+/**
+ * Each record's order and shares as the ITCH feed of that one session says: the reference of
+ * the first Add, Delete or Executed message the record gives (0, 0 when it gives none).
+ */
+function itchOrders(path: string): [number, number][] {
+  const reader = QrsdpReader.open(path);
+  const out = new ItchBuffer();
+  const day = new FeedDay([{ symbol: "T", header: reader.header }], 1, out);
+  const orders: [number, number][] = [];
+  const shares = new Map<number, number>();
+  day.open();
+  const read = () => {
+    const b = out.data;
+    let first: [number, number] = [0, 0];
+    for (let o = 0; o < b.length;) {
+      const n = (b[o] << 8) | b[o + 1];
+      const m = decodeItch(b.subarray(o + 2, o + 2 + n)) as {
+        type: string;
+        ref: number;
+        shares: number;
+      };
+      if (m.type === "A") shares.set(m.ref, m.shares);
+      if (first[0] === 0 && "ref" in m) first = [m.ref, shares.get(m.ref)!];
+      o += 2 + n;
+    }
+    out.clear();
+    return first;
+  };
+  read();
+  reader.forEach((r) => {
+    day.apply(0, r);
+    orders.push(read());
+  });
+  return orders;
 }
 
 const TYPE_NAMES = [
@@ -45,7 +84,11 @@ Deno.test("csv: every session's file parses back to its records, with symbol and
   for (const { session, files, events } of done) {
     const expected = records(session.path);
     const lines = Deno.readTextFileSync(files[0]).split("\n");
-    assert.deepEqual(lines[0], "symbol,date,ts_ns,type,type_name,side,price_ticks,qty,order_id");
+    assert.deepEqual(
+      lines[0],
+      "symbol,date,ts_ns,type,type_name,side,price_ticks,qty,order_id,order_ref,shares",
+    );
+    const orders = itchOrders(session.path);
     assert.deepEqual(lines.at(-1), "");
     assert.deepEqual(lines.length - 2, expected.length);
     assert.deepEqual(events, expected.length);
@@ -61,6 +104,8 @@ Deno.test("csv: every session's file parses back to its records, with symbol and
         String(r.priceTicks),
         String(r.qty),
         String(r.orderId),
+        String(orders[i][0]),
+        String(orders[i][1]),
       ]);
     });
   }
@@ -71,6 +116,7 @@ Deno.test("jsonl: every line is a JSON object with the record's fields", () => {
   const out = Deno.makeTempDirSync({ prefix: "qrsdp_export_jsonl_" });
   const [done] = exportRun(`${FIXTURES}/g3_seed11_hlr`, "jsonl", out);
   const expected = records(done.session.path);
+  const orders = itchOrders(done.session.path);
   const lines = Deno.readTextFileSync(done.files[0]).trimEnd().split("\n");
   assert.deepEqual(lines.length, expected.length);
   expected.forEach((r, i) => {
@@ -84,6 +130,8 @@ Deno.test("jsonl: every line is a JSON object with the record's fields", () => {
       price_ticks: r.priceTicks,
       qty: r.qty,
       order_id: r.orderId,
+      order_ref: orders[i][0],
+      shares: orders[i][1],
     });
   });
   Deno.removeSync(out, { recursive: true });

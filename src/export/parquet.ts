@@ -2,13 +2,14 @@ import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { LogReader } from "../format/log_reader.ts";
 import { baseName, typeName } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
+import { OrderColumns } from "./order_columns.ts";
 
 /** Rows per row group: what is held in memory at once, whatever the session's length. */
 export const ROW_GROUP = 65_536;
 
 /** The same columns as the CSV export, each with its Parquet type (as ClickHouse's table). */
 const SCHEMA = [
-  { name: "root", num_children: 9 },
+  { name: "root", num_children: 11 },
   { name: "symbol", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
   { name: "date", type: "INT32", converted_type: "DATE", repetition_type: "REQUIRED" },
   { name: "ts_ns", type: "INT64", converted_type: "UINT_64", repetition_type: "REQUIRED" },
@@ -18,6 +19,8 @@ const SCHEMA = [
   { name: "price_ticks", type: "INT32", repetition_type: "REQUIRED" },
   { name: "qty", type: "INT32", converted_type: "UINT_32", repetition_type: "REQUIRED" },
   { name: "order_id", type: "INT64", converted_type: "UINT_64", repetition_type: "REQUIRED" },
+  { name: "order_ref", type: "INT64", converted_type: "UINT_64", repetition_type: "REQUIRED" },
+  { name: "shares", type: "INT64", converted_type: "UINT_64", repetition_type: "REQUIRED" },
 ] as const;
 
 /** The library's byte writer, emptied into the file after every row group. */
@@ -77,6 +80,9 @@ export function writeParquet(reader: LogReader, session: ExportSession, dir: str
   const prices = new Int32Array(ROW_GROUP);
   const qtys = new Uint32Array(ROW_GROUP);
   const ids = new BigInt64Array(ROW_GROUP);
+  const refs = new BigInt64Array(ROW_GROUP);
+  const shares = new BigInt64Array(ROW_GROUP);
+  const orders = new OrderColumns(reader, session);
   let n = 0;
   const writeGroup = () => {
     const cut = <T extends { slice(a: number, b: number): T }>(a: T) => a.slice(0, n);
@@ -91,6 +97,8 @@ export function writeParquet(reader: LogReader, session: ExportSession, dir: str
         { name: "price_ticks", data: cut(prices) },
         { name: "qty", data: cut(qtys) },
         { name: "order_id", data: cut(ids) },
+        { name: "order_ref", data: cut(refs) },
+        { name: "shares", data: cut(shares) },
       ],
       rowGroupSize: ROW_GROUP,
     });
@@ -105,6 +113,9 @@ export function writeParquet(reader: LogReader, session: ExportSession, dir: str
       prices[n] = r.priceTicks;
       qtys[n] = r.qty;
       ids[n] = BigInt(r.orderId);
+      orders.next(r);
+      refs[n] = BigInt(orders.ref);
+      shares[n] = BigInt(orders.shares);
       if (++n === ROW_GROUP) writeGroup();
     });
     if (n > 0) writeGroup();

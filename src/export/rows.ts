@@ -2,7 +2,8 @@ import { EVENT_TYPE_NAMES } from "../core/events.ts";
 
 /**
  * The columns of the csv, jsonl and parquet exports: those of ClickHouse's `exchange_events`
- * (the symbol and trading date with each event's 26-byte record), and the type's name.
+ * (the symbol and trading date with each event's 26-byte record), the type's name, and the order
+ * the event concerned with its shares (order_columns.ts).
  */
 export const EVENT_COLUMNS = [
   "symbol",
@@ -14,6 +15,8 @@ export const EVENT_COLUMNS = [
   "price_ticks",
   "qty",
   "order_id",
+  "order_ref",
+  "shares",
 ] as const;
 
 export function typeName(type: number): string {

@@ -1,5 +1,6 @@
 import { DataError } from "../core/errors.ts";
 import { readManifest } from "../format/manifest.ts";
+import type { SizeDistribution } from "../model/order_sizes.ts";
 
 /** The symbol of the unnamed security of a run without `--securities`, as its Kafka key. */
 export const UNNAMED_SYMBOL = "DEFAULT";
@@ -11,6 +12,8 @@ export interface ExportSession {
   path: string;
   /** The run's --theta-reinit, from its manifest (0 when not recorded). */
   thetaReinit: number;
+  /** The run's order sizes (--sizes), from its manifest; null: one lot an order. */
+  sizes: SizeDistribution | null;
 }
 
 const DATE_FILE = /(\d{4}-\d{2}-\d{2})\.qrsdp$/;
@@ -31,12 +34,14 @@ export function exportSessions(path: string, symbol?: string): ExportSession[] {
   if (isDirectory) {
     const { raw, securities } = readManifest(dir);
     const thetaReinit = Number(raw.theta_reinit ?? 0);
+    const sizes = (raw.order_sizes ?? null) as SizeDistribution | null;
     return securities.flatMap((s) =>
       s.sessions.map((session) => ({
         symbol: s.symbol ?? UNNAMED_SYMBOL,
         date: session.date,
         path: `${dir}/${session.file}`,
         thetaReinit,
+        sizes,
       }))
     );
   }
@@ -44,5 +49,11 @@ export function exportSessions(path: string, symbol?: string): ExportSession[] {
   if (!date) throw new DataError(`${path}: a single file must be named YYYY-MM-DD.qrsdp`);
   const folder = path.split("/").slice(-2, -1)[0] ?? "";
   const fromFolder = /^[A-Z0-9._-]{1,16}$/.test(folder) ? folder : undefined;
-  return [{ symbol: symbol ?? fromFolder ?? UNNAMED_SYMBOL, date, path, thetaReinit: 0 }];
+  return [{
+    symbol: symbol ?? fromFolder ?? UNNAMED_SYMBOL,
+    date,
+    path,
+    thetaReinit: 0,
+    sizes: null,
+  }];
 }

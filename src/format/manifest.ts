@@ -32,6 +32,8 @@ export interface RunSettings {
   thetaReinit: number;
   /** Written only when not weekdays (`nyse`). */
   calendar?: string;
+  /** The run's order size distribution (`--sizes`), written only when given and not fixed. */
+  orderSizes?: { kind: string } | null;
 }
 
 /** One security's sessions, named (`symbol` set) or the unnamed one. */
@@ -52,6 +54,7 @@ export function buildManifest(run: RunSettings, securities: SecuritySessions[]) 
     session_seconds: run.sessionSeconds,
     ...(run.thetaReinit > 0 ? { theta_reinit: run.thetaReinit } : {}),
     ...(run.calendar && run.calendar !== "weekdays" ? { calendar: run.calendar } : {}),
+    ...(run.orderSizes && run.orderSizes.kind !== "fixed" ? { order_sizes: run.orderSizes } : {}),
   };
   const book = {
     tick_size: run.tickSize,

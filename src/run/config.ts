@@ -12,6 +12,7 @@ import type { KafkaSettings } from "../kafka/settings.ts";
 import type { PacingSettings } from "./pacer.ts";
 import { sessionSecondsOn } from "./calendar.ts";
 import type { CalendarName } from "./calendar.ts";
+import type { SizeDistribution } from "../model/order_sizes.ts";
 
 export interface Security {
   /** Null for the one unnamed security of a run without `--securities`. */
@@ -47,6 +48,8 @@ export interface ModelSettings {
   /** Probability of redrawing the book's depths after a price change. */
   thetaReinit: number;
   reinitDepthMean: number;
+  /** Order sizes (`--sizes`), which the exports and the ITCH feed give each order; null: one lot. */
+  sizes?: SizeDistribution | null;
 }
 
 export interface OutputSettings {
@@ -154,6 +157,7 @@ export function manifestSettings(cfg: RunConfig): RunSettings {
     initialDepth: cfg.book.initialDepth,
     thetaReinit: cfg.model.thetaReinit,
     calendar: cfg.session.calendar,
+    orderSizes: cfg.model.sizes ?? null,
   };
 }
 

@@ -1,0 +1,44 @@
+import type { EventRecord } from "../core/events.ts";
+import type { LogReader } from "../format/log_reader.ts";
+import { OrderFlow } from "./order_flow.ts";
+import { checkReplayable, orderSizes } from "./replayable.ts";
+import type { ExportSession } from "./sessions.ts";
+
+/**
+ * The `order_ref` and `shares` columns of each record, in order (the order the record concerned
+ * in the ITCH feed's order image, and its shares; 0 and 0 when it concerned none). A run made
+ * with --theta-reinit has none: its books cannot be rebuilt from the records, so every row
+ * has 0 (`orderColumnsNote` says why).
+ */
+export class OrderColumns {
+  ref = 0;
+  shares = 0;
+  private readonly flow: OrderFlow | null;
+  private n = 0;
+
+  constructor(private readonly reader: LogReader, session: ExportSession) {
+    const h = reader.header;
+    if (session.thetaReinit > 0) this.flow = null;
+    else {
+      this.flow = new OrderFlow(h, orderSizes(session, h));
+      this.flow.opening(h.marketOpenNs);
+    }
+  }
+
+  next(r: EventRecord): void {
+    const flow = this.flow;
+    if (!flow) return;
+    checkReplayable(r, flow.book, this.n++, this.reader);
+    flow.apply(r);
+    this.ref = flow.ref;
+    this.shares = flow.shares;
+  }
+}
+
+/** Why a session's order columns are all 0, or null when they are not. */
+export function orderColumnsNote(session: ExportSession): string | null {
+  if (!(session.thetaReinit > 0)) return null;
+  return `order_ref and shares are 0: made with --theta-reinit ${session.thetaReinit}, which ` +
+    `redraws the book's depths from the random generator, so the records cannot say which ` +
+    `order an event concerns`;
+}
