@@ -25,7 +25,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   if (cfg.session.startDate !== parsed.values["start-date"]) {
     console.error(
       `qrsdp run: note: --start-date ${parsed.values["start-date"]} is not a trading day ` +
-        `(--calendar ${parsed.values.calendar}): the run starts on ${cfg.session.startDate}`,
+        `(--calendar ${cfg.session.calendar}): the run starts on ${cfg.session.startDate}`,
     );
   }
   const { quiet, json } = parsed.values;

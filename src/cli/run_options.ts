@@ -4,16 +4,14 @@ import { MAX_LEVELS } from "../book/book.ts";
 import { defaultHlrCurves, parseHlrCurves } from "../model/hlr_curves.ts";
 import { SIMPLE_DEFAULTS } from "../model/simple.ts";
 import {
-  CALENDARS,
   clockSeconds,
   firstTradingDay,
   LAST_DATE,
   lastTradingDate,
   parseIsoDate,
 } from "../run/calendar.ts";
-import type { CalendarName } from "../run/calendar.ts";
 import { readRegularText } from "../core/safe_read.ts";
-import { orderSizesFromFlag } from "./sizes_flag.ts";
+import { REALISM_FLAGS, realismFromFlags } from "./realism_flags.ts";
 import { bookSettings } from "../run/config.ts";
 import type { RunConfig, Security } from "../run/config.ts";
 import { flags, parseCommand, parseNumber } from "./flags.ts";
@@ -63,12 +61,7 @@ export const RUN_FLAGS = flags({
     check: { test: (text) => parseIsoDate(text) !== null, what: "YYYY-MM-DD" },
     help: "first trading date (the next trading day when it is not one); then --calendar's days",
   },
-  calendar: {
-    type: "string",
-    default: "weekdays",
-    oneOf: [...CALENDARS],
-    help: "trading days: weekdays (Monday-Friday) or nyse (NYSE holidays, 13:00 early closes)",
-  },
+
   "chunk-size": {
     type: "number",
     default: 4096,
@@ -131,12 +124,6 @@ export const RUN_FLAGS = flags({
     max: 1e6,
     help: "mean depth of a redrawn level",
   },
-  sizes: {
-    type: "string",
-    default: "fixed",
-    help: "order sizes in lots: fixed, geometric:MEAN, lognormal:MU,SIGMA or a curves FILE's " +
-      "order_sizes (drawn apart from the events, which stay the same)",
-  },
   workers: {
     type: "number",
     integer: true,
@@ -145,6 +132,7 @@ export const RUN_FLAGS = flags({
     defaultHelp: "one per core",
     help: "worker threads, at most one per security (results do not depend on it)",
   },
+  ...REALISM_FLAGS,
   ...PACING_FLAGS,
   rate: {
     type: "number",
@@ -234,7 +222,8 @@ export function runConfigFromFlags(
   const securities = v.securities
     ? parseSecurities(v.securities)
     : [{ symbol: null, p0Ticks: v.p0 }];
-  const calendar = v.calendar as CalendarName;
+  const realism = realismFromFlags(v, given);
+  const calendar = realism.calendar;
   const startDate = firstTradingDay(v["start-date"], calendar);
   if (startDate === null || lastTradingDate(startDate, v.days, calendar) === null) {
     throw new UsageError(
@@ -269,7 +258,8 @@ export function runConfigFromFlags(
       hlrCurves,
       thetaReinit: v["theta-reinit"],
       reinitDepthMean: v["reinit-depth-mean"],
-      sizes: orderSizesFromFlag(v.sizes),
+      sizes: realism.sizes,
+      activity: realism.activity,
     },
     pacing: { ...pacingFromFlags(v), rate: v.rate ?? null },
     kafka: kafkaFromFlags(v, env),

@@ -13,6 +13,7 @@ import type { PacingSettings } from "./pacer.ts";
 import { sessionSecondsOn } from "./calendar.ts";
 import type { CalendarName } from "./calendar.ts";
 import type { SizeDistribution } from "../model/order_sizes.ts";
+import type { ActivitySettings } from "../model/activity.ts";
 
 export interface Security {
   /** Null for the one unnamed security of a run without `--securities`. */
@@ -50,6 +51,8 @@ export interface ModelSettings {
   reinitDepthMean: number;
   /** Order sizes (`--sizes`), which the exports and the ITCH feed give each order; null: one lot. */
   sizes?: SizeDistribution | null;
+  /** Activity by time of day and regime (`--intraday`, `--regimes`); null or absent: none. */
+  activity?: ActivitySettings | null;
 }
 
 export interface OutputSettings {
@@ -119,6 +122,7 @@ export function sessionConfig(
     marketOpenNs: cfg.session.marketOpenSeconds * 1e9,
     thetaReinit: cfg.model.thetaReinit,
     reinitDepthMean: cfg.model.reinitDepthMean,
+    activity: cfg.model.activity ?? null,
   };
 }
 
