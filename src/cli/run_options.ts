@@ -13,7 +13,9 @@ import {
 import { readRegularText } from "../core/safe_read.ts";
 import { REALISM_FLAGS, realismFromFlags } from "./realism_flags.ts";
 import { bookSettings } from "../run/config.ts";
-import type { RunConfig, Security } from "../run/config.ts";
+import { ownedSecurities } from "../run/config.ts";
+import type { RunConfig, Security, Shard } from "../run/config.ts";
+import { openingPrices } from "../run/continue_run.ts";
 import { flags, parseCommand, parseNumber } from "./flags.ts";
 import type { CommandSpec, FlagValues } from "./flags.ts";
 import { KAFKA_ENV_HELP, kafkaFromFlags, kafkaProducerFlags } from "./kafka_flags.ts";
@@ -160,7 +162,32 @@ export const RUN_FLAGS = flags({
     type: "boolean",
     help: "replace the run already in --output (its manifest and .qrsdp files, nothing else)",
   },
+  shard: {
+    type: "string",
+    check: { test: (text) => parseShard(text) !== null, what: "I/N with 0 <= I < N" },
+    help: "run only the securities i with i mod N = I (merge the parts with 'qrsdp merge')",
+  },
+  "first-day": {
+    type: "number",
+    default: 0,
+    integer: true,
+    min: 0,
+    max: 100_000,
+    help: "first day to run (0-based; days before it ran elsewhere: needs --continue)",
+  },
+  continue: {
+    type: "string",
+    help: "run directory made with the same flags that holds day --first-day or the day before",
+  },
 });
+
+/** `I/N` of `--shard`, or null when it is not one. */
+export function parseShard(text: string): Shard | null {
+  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(text);
+  if (!m) return null;
+  const index = Number(m[1]), count = Number(m[2]);
+  return count >= 1 && index < count ? { index, count } : null;
+}
 
 export const RUN_COMMAND: CommandSpec<typeof RUN_FLAGS> = {
   name: "run",
@@ -225,12 +252,28 @@ export function runConfigFromFlags(
   const realism = realismFromFlags(v, given);
   const calendar = realism.calendar;
   const startDate = firstTradingDay(v["start-date"], calendar);
-  if (startDate === null || lastTradingDate(startDate, v.days, calendar) === null) {
+  const firstDay = v["first-day"];
+  if (startDate === null || lastTradingDate(startDate, firstDay + v.days, calendar) === null) {
     throw new UsageError(
-      `--start-date: ${v.days} trading days from ${v["start-date"]} go past ${LAST_DATE}`,
+      `--start-date: ${firstDay + v.days} trading days from ${
+        v["start-date"]
+      } go past ${LAST_DATE}`,
     );
   }
-  return {
+  const shard = v.shard === undefined ? undefined : parseShard(v.shard)!;
+  if (shard && !v.securities) throw new UsageError("--shard: give the whole run's --securities");
+  if (shard && (v["itch-dir"] || v.udp || v.multicast)) {
+    throw new UsageError(
+      "--shard: the live ITCH feed needs every security; run 'qrsdp itch' on the merged run",
+    );
+  }
+  if (firstDay > 0 && v.continue === undefined) {
+    throw new UsageError("--first-day: give --continue RUN, the run that holds the day before");
+  }
+  if (v.continue !== undefined && firstDay === 0) {
+    throw new UsageError("--continue: give --first-day, the first day to run");
+  }
+  const cfg: RunConfig = {
     seed: v.seed,
     securities,
     // Never one per security by default: that took 7.9 GB for a thousand securities.
@@ -243,6 +286,7 @@ export function runConfigFromFlags(
       seconds: v.seconds,
       marketOpenSeconds: clockSeconds(v["market-open"])!,
       maxEvents: v["max-events"] ?? null,
+      ...(firstDay > 0 ? { firstDay } : {}),
     },
     model: {
       kind: model,
@@ -268,7 +312,20 @@ export function runConfigFromFlags(
       chunkSize: v["chunk-size"],
       force: v.force,
     },
+    ...(shard ? { shard } : {}),
   };
+  const owned = ownedSecurities(cfg);
+  if (owned.length === 0) {
+    throw new UsageError(
+      `--shard ${v.shard}: no security has i mod ${shard!.count} = ${shard!.index} ` +
+        `(${securities.length} securities)`,
+    );
+  }
+  if (v.continue !== undefined) {
+    const p0s = openingPrices(cfg, v.continue, owned);
+    owned.forEach((i, n) => securities[i] = { ...securities[i], p0Ticks: p0s[n] });
+  }
+  return cfg;
 }
 
 /** A run configuration from `qrsdp run` arguments (for tests and benchmarks). */

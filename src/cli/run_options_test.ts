@@ -116,8 +116,6 @@ Deno.test("the session, the file header and the manifest agree with the run conf
     initialSpreadTicks: 2,
     initialDepth: 0,
     thetaReinit: 0,
-    calendar: "weekdays",
-    orderSizes: null,
   });
 });
 

@@ -34,6 +34,18 @@ export interface RunSettings {
   calendar?: string;
   /** The run's order size distribution (`--sizes`), written only when given and not fixed. */
   orderSizes?: { kind: string } | null;
+  /** Written only for part of a run (`run --shard`): which part, and every symbol of the whole. */
+  shard?: ManifestShard;
+  /** Written only when above 0 (`run --first-day`): the day of the run's first sessions. */
+  firstDay?: number;
+}
+
+/** The `shard` block of a part's manifest: `qrsdp merge` puts the parts back together by it. */
+export interface ManifestShard {
+  index: number;
+  count: number;
+  /** The whole run's symbols, in `--securities` order. */
+  symbols: string[];
 }
 
 /** One security's sessions, named (`symbol` set) or the unnamed one. */
@@ -56,6 +68,11 @@ export function buildManifest(run: RunSettings, securities: SecuritySessions[]) 
     ...(run.calendar && run.calendar !== "weekdays" ? { calendar: run.calendar } : {}),
     ...(run.orderSizes && run.orderSizes.kind !== "fixed" ? { order_sizes: run.orderSizes } : {}),
   };
+  // After everything a whole run writes, so that without them the bytes are a whole run's.
+  const part = {
+    ...(run.firstDay ? { first_day: run.firstDay } : {}),
+    ...(run.shard ? { shard: run.shard } : {}),
+  };
   const book = {
     tick_size: run.tickSize,
     levels_per_side: run.levelsPerSide,
@@ -70,6 +87,7 @@ export function buildManifest(run: RunSettings, securities: SecuritySessions[]) 
       p0_ticks: securities[0].p0Ticks,
       ...rest,
       sessions: securities[0].sessions,
+      ...part,
     };
   }
   return {
@@ -81,6 +99,7 @@ export function buildManifest(run: RunSettings, securities: SecuritySessions[]) 
       ...book,
       sessions: s.sessions,
     })),
+    ...part,
   };
 }
 

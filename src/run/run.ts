@@ -2,9 +2,10 @@ import { buildManifest, manifestJson, writeManifest } from "../format/manifest.t
 import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
 import type { SinkReport } from "../sinks/sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
-import { manifestSettings } from "./config.ts";
+import { manifestSettings, ownedSecurities } from "./config.ts";
 import type { RunConfig, Security, SessionSettings } from "./config.ts";
-import { LAST_DATE, tradingDates } from "./calendar.ts";
+import { LAST_DATE } from "./calendar.ts";
+import { datesFromFirstDay } from "./first_day.ts";
 import { openRunDir } from "./run_dir.ts";
 import { securityQuota } from "./security_run.ts";
 import type { DayReport, DayTask, SecurityProgress } from "./security_run.ts";
@@ -60,15 +61,15 @@ export class DayQueue {
     private readonly session: SessionSettings,
     private readonly quotas: number[] = securities.map(() => Infinity),
   ) {
-    this.nextDay = securities.map(() => 0);
+    this.nextDay = securities.map(() => session.firstDay ?? 0);
     this.p0 = securities.map((s) => s.p0Ticks);
     this.running = securities.map(() => false);
-    this.dates = securities.map(() => tradingDates(session.startDate, session.calendar));
+    this.dates = securities.map(() => datesFromFirstDay(session));
   }
 
   /** The next task, or null when every day is done or under way. */
   take(): DayTask | null {
-    const days = this.session.days;
+    const days = (this.session.firstDay ?? 0) + this.session.days;
     let pick = -1;
     for (let i = 0; i < this.nextDay.length; i++) {
       if (this.running[i] || this.nextDay[i] >= days || this.quotas[i] <= 0) continue;
@@ -99,11 +100,11 @@ export class DayQueue {
   }
 }
 
-/** Securities dealt round-robin to at most `workers` workers. */
-export function assignSecurities(count: number, workers: number): number[][] {
-  const w = Math.max(1, Math.min(workers, count));
+/** The securities `indices` dealt round-robin to at most `workers` workers. */
+export function assignSecurities(indices: number[], workers: number): number[][] {
+  const w = Math.max(1, Math.min(workers, indices.length));
   const out: number[][] = Array.from({ length: w }, () => []);
-  for (let i = 0; i < count; i++) out[i % w].push(i);
+  indices.forEach((index, n) => out[n % w].push(index));
   return out;
 }
 
@@ -135,12 +136,13 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
 async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: number) {
   const sessions: ManifestSession[][] = cfg.securities.map(() => []);
   const result: RunResult = { days: [], sinkReports: [], errors: [], seconds: 0 };
+  const owned = ownedSecurities(cfg);
   const manifest = () =>
     buildManifest(
       manifestSettings(cfg),
-      cfg.securities.map((s, i): SecuritySessions => ({
-        symbol: s.symbol,
-        p0Ticks: s.p0Ticks,
+      owned.map((i): SecuritySessions => ({
+        symbol: cfg.securities[i].symbol,
+        p0Ticks: cfg.securities[i].p0Ticks,
         sessions: sessions[i],
       })),
     );
@@ -149,17 +151,15 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
   // them, and a live ITCH feed advances its days only when every security has reached them.
   const allAtOnce = days === 0 || cfg.pacing.realtime || cfg.pacing.rate !== null ||
     hooks.onTap !== undefined;
-  const quotas = cfg.securities.map((_, i) => securityQuota(cfg, i));
+  // A security of another shard has nothing to run here.
+  const mine = new Set(owned);
+  const quotas = cfg.securities.map((_, i) => mine.has(i) ? securityQuota(cfg, i) : 0);
   const queue = allAtOnce ? null : new DayQueue(cfg.securities, cfg.session, quotas);
-  const here = !allAtOnce && cfg.securities.length * days * seconds <= SHORT_RUN_SECONDS;
+  const here = !allAtOnce && owned.length * days * seconds <= SHORT_RUN_SECONDS;
   // All at once, a worker runs several securities together: a thread per security took 7.9 GB
   // for a thousand securities.
-  const groups = allAtOnce ? assignSecurities(cfg.securities.length, cfg.workers) : [];
-  const workers = allAtOnce
-    ? groups.length
-    : here
-    ? 1
-    : Math.min(cfg.workers, cfg.securities.length);
+  const groups = allAtOnce ? assignSecurities(owned, cfg.workers) : [];
+  const workers = allAtOnce ? groups.length : here ? 1 : Math.min(cfg.workers, owned.length);
   // With a core to spare per worker, this thread compresses and writes the files.
   const offloadWrites = !here && workers * 2 <= navigator.hardwareConcurrency;
   const host = new ChunkWriterHost();

@@ -1,7 +1,8 @@
 import { newRecord } from "../core/events.ts";
 import { Session } from "../model/session.ts";
 import type { EventSink } from "../sinks/sink.ts";
-import { LAST_DATE, tradingDates } from "./calendar.ts";
+import { LAST_DATE } from "./calendar.ts";
+import { datesFromFirstDay } from "./first_day.ts";
 import {
   createModel,
   daySeconds,
@@ -85,16 +86,17 @@ export async function runSecurity(
   hooks: SecurityRunHooks = {},
 ): Promise<void> {
   const { session: schedule, pacing } = cfg;
-  const nextDate = tradingDates(schedule.startDate, schedule.calendar);
+  const nextDate = datesFromFirstDay(schedule);
+  const firstDay = schedule.firstDay ?? 0;
   const pacer = hooks.pacer ??
     (pacing.realtime ? new Pacer(pacing.speed, schedule.marketOpenSeconds * 1e9, stop) : undefined);
   // --rate: every security runs at once (see executeRun), each at its share of the rate.
   const ratePacer = pacing.rate ? new RatePacer(pacing.rate / cfg.securities.length, stop) : null;
   let quota = securityQuota(cfg, securityIndex);
   let p0Ticks = cfg.securities[securityIndex].p0Ticks;
-  for (let day = 0; schedule.days === 0 || day < schedule.days; day++) {
+  for (let day = firstDay; schedule.days === 0 || day < firstDay + schedule.days; day++) {
     if (stop.requested || quota <= 0) break;
-    if (day > 0) {
+    if (day > firstDay) {
       // Other securities of this worker take their turn (continuous runs share workers).
       if (pacing.realtime) await sleepUnlessStopped(pacing.overnightSeconds * 1000, stop);
       else await new Promise((r) => setTimeout(r, 0));
