@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { QrsdpReader } from "../src/format/reader.ts";
 import { qrsdpFiles, runCli, tempDir } from "./helpers.ts";
+import { decodeFile } from "./itch/decoder.ts";
 
 Deno.test("run --start-date on a Saturday starts on the Monday, with a note", async () => {
   const out = tempDir("saturday");
@@ -54,4 +55,36 @@ Deno.test("run --calendar nyse skips holidays and closes early at 13:00", async 
   assert.equal(JSON.parse(Deno.readTextFileSync(`${weekdays}/manifest.json`)).calendar, undefined);
   Deno.removeSync(out, { recursive: true });
   Deno.removeSync(weekdays, { recursive: true });
+});
+
+Deno.test("run --sizes: the live ITCH feed and qrsdp itch of the run give orders the same sizes", async () => {
+  const base = tempDir("sizes_itch");
+  const run = await runCli([
+    ...["run", "--sizes", "geometric:3", "--seconds", "300", "--output", `${base}/run`],
+    ...["--itch-dir", `${base}/live`, "--quiet"],
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const manifest = JSON.parse(Deno.readTextFileSync(`${base}/run/manifest.json`));
+  assert.deepEqual(manifest.order_sizes, { kind: "geometric", mean: 3 });
+  const conv = await runCli(["itch", `${base}/run`, "--output", `${base}/conv`, "--quiet"]);
+  assert.equal(conv.code, 0, conv.stderr);
+  const name = "20260102.qrsdp_ITCH50";
+  const live = Deno.readFileSync(`${base}/live/${name}`);
+  assert.deepEqual(live, Deno.readFileSync(`${base}/conv/${name}`));
+  const messages = decodeFile(live);
+  const shares = new Map<number, number>();
+  let executions = 0;
+  for (const m of messages) {
+    if (m.type === "A") shares.set(m.ref, m.shares);
+    if (m.type === "E") {
+      assert.equal(m.shares, shares.get(m.ref), `execution of order ${m.ref}`);
+      executions++;
+    }
+  }
+  assert.ok(executions > 100);
+  const lots = [...shares.values()].map((s) => s / 100);
+  assert.ok(lots.every(Number.isInteger));
+  const mean = lots.reduce((a, b) => a + b, 0) / lots.length;
+  assert.ok(Math.abs(mean - 3) < 0.1, `mean size ${mean} lots`);
+  Deno.removeSync(base, { recursive: true });
 });
