@@ -2,7 +2,7 @@ import { DataError } from "../core/errors.ts";
 import type { FileHeader } from "../format/header.ts";
 import type { LogReader } from "../format/log_reader.ts";
 import { OrderFlow } from "./order_flow.ts";
-import type { OrderChange } from "./order_flow.ts";
+import type { OrderChange, SideLevels } from "./order_flow.ts";
 import { checkReplayable, orderSizes } from "./replayable.ts";
 import type { ExportSession } from "./sessions.ts";
 import { TextFile } from "./text_file.ts";
@@ -40,18 +40,16 @@ export function lobsterMessageLine(tsNs: number, c: OrderChange, tickSize: numbe
  * LOBSTER's dummies (±9999999999, size 0).
  */
 export function lobsterBookLine(
-  bids: Map<number, number>,
-  asks: Map<number, number>,
+  bids: SideLevels,
+  asks: SideLevels,
   k: number,
   tickSize: number,
 ): string {
-  const bidPrices = [...bids.keys()].sort((a, b) => b - a);
-  const askPrices = [...asks.keys()].sort((a, b) => a - b);
   let line = "";
   for (let level = 0; level < k; level++) {
-    const a = askPrices[level], b = bidPrices[level];
-    const ask = a === undefined ? EMPTY_ASK : `${a * tickSize},${asks.get(a)}`;
-    const bid = b === undefined ? EMPTY_BID : `${b * tickSize},${bids.get(b)}`;
+    const a = asks.prices[level], b = bids.prices[level];
+    const ask = a === undefined ? EMPTY_ASK : `${a * tickSize},${asks.shares.get(a)}`;
+    const bid = b === undefined ? EMPTY_BID : `${b * tickSize},${bids.shares.get(b)}`;
     line += level === 0 ? `${ask},${bid}` : `,${ask},${bid}`;
   }
   return line;
@@ -87,10 +85,11 @@ export function writeLobster(reader: LogReader, session: ExportSession, dir: str
   const messages = new TextFile(`${dir}/${names.message}`);
   const orderbook = new TextFile(`${dir}/${names.orderbook}`);
   const write = (tsNs: number) => {
-    for (const c of flow.changes) {
+    for (let i = 0; i < flow.count; i++) {
+      const c = flow.changes[i];
       flow.step(c);
       messages.line(lobsterMessageLine(tsNs, c, h.tickSize));
-      orderbook.line(lobsterBookLine(flow.bidLevels, flow.askLevels, k, h.tickSize));
+      orderbook.line(lobsterBookLine(flow.bids, flow.asks, k, h.tickSize));
     }
   };
   try {

@@ -28,14 +28,12 @@ const HEADER: FileHeader = {
 Deno.test("lobster: the messages and book lines of a hand-worked session (K=2, depth 2)", () => {
   const flow = new OrderFlow(HEADER, null);
   const lines = (ts: number) =>
-    flow.changes.map((c) => {
+    flow.changes.slice(0, flow.count).map((c) => {
       flow.step(c);
-      return `${lobsterMessageLine(ts, c, 100)} | ${
-        lobsterBookLine(flow.bidLevels, flow.askLevels, 2, 100)
-      }`;
+      return `${lobsterMessageLine(ts, c, 100)} | ${lobsterBookLine(flow.bids, flow.asks, 2, 100)}`;
     });
   flow.opening(1000);
-  assert.equal(flow.changes.length, 8);
+  assert.equal(flow.count, 8);
   assert.equal(lines(1000)[7], "0.000001000,1,8,1,10200,-1 | 10100,2,9900,2,10200,2,9800,2");
   const rec = (type: number, priceTicks: number) => ({
     tsNs: 2000,

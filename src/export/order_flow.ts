@@ -21,18 +21,49 @@ interface LiveOrder {
 }
 
 /**
+ * The shares resting at each price of one side, with the prices kept in order, best first (few:
+ * at most the book's levels and one), so that the best K are read without sorting.
+ */
+export class SideLevels {
+  /** Prices, best first. */
+  readonly prices: number[] = [];
+  readonly shares = new Map<number, number>();
+
+  constructor(private readonly buy: boolean) {}
+
+  change(price: number, delta: number): void {
+    const total = (this.shares.get(price) ?? 0) + delta;
+    if (total !== 0) {
+      if (!this.shares.has(price)) this.insert(price);
+      this.shares.set(price, total);
+      return;
+    }
+    this.shares.delete(price);
+    this.prices.splice(this.prices.indexOf(price), 1);
+  }
+
+  private insert(price: number): void {
+    const prices = this.prices;
+    let i = 0;
+    while (i < prices.length && (this.buy ? prices[i] > price : prices[i] < price)) i++;
+    prices.splice(i, 0, price);
+  }
+}
+
+/**
  * A session's orders as the ITCH feed's order image (itch.md) sees them: the order references
- * of one session, from 1, and the shares of each order. After `opening()` or `apply(rec)`,
- * `changes` holds the orders that entered or left the book, and `ref`/`shares` the order the
- * record itself concerned (0 for none). `bidLevels`/`askLevels` are the shares resting at each
- * price after the changes passed to `step`, one at a time.
+ * of one session, from 1, and the shares of each order. After `opening()` or `apply(rec)`, the
+ * first `count` of `changes` are the orders that entered or left the book (the objects are
+ * reused), and `ref`/`shares` the order the record itself concerned (0 for none). `bids`/`asks`
+ * are the shares resting at each price after the changes passed to `step`, one at a time.
  */
 export class OrderFlow implements OrderMessages {
   readonly changes: OrderChange[] = [];
+  count = 0;
   ref = 0;
   shares = 0;
-  readonly bidLevels = new Map<number, number>();
-  readonly askLevels = new Map<number, number>();
+  readonly bids = new SideLevels(true);
+  readonly asks = new SideLevels(false);
   private readonly image: OrderImage;
   private readonly live = new Map<number, LiveOrder>();
   private readonly tickSize: number;
@@ -49,16 +80,18 @@ export class OrderFlow implements OrderMessages {
   }
 
   opening(tsNs: number): void {
-    this.changes.length = 0;
+    this.count = 0;
     this.image.opening(tsNs);
   }
 
   apply(rec: EventRecord): void {
-    this.changes.length = 0;
+    this.count = 0;
     this.image.apply(rec);
     this.ref = this.image.ref;
     this.shares = 0;
-    for (const c of this.changes) if (c.ref === this.ref) this.shares = c.shares;
+    for (let i = 0; i < this.count; i++) {
+      if (this.changes[i].ref === this.ref) this.shares = this.changes[i].shares;
+    }
   }
 
   time(): void {}
@@ -76,7 +109,7 @@ export class OrderFlow implements OrderMessages {
     for (let n = 0; n < count; n++) {
       const ref = firstRef + n;
       this.live.set(ref, { buy, priceTicks, shares });
-      this.changes.push({ kind: OrderChangeKind.ADD, ref, buy, priceTicks, shares });
+      this.push(OrderChangeKind.ADD, ref, buy, priceTicks, shares);
     }
   }
 
@@ -88,18 +121,27 @@ export class OrderFlow implements OrderMessages {
     this.remove(OrderChangeKind.DELETE, ref);
   }
 
+  /** Moves `bids`/`asks` past one change. */
+  step(c: OrderChange): void {
+    (c.buy ? this.bids : this.asks).change(
+      c.priceTicks,
+      c.kind === OrderChangeKind.ADD ? c.shares : -c.shares,
+    );
+  }
+
   private remove(kind: number, ref: number): void {
     const o = this.live.get(ref)!;
     this.live.delete(ref);
-    this.changes.push({ kind, ref, buy: o.buy, priceTicks: o.priceTicks, shares: o.shares });
+    this.push(kind, ref, o.buy, o.priceTicks, o.shares);
   }
 
-  /** Moves `bidLevels`/`askLevels` past one change. */
-  step(c: OrderChange): void {
-    const levels = c.buy ? this.bidLevels : this.askLevels;
-    const shares = c.kind === OrderChangeKind.ADD ? c.shares : -c.shares;
-    const total = (levels.get(c.priceTicks) ?? 0) + shares;
-    if (total === 0) levels.delete(c.priceTicks);
-    else levels.set(c.priceTicks, total);
+  private push(kind: number, ref: number, buy: boolean, priceTicks: number, shares: number): void {
+    const c = this.changes[this.count] ??= { kind, ref, buy, priceTicks, shares };
+    c.kind = kind;
+    c.ref = ref;
+    c.buy = buy;
+    c.priceTicks = priceTicks;
+    c.shares = shares;
+    this.count++;
   }
 }
