@@ -1,10 +1,13 @@
-import { calibrate, DamagedInputError, expandInputs } from "../calibrate/calibrate.ts";
+import { calibrate, DamagedInputError, expandInputs, NoDataError } from "../calibrate/calibrate.ts";
 import type { Calibration } from "../calibrate/calibrate.ts";
 import { ASK, BID } from "../calibrate/sojourns.ts";
+import { checkReplaceable, writeFileAtomic } from "../core/atomic_file.ts";
 import { UsageError } from "../core/errors.ts";
+import { checkOutputPath } from "../core/output_path.ts";
+import { inputRunDirs } from "../format/input.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { table, thousands } from "./format.ts";
-import { flags, parseCommand } from "./flags.ts";
+import { flags, NO_VERIFY_FLAG, parseCommand } from "./flags.ts";
 
 const CALIBRATE_COMMAND = {
   name: "calibrate",
@@ -46,24 +49,29 @@ const CALIBRATE_COMMAND = {
     },
     compat: {
       type: "boolean",
-      help: "the established tool's estimator and quirks: its file, byte for byte",
+      help: "the C++ reference implementation's estimator and quirks: its file, byte for byte",
     },
     censored: {
       type: "boolean",
       help: "count the time at risk cut short by price changes too (unbiased rates)",
     },
     json: { type: "boolean", help: "print the summary as one JSON document" },
+    "no-verify": NO_VERIFY_FLAG,
   }),
   notes: `Run directories stand for their manifest's files, in manifest order; all inputs feed one
-set of estimators. The file is written whole or not at all (a temporary file, then renamed).
+set of estimators; a file reached twice is refused. The file is written whole or not at all (a
+temporary file, then renamed); a symbolic link, a device or a FIFO at --output is refused, never
+replaced, and --output may not be inside an input run directory.
 
-Default mode differs from --compat where the established tool is wrong: the clock starts at
-the market open (not midnight), a header depth of 0 is replayed as 50 (as generated), a torn
-file's complete chunks are used (with a warning), and --n-max below 0 or --levels above a
-file's levels is refused. --compat reproduces the established tool's file exactly.
+Default mode differs from --compat where the C++ reference implementation is wrong: the clock
+starts at the market open (not midnight), a header depth of 0 is replayed as 50 (as generated), a
+damaged file's sound chunks before the damage are used (the curves are written, the damage is
+named with its byte offset, exit 1), and --n-max below 0 or --levels above a file's levels is
+refused. --compat reproduces the reference implementation's file exactly, and refuses a damaged
+input.
 
-Exit status: 0 on success, 1 when an input is damaged (--compat) or the output cannot be
-written, 2 for a usage error or an input that cannot be read.`,
+Exit status: 0 on success, 1 when an input is damaged, no input has a sound chunk (nothing is
+written) or the output cannot be written, 2 for a usage error or an input that cannot be read.`,
 };
 
 export async function calibrateCommand(args: string[]): Promise<number> {
@@ -75,13 +83,15 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   }
   if (v.compat && parsed.given.has("imbalance-sens")) {
     throw new UsageError(
-      "--imbalance-sens: --compat always writes 1 (the established tool has no such flag)",
+      "--imbalance-sens: --compat always writes 1 (the C++ reference implementation has no such flag)",
     );
   }
   const toStdout = v.output === "-";
   if (toStdout && v.json) {
     throw new UsageError("--json with --output -: both would go to stdout");
   }
+  checkOutputPath(v.output, "--output", { stdout: true, inputs: inputRunDirs(parsed.positionals) });
+  if (!toStdout) checkReplaceable(v.output, "--output");
   const warnings: string[] = [];
   let result: Calibration;
   try {
@@ -93,52 +103,35 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       imbalanceSensitivity: v["imbalance-sens"],
       compat: v.compat,
       censored: v.censored,
+      verify: !v["no-verify"],
     }, (line) => {
-      // The established tool's own lines (one per mispriced execution) go out as it prints them.
+      // The reference implementation's own lines (one per mispriced execution) go out as it prints them.
       if (line.startsWith("QRSDP:")) return console.error(line);
       warnings.push(line.replace(/^warning: /, ""));
       console.error(`qrsdp calibrate: ${line}`);
     });
   } catch (e) {
-    if (!(e instanceof DamagedInputError)) throw e;
+    if (!(e instanceof DamagedInputError || e instanceof NoDataError)) throw e;
     console.error(`qrsdp calibrate: ${e.message}`);
     return 1;
   }
+  const damaged = result.files.some((f) => f.damage !== null);
   if (toStdout) {
     writeAll(Deno.stdout, new TextEncoder().encode(result.json));
     console.error(summaryText(result, v.output));
   } else {
-    if (!writeWhole(v.output, result.json)) return 1;
+    writeFileAtomic(v.output, result.json, "--output");
     console.log(
       v.json
         ? JSON.stringify(summaryJson(result, v.output, v.compat, v.censored, warnings), null, 2)
         : summaryText(result, v.output),
     );
   }
-  return 0;
+  return damaged ? 1 : 0;
 }
 
 function writeAll(out: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
   for (let done = 0; done < bytes.length;) done += out.writeSync(bytes.subarray(done));
-}
-
-/** Writes `text` to a temporary file beside `path`, then renames it: never half a file. */
-function writeWhole(path: string, text: string): boolean {
-  const slash = path.lastIndexOf("/");
-  const tmp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${Deno.pid}.tmp`;
-  try {
-    Deno.writeTextFileSync(tmp, text);
-    Deno.renameSync(tmp, path);
-    return true;
-  } catch (e) {
-    try {
-      Deno.removeSync(tmp);
-    } catch {
-      // never created
-    }
-    console.error(`qrsdp calibrate: cannot write ${path} (${(e as Error).message})`);
-    return false;
-  }
 }
 
 interface QueueSummary {

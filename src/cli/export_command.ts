@@ -1,7 +1,7 @@
 import { EXPORT_FORMATS, exportRun } from "../export/export.ts";
 import { isSymbol, SYMBOL_RULE } from "../core/symbol.ts";
 import { UsageError } from "../core/errors.ts";
-import { flags, parseCommand } from "./flags.ts";
+import { flags, NO_VERIFY_FLAG, parseCommand } from "./flags.ts";
 import { thousands } from "./format.ts";
 
 const EXPORT_COMMAND = {
@@ -22,10 +22,24 @@ const EXPORT_COMMAND = {
       defaultHelp: "the file's folder if it is a symbol, else DEFAULT",
       help: "symbol of a single exported file",
     },
+    force: {
+      type: "boolean",
+      help: "replace an unfinished export in --output (a finished one is replaced anyway)",
+    },
+    "no-verify": NO_VERIFY_FLAG,
     quiet: { type: "boolean", help: "no line per session" },
   }),
   notes: `One file per session (two for lobster: message and order book), named SYMBOL_DATE.EXT;
-lobster uses LOBSTER's names. Columns and the LOBSTER mapping: docs/export.md.`,
+lobster uses LOBSTER's names. Columns and the LOBSTER mapping: docs/export.md.
+
+Every file is written under a temporary name and renamed once all are complete: a failed export
+leaves no file under a final name. --output must be empty, new, or hold only a previous export
+(replaced, with a note on stderr); anything else there is refused, and nothing is written inside
+the run directory read. A damaged session (a chunk failing its checksum, a file cut short or never
+closed) is exported up to its damage, which is named with its byte offset (exit 1).
+
+Exit status: 0 done, 1 an input was damaged or a file could not be written, 2 bad usage or an
+input that cannot be read.`,
 };
 
 export async function exportCommand(args: string[]): Promise<number> {
@@ -38,11 +52,18 @@ export async function exportCommand(args: string[]): Promise<number> {
   let damaged = 0;
   const done = exportRun(positionals[0], values.format, values.output, {
     symbol: values.symbol,
+    force: values.force,
+    verify: !values["no-verify"],
+    note: (line) => console.error(`qrsdp export: ${line}`),
     onSession: ({ session, files, events, damage, note }) => {
       if (note) console.error(`qrsdp export: note: ${session.path}: ${note}`);
       if (damage) {
         damaged++;
-        console.error(`qrsdp export: ${session.path}: ${damage} (exported what was readable)`);
+        console.error(
+          `qrsdp export: ${damage.message} (${
+            files.length ? `exported the ${thousands(events)} events before it` : "not exported"
+          })`,
+        );
       }
       if (!values.quiet) {
         console.log(

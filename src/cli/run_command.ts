@@ -1,5 +1,5 @@
 import { toJson } from "../core/json.ts";
-import { checkOutputPath } from "../run/run_dir.ts";
+import { checkOutputPath } from "../core/output_path.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import { executeRun } from "../run/run.ts";
 import type { RunResult } from "../run/run.ts";
@@ -11,6 +11,11 @@ import { RUN_COMMAND, runConfigFromFlags } from "./run_options.ts";
 import { onStopSignals } from "./signals.ts";
 import { Progress } from "./progress.ts";
 import type { LiveFeedReport } from "../itch/live_feed.ts";
+
+/** How far behind its schedule a paced session fell, when that is worth a word (10 ms or more). */
+function lateText(seconds: number | null): string {
+  return seconds !== null && seconds >= 0.01 ? `, ${seconds.toFixed(3)} s behind at worst` : "";
+}
 
 function dayLine(d: DayReport, size: number, paced: string): string {
   return `${d.symbol ?? "-"} ${d.date} seed ${d.seed}: ${thousands(d.events)} events, ` +
@@ -42,7 +47,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   if (curves && curves.levels > cfg.book.levels) {
     console.error(
       `qrsdp run: warning: --hlr-curves has K=${curves.levels} levels, the book ${cfg.book.levels} ` +
-        `levels (--levels): every rate is 0, so every session is empty (as in the established tool)`,
+        `levels (--levels): every rate is 0, so every session is empty (as in the C++ reference implementation)`,
     );
   }
   const stop = new StopFlag();
@@ -59,16 +64,19 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     progress?.dayDone(d);
     if (quiet || json) return;
     progress?.clear();
+    // --rate is shared evenly: each security's line says its own share.
     const paced = pacing.realtime
-      ? `, ${d.wallSeconds.toFixed(3)} s paced at speed ${pacing.speed}`
+      ? `, ${d.wallSeconds.toFixed(3)} s paced at speed ${pacing.speed}${lateText(d.lateSeconds)}`
       : pacing.rate
-      ? `, ${d.wallSeconds.toFixed(3)} s paced at ${thousands(pacing.rate)} events/s`
+      ? `, ${d.wallSeconds.toFixed(3)} s paced at ${
+        thousands(pacing.rate / cfg.securities.length)
+      } events/s${lateText(d.lateSeconds)}`
       : "";
     console.log(dayLine(d, sizes.get(d)!, paced));
   };
   try {
     // The run directory itself is checked, made and locked by the run (run_dir.ts).
-    checkOutputPath(cfg.output.dir);
+    checkOutputPath(cfg.output.dir, "--output");
   } catch (e) {
     await itchFeed?.feed.finish();
     throw e;
@@ -94,6 +102,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         progress?.clear();
         console.error(`qrsdp run: warning: ${message}`);
       },
+      onNotice: (message) => console.error(`qrsdp run: ${message}`),
       workerUrl,
     });
   } finally {
@@ -105,6 +114,8 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     a.securityIndex - b.securityIndex || a.date.localeCompare(b.date)
   );
   const events = days.reduce((n, d) => n + d.events, 0);
+  const paced = days.filter((d) => d.lateSeconds !== null);
+  const late = paced.length > 0 ? Math.max(...paced.map((d) => d.lateSeconds!)) : null;
   const bytes = days.reduce((n, d) => n + (sizes.get(d) ?? 0), 0);
   const kafka = result.sinkReports.filter((r) => r.name !== "file" && r.name !== "tap");
   const errors = [
@@ -126,9 +137,9 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     }, ` +
       `${bytesText(bytes)} written` +
       (bytes > 0 ? ` (${(events * RECORD_SIZE / bytes).toFixed(2)}x compression), ` : ", ") +
-      `${result.seconds.toFixed(2)} s, ${
-        thousands(events / result.seconds)
-      } events/s -> ${cfg.output.dir}`,
+      `${result.seconds.toFixed(2)} s, ${thousands(events / result.seconds)} events/s${
+        late === null ? "" : `, at most ${late.toFixed(3)} s behind schedule`
+      } -> ${cfg.output.dir}`,
   );
   for (const r of kafka) {
     for (const c of r.bySymbol ?? []) console.log(kafkaCountsText(c));
@@ -137,7 +148,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   await live?.finish(errors[0]);
   return errors.length === 0 ? 0 : 1;
 
-  /** `run --json`: the keys are documented in the README ("Machine-readable output"). */
+  /** `run --json`: the keys are documented in docs/cli.md ("Machine-readable output"). */
   function runSummary() {
     return {
       output: cfg.output.dir,
@@ -146,6 +157,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       bytes,
       seconds: result.seconds,
       events_per_second: result.seconds > 0 ? events / result.seconds : 0,
+      late_seconds: late,
       sessions: days.map((d) => ({
         symbol: d.symbol,
         date: d.date,
@@ -158,6 +170,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         stopped: d.stopped,
         capped: d.capped,
         wall_seconds: d.wallSeconds,
+        late_seconds: d.lateSeconds,
       })),
       kafka: kafka.map((r) => ({
         symbols: r.symbols,

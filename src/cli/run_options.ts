@@ -54,7 +54,7 @@ export const RUN_FLAGS = flags({
     integer: true,
     min: 1,
     max: 2 ** 31 - 1,
-    help: "opening mid price in ticks (without --securities)",
+    help: "opening mid price in ticks of $0.01 (not with --securities)",
   },
   output: { type: "string", defaultHelp: "output/run_<seed>", help: "run directory" },
   "start-date": {
@@ -160,7 +160,9 @@ export const RUN_FLAGS = flags({
   json: { type: "boolean", help: "the summary as one JSON document on stdout (no per-day lines)" },
   force: {
     type: "boolean",
-    help: "replace the run already in --output (its manifest and .qrsdp files, nothing else)",
+    help:
+      "also replace .qrsdp files and a manifest in --output that no qrsdp run's manifest lists " +
+      "(a previous run of ours is always replaced)",
   },
   shard: {
     type: "string",
@@ -245,6 +247,11 @@ export function runConfigFromFlags(
   }
   if (v.rate !== undefined && (v.realtime || given.has("speed"))) {
     throw new UsageError("--rate paces by wall clock: give it or --realtime --speed, not both");
+  }
+  if (v.securities && given.has("p0")) {
+    throw new UsageError(
+      "--p0 with --securities: each security's opening price is its SYM:P0 (give one or the other)",
+    );
   }
   const securities = v.securities
     ? parseSecurities(v.securities)

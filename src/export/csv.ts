@@ -1,7 +1,7 @@
-import type { LogReader } from "../format/log_reader.ts";
+import type { SessionLog } from "../format/input.ts";
 import { baseName, EVENT_COLUMNS, typeName } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
-import { TextFile } from "./text_file.ts";
+import type { SessionFiles } from "./output_files.ts";
 import { OrderColumns } from "./order_columns.ts";
 
 /** RFC 4180 quoting, for the one free-text field (a symbol given for a single file). */
@@ -10,22 +10,17 @@ function csvField(text: string): string {
 }
 
 /** One CSV file per session: a header line, then one line per event. */
-export function writeCsv(reader: LogReader, session: ExportSession, dir: string): string[] {
-  const orders = new OrderColumns(reader, session);
-  const out = new TextFile(`${dir}/${baseName(session.symbol, session.date)}.csv`);
-  try {
-    out.line(EVENT_COLUMNS.join(","));
-    const prefix = `${csvField(session.symbol)},${session.date},`;
-    reader.forEach((r) => {
-      orders.next(r);
-      out.line(
-        `${prefix}${r.tsNs},${r.type},${
-          typeName(r.type)
-        },${r.side},${r.priceTicks},${r.qty},${r.orderId},${orders.ref},${orders.shares}`,
-      );
-    });
-  } finally {
-    out.close();
-  }
-  return [out.path];
+export function writeCsv(log: SessionLog, session: ExportSession, files: SessionFiles): void {
+  const orders = new OrderColumns(log, session);
+  const out = files.text(`${baseName(session.symbol, session.date)}.csv`);
+  out.line(EVENT_COLUMNS.join(","));
+  const prefix = `${csvField(session.symbol)},${session.date},`;
+  log.forEach((r) => {
+    orders.next(r);
+    out.line(
+      `${prefix}${r.tsNs},${r.type},${
+        typeName(r.type)
+      },${r.side},${r.priceTicks},${r.qty},${r.orderId},${orders.ref},${orders.shares}`,
+    );
+  });
 }

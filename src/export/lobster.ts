@@ -1,11 +1,11 @@
 import { DataError } from "../core/errors.ts";
 import type { FileHeader } from "../format/header.ts";
-import type { LogReader } from "../format/log_reader.ts";
+import type { SessionLog } from "../format/input.ts";
 import { OrderFlow } from "./order_flow.ts";
 import type { OrderChange, SideLevels } from "./order_flow.ts";
 import { checkReplayable, orderSizes } from "./replayable.ts";
 import type { ExportSession } from "./sessions.ts";
-import { TextFile } from "./text_file.ts";
+import type { SessionFiles } from "./output_files.ts";
 
 /** LOBSTER's event types (lobsterdata.com, "Data structure"); 2 and 5-7 never occur here. */
 export const LobsterType = { SUBMISSION: 1, CANCELLATION: 2, DELETION: 3, EXECUTION: 4 } as const;
@@ -70,7 +70,7 @@ export function lobsterNames(session: ExportSession, h: FileHeader, levels: numb
  * the replayed best means the book cannot be replayed from the records alone (a run with
  * --theta-reinit redraws depths from the RNG): that is an error.
  */
-export function writeLobster(reader: LogReader, session: ExportSession, dir: string): string[] {
+export function writeLobster(log: SessionLog, session: ExportSession, files: SessionFiles): void {
   if (session.thetaReinit > 0) {
     throw new DataError(
       `made with --theta-reinit ${session.thetaReinit}, which redraws the book's depths from the ` +
@@ -78,12 +78,12 @@ export function writeLobster(reader: LogReader, session: ExportSession, dir: str
       { source: session.path },
     );
   }
-  const h = reader.header;
+  const h = log.header;
   const flow = new OrderFlow(h, orderSizes(session, h));
   const k = flow.book.levels;
   const names = lobsterNames(session, h, k);
-  const messages = new TextFile(`${dir}/${names.message}`);
-  const orderbook = new TextFile(`${dir}/${names.orderbook}`);
+  const messages = files.text(names.message);
+  const orderbook = files.text(names.orderbook);
   const write = (tsNs: number) => {
     for (let i = 0; i < flow.count; i++) {
       const c = flow.changes[i];
@@ -92,18 +92,12 @@ export function writeLobster(reader: LogReader, session: ExportSession, dir: str
       orderbook.line(lobsterBookLine(flow.bids, flow.asks, k, h.tickSize));
     }
   };
-  try {
-    flow.opening(h.marketOpenNs);
-    write(h.marketOpenNs);
-    let n = 0;
-    reader.forEach((r) => {
-      checkReplayable(r, flow.book, n++, reader);
-      flow.apply(r);
-      write(r.tsNs);
-    });
-  } finally {
-    messages.close();
-    orderbook.close();
-  }
-  return [messages.path, orderbook.path];
+  flow.opening(h.marketOpenNs);
+  write(h.marketOpenNs);
+  let n = 0;
+  log.forEach((r) => {
+    checkReplayable(r, flow.book, n++, log);
+    flow.apply(r);
+    write(r.tsNs);
+  });
 }

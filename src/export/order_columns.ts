@@ -1,5 +1,5 @@
 import type { EventRecord } from "../core/events.ts";
-import type { LogReader } from "../format/log_reader.ts";
+import type { FileHeader } from "../format/header.ts";
 import { OrderFlow } from "./order_flow.ts";
 import { checkReplayable, orderSizes } from "./replayable.ts";
 import type { ExportSession } from "./sessions.ts";
@@ -16,7 +16,10 @@ export class OrderColumns {
   private readonly flow: OrderFlow | null;
   private n = 0;
 
-  constructor(private readonly reader: LogReader, session: ExportSession) {
+  constructor(
+    private readonly reader: { readonly header: FileHeader; readonly name: string },
+    session: ExportSession,
+  ) {
     const h = reader.header;
     if (session.thetaReinit > 0) this.flow = null;
     else {

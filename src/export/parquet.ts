@@ -1,5 +1,7 @@
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
-import type { LogReader } from "../format/log_reader.ts";
+import type { AtomicFile } from "../core/atomic_file.ts";
+import type { SessionLog } from "../format/input.ts";
+import type { SessionFiles } from "./output_files.ts";
 import { baseName, typeName } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
 import { OrderColumns } from "./order_columns.ts";
@@ -25,22 +27,17 @@ const SCHEMA = [
 
 /** The library's byte writer, emptied into the file after every row group. */
 class FileWriter extends ByteWriter {
-  private readonly file: Deno.FsFile;
-
-  constructor(path: string) {
+  constructor(private readonly file: AtomicFile) {
     super(1 << 20);
-    this.file = Deno.openSync(path, { write: true, create: true, truncate: true });
   }
 
   flush(): void {
-    const bytes = new Uint8Array(this.buffer, 0, this.index);
-    for (let at = 0; at < bytes.length;) at += this.file.writeSync(bytes.subarray(at));
+    this.file.write(new Uint8Array(this.buffer, 0, this.index));
     this.index = 0;
   }
 
   override finish(): void {
     this.flush();
-    this.file.close();
   }
 }
 
@@ -53,10 +50,9 @@ function epochDay(date: string): number {
  * One Parquet file per session, written a row group at a time (Snappy pages, column statistics),
  * with the session's header in the key-value metadata.
  */
-export function writeParquet(reader: LogReader, session: ExportSession, dir: string): string[] {
-  const path = `${dir}/${baseName(session.symbol, session.date)}.parquet`;
-  const h = reader.header;
-  const writer = new FileWriter(path);
+export function writeParquet(log: SessionLog, session: ExportSession, files: SessionFiles): void {
+  const h = log.header;
+  const writer = new FileWriter(files.binary(`${baseName(session.symbol, session.date)}.parquet`));
   const parquet = new ParquetWriter({
     writer,
     schema: SCHEMA as unknown as ConstructorParameters<typeof ParquetWriter>[0]["schema"],
@@ -82,7 +78,7 @@ export function writeParquet(reader: LogReader, session: ExportSession, dir: str
   const ids = new BigInt64Array(ROW_GROUP);
   const refs = new BigInt64Array(ROW_GROUP);
   const shares = new BigInt64Array(ROW_GROUP);
-  const orders = new OrderColumns(reader, session);
+  const orders = new OrderColumns(log, session);
   let n = 0;
   const writeGroup = () => {
     const cut = <T extends { slice(a: number, b: number): T }>(a: T) => a.slice(0, n);
@@ -104,23 +100,19 @@ export function writeParquet(reader: LogReader, session: ExportSession, dir: str
     });
     n = 0;
   };
-  try {
-    reader.forEach((r) => {
-      ts[n] = BigInt(r.tsNs);
-      types[n] = r.type;
-      names[n] = typeName(r.type);
-      sides[n] = r.side;
-      prices[n] = r.priceTicks;
-      qtys[n] = r.qty;
-      ids[n] = BigInt(r.orderId);
-      orders.next(r);
-      refs[n] = BigInt(orders.ref);
-      shares[n] = BigInt(orders.shares);
-      if (++n === ROW_GROUP) writeGroup();
-    });
-    if (n > 0) writeGroup();
-  } finally {
-    parquet.finish();
-  }
-  return [path];
+  log.forEach((r) => {
+    ts[n] = BigInt(r.tsNs);
+    types[n] = r.type;
+    names[n] = typeName(r.type);
+    sides[n] = r.side;
+    prices[n] = r.priceTicks;
+    qtys[n] = r.qty;
+    ids[n] = BigInt(r.orderId);
+    orders.next(r);
+    refs[n] = BigInt(orders.ref);
+    shares[n] = BigInt(orders.shares);
+    if (++n === ROW_GROUP) writeGroup();
+  });
+  if (n > 0) writeGroup();
+  parquet.finish();
 }

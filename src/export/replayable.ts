@@ -3,7 +3,6 @@ import { DataError } from "../core/errors.ts";
 import { EventType } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
 import type { FileHeader } from "../format/header.ts";
-import type { LogReader } from "../format/log_reader.ts";
 import { OrderSizes } from "../model/order_sizes.ts";
 import type { ExportSession } from "./sessions.ts";
 
@@ -15,7 +14,7 @@ export function checkReplayable(
   r: EventRecord,
   book: Book,
   index: number,
-  reader: LogReader,
+  reader: { readonly name: string },
 ): void {
   const best = r.type === EventType.EXECUTE_BUY
     ? book.askPrice[0]

@@ -4,12 +4,15 @@ import { memorySource } from "../format/byte_source.ts";
 import { LogReader } from "../format/log_reader.ts";
 import { testLogBytes } from "../format/test_log.ts";
 import { RecordCursor } from "./record_cursor.ts";
+import { SessionLog } from "../format/input.ts";
 import { RecordMerge } from "./record_merge.ts";
 
 /** A cursor over a session of records at these times, priced `id + 0, id + 1, ...`. */
 function session(id: number, times: number[]): RecordCursor {
   const records = times.map((tsNs, i) => ({ ...newRecord(), tsNs, priceTicks: id + i }));
-  return new RecordCursor(new LogReader(memorySource(testLogBytes(records), `s${id}`)));
+  return new RecordCursor(
+    new SessionLog(new LogReader(memorySource(testLogBytes(records), `s${id}`))),
+  );
 }
 
 Deno.test("record merge: by ts_ns, ties by security order then file order", () => {

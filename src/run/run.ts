@@ -40,6 +40,8 @@ export interface RunHooks {
   onTap?(m: TapMessage): void;
   /** Something the user should know at once, while the run goes on (Kafka unreachable). */
   onWarning?(message: string): void;
+  /** What the run did that the user did not ask for in so many words (a previous run replaced). */
+  onNotice?(message: string): void;
   /** The module that starts a worker; defaults to `worker.ts` beside this file. */
   workerUrl?: string | URL;
 }
@@ -121,6 +123,7 @@ const SHORT_RUN_SECONDS = 3600;
 export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks = {}) {
   const started = performance.now();
   const dir = openRunDir(cfg.output.dir, cfg.output.force, "--output", cfg.output.companions);
+  if (dir.replaced) hooks.onNotice?.(dir.replaced);
   try {
     return await runIn(cfg, stop, hooks, started);
   } finally {

@@ -1,4 +1,6 @@
 import { UsageError } from "../core/errors.ts";
+import { checkOutputPath } from "../core/output_path.ts";
+import { readManifest } from "../format/manifest.ts";
 
 /** Held while a run writes into its directory; other runs see it and stop at once. */
 export const LOCK_FILE = ".qrsdp.lock";
@@ -9,15 +11,18 @@ const SYMBOL_FOLDER = /^[A-Z0-9._-]{1,16}$/;
 
 export interface RunDir {
   path: string;
+  /** What was there before and is now gone ("replacing the previous run in DIR (3 files)"). */
+  replaced: string | null;
   /** Removes the lock (at the end of the run; a killed run's lock is released by the system). */
   release(): void;
 }
 
 /**
- * The one place a run's output directory is checked, made, locked and (with `force`) emptied of
- * a previous run. Refused: an empty path or one with control characters, the filesystem root, a
- * path that cannot be a directory, a directory another run holds, and one that is not empty
- * unless `force` is given and everything in it is a previous run's (manifest and `.qrsdp` files).
+ * The one place a run's output directory is checked, made, locked and emptied of a previous run
+ * (a manifest of ours and the files it lists). Refused: an empty path or one with control
+ * characters, the filesystem root, a path that cannot be a directory, a directory another run
+ * holds, and one that holds anything else, unless `force` is given and it is only manifests and
+ * `.qrsdp` files.
  */
 export function openRunDir(
   path: string,
@@ -33,38 +38,36 @@ export function openRunDir(
   }
   const lock = takeLock(path, flag);
   try {
-    clearPreviousRun(path, force, flag, companions);
+    return { ...lock, replaced: clearPreviousRun(path, force, flag, companions) };
   } catch (e) {
     lock.release();
     throw e;
   }
-  return lock;
 }
 
-export function checkOutputPath(path: string, flag = "--output"): void {
-  if (path.trim() === "") throw new UsageError(`${flag}: the path is empty`);
-  // deno-lint-ignore no-control-regex
-  if (/[\x00-\x1f\x7f]/.test(path)) {
-    throw new UsageError(`${flag}: ${JSON.stringify(path)} holds control characters`);
+/**
+ * The process a run writing into `dir` names in its lock (its pid), or null when no run holds
+ * the directory. Reads only the lock file.
+ */
+export function runHolder(dir: string): string | null {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(`${dir}/${LOCK_FILE}`, { read: true });
+  } catch {
+    return null;
   }
-  if (normalize(path) === "/") {
-    throw new UsageError(`${flag}: '${path}' is the filesystem root; give a directory of its own`);
+  try {
+    if (file.tryLockSync(true)) {
+      file.unlockSync();
+      return null;
+    }
+    return new TextDecoder().decode(Deno.readFileSync(`${dir}/${LOCK_FILE}`)).trim() || "unknown";
+  } finally {
+    file.close();
   }
 }
 
-/** An absolute path with `.`, `..` and repeated slashes resolved (symbolic links are kept). */
-function normalize(path: string): string {
-  const abs = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
-  const out: string[] = [];
-  for (const part of abs.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") out.pop();
-    else out.push(part);
-  }
-  return `/${out.join("/")}`;
-}
-
-function takeLock(dir: string, flag: string): RunDir {
+function takeLock(dir: string, flag: string): Omit<RunDir, "replaced"> {
   const path = `${dir}/${LOCK_FILE}`;
   for (let attempt = 0; attempt < 5; attempt++) {
     let file: Deno.FsFile;
@@ -109,52 +112,101 @@ function sameFile(file: Deno.FsFile, path: string): boolean {
 }
 
 /**
- * What a previous run leaves: the manifest and `.qrsdp` files, at the top or in symbol folders.
- * Empty symbol folders are not counted.
+ * Before a command writes its output into `dir`: returns null when `dir` holds nothing (an empty
+ * folder holds nothing to lose: a mount point, say; it stays), and otherwise removes what a
+ * previous output of the same command left and returns how many files that was, or throws a
+ * UsageError whose line `refusal` words from the first entry that is not such a file. `ours` says, for a path relative to
+ * `dir` (`AAPL/2026-01-02.qrsdp`, or `AAPL/` for a folder: looked into when true), whether the
+ * command writes it; symbolic links never are.
+ * `keep` names top-level entries that are neither counted nor removed (a lock, a companion file).
+ * A folder is removed once the files in it are.
  */
-function previousRunFiles(
+export function replacePreviousOutput(
   dir: string,
-  companions: string[],
-): { files: string[]; folders: string[]; other: string[] } {
-  const files: string[] = [], folders: string[] = [], other: string[] = [];
-  for (const e of Deno.readDirSync(dir)) {
-    const path = `${dir}/${e.name}`;
-    if (e.name === LOCK_FILE || companions.includes(e.name)) continue;
-    if (e.isFile && (e.name === MANIFEST || e.name === MANIFEST_TMP || e.name.endsWith(".qrsdp"))) {
-      files.push(path);
-    } else if (e.isDirectory && SYMBOL_FOLDER.test(e.name)) {
-      // An empty folder holds nothing to lose (a mount point for a security, say): it stays.
-      const inside = [...Deno.readDirSync(path)];
-      if (inside.length === 0) continue;
-      const bad = inside.find((x) => !x.isFile || !x.name.endsWith(".qrsdp"));
-      if (bad) other.push(`${path}/${bad.name}`);
-      else {
-        files.push(...inside.map((x) => `${path}/${x.name}`));
+  flag: string,
+  ours: (relPath: string) => boolean,
+  refusal: (relPath: string) => string,
+  keep: (name: string) => boolean = () => false,
+): { files: number } | null {
+  const files: string[] = [], folders: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of Deno.readDirSync(rel === "" ? dir : `${dir}/${rel}`)) {
+      const path = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (rel === "" && keep(e.name)) continue;
+      if (e.isDirectory && ours(`${path}/`)) {
+        walk(path);
         folders.push(path);
+      } else if (e.isFile && ours(path)) files.push(path);
+      else throw new UsageError(`${flag}: ${refusal(path)}`);
+    }
+  };
+  walk("");
+  if (files.length === 0) return null;
+  try {
+    for (const f of files) Deno.removeSync(`${dir}/${f}`);
+    // Deepest first; a folder that was empty before stays, as does one still holding anything.
+    for (const f of folders.reverse()) {
+      if (
+        [...Deno.readDirSync(`${dir}/${f}`)].length === 0 &&
+        files.some((x) => x.startsWith(`${f}/`))
+      ) {
+        Deno.removeSync(`${dir}/${f}`);
       }
-    } else other.push(path);
+    }
+  } catch (e) {
+    throw new UsageError(`${flag}: cannot remove the previous output (${(e as Error).message})`);
   }
-  return { files, folders, other };
+  return { files: files.length };
 }
 
-function clearPreviousRun(dir: string, force: boolean, flag: string, companions: string[]): void {
-  const { files, folders, other } = previousRunFiles(dir, companions);
-  if (files.length === 0 && other.length === 0) return;
-  if (!force) {
-    throw new UsageError(
-      `${flag}: ${dir} is not empty (${files.length + other.length} entries); ` +
-        "give a new directory, or --force to replace a previous run there",
-    );
-  }
-  if (other.length > 0) {
-    throw new UsageError(
-      `${flag}: --force replaces only a previous run, and ${other[0]} is not one of its files`,
-    );
-  }
+/** The files a run's manifest lists, with the manifest: a previous qrsdp run; null if none. */
+function listedRunFiles(dir: string): Set<string> | null {
   try {
-    for (const f of files) Deno.removeSync(f);
-    for (const f of folders) Deno.removeSync(f);
-  } catch (e) {
-    throw new UsageError(`${flag}: cannot remove the previous run (${(e as Error).message})`);
+    const { raw, securities } = readManifest(dir);
+    if (raw.producer !== "qrsdp") return null;
+    return new Set([MANIFEST, ...securities.flatMap((s) => s.sessions.map((x) => x.file))]);
+  } catch {
+    return null;
   }
+}
+
+/** What `--force` also replaces: a manifest and `.qrsdp` files, at the top or in symbol folders. */
+function runLikeFile(rel: string): boolean {
+  const parts = rel.split("/");
+  const name = parts[parts.length - 1];
+  if (parts.length === 1) {
+    return name === MANIFEST || name === MANIFEST_TMP || name.endsWith(".qrsdp");
+  }
+  return parts.length === 2 && SYMBOL_FOLDER.test(parts[0]) && name.endsWith(".qrsdp");
+}
+
+/**
+ * A previous run of ours (its manifest and the files it lists: finished, or cut short by a
+ * signal or a crash) is replaced; with `force`, any manifest and `.qrsdp` files too. Anything
+ * else is refused. Returns what was replaced, for the user.
+ */
+function clearPreviousRun(
+  dir: string,
+  force: boolean,
+  flag: string,
+  companions: string[],
+): string | null {
+  const listed = listedRunFiles(dir);
+  const keep = (name: string) => name === LOCK_FILE || companions.includes(name);
+  const ours = (rel: string) =>
+    rel.endsWith("/")
+      ? SYMBOL_FOLDER.test(rel.slice(0, -1))
+      : rel === MANIFEST_TMP || (listed?.has(rel) ?? false) || (force && runLikeFile(rel));
+  const refusal = (path: string) =>
+    `${dir} holds ${path}, ` +
+    (!force && runLikeFile(path)
+      ? listed
+        ? "which its manifest does not list; give a new directory, or --force to replace it"
+        : "and no manifest of a qrsdp run lists it; give a new directory, or --force to replace it"
+      : "which is not a file of a qrsdp run; give a new directory");
+  const replaced = replacePreviousOutput(dir, flag, ours, refusal, keep);
+  if (!replaced) return null;
+  return `replacing the previous run in ${dir} (${replaced.files} file${
+    replaced.files === 1 ? "" : "s"
+  })`;
 }
