@@ -60,19 +60,20 @@ for (const [name, flags] of RUNS) {
     ]);
     assert.equal(made.code, 0, made.stderr);
     for (const format of ["lobster", "csv", "jsonl", "parquet"]) {
-      const r = await runCli(["export", run, "--format", format, "--output", out, "--quiet"]);
+      const dir = `${out}/${format}`;
+      const r = await runCli(["export", run, "--format", format, "--output", dir, "--quiet"]);
       assert.equal(r.code, 0, r.stderr);
     }
     const manifest = JSON.parse(Deno.readTextFileSync(`${run}/manifest.json`));
     for (const security of manifest.securities) {
       const k = security.levels_per_side;
       for (const { date } of security.sessions) {
-        const stem = `${out}/${security.symbol}_${date}`;
-        const [message] = [...Deno.readDirSync(out)].map((e) => e.name)
+        const stem = `${security.symbol}_${date}`;
+        const [message] = [...Deno.readDirSync(`${out}/lobster`)].map((e) => e.name)
           .filter((n) => n.startsWith(`${security.symbol}_${date}_`) && n.includes("_message_"));
-        const messages = Deno.readTextFileSync(`${out}/${message}`);
+        const messages = Deno.readTextFileSync(`${out}/lobster/${message}`);
         const books = Deno.readTextFileSync(
-          `${out}/${message.replace("_message_", "_orderbook_")}`,
+          `${out}/lobster/${message.replace("_message_", "_orderbook_")}`,
         );
         const check = rebuildLobster(messages, books, k);
         assert.deepEqual(check.problems, [], message);
@@ -80,7 +81,7 @@ for (const [name, flags] of RUNS) {
         const sizes = new Map(check.submitted.map((id, i) => [id, check.sizes[i]]));
         const sequence = lobsterSequence(messages);
 
-        const csv = Deno.readTextFileSync(`${stem}.csv`).trimEnd().split("\n");
+        const csv = Deno.readTextFileSync(`${out}/csv/${stem}.csv`).trimEnd().split("\n");
         assert.deepEqual(csv[0].split(",").slice(-2), ["order_ref", "shares"]);
         const csvRows = csv.slice(1).map((l) => {
           const f = l.split(",").map(Number);
@@ -88,7 +89,7 @@ for (const [name, flags] of RUNS) {
         });
         assertSubsequence(csvRows, sequence, sizes);
 
-        const jsonl = Deno.readTextFileSync(`${stem}.jsonl`).trimEnd().split("\n")
+        const jsonl = Deno.readTextFileSync(`${out}/jsonl/${stem}.jsonl`).trimEnd().split("\n")
           .map((l) => JSON.parse(l)).map((o) => [o.type, o.order_ref, o.shares]);
         assert.deepEqual(jsonl, csvRows);
 
@@ -99,7 +100,7 @@ for (const [name, flags] of RUNS) {
               `import json, sys, pyarrow.parquet as pq
 t = pq.read_table(sys.argv[1], columns=["type", "order_ref", "shares"]).to_pydict()
 print(json.dumps([list(r) for r in zip(t["type"], t["order_ref"], t["shares"])]))`,
-              `${stem}.parquet`,
+              `${out}/parquet/${stem}.parquet`,
             ],
             stdout: "piped",
           }).output()).stdout,
