@@ -1,3 +1,4 @@
+import { Book } from "../book/book.ts";
 import { DataError } from "../core/errors.ts";
 import type { FileHeader } from "../format/header.ts";
 import type { SessionLog } from "../format/input.ts";
@@ -5,6 +6,7 @@ import { OrderFlow } from "./order_flow.ts";
 import type { OrderChange, SideLevels } from "./order_flow.ts";
 import { checkReplayable, orderSizes } from "./replayable.ts";
 import type { ExportSession } from "./sessions.ts";
+import type { ExportLayout } from "./rows.ts";
 import type { SessionFiles } from "./output_files.ts";
 
 /** LOBSTER's event types (lobsterdata.com, "Data structure"); 2 and 5-7 never occur here. */
@@ -26,33 +28,46 @@ export function lobsterTime(tsNs: number): string {
 /** LOBSTER's event type of an order entering or leaving the book. */
 const LOBSTER_TYPE = [LobsterType.SUBMISSION, LobsterType.DELETION, LobsterType.EXECUTION];
 
-/** A message line: time, type, order id, size, price (× tick size), direction. */
-export function lobsterMessageLine(tsNs: number, c: OrderChange, tickSize: number): string {
+/** A message line: time, type, order id, size (lots × `lot` shares), price (× tick size), direction. */
+export function lobsterMessageLine(
+  tsNs: number,
+  c: OrderChange,
+  tickSize: number,
+  lot: number,
+): string {
   const direction = c.buy ? LobsterDirection.BUY : LobsterDirection.SELL;
-  return `${lobsterTime(tsNs)},${LOBSTER_TYPE[c.kind]},${c.ref},${c.shares},${
+  return `${lobsterTime(tsNs)},${LOBSTER_TYPE[c.kind]},${c.ref},${c.shares * lot},${
     c.priceTicks * tickSize
   },${direction}`;
 }
 
 /**
  * The order book line: K levels of ask price, ask size, bid price, bid size (prices × tick_size,
- * i.e. dollars × 10000), from the shares resting at each price, best first; missing levels are
- * LOBSTER's dummies (±9999999999, size 0).
+ * i.e. dollars × 10000), from the lots resting at each price (× `lot` shares), best first; missing
+ * levels are LOBSTER's dummies (±9999999999, size 0).
  */
 export function lobsterBookLine(
   bids: SideLevels,
   asks: SideLevels,
   k: number,
   tickSize: number,
+  lot: number,
 ): string {
   let line = "";
   for (let level = 0; level < k; level++) {
     const a = asks.prices[level], b = bids.prices[level];
-    const ask = a === undefined ? EMPTY_ASK : `${a * tickSize},${asks.shares.get(a)}`;
-    const bid = b === undefined ? EMPTY_BID : `${b * tickSize},${bids.shares.get(b)}`;
+    const ask = a === undefined ? EMPTY_ASK : `${a * tickSize},${asks.shares.get(a)! * lot}`;
+    const bid = b === undefined ? EMPTY_BID : `${b * tickSize},${bids.shares.get(b)! * lot}`;
     line += level === 0 ? `${ask},${bid}` : `,${ask},${bid}`;
   }
   return line;
+}
+
+/** The book a session opened with, from its file header (model.md §2). */
+export function openingBook(h: FileHeader): Book {
+  const book = new Book(h.levelsPerSide, h.initialDepth);
+  book.seed(h.p0Ticks, h.initialSpreadTicks);
+  return book;
 }
 
 /** LOBSTER's file names: TICKER_DATE_STARTms_ENDms_message_K.csv and ..._orderbook_K.csv. */
@@ -70,7 +85,12 @@ export function lobsterNames(session: ExportSession, h: FileHeader, levels: numb
  * the replayed best means the book cannot be replayed from the records alone (a run with
  * --theta-reinit redraws depths from the RNG): that is an error.
  */
-export function writeLobster(log: SessionLog, session: ExportSession, files: SessionFiles): void {
+export function writeLobster(
+  log: SessionLog,
+  session: ExportSession,
+  files: SessionFiles,
+  layout: ExportLayout,
+): void {
   if (session.thetaReinit > 0) {
     throw new DataError(
       `made with --theta-reinit ${session.thetaReinit}, which redraws the book's depths from the ` +
@@ -79,6 +99,7 @@ export function writeLobster(log: SessionLog, session: ExportSession, files: Ses
     );
   }
   const h = log.header;
+  const lot = layout.lotSize;
   const flow = new OrderFlow(h, orderSizes(session, h));
   const k = flow.book.levels;
   const names = lobsterNames(session, h, k);
@@ -88,8 +109,8 @@ export function writeLobster(log: SessionLog, session: ExportSession, files: Ses
     for (let i = 0; i < flow.count; i++) {
       const c = flow.changes[i];
       flow.step(c);
-      messages.line(lobsterMessageLine(tsNs, c, h.tickSize));
-      orderbook.line(lobsterBookLine(flow.bids, flow.asks, k, h.tickSize));
+      messages.line(lobsterMessageLine(tsNs, c, h.tickSize, lot));
+      orderbook.line(lobsterBookLine(flow.bids, flow.asks, k, h.tickSize, lot));
     }
   };
   flow.opening(h.marketOpenNs);

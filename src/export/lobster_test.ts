@@ -30,7 +30,9 @@ Deno.test("lobster: the messages and book lines of a hand-worked session (K=2, d
   const lines = (ts: number) =>
     flow.changes.slice(0, flow.count).map((c) => {
       flow.step(c);
-      return `${lobsterMessageLine(ts, c, 100)} | ${lobsterBookLine(flow.bids, flow.asks, 2, 100)}`;
+      return `${lobsterMessageLine(ts, c, 100, 1)} | ${
+        lobsterBookLine(flow.bids, flow.asks, 2, 100, 1)
+      }`;
     });
   flow.opening(1000);
   assert.equal(flow.count, 8);
@@ -72,8 +74,9 @@ Deno.test("lobster: the messages and book lines of a hand-worked session (K=2, d
 
 Deno.test("lobster: every golden session's book rebuilds from its message file alone", () => {
   const out = Deno.makeTempDirSync({ prefix: "qrsdp_export_lobster_" });
-  for (const run of ["g2_seed7_multi", "g3_seed11_hlr"]) {
-    for (const { session, files } of exportRun(`${FIXTURES}/${run}`, "lobster", out)) {
+  for (const [run, lot] of [["g2_seed7_multi", 100], ["g3_seed11_hlr", 7]] as const) {
+    const layout = lot === 100 ? {} : { lotSize: lot };
+    for (const { session, files } of exportRun(`${FIXTURES}/${run}`, "lobster", out, { layout })) {
       const h = QrsdpReader.open(session.path).header;
       const start = h.marketOpenNs / 1e6, end = start + h.sessionSeconds * 1000;
       const stem = `${out}/${session.symbol}_${session.date}_${start}_${end}`;
@@ -87,6 +90,7 @@ Deno.test("lobster: every golden session's book rebuilds from its message file a
         h.levelsPerSide,
       );
       assert.deepEqual(check.problems, [], session.path);
+      assert.ok(check.sizes.every((s) => s === lot), "one lot an order");
       assert.deepEqual(Object.keys(check.types), ["1", "3", "4"]);
       assert.ok(check.lines > QrsdpReader.open(session.path).recordCount);
     }

@@ -145,7 +145,7 @@ export async function runDay(
   const rec = newRecord();
   const seed = sessionSeed(cfg, securityIndex, day);
   const seconds = daySeconds(cfg, date);
-  const session = new Session(sessionConfig(cfg, seed, p0, seconds), createModel(cfg));
+  const session = new Session(sessionConfig(cfg, seed, p0, seconds), createModel(cfg, security));
   const header = fileHeader(cfg, seed, p0, seconds);
   const file = sessionFile(security, date);
   hooks.onBegin?.({ securityIndex, date, seed, file });
