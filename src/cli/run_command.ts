@@ -29,6 +29,12 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   const parsed = await parseCommand(RUN_COMMAND, args);
   if (!parsed) return 0;
   const cfg = runConfigFromFlags(parsed.values, parsed.given);
+  if (cfg.session.startDate !== parsed.values["start-date"]) {
+    console.error(
+      `qrsdp run: note: --start-date ${parsed.values["start-date"]} is not a trading day ` +
+        `(--calendar ${cfg.session.calendar}): the run starts on ${cfg.session.startDate}`,
+    );
+  }
   const { quiet, json } = parsed.values;
   const v = parsed.values;
   const itchFeed = v["itch-dir"] || v.udp || v.multicast
@@ -36,6 +42,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       v,
       cfg.securities,
       cfg.book.tickSize,
+      cfg.model.sizes,
     )
     : null;
   const curves = cfg.model.hlrCurves;

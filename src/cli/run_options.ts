@@ -3,10 +3,17 @@ import { isSymbol, SYMBOL_RULE } from "../core/symbol.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { defaultHlrCurves, parseHlrCurves } from "../model/hlr_curves.ts";
 import { SIMPLE_DEFAULTS } from "../model/simple.ts";
+import {
+  clockSeconds,
+  firstTradingDay,
+  LAST_DATE,
+  lastTradingDate,
+  parseIsoDate,
+} from "../run/calendar.ts";
 import type { SimpleParams } from "../model/simple.ts";
-import { clockSeconds, LAST_DATE, lastTradingDate, parseIsoDate } from "../run/calendar.ts";
 import { applyCurvesSource } from "./curves_source.ts";
 import { readRegularText } from "../core/safe_read.ts";
+import { REALISM_FLAGS, realismFromFlags } from "./realism_flags.ts";
 import { bookSettings } from "../run/config.ts";
 import { ownedSecurities } from "../run/config.ts";
 import type { RunConfig, Security, Shard } from "../run/config.ts";
@@ -57,8 +64,9 @@ export const RUN_FLAGS = flags({
     type: "string",
     default: "2026-01-02",
     check: { test: (text) => parseIsoDate(text) !== null, what: "YYYY-MM-DD" },
-    help: "first trading date; then Monday-Friday",
+    help: "first trading date (the next trading day when it is not one); then --calendar's days",
   },
+
   "chunk-size": {
     type: "number",
     default: 4096,
@@ -132,6 +140,7 @@ export const RUN_FLAGS = flags({
     defaultHelp: "one per core; files only: per security when a few days cannot be shared evenly",
     help: "worker threads, at most one per security (results do not depend on it)",
   },
+  ...REALISM_FLAGS,
   ...PACING_FLAGS,
   rate: {
     type: "number",
@@ -320,8 +329,11 @@ export function runConfigFromFlags(
   if (model === "hlr" && securities.some((s) => s.model)) {
     throw new UsageError("--securities: per-security model parameters need --model simple");
   }
+  const realism = realismFromFlags(v, given);
+  const calendar = realism.calendar;
+  const startDate = firstTradingDay(v["start-date"], calendar);
   const firstDay = v["first-day"];
-  if (lastTradingDate(v["start-date"], firstDay + v.days) === null) {
+  if (startDate === null || lastTradingDate(startDate, firstDay + v.days, calendar) === null) {
     throw new UsageError(
       `--start-date: ${firstDay + v.days} trading days from ${
         v["start-date"]
@@ -355,7 +367,8 @@ export function runConfigFromFlags(
     book: bookSettings(levels, v.depth),
     session: {
       days: v.days,
-      startDate: v["start-date"],
+      startDate,
+      calendar,
       seconds: v.seconds,
       marketOpenSeconds: clockSeconds(v["market-open"])!,
       maxEvents: v["max-events"] ?? null,
@@ -375,6 +388,8 @@ export function runConfigFromFlags(
       hlrCurves,
       thetaReinit: v["theta-reinit"],
       reinitDepthMean: v["reinit-depth-mean"],
+      sizes: realism.sizes,
+      activity: realism.activity,
     },
     pacing: { ...pacingFromFlags(v), rate: v.rate ?? null },
     kafka,
