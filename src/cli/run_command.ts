@@ -78,7 +78,8 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   };
   try {
     // The run directory itself is checked, made and locked by the run (run_dir.ts).
-    checkOutputPath(cfg.output.dir, "--output");
+    // A previous run in --output is replaced: never the one --continue reads.
+    checkOutputPath(cfg.output.dir, "--output", { inputs: v.continue ? [v.continue] : [] });
   } catch (e) {
     await itchFeed?.feed.finish();
     throw e;
