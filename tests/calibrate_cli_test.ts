@@ -133,7 +133,7 @@ Deno.test(
       [[G1, "--n-max=-1"], 2, /--n-max: -1 is below 0/],
       [[G1, "--levels", "6"], 2, /--levels 6: .*2026-01-02.qrsdp has 5 levels per side/],
       [[G1, "--compat", "--imbalance-sens", "2"], 2, /--imbalance-sens: --compat always writes 1/],
-      [[G1, "--compat", "--censored"], 2, /--censored and --compat exclude each other/],
+      [[G1, "--compat", "--lobster"], 2, /--compat reads .qrsdp logs only, not --lobster/],
       [[G1, "--spread-sens", "nan"], 2, /--spread-sens: 'nan' is not a number/],
       [[], 2, /give one or more .qrsdp files or run directories/],
     ];
@@ -150,18 +150,19 @@ Deno.test(
     assert.equal(both.stdout, "");
     const unwritable = await runCli(["calibrate", G1, "--output", `${dir}/nowhere/c.json`]);
     assert.equal(unwritable.code, 1);
-    assert.match(unwritable.stderr, /^qrsdp calibrate: cannot write .*nowhere\/c.json \(/);
+    assert.match(unwritable.stderr, /^qrsdp calibrate: .*nowhere\/c.json: cannot create \(/);
     assert.equal(unwritable.stdout, "");
   }),
 );
 
 Deno.test(
-  "calibrate: a torn file's complete chunks are used by default, with a warning; --compat takes negative n_max and too many levels",
+  "calibrate: a torn file's complete chunks are used by default, with a warning and exit 1; --compat takes negative n_max and too many levels",
   withDir("cal_torn", async (dir) => {
     const bytes = Deno.readFileSync(`${G1}/2026-01-02.qrsdp`);
     Deno.writeFileSync(`${dir}/torn.qrsdp`, bytes.subarray(0, 300_000));
     const res = await runCli(["calibrate", `${dir}/torn.qrsdp`, "--output", `${dir}/c.json`]);
-    assert.equal(res.code, 0, res.stderr);
+    // Exit 0 before the input layer: a damaged input went unreported in the exit status.
+    assert.equal(res.code, 1, res.stderr);
     assert.match(res.stderr, /warning: .*torn.qrsdp: byte \d+: torn chunk.*using its \d+ complete/);
     assert.match(res.stdout, /^1 file: [\d,]+ events/);
     assert.ok(Deno.statSync(`${dir}/c.json`).size > 0);

@@ -189,3 +189,59 @@ Deno.test(`info on ${MANIFESTS} mutated manifests: no crash, no hang, one line a
     noCrash(await info(dir), `manifest ${i}: ${mutated.slice(0, 200)}`);
   }
 });
+
+const COMMAND_FILES = 40;
+
+/** What a command leaves: its output files' bytes by name (calibrate: the curves file). */
+function outputOf(dir: string): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (const e of Deno.readDirSync(dir)) out.set(e.name, Deno.readFileSync(`${dir}/${e.name}`));
+  return out;
+}
+
+function sameOutput(a: Map<string, Uint8Array>, b: Map<string, Uint8Array>): boolean {
+  return a.size === b.size &&
+    [...a].every(([name, bytes]) => b.has(name) && same(bytes, b.get(name)!));
+}
+
+const READERS: [string, (file: string, out: string) => string[]][] = [
+  ["export", (file, out) => ["export", file, "--format", "csv", "--output", out, "--quiet"]],
+  ["itch", (file, out) => ["itch", file, "--output", out, "--quiet"]],
+  ["calibrate", (file, out) => ["calibrate", file, "--output", `${out}/c.json`]],
+];
+
+for (const [name, args] of READERS) {
+  Deno.test(`${name} on ${COMMAND_FILES} mutated files: exit 0 only with the clean file's output`, async () => {
+    const run = (file: string) => {
+      const out = tempDir(`fuzz_${name}_out`);
+      return runCli(args(file, out)).then((res) => ({ res, out }));
+    };
+    const clean = await run(`${base}/r/2026-01-02.qrsdp`);
+    assert.equal(clean.res.code, 0, clean.res.stderr);
+    const expected = outputOf(clean.out);
+    let zero = 0;
+    for (let i = 0; i < COMMAND_FILES; i++) {
+      const dir = tempDir(`fuzz_${name}`);
+      Deno.writeFileSync(`${dir}/2026-01-02.qrsdp`, mutate(ORIGINAL));
+      const { res, out } = await run(`${dir}/2026-01-02.qrsdp`);
+      // Warnings may come before (a damaged file's mispriced executions, say); an error is one line.
+      assert.ok([0, 1, 2].includes(res.code), `${name} ${i}: exit ${res.code}: ${res.stderr}`);
+      assert.doesNotMatch(res.stderr, /\n\s+at |Uncaught|TypeError|RangeError/, `${name} ${i}`);
+      const got = outputOf(out);
+      if (res.code === 0) {
+        zero++;
+        assert.ok(
+          sameOutput(got, expected),
+          `${name} ${i}: exit 0 with an output unlike the clean file's`,
+        );
+      }
+      if (res.code === 2) {
+        assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
+        assert.equal(got.size, 0, `${name} ${i}: exit 2 left ${[...got.keys()]}`);
+      }
+      Deno.removeSync(dir, { recursive: true });
+      Deno.removeSync(out, { recursive: true });
+    }
+    assert.ok(zero < COMMAND_FILES, "every mutated file read as sound");
+  });
+}

@@ -1,15 +1,19 @@
 import { DataError, UsageError } from "../core/errors.ts";
-import { decodeHeader, HEADER_SIZE } from "../format/header.ts";
 import type { FileHeader } from "../format/header.ts";
-import { readManifest } from "../format/manifest.ts";
-import { LogReader } from "../format/log_reader.ts";
+import { listInputs, SessionLog, sessionPath } from "../format/input.ts";
 import { curvesJson } from "./curves_json.ts";
-import { replayFile } from "./replay.ts";
+import type { SourceDescription } from "./curves_json.ts";
+import { chunksOf, replayFile } from "./replay.ts";
 import { curveTables, SojournCells } from "./sojourns.ts";
 
 /** A torn or damaged input in compat mode, where the C++ reference implementation gives up on it. */
 export class DamagedInputError extends DataError {
   override name = "DamagedInputError";
+}
+
+/** No sound chunk in any input: there is nothing to estimate, and no file is written. */
+export class NoDataError extends Error {
+  override name = "NoDataError";
 }
 
 export interface CalibrateSettings {
@@ -24,6 +28,8 @@ export interface CalibrateSettings {
   compat: boolean;
   /** Count censored time at risk too (see ReplayOptions.censored); not with compat. */
   censored: boolean;
+  /** Check every chunk's checksum (default true; false is `--no-verify`). */
+  verify?: boolean;
 }
 
 export interface FileSummary {
@@ -32,7 +38,7 @@ export interface FileSummary {
   sojourns: number;
   /** Executions whose price was not the replayed best price (a book unlike its header's). */
   priceMismatches: number;
-  /** Why the file's end was not read (its complete chunks were), or null. */
+  /** Where the file stops being usable (its sound chunks before were used), or null. */
   damage: string | null;
 }
 
@@ -47,56 +53,18 @@ export interface Calibration {
   json: string;
 }
 
-/** Every `.qrsdp` file of the inputs: a run directory stands for its manifest's files, in order. */
+/**
+ * Every `.qrsdp` file of the inputs (the input layer's listing): a run directory stands for its
+ * manifest's files, in order, each inside its run; a file reached twice is refused.
+ */
 export function expandInputs(inputs: string[]): string[] {
-  const files: string[] = [];
-  for (const input of inputs) {
-    let isDirectory: boolean;
-    try {
-      isDirectory = Deno.statSync(input).isDirectory;
-    } catch (e) {
-      throw new DataError(`cannot read (${(e as Error).message})`, { source: input });
-    }
-    if (!isDirectory) {
-      files.push(input);
-      continue;
-    }
-    try {
-      Deno.statSync(`${input}/manifest.json`);
-    } catch {
-      throw new DataError("a directory without manifest.json (not a run directory)", {
-        source: input,
-      });
-    }
-    const dir = input.replace(/\/+$/, "") || "/";
-    for (const security of readManifest(dir).securities) {
-      for (const session of security.sessions) files.push(`${dir}/${session.file}`);
-    }
-  }
-  return files;
-}
-
-/** The raw records of each complete chunk, in order, streamed in a buffer reused chunk to chunk. */
-function* chunksOf(reader: LogReader): Generator<Uint8Array> {
-  for (let c = reader.next(); c; c = reader.next()) yield reader.records();
+  return listInputs(inputs).sessions.map(sessionPath);
 }
 
 function readHeader(path: string): FileHeader {
-  let bytes: Uint8Array;
-  try {
-    using file = Deno.openSync(path);
-    bytes = new Uint8Array(HEADER_SIZE);
-    let got = 0;
-    while (got < HEADER_SIZE) {
-      const n = file.readSync(bytes.subarray(got));
-      if (n === null) break;
-      got += n;
-    }
-    bytes = bytes.subarray(0, got);
-  } catch (e) {
-    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
-  }
-  return decodeHeader(bytes, path);
+  const log = SessionLog.open(path);
+  log.close();
+  return log.header;
 }
 
 /**
@@ -129,8 +97,11 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
   const cells = new SojournCells(levels);
   const files: FileSummary[] = [];
   let events = 0, sojourns = 0;
+  let chunks = 0;
+  // Damage is reported after the loop: with no sound chunk at all, in the one error line.
+  const damaged: string[] = [];
   for (const path of settings.files) {
-    const reader = LogReader.open(path);
+    const reader = SessionLog.open(path, { verify: settings.verify });
     let counts;
     try {
       counts = replayFile(reader.header, chunksOf(reader), cells, {
@@ -141,11 +112,11 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
     } finally {
       reader.close();
     }
-    if (reader.damage !== null) {
-      if (compat) throw new DamagedInputError(reader.damage, { source: path });
-      warn(
-        `warning: ${path}: ${reader.damage}; using its ${reader.chunkNumber + 1} complete chunks`,
-      );
+    chunks += reader.chunks;
+    const damage = reader.damage;
+    if (damage !== null) {
+      if (compat) throw new DamagedInputError(damage.detail, { source: path });
+      damaged.push(`${damage.message}; using its ${reader.chunks} complete chunks`);
     }
     if (!compat && counts.priceMismatches > 0) {
       warn(
@@ -160,15 +131,40 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
       events: counts.events,
       sojourns: counts.sojourns,
       priceMismatches: counts.priceMismatches,
-      damage: reader.damage,
+      damage: damage?.detail ?? null,
     });
   }
+  // The established tool writes its curves from no data at all: --compat does too.
+  if (chunks === 0 && !compat) {
+    throw new NoDataError(
+      `no sound chunk in ${files.length} file${files.length === 1 ? "" : "s"}${
+        damaged.length ? ` (${damaged[0].split("; using")[0]})` : ""
+      }: nothing to estimate, no curves written`,
+    );
+  }
+  for (const line of damaged) warn(`warning: ${line}`);
   const json = curvesJson({
     levels,
     nMax: settings.nMax,
     spreadSensitivity: settings.spreadSensitivity,
     imbalanceSensitivity: compat ? 1 : settings.imbalanceSensitivity,
     tables: curveTables(cells, settings.nMax),
+    source: compat ? undefined : describeRun(headers, levels),
   });
   return { levels, nMax: settings.nMax, events, sojourns, files, cells, json };
+}
+
+/** The generated source's book and session, from its headers (queue sizes are in its qty units). */
+function describeRun(headers: FileHeader[], levels: number): SourceDescription {
+  const h = headers[0];
+  const depths = headers.map((x) => x.initialDepth || 50).sort((a, b) => a - b);
+  return {
+    tick_size: h.tickSize,
+    unit: "qty",
+    aes: new Array(levels).fill(1),
+    opening_depth: new Array(levels).fill(depths[depths.length >> 1]),
+    p0_ticks: h.p0Ticks,
+    market_open_seconds: (h.marketOpenNs || 34_200e9) / 1e9,
+    session_seconds: h.sessionSeconds,
+  };
 }

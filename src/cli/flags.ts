@@ -83,6 +83,12 @@ export interface ParsedCommand<T extends FlagTable> {
   positionals: string[];
 }
 
+/** `--no-verify` of every command that reads logs (the input layer's `verify: false`). */
+export const NO_VERIFY_FLAG: BooleanFlag = {
+  type: "boolean",
+  help: "skip chunk checksums (faster; a changed byte may then go unnoticed)",
+};
+
 const HELP_FLAG: BooleanFlag = { type: "boolean", help: "show this help (also -h)" };
 const VERSION_FLAG: BooleanFlag = { type: "boolean", help: "print the version" };
 

@@ -1,10 +1,9 @@
 import { toJson } from "../core/json.ts";
-import { pathInside } from "../core/safe_read.ts";
 import type { FileCheck } from "../format/verify.ts";
 import { EVENT_TYPE_NAMES, SIDE_NAMES } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
 import { DataError, UsageError } from "../core/errors.ts";
-import { checkFile } from "./file_check.ts";
+import { inspectFile, readRun, sessionPath } from "../format/input.ts";
 import { bytesText, clockText, table, thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
 import { runHolder } from "../run/run_dir.ts";
@@ -59,7 +58,7 @@ export async function infoCommand(args: string[]): Promise<number> {
     console.log(toJson(doc, 2));
     return code;
   }
-  return stat.isDirectory ? await describeRun(path) : describeFile(path, records);
+  return stat.isDirectory ? describeRun(path) : describeFile(path, records);
 }
 
 function recordLine(r: EventRecord): string[] {
@@ -74,7 +73,7 @@ function recordLine(r: EventRecord): string[] {
 }
 
 function describeFile(path: string, show: number): number {
-  const { reader, check, first: records } = checkFile(path, show);
+  const { reader, check, first: records } = inspectFile(path, show);
   const h = reader.header;
   // One write: each console line goes through the output guard (output.ts).
   const out = [`${path}
@@ -125,8 +124,9 @@ function soundText(check: FileCheck, chunks: number): string {
     : "no checksums (structure sound; written without chunk checksums, so records are unverified)";
 }
 
-async function describeRun(dir: string): Promise<number> {
-  const { raw, securities } = (await import("../format/manifest.ts")).readManifest(dir);
+function describeRun(dir: string): number {
+  const run = readRun(dir);
+  const raw = run.manifest;
   console.log(
     `${dir}: ${
       raw.run_id ?? "run"
@@ -134,31 +134,29 @@ async function describeRun(dir: string): Promise<number> {
   );
   const rows = [["symbol", "date", "seed", "records", "chunks", "size", "time range", "integrity"]];
   let bad = 0;
-  for (const s of securities) {
-    for (const session of s.sessions) {
-      const row = [s.symbol ?? "-", session.date, String(session.seed)];
-      try {
-        const { reader, check } = checkFile(pathInside(dir, session.file, "file"));
-        const range = check.firstTsNs === null
-          ? "-"
-          : `${clockText(check.firstTsNs).slice(0, 12)}-${clockText(check.lastTsNs!).slice(0, 12)}`;
-        if (check.problems.length) bad++;
-        row.push(
-          thousands(check.records),
-          String(check.chunks),
-          bytesText(reader.size),
-          range,
-          check.problems.length
-            ? `DAMAGED ${check.problems[0]}`
-            : soundText(check, check.chunks).split(" (")[0],
-        );
-      } catch (e) {
-        if (!(e instanceof DataError)) throw e;
-        bad++;
-        row.push("-", "-", "-", "-", `UNREADABLE ${e.message}`);
-      }
-      rows.push(row);
+  for (const session of run.sessions) {
+    const row = [session.symbol ?? "-", session.date!, String(session.seed)];
+    try {
+      const { reader, check } = inspectFile(sessionPath(session));
+      const range = check.firstTsNs === null
+        ? "-"
+        : `${clockText(check.firstTsNs).slice(0, 12)}-${clockText(check.lastTsNs!).slice(0, 12)}`;
+      if (check.problems.length) bad++;
+      row.push(
+        thousands(check.records),
+        String(check.chunks),
+        bytesText(reader.size),
+        range,
+        check.problems.length
+          ? `DAMAGED ${check.problems[0]}`
+          : soundText(check, check.chunks).split(" (")[0],
+      );
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+      bad++;
+      row.push("-", "-", "-", "-", `UNREADABLE ${e.message}`);
     }
+    rows.push(row);
   }
   console.log(table(rows));
   return bad === 0 ? 0 : 1;

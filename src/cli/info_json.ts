@@ -1,15 +1,13 @@
-import { pathInside } from "../core/safe_read.ts";
 import { EVENT_TYPE_NAMES } from "../core/events.ts";
 import { DataError } from "../core/errors.ts";
-import { readManifest } from "../format/manifest.ts";
-import { checkFile } from "./file_check.ts";
+import { inspectFile, readRun, sessionPath } from "../format/input.ts";
 
 /**
  * `qrsdp info --json`: what `info` prints, as one JSON document with stable keys (documented in
  * docs/cli.md, "Machine-readable output"). Returns the document and the exit code.
  */
 export function fileInfoJson(path: string, show: number): { doc: unknown; code: number } {
-  const { reader, check, first: records } = checkFile(path, show);
+  const { reader, check, first: records } = inspectFile(path, show);
   const h = reader.header;
   const first = show > 0
     ? records.map((r) => ({
@@ -56,40 +54,39 @@ export function fileInfoJson(path: string, show: number): { doc: unknown; code: 
 }
 
 export function runInfoJson(dir: string): { doc: unknown; code: number } {
-  const { raw, securities } = readManifest(dir);
-  const sessions = securities.flatMap((s) =>
-    s.sessions.map((session) => {
-      const row = {
-        symbol: s.symbol,
-        date: session.date,
-        seed: session.seed,
-        file: session.file,
-        records: null as number | null,
-        chunks: null as number | null,
-        bytes: null as number | null,
-        first_ts_ns: null as number | null,
-        last_ts_ns: null as number | null,
-        problems: [] as string[],
-        ok: false,
-      };
-      try {
-        const { reader, check } = checkFile(pathInside(dir, session.file, "file"));
-        Object.assign(row, {
-          records: check.records,
-          chunks: check.chunks,
-          bytes: reader.size,
-          first_ts_ns: check.firstTsNs,
-          last_ts_ns: check.lastTsNs,
-          problems: check.problems,
-          ok: check.problems.length === 0,
-        });
-      } catch (e) {
-        if (!(e instanceof DataError)) throw e;
-        row.problems = [e.message];
-      }
-      return row;
-    })
-  );
+  const run = readRun(dir);
+  const raw = run.manifest;
+  const sessions = run.sessions.map((session) => {
+    const row = {
+      symbol: session.symbol,
+      date: session.date,
+      seed: session.seed,
+      file: session.file,
+      records: null as number | null,
+      chunks: null as number | null,
+      bytes: null as number | null,
+      first_ts_ns: null as number | null,
+      last_ts_ns: null as number | null,
+      problems: [] as string[],
+      ok: false,
+    };
+    try {
+      const { reader, check } = inspectFile(sessionPath(session));
+      Object.assign(row, {
+        records: check.records,
+        chunks: check.chunks,
+        bytes: reader.size,
+        first_ts_ns: check.firstTsNs,
+        last_ts_ns: check.lastTsNs,
+        problems: check.problems,
+        ok: check.problems.length === 0,
+      });
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+      row.problems = [e.message];
+    }
+    return row;
+  });
   const ok = sessions.every((s) => s.ok);
   const doc = {
     path: dir,

@@ -1,5 +1,6 @@
+import { senderSummary } from "./feed_summary.ts";
 import { toJson } from "../core/json.ts";
-import { checkOutputPath } from "../run/run_dir.ts";
+import { checkOutputPath } from "../core/output_path.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 import { executeRun } from "../run/run.ts";
 import type { RunResult } from "../run/run.ts";
@@ -69,7 +70,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   };
   try {
     // The run directory itself is checked, made and locked by the run (run_dir.ts).
-    checkOutputPath(cfg.output.dir);
+    checkOutputPath(cfg.output.dir, "--output");
   } catch (e) {
     await itchFeed?.feed.finish();
     throw e;
@@ -189,7 +190,10 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       `${thousands(report.records)} events`,
       `${thousands(report.messages)} messages`,
     ];
-    if (itchFeed?.sender) parts.push(`${thousands(itchFeed.sender.stats.packets)} packets`);
+    if (itchFeed?.sender) {
+      parts.push(`${thousands(itchFeed.sender.stats.packets)} packets`);
+      parts.push(...senderSummary(itchFeed.sender.stats));
+    }
     if (itchFeed?.files) parts.push(`${itchFeed.files.written.length} file(s)`);
     return parts;
   }

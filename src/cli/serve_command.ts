@@ -7,7 +7,7 @@ import { Catalog, isRunId } from "../serve/catalog.ts";
 import { DEFAULT_IDLE_SECONDS, startServer } from "../serve/server.ts";
 import type { PlatformView, Server } from "../serve/server.ts";
 import { DEFAULT_LIMITS } from "../serve/limits.ts";
-import { checkOutputPath } from "../run/run_dir.ts";
+import { checkOutputPath } from "../core/output_path.ts";
 import { flags, parseCommand, parseNumber } from "./flags.ts";
 import { runConfigFromArgs } from "./run_options.ts";
 

@@ -32,3 +32,11 @@ export class DataError extends Error {
     return this.offset === undefined ? this.detail : `byte ${this.offset}: ${this.detail}`;
   }
 }
+
+/**
+ * An output that could not be written (a full disk, a file size limit): one line naming the file
+ * and the byte offset, exit code 1.
+ */
+export class WriteError extends Error {
+  override name = "WriteError";
+}

@@ -1,22 +1,36 @@
-import type { LogReader } from "../format/log_reader.ts";
-import { baseName, typeName } from "./rows.ts";
+import type { SessionLog } from "../format/input.ts";
+import { MarketClock } from "./market_time.ts";
+import { priceText, sessionFileName, typeName } from "./rows.ts";
+import type { ExportLayout } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
-import { TextFile } from "./text_file.ts";
+import type { SessionFiles } from "./output_files.ts";
 
-/** One JSON Lines file per session: one object per event, keys as the CSV columns. */
-export function writeJsonl(reader: LogReader, session: ExportSession, dir: string): string[] {
-  const out = new TextFile(`${dir}/${baseName(session.symbol, session.date)}.jsonl`);
-  try {
-    const prefix = `{"symbol":${JSON.stringify(session.symbol)},"date":"${session.date}",`;
-    reader.forEach((r) =>
-      out.line(
-        `${prefix}"ts_ns":${r.tsNs},"type":${r.type},"type_name":"${
-          typeName(r.type)
-        }","side":${r.side},"price_ticks":${r.priceTicks},"qty":${r.qty},"order_id":${r.orderId}}`,
-      )
-    );
-  } finally {
-    out.close();
-  }
-  return [out.path];
+/**
+ * One JSON Lines file per session: one object per event, keys as the CSV columns; `ts` is an
+ * ISO 8601 string and `price` a number with four decimals, exact as written.
+ */
+export function writeJsonl(
+  log: SessionLog,
+  session: ExportSession,
+  files: SessionFiles,
+  layout: ExportLayout,
+): void {
+  const out = files.text(sessionFileName(files.dir, session, layout, "jsonl"));
+  const clock = new MarketClock(session.date, layout.tz);
+  const tick = log.header.tickSize;
+  const lot = layout.lotSize;
+  const prefix = layout.hive
+    ? "{"
+    : `{"symbol":${JSON.stringify(session.symbol)},"date":"${session.date}",`;
+  log.forEach((r) =>
+    out.line(
+      `${prefix}"ts":"${clock.iso(r.tsNs)}","ts_ns":${r.tsNs},"type":${r.type},"type_name":"${
+        typeName(r.type)
+      }","side":${r.side},"price":${
+        priceText(r.priceTicks * tick)
+      },"price_ticks":${r.priceTicks},"qty":${r.qty},"shares":${
+        r.qty * lot
+      },"order_id":${r.orderId}}`,
+    )
+  );
 }

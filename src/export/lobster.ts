@@ -1,11 +1,12 @@
 import { Book } from "../book/book.ts";
 import { DataError } from "../core/errors.ts";
 import type { FileHeader } from "../format/header.ts";
-import type { LogReader } from "../format/log_reader.ts";
+import type { SessionLog } from "../format/input.ts";
 import { EventType } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
+import type { ExportLayout } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
-import { TextFile } from "./text_file.ts";
+import type { SessionFiles } from "./output_files.ts";
 
 /** LOBSTER's event types (lobsterdata.com, "Data structure"); 5-7 never occur here. */
 export const LobsterType = { SUBMISSION: 1, CANCELLATION: 2, DELETION: 3, EXECUTION: 4 } as const;
@@ -61,17 +62,17 @@ export function lobsterMessage(rec: EventRecord, book: Book): LobsterMessage {
 
 /**
  * The order book line after an event: K levels of ask price, ask size, bid price, bid size
- * (prices × tick_size, i.e. dollars × 10000). Levels are the book's non-empty slots, best first;
- * missing levels are LOBSTER's dummies (±9999999999, size 0).
+ * (prices × tick_size, i.e. dollars × 10000; sizes in shares, depth × lot). Levels are the book's
+ * non-empty slots, best first; missing levels are LOBSTER's dummies (±9999999999, size 0).
  */
-export function lobsterBookLine(book: Book, tickSize: number): string {
+export function lobsterBookLine(book: Book, tickSize: number, lot: number): string {
   const k = book.levels;
   let line = "";
   for (let level = 0, a = 0, b = 0; level < k; level++, a++, b++) {
     while (a < k && book.askDepth[a] <= 0) a++;
     while (b < k && book.bidDepth[b] <= 0) b++;
-    const ask = a < k ? `${book.askPrice[a] * tickSize},${book.askDepth[a]}` : EMPTY_ASK;
-    const bid = b < k ? `${book.bidPrice[b] * tickSize},${book.bidDepth[b]}` : EMPTY_BID;
+    const ask = a < k ? `${book.askPrice[a] * tickSize},${book.askDepth[a] * lot}` : EMPTY_ASK;
+    const bid = b < k ? `${book.bidPrice[b] * tickSize},${book.bidDepth[b] * lot}` : EMPTY_BID;
     line += level === 0 ? `${ask},${bid}` : `,${ask},${bid}`;
   }
   return line;
@@ -97,7 +98,12 @@ export function lobsterNames(session: ExportSession, h: FileHeader, levels: numb
  * An execution at a price other than the replayed best means the book cannot be replayed from
  * the records alone (a run with --theta-reinit redraws depths from the RNG): that is an error.
  */
-export function writeLobster(reader: LogReader, session: ExportSession, dir: string): string[] {
+export function writeLobster(
+  log: SessionLog,
+  session: ExportSession,
+  files: SessionFiles,
+  layout: ExportLayout,
+): void {
   if (session.thetaReinit > 0) {
     throw new DataError(
       `made with --theta-reinit ${session.thetaReinit}, which redraws the book's depths from the ` +
@@ -105,40 +111,35 @@ export function writeLobster(reader: LogReader, session: ExportSession, dir: str
       { source: session.path },
     );
   }
-  const h = reader.header;
+  const h = log.header;
+  const lot = layout.lotSize;
   const book = openingBook(h);
   const names = lobsterNames(session, h, book.levels);
-  const messages = new TextFile(`${dir}/${names.message}`);
-  const orderbook = new TextFile(`${dir}/${names.orderbook}`);
+  const messages = files.text(names.message);
+  const orderbook = files.text(names.orderbook);
   let n = 0;
-  try {
-    reader.forEach((r) => {
-      const best = r.type === EventType.EXECUTE_BUY
-        ? book.askPrice[0]
-        : r.type === EventType.EXECUTE_SELL
-        ? book.bidPrice[0]
-        : r.priceTicks;
-      if (best !== r.priceTicks) {
-        throw new DataError(
-          `record ${n} (order ${r.orderId}) executes at ${r.priceTicks} but the rebuilt book's ` +
-            `best is ${best}: the book cannot be rebuilt from the records ` +
-            `(was the run made with --theta-reinit?)`,
-          { source: reader.name },
-        );
-      }
-      const m = lobsterMessage(r, book);
-      book.apply(r.type, r.priceTicks, r.qty);
-      messages.line(
-        `${lobsterTime(r.tsNs)},${m.type},${r.orderId},${r.qty},${
-          r.priceTicks * h.tickSize
-        },${m.direction}`,
+  log.forEach((r) => {
+    const best = r.type === EventType.EXECUTE_BUY
+      ? book.askPrice[0]
+      : r.type === EventType.EXECUTE_SELL
+      ? book.bidPrice[0]
+      : r.priceTicks;
+    if (best !== r.priceTicks) {
+      throw new DataError(
+        `record ${n} (order ${r.orderId}) executes at ${r.priceTicks} but the rebuilt book's ` +
+          `best is ${best}: the book cannot be rebuilt from the records ` +
+          `(was the run made with --theta-reinit?)`,
+        { source: log.name },
       );
-      orderbook.line(lobsterBookLine(book, h.tickSize));
-      n++;
-    });
-  } finally {
-    messages.close();
-    orderbook.close();
-  }
-  return [messages.path, orderbook.path];
+    }
+    const m = lobsterMessage(r, book);
+    book.apply(r.type, r.priceTicks, r.qty);
+    messages.line(
+      `${lobsterTime(r.tsNs)},${m.type},${r.orderId},${r.qty * lot},${
+        r.priceTicks * h.tickSize
+      },${m.direction}`,
+    );
+    orderbook.line(lobsterBookLine(book, h.tickSize, lot));
+    n++;
+  });
 }

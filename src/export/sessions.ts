@@ -1,5 +1,6 @@
 import { DataError } from "../core/errors.ts";
-import { readManifest } from "../format/manifest.ts";
+import { fileInput, isDirectory, listInputs, readRun, sessionPath } from "../format/input.ts";
+import type { InputSession } from "../format/input.ts";
 
 /** The symbol of the unnamed security of a run without `--securities`, as its Kafka key. */
 export const UNNAMED_SYMBOL = "DEFAULT";
@@ -8,12 +9,12 @@ export const UNNAMED_SYMBOL = "DEFAULT";
 export interface ExportSession {
   symbol: string;
   date: string;
+  /** The file, checked inside its run directory. */
   path: string;
+  input: InputSession;
   /** The run's --theta-reinit, from its manifest (0 when not recorded). */
   thetaReinit: number;
 }
-
-const DATE_FILE = /(\d{4}-\d{2}-\d{2})\.qrsdp$/;
 
 /**
  * Every session of a run directory (from its manifest, securities in order, days in order), or
@@ -21,28 +22,27 @@ const DATE_FILE = /(\d{4}-\d{2}-\d{2})\.qrsdp$/;
  * symbol from `symbol`, else from its folder when that folder is a symbol, else DEFAULT.
  */
 export function exportSessions(path: string, symbol?: string): ExportSession[] {
-  let isDirectory: boolean;
-  try {
-    isDirectory = Deno.statSync(path).isDirectory;
-  } catch (e) {
-    throw new DataError(`${path}: cannot read (${(e as Error).message})`);
+  const dir = path.replace(/\/+$/, "") || "/";
+  if (isDirectory(dir)) {
+    const run = readRun(dir);
+    const thetaReinit = Number(run.manifest.theta_reinit ?? 0);
+    return listInputs([dir]).sessions.map((input) => ({
+      symbol: input.symbol ?? UNNAMED_SYMBOL,
+      date: input.date!,
+      path: sessionPath(input),
+      input,
+      thetaReinit,
+    }));
   }
-  const dir = path.replace(/\/+$/, "");
-  if (isDirectory) {
-    const { raw, securities } = readManifest(dir);
-    const thetaReinit = Number(raw.theta_reinit ?? 0);
-    return securities.flatMap((s) =>
-      s.sessions.map((session) => ({
-        symbol: s.symbol ?? UNNAMED_SYMBOL,
-        date: session.date,
-        path: `${dir}/${session.file}`,
-        thetaReinit,
-      }))
-    );
-  }
-  const date = DATE_FILE.exec(path)?.[1];
-  if (!date) throw new DataError(`${path}: a single file must be named YYYY-MM-DD.qrsdp`);
-  const folder = path.split("/").slice(-2, -1)[0] ?? "";
+  const input = fileInput(dir);
+  if (!input.date) throw new DataError(`${path}: a single file must be named YYYY-MM-DD.qrsdp`);
+  const folder = dir.split("/").slice(-2, -1)[0] ?? "";
   const fromFolder = /^[A-Z0-9._-]{1,16}$/.test(folder) ? folder : undefined;
-  return [{ symbol: symbol ?? fromFolder ?? UNNAMED_SYMBOL, date, path, thetaReinit: 0 }];
+  return [{
+    symbol: symbol ?? fromFolder ?? UNNAMED_SYMBOL,
+    date: input.date,
+    path: dir,
+    input,
+    thetaReinit: 0,
+  }];
 }

@@ -234,9 +234,12 @@ export class LogReader {
     return out.subarray(0, size);
   }
 
-  /** The chunk's records, decompressed and split into fields; valid until the next `next()`. */
-  columns(): RecordColumns {
-    this.records();
+  /**
+   * The chunk's records, decompressed and split into fields; valid until the next `next()`.
+   * `decoded`: `records()` was called for this chunk already, so it is not decompressed again.
+   */
+  columns(decoded = false): RecordColumns {
+    if (!decoded) this.records();
     return this.decoder.split(this.chunk!.recordCount);
   }
 

@@ -29,7 +29,12 @@ export class ChunkVerifier {
   failedChecksums = 0;
   checksummed = 0;
 
-  constructor(private readonly reader: LogReader, private readonly mix: TypeCounts) {}
+  /** `checksums` false skips the CRC-32C (`--no-verify`): structure and records are still checked. */
+  constructor(
+    private readonly reader: LogReader,
+    private readonly mix: TypeCounts,
+    private readonly checksums = true,
+  ) {}
 
   /** The chunk `next()` returned, decompressed when sound (null), else why not. */
   check(): string | null {
@@ -39,7 +44,7 @@ export class ChunkVerifier {
       return `${where}: unknown chunk_flags 0x${hex(c.flags)}`;
     }
     if (c.flags & CHUNK_FLAG_CRC32C) {
-      if (c.stored !== null) {
+      if (c.stored !== null && this.checksums) {
         this.checksummed++;
         const crc = r.checksum();
         if (crc !== c.stored) {

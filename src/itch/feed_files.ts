@@ -1,8 +1,6 @@
-import { DataError, UsageError } from "../core/errors.ts";
-import { readFull } from "../core/safe_read.ts";
-import { decodeHeader, HEADER_SIZE } from "../format/header.ts";
+import { UsageError } from "../core/errors.ts";
 import type { FileHeader } from "../format/header.ts";
-import { LogReader } from "../format/log_reader.ts";
+import { SessionLog } from "../format/input.ts";
 import { Pacer } from "../run/pacer.ts";
 import type { StopFlag } from "../run/stop.ts";
 import { FeedDay, feedProblem } from "./feed_day.ts";
@@ -24,8 +22,10 @@ export interface FeedOptions {
   batchBytes?: number;
   /** Record the lateness of every paced release (benchmarks). */
   recordLateness?: boolean;
-  /** A damaged input file: its readable records are used, and this says so. */
+  /** A damaged input file: its sound chunks before the damage are used, and this says so. */
   onWarning?(message: string): void;
+  /** Check every chunk's checksum (default true; false is `--no-verify`). */
+  verify?: boolean;
 }
 
 export interface FeedStats {
@@ -36,6 +36,8 @@ export interface FeedStats {
   stopped: boolean;
   /** Milliseconds each paced release came after its due time, when recorded. */
   lateness: number[];
+  /** Input files that were damaged (file: byte offset: what), as reported to `onWarning`. */
+  damaged: string[];
 }
 
 /** Messages are handed on in batches of about this many bytes when not paced. */
@@ -43,17 +45,9 @@ const BATCH_BYTES = 1 << 18;
 const STOP_CHECK_MASK = 1023;
 
 function readHeader(path: string): FileHeader {
-  let file: Deno.FsFile | undefined;
-  try {
-    file = Deno.openSync(path);
-    const bytes = new Uint8Array(HEADER_SIZE);
-    return decodeHeader(bytes.subarray(0, readFull(file, bytes)), path);
-  } catch (e) {
-    if (e instanceof DataError) throw e;
-    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
-  } finally {
-    file?.close();
-  }
+  const log = SessionLog.open(path);
+  log.close();
+  return log.header;
 }
 
 /**
@@ -106,6 +100,7 @@ export async function feedFromFiles(
     bytes: 0,
     stopped: false,
     lateness: [],
+    damaged: [],
   };
   const batchBytes = opts.batchBytes ?? BATCH_BYTES;
   const out = new ItchBuffer(batchBytes + 4096);
@@ -120,9 +115,10 @@ export async function feedFromFiles(
   for (const [d, day] of plan.entries()) {
     if (opts.stop.requested) break;
     const cursors = day.sessions.map((s) =>
-      new RecordCursor(LogReader.open(s.path), (reader) => {
-        if (reader.damage) {
-          opts.onWarning?.(`${reader.name}: ${reader.damage}; used what precedes it`);
+      new RecordCursor(SessionLog.open(s.path, { verify: opts.verify }), (log) => {
+        if (log.damage) {
+          stats.damaged.push(log.damage.message);
+          opts.onWarning?.(`${log.damage.message}; used what precedes it`);
         }
       })
     );

@@ -1,4 +1,5 @@
-import { DataError, UsageError } from "../core/errors.ts";
+import { UsageError } from "../core/errors.ts";
+import { listInputs, sessionPath } from "../format/input.ts";
 import { readManifest } from "../format/manifest.ts";
 import { DEFAULT_SYMBOL } from "./feed_day.ts";
 
@@ -6,16 +7,6 @@ import { DEFAULT_SYMBOL } from "./feed_day.ts";
 export interface FeedPlanDay {
   date: string;
   sessions: { symbol: string; path: string }[];
-}
-
-const FILE_NAME = /^(\d{4}-\d{2}-\d{2})\.qrsdp$/;
-
-function isDirectory(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch (e) {
-    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
-  }
 }
 
 /** The symbol of a session file: its folder's name when the run's manifest names it so. */
@@ -37,7 +28,8 @@ function symbolOfFile(path: string): string {
 
 /**
  * The days of a feed from run directories (every security of the manifest) and session files
- * (`DATE.qrsdp`), in the order given; securities keep their first appearance's order.
+ * (`DATE.qrsdp`), in the order given; securities keep their first appearance's order. Inputs are
+ * listed by the input layer: manifest paths stay inside their run, a file counts once.
  */
 export function feedPlan(inputs: string[]): FeedPlanDay[] {
   const symbols: string[] = [];
@@ -52,17 +44,11 @@ export function feedPlan(inputs: string[]): FeedPlanDay[] {
     }
     day.set(symbol, path);
   };
-  for (const raw of inputs) {
-    const input = raw.length > 1 ? raw.replace(/\/+$/, "") : raw;
-    if (isDirectory(input)) {
-      for (const s of readManifest(input).securities) {
-        for (const x of s.sessions) put(s.symbol ?? DEFAULT_SYMBOL, x.date, `${input}/${x.file}`);
-      }
-    } else {
-      const date = FILE_NAME.exec(input.split("/").pop()!)?.[1];
-      if (!date) throw new UsageError(`${input}: a session file must be named YYYY-MM-DD.qrsdp`);
-      put(symbolOfFile(input), date, input);
-    }
+  for (const s of listInputs(inputs).sessions) {
+    if (s.run !== null) put(s.symbol ?? DEFAULT_SYMBOL, s.date!, sessionPath(s));
+    else if (!s.date) {
+      throw new UsageError(`${s.path}: a session file must be named YYYY-MM-DD.qrsdp`);
+    } else put(symbolOfFile(s.path), s.date, s.path);
   }
   return [...byDate.keys()].sort().map((date) => {
     const day = byDate.get(date)!;

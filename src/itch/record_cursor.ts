@@ -1,12 +1,13 @@
 import type { EventRecord } from "../core/events.ts";
 import { ReusedRecord } from "../core/events.ts";
-import type { LogReader } from "../format/log_reader.ts";
+import type { SessionLog } from "../format/input.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 
 /**
- * Walks a session file's records one at a time, streaming a chunk at a time. Only what the feed
- * uses is decoded: `ts_ns`, `type`, `price_ticks`, `qty` (not `side` nor `order_id`). At the end of
- * the file (or on `close()`) it closes the reader and calls `onEnd` with it (to report damage).
+ * Walks a session file's records one at a time, streaming a chunk at a time (only its sound
+ * chunks: SessionLog). Only what the feed uses is decoded: `ts_ns`, `type`, `price_ticks`, `qty`
+ * (not `side` nor `order_id`). At the end of the file (or on `close()`) it closes the log and
+ * calls `onEnd` with it (to report damage).
  */
 export class RecordCursor {
   readonly rec: EventRecord = new ReusedRecord();
@@ -16,19 +17,20 @@ export class RecordCursor {
   private closed = false;
 
   constructor(
-    private readonly reader: LogReader,
-    private readonly onEnd: (reader: LogReader) => void = () => {},
+    private readonly log: SessionLog,
+    private readonly onEnd: (log: SessionLog) => void = () => {},
   ) {}
 
   /** Loads the next record into `rec`; false at the end. */
   next(): boolean {
     while (this.offset >= this.size) {
-      if (this.closed || !this.reader.next()) {
+      const chunk = this.closed ? null : this.log.next();
+      if (!chunk) {
         this.close();
         return false;
       }
-      this.size = this.reader.records().length;
-      this.view = this.reader.view;
+      this.size = chunk.recordCount * RECORD_SIZE;
+      this.view = this.log.view;
       this.offset = 0;
     }
     const v = this.view, o = this.offset, rec = this.rec;
@@ -43,7 +45,7 @@ export class RecordCursor {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.reader.close();
-    this.onEnd(this.reader);
+    this.log.close();
+    this.onEnd(this.log);
   }
 }

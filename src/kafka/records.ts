@@ -54,9 +54,14 @@ export class EncodedFrame {
   readonly key: Uint8Array;
   readonly keyPart: Uint8Array;
   readonly headersPart: Uint8Array;
+  /** The key and the header's value as text: the security and date a JSON or Avro value holds. */
+  readonly symbol: string;
+  readonly date: string;
 
   constructor(frame: MessageFrame) {
     this.key = frame.key;
+    this.symbol = new TextDecoder().decode(frame.key);
+    this.date = frame.headerValue;
     const hk = ENCODER.encode(frame.headerKey), hv = ENCODER.encode(frame.headerValue);
     this.keyPart = new Uint8Array(zigzagSize(this.key.length) + this.key.length);
     this.keyPart.set(this.key, writeZigzag(this.keyPart, 0, this.key.length));

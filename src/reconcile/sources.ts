@@ -1,11 +1,7 @@
 import { pathInside } from "../core/safe_read.ts";
-import { newRecord } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
-import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
-import { fileSource } from "../format/byte_source.ts";
-import { LogReader } from "../format/log_reader.ts";
+import { SessionLog } from "../format/input.ts";
 import { readManifest } from "../format/manifest.ts";
-import { verifyFile } from "../format/verify.ts";
 import { UNNAMED_KEY } from "../kafka/message.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
 import type { ClickHouse } from "../platform/client.ts";
@@ -25,20 +21,14 @@ export interface FileGroup {
   damage: string | null;
 }
 
-/** Reads every sound chunk of a session file, calling `fn` with each record. */
+/** Calls `fn` with each record of a session file's sound chunks; the damage after them, or null. */
 function eachRecord(path: string, fn: (r: EventRecord) => void): string | null {
-  const reader = new LogReader(fileSource(path));
+  const log = SessionLog.open(path);
   try {
-    const rec = newRecord();
-    // A sound chunk is decompressed already, in the reader's view.
-    const check = verifyFile(reader, (sound) => {
-      if (!sound) return;
-      const end = reader.chunk!.recordCount * RECORD_SIZE;
-      for (let at = 0; at < end; at += RECORD_SIZE) fn(decodeRecord(reader.view, at, rec));
-    });
-    return check.problems[0] ?? null;
+    log.forEach(fn);
+    return log.damage?.detail ?? null;
   } finally {
-    reader.close();
+    log.close();
   }
 }
 
@@ -91,7 +81,7 @@ export async function scanTopic(
   for (const key of wanted) scan.tallies.set(key, newTally());
   for (const key of detailed) scan.ids.set(key, new IdTally());
   await consumeTopic(settings, {
-    fromBeginning: true,
+    start: { kind: "beginning" },
     toEnd: true,
     stop: new StopFlag(),
     onEvent: (e) => {

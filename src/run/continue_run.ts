@@ -1,14 +1,12 @@
 import { DataError, UsageError } from "../core/errors.ts";
 import { newRecord } from "../core/events.ts";
 import { pathInside } from "../core/safe_read.ts";
-import { fileSource } from "../format/byte_source.ts";
-import { LogReader } from "../format/log_reader.ts";
+import { SessionLog } from "../format/input.ts";
 import { readManifest } from "../format/manifest.ts";
 import type { ManifestSession } from "../format/manifest.ts";
-import { verifyFile } from "../format/verify.ts";
 import { Session } from "../model/session.ts";
 import { createModel, sessionConfig, sessionSeed } from "./config.ts";
-import type { RunConfig } from "./config.ts";
+import type { RunConfig, Security } from "./config.ts";
 
 /** What `--continue RUN` found of one security: its file of day D, else of day D - 1. */
 interface Found {
@@ -53,21 +51,23 @@ export function openingPrices(cfg: RunConfig, runDir: string, indices: number[])
       throw new DataError(`${found.session.file} is not finished (in_progress)`, { source });
     }
     const path = pathInside(runDir, found.session.file, `${source}: ${found.session.file}`);
-    const reader = new LogReader(fileSource(path));
+    const log = SessionLog.open(path);
     try {
-      const check = verifyFile(reader);
-      if (check.problems.length) throw new DataError(check.problems[0], { source: path });
-      if (found.sameDay) return reader.header.p0Ticks;
+      let lastTsNs: number | null = null;
+      for (let c = log.next(); c; c = log.next()) lastTsNs = c.lastTsNs;
+      if (log.damage) throw new DataError(log.damage.detail, { source: log.damage.file });
+      if (found.sameDay) return log.header.p0Ticks;
       return closeOf(
         cfg,
+        cfg.securities[i],
         found.session.seed,
-        reader.header.p0Ticks,
-        check.records,
-        check.lastTsNs,
+        log.header.p0Ticks,
+        log.records,
+        lastTsNs,
         path,
       );
     } finally {
-      reader.close();
+      log.close();
     }
   });
 }
@@ -82,13 +82,14 @@ function find(sessions: ManifestSession[], seed: bigint, before: bigint): Found 
 /** The close of the session seeded `seed` opening at `p0`, generated again and checked. */
 function closeOf(
   cfg: RunConfig,
+  security: Security,
   seed: bigint,
   p0: number,
   records: number,
   lastTsNs: number | null,
   path: string,
 ): number {
-  const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
+  const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg, security));
   const rec = newRecord();
   let events = 0, last: number | null = null;
   while (session.next(rec)) {

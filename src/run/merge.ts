@@ -1,10 +1,10 @@
 import { DataError, UsageError } from "../core/errors.ts";
 import { toJson } from "../core/json.ts";
-import { checkRegularFile, pathInside } from "../core/safe_read.ts";
-import { fileSource } from "../format/byte_source.ts";
-import { LogReader } from "../format/log_reader.ts";
+import { AtomicFile } from "../core/atomic_file.ts";
+import { checkOutputPath } from "../core/output_path.ts";
+import { pathInside, readFull } from "../core/safe_read.ts";
+import { SessionLog } from "../format/input.ts";
 import { readManifest, writeManifest } from "../format/manifest.ts";
-import { verifyFile } from "../format/verify.ts";
 import { openRunDir } from "./run_dir.ts";
 
 type Json = ReturnType<typeof readManifest>["raw"][string];
@@ -97,7 +97,6 @@ export function mergeRuns(dirs: string[], output: string, force: boolean): Merge
         });
       }
       const from = pathInside(part.dir, s.file, where);
-      checkRegularFile(from);
       records += soundRecords(from);
       files.push({ from, to: s.file as string });
     }
@@ -105,6 +104,7 @@ export function mergeRuns(dirs: string[], output: string, force: boolean): Merge
   const merged: JsonObject = { ...first.raw };
   delete merged.shard;
   merged.securities = first.symbols.map((symbol) => bySymbol.get(symbol)!.security);
+  checkOutputPath(output, "--output", { inputs: dirs });
   const dir = openRunDir(output, force, "--output");
   try {
     for (const f of files) copyInto(f.from, `${output}/${f.to}`);
@@ -145,30 +145,39 @@ function settings(raw: JsonObject): string {
   return toJson({ top, book: books[0] ?? null });
 }
 
-/** The records of a sound file; a DataError naming the first problem of another. */
+/** The records of a sound file (every chunk checked); a DataError naming the first damage. */
 function soundRecords(path: string): number {
-  const reader = new LogReader(fileSource(path));
+  const log = SessionLog.open(path);
   try {
-    const check = verifyFile(reader);
-    if (check.problems.length) throw new DataError(check.problems[0], { source: path });
-    return check.records;
+    while (log.next());
+    if (log.damage) throw new DataError(log.damage.detail, { source: log.damage.file });
+    return log.records;
   } finally {
-    reader.close();
+    log.close();
   }
 }
 
-/** A copy under a temporary name beside `to`, renamed when complete. */
+const COPY_BLOCK = 1 << 20;
+
+/** A byte-for-byte copy through the output layer: whole under its name, or not there. */
 function copyInto(from: string, to: string): void {
   const slash = to.lastIndexOf("/");
-  const tmp = `${to.slice(0, slash)}/.${to.slice(slash + 1)}.tmp`;
   try {
     Deno.mkdirSync(to.slice(0, slash), { recursive: true });
-    Deno.copyFileSync(from, tmp);
-    Deno.renameSync(tmp, to);
   } catch (e) {
-    try {
-      Deno.removeSync(tmp);
-    } catch { /* never made */ }
-    throw new DataError(`cannot write (${(e as Error).message})`, { source: to });
+    throw new DataError(`cannot create its folder (${(e as Error).message})`, { source: to });
+  }
+  const out = AtomicFile.create(to, "--output");
+  const file = Deno.openSync(from, { read: true });
+  try {
+    const block = new Uint8Array(COPY_BLOCK);
+    for (let n = readFull(file, block); n > 0; n = readFull(file, block)) {
+      out.write(block.subarray(0, n));
+      if (n < block.length) break;
+    }
+    out.commit();
+  } finally {
+    out.abort();
+    file.close();
   }
 }

@@ -1,8 +1,6 @@
-import { ChunkVerifier } from "../format/verify.ts";
 import { DataError } from "../core/errors.ts";
-import { pathInside } from "../core/safe_read.ts";
-import { readManifest } from "../format/manifest.ts";
-import { LogReader } from "../format/log_reader.ts";
+import { fileInput, readRun, SessionLog, sessionPath } from "../format/input.ts";
+import type { InputSession } from "../format/input.ts";
 import { newRecord } from "../core/events.ts";
 import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
 import type { EventSink } from "../sinks/sink.ts";
@@ -11,32 +9,20 @@ import type { PacingSettings } from "./pacer.ts";
 import { sleepUnlessStopped } from "./stop.ts";
 import type { StopFlag } from "./stop.ts";
 
-export interface ReplaySession {
-  symbol: string | null;
-  date: string;
-  /** Path relative to `dir`. */
-  file: string;
-  dir: string;
-}
-
-/** The sessions of a run directory (per security, in date order) or of one file. */
+/** The sessions of a run directory (per security, in date order, paths checked) or of one file. */
 export function replayPlan(
   path: string,
   isDirectory: boolean,
   symbol: string | null,
-): ReplaySession[][] {
-  if (isDirectory) {
-    return readManifest(path).securities.map((s) =>
-      s.sessions.map((x) => {
-        pathInside(path, x.file, `${path}/manifest.json: ${x.file}`);
-        return { symbol: s.symbol, date: x.date, file: x.file, dir: path };
-      })
-    );
-  }
-  const slash = path.lastIndexOf("/");
-  const name = path.slice(slash + 1);
-  const date = /^(\d{4}-\d{2}-\d{2})\.qrsdp$/.exec(name)?.[1] ?? "";
-  return [[{ symbol, date, file: name, dir: slash < 0 ? "." : path.slice(0, slash) }]];
+): InputSession[][] {
+  if (!isDirectory) return [[{ ...fileInput(path), symbol }]];
+  const run = readRun(path);
+  return run.securities.map((s) =>
+    run.sessions.filter((x) => x.symbol === s.symbol).map((x) => {
+      sessionPath(x);
+      return x;
+    })
+  );
 }
 
 export interface ReplayResult {
@@ -52,7 +38,7 @@ export interface ReplayResult {
  * reported, and the next file follows.
  */
 export async function replaySecurity(
-  sessions: ReplaySession[],
+  sessions: InputSession[],
   sink: EventSink,
   stop: StopFlag,
   opts: PacingSettings,
@@ -61,9 +47,9 @@ export async function replaySecurity(
   for (const [day, s] of sessions.entries()) {
     if (stop.requested) break;
     if (day > 0 && opts.realtime) await sleepUnlessStopped(opts.overnightSeconds * 1000, stop);
-    let reader: LogReader;
+    let reader: SessionLog;
     try {
-      reader = LogReader.open(`${s.dir}/${s.file}`);
+      reader = SessionLog.openSession(s);
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
       result.problems.push(e.message);
@@ -72,7 +58,7 @@ export async function replaySecurity(
     try {
       const [sent, problem] = await replaySession(reader, s, sink, stop, opts);
       result.sent += sent;
-      if (problem) result.problems.push(`${reader.name}: ${problem}`);
+      if (problem) result.problems.push(problem);
     } finally {
       reader.close();
     }
@@ -81,8 +67,8 @@ export async function replaySecurity(
 }
 
 async function replaySession(
-  reader: LogReader,
-  s: ReplaySession,
+  reader: SessionLog,
+  s: InputSession,
   sink: EventSink,
   stop: StopFlag,
   opts: PacingSettings,
@@ -90,13 +76,9 @@ async function replaySession(
   let sent = 0;
   const rec = newRecord();
   const pacer = opts.realtime ? new Pacer(opts.speed, reader.header.marketOpenNs, stop) : null;
-  await sink.beginSession({ symbol: s.symbol, date: s.date, header: reader.header, file: s.file });
+  await sink.beginSession({ symbol: s.symbol, date: s.date!, header: reader.header, file: s.file });
   pacer?.startSession();
-  const verifier = new ChunkVerifier(reader, [0, 0, 0, 0, 0, 0]);
-  let problem: string | null = null;
   chunks: for (let c = reader.next(); c; c = reader.next()) {
-    problem = verifier.check();
-    if (problem) break;
     const size = c.recordCount * RECORD_SIZE;
     const view = reader.view;
     for (let o = 0; o < size; o += RECORD_SIZE) {
@@ -113,5 +95,5 @@ async function replaySession(
     }
   }
   await sink.endSession();
-  return [sent, problem ?? reader.damage];
+  return [sent, reader.damage?.message ?? null];
 }

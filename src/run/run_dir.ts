@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.ts";
+import { checkOutputPath } from "../core/output_path.ts";
 import { readManifest } from "../format/manifest.ts";
 
 /** Held while a run writes into its directory; other runs see it and stop at once. */
@@ -42,29 +43,6 @@ export function openRunDir(
     lock.release();
     throw e;
   }
-}
-
-export function checkOutputPath(path: string, flag = "--output"): void {
-  if (path.trim() === "") throw new UsageError(`${flag}: the path is empty`);
-  // deno-lint-ignore no-control-regex
-  if (/[\x00-\x1f\x7f]/.test(path)) {
-    throw new UsageError(`${flag}: ${JSON.stringify(path)} holds control characters`);
-  }
-  if (normalize(path) === "/") {
-    throw new UsageError(`${flag}: '${path}' is the filesystem root; give a directory of its own`);
-  }
-}
-
-/** An absolute path with `.`, `..` and repeated slashes resolved (symbolic links are kept). */
-function normalize(path: string): string {
-  const abs = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
-  const out: string[] = [];
-  for (const part of abs.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") out.pop();
-    else out.push(part);
-  }
-  return `/${out.join("/")}`;
 }
 
 /**

@@ -7,6 +7,8 @@ import { partitionOf } from "../kafka/partition.ts";
 import { BATCH_BYTES, BATCH_MESSAGES, BATCHES_AHEAD, EventProducer } from "../kafka/producer.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
 import { ensureTopic } from "../kafka/topic.ts";
+import { producerValueEncoder } from "../kafka/schema_registry.ts";
+import type { ValueEncoder } from "../kafka/value_format.ts";
 import { withinBudget } from "../kafka/retry.ts";
 import type { SessionInfo, Sink, SinkReport, SymbolCounts } from "./sink.ts";
 
@@ -43,6 +45,14 @@ export class KafkaSink implements Sink {
    */
   async connect(stop?: { readonly requested: boolean }): Promise<string | null> {
     const brokers = this.settings.brokers.join(",");
+    let valueEncoder: ValueEncoder | null;
+    try {
+      valueEncoder = await producerValueEncoder(this.settings);
+    } catch (e) {
+      this.connectError = (e as Error).message;
+      this.noteError(this.connectError);
+      return this.connectError;
+    }
     const attempt = withinBudget(
       (async () => {
         const partitions = await ensureTopic(this.kafka, this.settings.topic);
@@ -85,6 +95,7 @@ export class KafkaSink implements Sink {
         batchesAhead: BATCHES_AHEAD,
         batchBytes: BATCH_BYTES,
         batchMessages: BATCH_MESSAGES,
+        valueEncoder,
       });
     }
     return null;

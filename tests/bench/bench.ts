@@ -5,7 +5,8 @@
  * own, so its peak RSS is its own. Prints figures and ratios; asserts nothing.
  *
  * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, export,
- * calibrate, serve (the dashboard replaying 20 days at speed 5000 in headless Chromium), itch;
+ * calibrate, serve (the dashboard replaying 20 days at speed 5000 in headless Chromium), itch,
+ * calibrate_itch, calibrate_itch_day, calibrate_lobster (calibrate_real_cases.ts);
  * and against the established C++ tools (cpp_cases.ts): read, info, read15, startup, writes, parts.
  * The Kafka case starts a broker of its own with tests/kafka/start.sh (port 19096, or
  * KAFKA_BENCH_PORT) and compares with the established producer's 799 k events/s (one security)
@@ -28,6 +29,12 @@ import { startBroker, stopBroker } from "../kafka/broker.ts";
 import { programV8Flags, qrsdpFiles } from "../helpers.ts";
 import { infoDay, read15, readDay, startup, writeParts, writes } from "./cpp_cases.ts";
 import { serveReplay } from "./serve_replay.ts";
+import { fullMarket } from "./full_market.ts";
+import {
+  calibrateItchCase,
+  calibrateItchDayCase,
+  calibrateLobsterCase,
+} from "./calibrate_real_cases.ts";
 import dgram from "node:dgram";
 import { feedFromFiles } from "../../src/itch/feed_files.ts";
 import { feedPlan } from "../../src/itch/feed_plan.ts";
@@ -351,6 +358,9 @@ async function itch(): Promise<void> {
     flushMs: 1,
     ttl: 1,
     ackWindow: 0,
+    retransmit: null,
+    faults: null,
+    pcap: null,
   });
   await feedFromFiles(feedPlan([paced.dir]), udp, {
     lot: 100,
@@ -467,8 +477,12 @@ const CASES: Record<string, () => Promise<void>> = {
   parts: writeParts,
   export: exports,
   calibrate: calibrateCase,
+  calibrate_itch: calibrateItchCase,
+  calibrate_itch_day: calibrateItchDayCase,
+  calibrate_lobster: calibrateLobsterCase,
   serve: serveReplay,
   itch,
+  market: fullMarket,
 };
 
 if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {

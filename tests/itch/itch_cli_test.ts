@@ -86,7 +86,7 @@ const BAD: {
   },
   {
     name: "an output folder that cannot be made",
-    args: (run) => [run, "--output", `${run}/manifest.json/itch`],
+    args: (run) => [run, "--output", "/dev/null/itch"],
     code: 2,
     message: /--output: cannot create/,
   },
