@@ -215,6 +215,17 @@ Deno.test("serve: a foreign Host, or a change without the page's token, is refus
       assert.equal(res.status, 200, host);
       assert.ok(res.body.includes(`content="${server.token}"`));
     }
+    // HEAD is answered on the API as GET is, and every answer carries the security headers.
+    for (const path of ["/api/presets", "/api/runs", "/", "/api/nope"]) {
+      const res = await raw(server.url, "HEAD", path);
+      assert.equal(res.status, path === "/api/nope" ? 404 : 200, path);
+      assert.equal(res.body, "");
+      assert.match(
+        res.headers,
+        /content-security-policy: [^\r]*script-src 'self';[^\r]*frame-ancestors 'none'/,
+      );
+      assert.match(res.headers, /x-content-type-options: nosniff/);
+    }
     const other = await startDashboard(["serve", "--data", data, "--port", "0"]);
     assert.notEqual(other.token, server.token);
     await stopped(other);
