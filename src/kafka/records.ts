@@ -1,7 +1,7 @@
 /**
  * The records section of a Kafka record batch (message format v2), as the broker reads it once
  * decompressed: one record per message, each with the same key and one header. Written by us so
- * that a produce request costs kafkajs nothing per message (see lz4_codec.ts).
+ * that a produce request costs kafkajs nothing per message (see record_batch.ts).
  *
  * Record => length varint, attributes int8, timestampDelta varlong, offsetDelta varint,
  *   key (varint length + bytes), value (varint length + bytes), headers (varint count, then
