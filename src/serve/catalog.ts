@@ -2,7 +2,7 @@ import { readManifest } from "../format/manifest.ts";
 import type { ManifestSession } from "../format/manifest.ts";
 import { INDEX_MAGIC, INDEX_TAIL_SIZE } from "../format/header.ts";
 import { LogReader } from "../format/log_reader.ts";
-import { verifyFile } from "../format/verify.ts";
+import { inspectFile } from "../format/input.ts";
 import { DataError } from "../core/errors.ts";
 import { readU64 } from "../format/record.ts";
 import { nextTradingDay } from "../run/calendar.ts";
@@ -280,12 +280,7 @@ export class Catalog {
     if (hit?.stamp === stamp) return hit.problem;
     let problem: string | null;
     try {
-      const reader = LogReader.open(path);
-      try {
-        problem = verifyFile(reader).problems[0] ?? null;
-      } finally {
-        reader.close();
-      }
+      problem = inspectFile(path).check.problems[0] ?? null;
     } catch (e) {
       problem = e instanceof DataError ? e.located : (e as Error).message;
     }
