@@ -5,6 +5,7 @@ import { defaultHlrCurves, parseHlrCurves } from "../model/hlr_curves.ts";
 import { SIMPLE_DEFAULTS } from "../model/simple.ts";
 import type { SimpleParams } from "../model/simple.ts";
 import { clockSeconds, LAST_DATE, lastTradingDate, parseIsoDate } from "../run/calendar.ts";
+import { applyCurvesSource } from "./curves_source.ts";
 import { readRegularText } from "../core/safe_read.ts";
 import { bookSettings } from "../run/config.ts";
 import { ownedSecurities } from "../run/config.ts";
@@ -15,6 +16,7 @@ import type { CommandSpec, FlagValues } from "./flags.ts";
 import { KAFKA_ENV_HELP, kafkaFromFlags, kafkaProducerFlags } from "./kafka_flags.ts";
 import { LIVE_FEED_FLAGS } from "./itch_flags.ts";
 import { PACING_FLAGS, pacingFromFlags } from "./pacing_flags.ts";
+import { defaultWorkers } from "../run/default_workers.ts";
 
 const rate = (help: string, value: number) =>
   ({ type: "number", default: value, min: 0, help: `simple: ${help}` }) as const;
@@ -127,7 +129,7 @@ export const RUN_FLAGS = flags({
     integer: true,
     min: 1,
     max: 256,
-    defaultHelp: "one per core",
+    defaultHelp: "one per core; files only: per security when a few days cannot be shared evenly",
     help: "worker threads, at most one per security (results do not depend on it)",
   },
   ...PACING_FLAGS,
@@ -292,6 +294,7 @@ export function runConfigFromFlags(
   } else if (model === "hlr") {
     hlrCurves = defaultHlrCurves(levels);
   }
+  applyCurvesSource(v, given, hlrCurves?.source);
   if (v.rate !== undefined && (v.realtime || given.has("speed"))) {
     throw new UsageError("--rate paces by wall clock: give it or --realtime --speed, not both");
   }
@@ -327,11 +330,14 @@ export function runConfigFromFlags(
   if (v.continue !== undefined && firstDay === 0) {
     throw new UsageError("--continue: give --first-day, the first day to run");
   }
+  const kafka = kafkaFromFlags(v, env);
+  const cores = navigator.hardwareConcurrency;
   const cfg: RunConfig = {
     seed: v.seed,
     securities,
-    // Never one per security by default: that took 7.9 GB for a thousand securities.
-    workers: v.workers ?? navigator.hardwareConcurrency,
+    // Never one per security by default: that took 7.9 GB for a thousand securities. A run to
+    // Kafka shares the cores with the broker: one worker per core.
+    workers: v.workers ?? (kafka ? cores : defaultWorkers(securities.length, v.days, cores)),
     book: bookSettings(levels, v.depth),
     session: {
       days: v.days,
@@ -357,7 +363,7 @@ export function runConfigFromFlags(
       reinitDepthMean: v["reinit-depth-mean"],
     },
     pacing: { ...pacingFromFlags(v), rate: v.rate ?? null },
-    kafka: kafkaFromFlags(v, env),
+    kafka,
     output: {
       dir: v.output ?? `output/run_${v.seed}`,
       chunkSize: v["chunk-size"],
