@@ -213,10 +213,12 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
           ran.add(m.report.securityIndex);
           result.days.push(m.report);
           const listed = sessions[m.report.securityIndex].find((s) => s.file === m.report.file);
-          // A file this thread failed to write stays marked: it is not complete.
-          if (!host.failed.has(`${cfg.output.dir}/${m.report.file}`)) delete listed?.in_progress;
-          // Cut short by a stop (SIGINT, say): complete as a file, not as a session.
-          if (listed && m.report.stopped) listed.stopped = true;
+          // A file this thread failed to write stays marked: it is not complete. One cut short
+          // by a stop (SIGINT, say) is complete as a file, not as a session.
+          if (listed && !host.failed.has(`${cfg.output.dir}/${m.report.file}`)) {
+            delete listed.in_progress;
+            if (m.report.stopped) listed.stopped = true;
+          }
           try {
             saveManifest();
             hooks.onDay?.(m.report);
