@@ -52,6 +52,13 @@ SETTINGS
 -- (symbol, date) partitions; a block over that fails again and again and ingestion stops. A server
 -- streaming more symbols (or symbol-days per block) needs that limit lifted in its default profile
 -- (max_partitions_per_insert_block = 0), as docker/clickhouse/users.d/qrsdp.xml does.
+-- The sorting key is the dedup key: order_id numbers the events of a session from 1, so
+-- (symbol, date, order_id) names one event. A message delivered twice (a producer's retry after a
+-- lost acknowledgement, a restarted run, the Kafka engine re-reading after a rebalance) gives a
+-- second row with the same key, which ReplacingMergeTree drops when it merges parts; queries that
+-- must not see duplicates before that use FINAL (`qrsdp reconcile` counts them first).
+-- ReplacingMergeTree rather than insert deduplication: the Kafka engine's blocks differ from one
+-- delivery to the next, so a block hash would not catch a redelivered message.
 CREATE TABLE IF NOT EXISTS exchange_events
 (
     symbol LowCardinality(String),
@@ -70,9 +77,9 @@ CREATE TABLE IF NOT EXISTS exchange_events
     event_time DateTime64(9, 'UTC') DEFAULT fromUnixTimestamp64Nano(
         toInt64(toUInt16(date)) * 86400000000000 + toInt64(ts_ns), 'UTC')
 )
-ENGINE = MergeTree
+ENGINE = ReplacingMergeTree
 PARTITION BY (symbol, date)
-ORDER BY (symbol, date, ts_ns);
+ORDER BY (symbol, date, order_id);
 
 -- 3. Messages that could not be taken: not a RowBinary row (the engine's parse error), no key, or
 -- no valid `date` header. raw_message holds the message value as received; for a row that parsed

@@ -289,6 +289,7 @@ Deno.test("bad messages go to exchange_events_errors and the rows after them sti
       v.setUint32(4, Math.floor(tsNs / 2 ** 32), true);
       v.setUint8(8, type);
       v.setInt32(10, price, true);
+      v.setUint32(18, tsNs, true); // order ids of their own: (symbol, date, order_id) is the key
       return b;
     };
     const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");

@@ -5,7 +5,7 @@
  * on the project it resolves to.
  */
 import assert from "node:assert/strict";
-import { programV8Flags, ROOT, runCli, tempDir } from "./helpers.ts";
+import { programV8Flags, ROOT, runCli, spawnCli, tempDir } from "./helpers.ts";
 
 const COMPOSE = `${ROOT}/docker/docker-compose.yml`;
 const DOCKERFILE = `${ROOT}/docker/Dockerfile`;
@@ -39,6 +39,7 @@ interface Service {
   command?: string[] | null;
   environment?: Record<string, string | null>;
   healthcheck?: { test?: string[]; disable?: boolean };
+  pull_policy?: string;
   depends_on?: Record<string, { condition: string }>;
   volumes?: Mount[];
   profiles?: string[];
@@ -261,21 +262,72 @@ Deno.test("compose: healthchecks and start order: kafka, the topic, clickhouse, 
   }
 });
 
-Deno.test("compose: images are pinned", async () => {
+Deno.test("compose: images are pinned to exact releases; our image is built once", async () => {
   const p = await project();
+  const builders = Object.entries(p.services).filter(([, s]) => s.build);
+  assert.deepEqual(builders.map(([name]) => name), ["kafka-producer"], "one service builds");
+  const ours = builders[0][1].image;
+  assert.deepEqual(builders[0][1].build, { context: ROOT, dockerfile: "docker/Dockerfile" });
   const images: Record<string, string> = {};
   for (const [name, s] of Object.entries(p.services)) {
-    if (s.build) {
-      assert.deepEqual(s.build, { context: ROOT, dockerfile: "docker/Dockerfile" }, name);
+    assert.ok(s.image, `${name}: no image`);
+    if (s.image === ours) {
+      // The built image is never pulled from a registry under its local name.
+      if (!s.build) assert.equal(s.pull_policy, "never", `${name}: pull_policy`);
       continue;
     }
-    assert.ok(s.image, `${name}: neither image nor build`);
     images[name] = s.image;
-    const tag = s.image.match(/:([^/:@]+)$/)?.[1];
-    assert.ok(tag && tag !== "latest" && /\d/.test(tag), `${name}: ${s.image} is not pinned`);
   }
-  assert.match(images.kafka, /^apache\/kafka:4\.\d+\.\d+$/);
-  assert.match(images.clickhouse, /^clickhouse\/clickhouse-server:\d+\.\d+/);
+  // A release number down to its last part, as the projects publish them: never a moving tag.
+  assert.match(images.kafka, /^apache\/kafka:\d+\.\d+\.\d+$/);
+  assert.match(images.clickhouse, /^clickhouse\/clickhouse-server:\d+\.\d+\.\d+\.\d+$/);
+  assert.deepEqual(Object.keys(images).sort(), ["clickhouse", "kafka"]);
+  // The Dockerfile's bases: Deno by its exact version, the distroless runtime by digest.
+  const from = [...Deno.readTextFileSync(DOCKERFILE).matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+  assert.equal(from[0], `denoland/deno:${DENO_VERSION}`);
+  for (const base of from.slice(1)) assert.match(base, /@sha256:[0-9a-f]{64}$/, base);
+});
+
+Deno.test("compose: the producer is healthy while its run holds the output directory", async () => {
+  const producer = service(await project(), "kafka-producer");
+  const argv = [...(producer.entrypoint ?? []), ...(producer.command ?? [])];
+  const output = argv[argv.indexOf("--output") + 1];
+  assert.deepEqual(producer.healthcheck?.test, ["CMD", "qrsdp", "info", "--running", output]);
+});
+
+/** Waits until a run holds `dir` (its lock), failing if the process ends first. */
+async function whenRunning(dir: string, child: Deno.ChildProcess, stderr: () => string) {
+  let ended = false;
+  child.status.then(() => ended = true);
+  while ((await runCli(["info", "--running", dir])).code !== 0) {
+    assert.ok(!ended, `the producer exited before it ran: ${stderr()}`);
+  }
+}
+
+Deno.test("compose: the producer's command restarts cleanly into the same output", async () => {
+  const producer = service(await project(), "kafka-producer");
+  const dir = `${tempDir("restart")}/live`;
+  const command = (producer.command ?? []).map((a) => a === "/data/output/live" ? dir : a);
+  assert.ok(command.includes(dir), `no --output /data/output/live in ${command.join(" ")}`);
+  const args = [...(producer.entrypoint ?? []).slice(1), ...command];
+  for (const start of ["first", "restart"]) {
+    // Files only: what matters here is the output directory.
+    const child = spawnCli(args, { KAFKA_BROKERS: "" });
+    let stderr = "";
+    const drained = (async () => {
+      for await (const b of child.stderr.pipeThrough(new TextDecoderStream())) stderr += b;
+    })();
+    await whenRunning(dir, child, () => stderr);
+    child.kill("SIGTERM");
+    const status = await child.status;
+    await child.stdout.cancel();
+    await drained;
+    assert.equal(status.code, 0, `${start}: ${stderr}`);
+    if (start === "restart") {
+      assert.match(stderr, new RegExp(`replacing the previous run in ${dir} \\(\\d+ files?\\)`));
+    }
+  }
+  assert.equal((await runCli(["info", "--running", dir])).code, 1, "the lock outlived the run");
 });
 
 Deno.test("Dockerfile: deno compile on the project's Deno, a non-root image running qrsdp", () => {

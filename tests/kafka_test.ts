@@ -304,6 +304,23 @@ Deno.test("platform topic creates the topic with 3 partitions, once", async () =
   await admin.disconnect();
   assert.equal(meta.topics[0].partitions.length, 3);
 
+  // --partitions sizes a topic it creates, and a topic that exists keeps what it has.
+  const wide = topicName("topic-wide");
+  for (const partitions of ["7", "2"]) {
+    const res = await runCli([
+      "platform",
+      "topic",
+      "--kafka-topic",
+      wide,
+      "--partitions",
+      partitions,
+    ], {
+      env: { KAFKA_BROKERS: KAFKA_TEST_BROKERS },
+    });
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /: ready, 7 partitions$/m);
+  }
+
   const down = await runCli([
     "platform",
     "topic",

@@ -12,10 +12,10 @@ import { runCli } from "./helpers.ts";
 const EVENTS = `INSERT INTO exchange_events
   (symbol, date, ts_ns, type, side, price_ticks, qty, order_id) VALUES
   ('AAA', '2026-01-02', 34200000000000, 0, 0, 9999, 5, 1),
-  ('AAA', '2026-01-02', 34300000000000, 5, 0, 9998, 1, 1),
-  ('AAA', '2026-01-02', 57000000000001, 4, 1, 10003, 1, 2),
-  ('AAA', '2026-01-05', 34201000000000, 5, 0, 10010, 1, 3),
-  ('BBB', '2026-01-02', 35000000000000, 4, 1, 25001, 2, 4)`;
+  ('AAA', '2026-01-02', 34300000000000, 5, 0, 9998, 1, 2),
+  ('AAA', '2026-01-02', 57000000000001, 4, 1, 10003, 1, 3),
+  ('AAA', '2026-01-05', 34201000000000, 5, 0, 10010, 1, 1),
+  ('BBB', '2026-01-02', 35000000000000, 4, 1, 25001, 2, 1)`;
 
 const COUNTS = "SELECT symbol, toString(date) AS date, toUInt32(count()) AS events " +
   "FROM exchange_events GROUP BY symbol, date ORDER BY symbol, date";

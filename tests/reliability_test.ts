@@ -215,7 +215,7 @@ Deno.test("4. an unreachable broker is reported at once, and a stop does not wai
 });
 
 // 5. Two runs into one directory interleaved their files; a second run kept the first's.
-Deno.test("5. one run at a time in a run directory; a second one needs --force and replaces the first", async () => {
+Deno.test("5. one run at a time in a run directory; the next one replaces it, and says so", async () => {
   const out = `${tempDir("lock")}/r`;
   const first = new Child(["run", "--days", "0", "--seconds", "23400", "--output", out]);
   await first.waitFor(/./, 0.1).catch(() => {});
@@ -225,8 +225,6 @@ Deno.test("5. one run at a time in a run directory; a second one needs --force a
   first.process.kill("SIGTERM");
   assert.equal((await first.exit(20)).code, 0);
 
-  const again = await runCli(["run", "--seconds", "10", "--output", out]);
-  oneLine(again, 2, /is not empty .*--force/);
   const multi = await runCli([
     "run",
     "--seconds",
@@ -235,12 +233,26 @@ Deno.test("5. one run at a time in a run directory; a second one needs --force a
     "A:100,B:200",
     "--output",
     out,
-    "--force",
     "--quiet",
   ]);
   assert.equal(multi.code, 0, multi.stderr);
+  assert.match(
+    multi.stderr,
+    new RegExp(`^qrsdp run: replacing the previous run in ${out} \\(\\d+ files\\)\n$`),
+  );
   assert.deepEqual(qrsdpFiles(out), ["A/2026-01-02.qrsdp", "B/2026-01-02.qrsdp"]);
   assert.deepEqual(manifestFiles(out), qrsdpFiles(out));
+
+  Deno.writeTextFileSync(`${out}/notes.txt`, "mine");
+  for (const force of [[], ["--force"]]) {
+    const foreign = await runCli(["run", "--seconds", "10", "--output", out, ...force]);
+    oneLine(
+      foreign,
+      2,
+      new RegExp(`--output: ${out} holds notes.txt, which is not a file of a qrsdp run`),
+    );
+  }
+  assert.deepEqual(qrsdpFiles(out), ["A/2026-01-02.qrsdp", "B/2026-01-02.qrsdp"]);
 });
 
 // 7. Malformed manifests crashed info and replay with TypeErrors.

@@ -5,7 +5,7 @@ import { curvesJson } from "./curves_json.ts";
 import { replayFile } from "./replay.ts";
 import { curveTables, SojournCells } from "./sojourns.ts";
 
-/** A torn or damaged input in compat mode, where the established tool gives up on it. */
+/** A torn or damaged input in compat mode, where the C++ reference implementation gives up on it. */
 export class DamagedInputError extends DataError {
   override name = "DamagedInputError";
 }
@@ -23,7 +23,7 @@ export interface CalibrateSettings {
   nMax: number;
   spreadSensitivity: number;
   imbalanceSensitivity: number;
-  /** The established tool's estimator and file, quirks included (calibration.md). */
+  /** The C++ reference implementation's estimator and file, quirks included (calibration.md). */
   compat: boolean;
   /** Count censored time at risk too (see ReplayOptions.censored); not with compat. */
   censored: boolean;

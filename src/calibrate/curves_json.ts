@@ -10,7 +10,7 @@ export interface CurvesFile {
 }
 
 /**
- * The curves file in the established tool's exact layout (calibration.md §5): numbers as C's
+ * The curves file in the C++ reference implementation's exact layout (calibration.md §5): numbers as C's
  * `%g`, one line per level, and an empty table printed as `[0]`.
  */
 export function curvesJson(c: CurvesFile): string {

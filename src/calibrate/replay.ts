@@ -9,11 +9,11 @@ const TWO_POW_32 = 4294967296;
 const DEFAULT_OPEN_NS = 34_200e9;
 
 export interface ReplayOptions {
-  /** The established tool's quirks: clock from midnight, header depth 0 replayed as 5. */
+  /** The C++ reference implementation's quirks: clock from midnight, header depth 0 replayed as 5. */
   compat: boolean;
   /**
    * Also count the time a queue spent at its size before a price change (or the file's end)
-   * re-started its clock. The established estimator drops that time, which inflates every rate.
+   * re-started its clock. The reference estimator drops that time, which inflates every rate.
    */
   censored: boolean;
   /** Called before an execution whose price is not the replay's best (compat: one line each). */
@@ -43,7 +43,7 @@ export function replayFile(
   return { events: replay.events, sojourns: replay.sojourns, priceMismatches: replay.mismatches };
 }
 
-/** A multiplication by the double nearest 1e-9, as the established tool does; not ns / 1e9. */
+/** A multiplication by the double nearest 1e-9, as the C++ reference implementation does; not ns / 1e9. */
 export function nsToSeconds(ns: number): number {
   return ns * 1e-9;
 }

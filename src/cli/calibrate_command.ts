@@ -50,7 +50,7 @@ const CALIBRATE_COMMAND = {
     },
     compat: {
       type: "boolean",
-      help: "the established tool's estimator and quirks: its file, byte for byte",
+      help: "the C++ reference implementation's estimator and quirks: its file, byte for byte",
     },
     censored: {
       type: "boolean",
@@ -64,11 +64,12 @@ set of estimators; a file reached twice is refused. The file is written whole or
 temporary file, then renamed); a symbolic link, a device or a FIFO at --output is refused, never
 replaced, and --output may not be inside an input run directory.
 
-Default mode differs from --compat where the established tool is wrong: the clock starts at
-the market open (not midnight), a header depth of 0 is replayed as 50 (as generated), a damaged
-file's sound chunks before the damage are used (the curves are written, the damage is named with
-its byte offset, exit 1), and --n-max below 0 or --levels above a file's levels is refused.
---compat reproduces the established tool's file exactly, and refuses a damaged input.
+Default mode differs from --compat where the C++ reference implementation is wrong: the clock
+starts at the market open (not midnight), a header depth of 0 is replayed as 50 (as generated), a
+damaged file's sound chunks before the damage are used (the curves are written, the damage is
+named with its byte offset, exit 1), and --n-max below 0 or --levels above a file's levels is
+refused. --compat reproduces the reference implementation's file exactly, and refuses a damaged
+input.
 
 Exit status: 0 on success, 1 when an input is damaged, no input has a sound chunk (nothing is
 written) or the output cannot be written, 2 for a usage error or an input that cannot be read.`,
@@ -83,7 +84,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   }
   if (v.compat && parsed.given.has("imbalance-sens")) {
     throw new UsageError(
-      "--imbalance-sens: --compat always writes 1 (the established tool has no such flag)",
+      "--imbalance-sens: --compat always writes 1 (the C++ reference implementation has no such flag)",
     );
   }
   const toStdout = v.output === "-";
@@ -105,7 +106,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       censored: v.censored,
       verify: !v["no-verify"],
     }, (line) => {
-      // The established tool's own lines (one per mispriced execution) go out as it prints them.
+      // The reference implementation's own lines (one per mispriced execution) go out as it prints them.
       if (line.startsWith("QRSDP:")) return console.error(line);
       warnings.push(line.replace(/^warning: /, ""));
       console.error(`qrsdp calibrate: ${line}`);

@@ -6,6 +6,7 @@ import { DataError, UsageError } from "../core/errors.ts";
 import { inspectFile, readRun, sessionPath } from "../format/input.ts";
 import { bytesText, clockText, table, thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
+import { runHolder } from "../run/run_dir.ts";
 
 const INFO_COMMAND = {
   name: "info",
@@ -20,7 +21,11 @@ const INFO_COMMAND = {
       min: 0,
       help: "records to print from the start of a file",
     },
-    json: { type: "boolean", help: "one JSON document on stdout (keys in the README)" },
+    json: { type: "boolean", help: "one JSON document on stdout (keys in docs/cli.md)" },
+    running: {
+      type: "boolean",
+      help: "only say whether a run is writing RUN_DIR now (exit 0) or not (exit 1), from its lock",
+    },
   }),
   notes:
     `Exit status: 0 when every file is sound, 1 when a file is damaged (what could be recovered is
@@ -35,6 +40,11 @@ export async function infoCommand(args: string[]): Promise<number> {
   }
   const path = parsed.positionals[0];
   const records = parsed.values.records;
+  if (parsed.values.running) {
+    const holder = runHolder(path);
+    console.log(holder ? `${path}: a run is writing it (process ${holder})` : `${path}: no run`);
+    return holder ? 0 : 1;
+  }
   let stat: Deno.FileInfo;
   try {
     stat = await Deno.stat(path);

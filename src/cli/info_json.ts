@@ -4,7 +4,7 @@ import { inspectFile, readRun, sessionPath } from "../format/input.ts";
 
 /**
  * `qrsdp info --json`: what `info` prints, as one JSON document with stable keys (documented in
- * the README, "Machine-readable output"). Returns the document and the exit code.
+ * docs/cli.md, "Machine-readable output"). Returns the document and the exit code.
  */
 export function fileInfoJson(path: string, show: number): { doc: unknown; code: number } {
   const { reader, check, first: records } = inspectFile(path, show);

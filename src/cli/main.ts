@@ -22,6 +22,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./listen_command.ts")).listenCommand,
     summary: "receive a MoldUDP64 ITCH feed: messages, gaps, book checks",
   },
+  merge: {
+    load: async () => (await import("./merge_command.ts")).mergeCommand,
+    summary: "put the parts of a sharded run back together",
+  },
   calibrate: {
     load: async () => (await import("./calibrate_command.ts")).calibrateCommand,
     summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",
@@ -37,6 +41,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   consume: {
     load: async () => (await import("./consume_command.ts")).consumeCommand,
     summary: "print the events on a Kafka topic, decoded",
+  },
+  reconcile: {
+    load: async () => (await import("./reconcile_command.ts")).reconcileCommand,
+    summary: "prove a run's events reached Kafka and ClickHouse exactly once",
   },
   platform: {
     load: async () => (await import("./platform_command.ts")).platformCommand,

@@ -12,6 +12,8 @@ import { commandHelp, flags, parseCommand } from "./flags.ts";
 import { onStopSignals } from "./signals.ts";
 import { VERSION } from "./version.ts";
 import { kafkaConnectionFlags, requiredKafkaFromFlags } from "./kafka_flags.ts";
+import { TOPIC_PARTITIONS } from "../kafka/topic.ts";
+import type { TopicLayout } from "../kafka/topic.ts";
 
 const INIT_COMMAND = {
   name: "platform init",
@@ -20,8 +22,13 @@ const INIT_COMMAND = {
   flags: flags({
     sql: {
       type: "string",
-      defaultHelp: "sql/init.sql beside the program",
+      defaultHelp: "sql/init.sql beside the program; sql/cluster/init.sql with --cluster",
       help: "the SQL script to apply",
+    },
+    cluster: {
+      type: "string",
+      check: { test: (text) => /^[A-Za-z0-9_.-]{1,128}$/.test(text), what: "a cluster name" },
+      help: "apply the cluster schema (replicated tables, Distributed by symbol) ON CLUSTER NAME",
     },
     ...CLICKHOUSE_FLAGS,
   }),
@@ -33,12 +40,12 @@ after it subscribed only about a minute later).
 ${CLICKHOUSE_ENV_HELP}`,
 };
 
-/** init.sql: beside the executable (release archives), else in the source tree. */
-function defaultSqlPath(): string {
+/** sql/NAME: beside the executable (release archives), else in the source tree. */
+function defaultSqlPath(name: string): string {
   const exeDir = Deno.execPath().replace(/[/\\][^/\\]*$/, "");
   const candidates = [
-    `${exeDir}/sql/init.sql`,
-    new URL("../../sql/init.sql", import.meta.url).pathname,
+    `${exeDir}/sql/${name}`,
+    new URL(`../../sql/${name}`, import.meta.url).pathname,
   ];
   return candidates.find((p) => {
     try {
@@ -71,14 +78,18 @@ export async function platformCommand(args: string[]): Promise<number> {
   const parsed = await parseCommand(INIT_COMMAND, rest);
   if (!parsed) return 0;
   const { values } = parsed;
-  const path = values.sql ?? defaultSqlPath();
+  const cluster = values.cluster;
+  const path = values.sql ?? defaultSqlPath(cluster ? "cluster/init.sql" : "init.sql");
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
   } catch (e) {
     throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
   }
-  const statements = splitStatements(substitute(text, initSqlVariables((n) => Deno.env.get(n))));
+  const variables = initSqlVariables((n) => Deno.env.get(n));
+  const statements = splitStatements(
+    substitute(text, cluster ? { ...variables, CLICKHOUSE_CLUSTER: cluster } : variables),
+  );
   await ensureKafkaTopic();
   const ch = clickHouseFromFlags(values);
   try {
@@ -102,13 +113,34 @@ export async function platformCommand(args: string[]): Promise<number> {
 
 const TOPIC_COMMAND = {
   name: "platform topic",
-  summary: "create the Kafka topic (3 partitions) if it does not exist",
+  summary: "create the Kafka topic if it does not exist",
   usage: "qrsdp platform topic [flags]",
-  flags: kafkaConnectionFlags("required"),
+  flags: {
+    ...kafkaConnectionFlags("required"),
+    ...flags({
+      partitions: {
+        type: "number",
+        default: TOPIC_PARTITIONS,
+        integer: true,
+        min: 1,
+        max: 100_000,
+        help: "partitions of a topic it creates (events are keyed by symbol)",
+      },
+      "replication-factor": {
+        type: "number",
+        integer: true,
+        min: 1,
+        max: 32_767,
+        defaultHelp: "the brokers' default",
+        help: "copies of each partition of a topic it creates",
+      },
+    }),
+  },
   notes:
     `Run it before ClickHouse subscribes: a consumer that subscribed before its topic existed reads
 nothing until its next metadata refresh (about a minute). KAFKA_SECURITY_PROTOCOL and the SASL
-variables apply as for 'qrsdp run'.`,
+variables apply as for 'qrsdp run'. A topic that exists is left as it is (Kafka cannot take
+partitions away); the line says how many it has.`,
 };
 
 async function topicCommand(args: string[]): Promise<number> {
@@ -122,7 +154,11 @@ async function topicCommand(args: string[]): Promise<number> {
     removeSignals = onStopSignals(() => resolve(true))
   );
   try {
-    const made = makeTopic(settings, "qrsdp-platform-topic");
+    const layout = {
+      partitions: parsed.values.partitions,
+      replicationFactor: parsed.values["replication-factor"],
+    };
+    const made = makeTopic(settings, "qrsdp-platform-topic", layout);
     if (await Promise.race([made.then(() => false), stopped])) {
       made.catch(() => {});
       console.error(`qrsdp platform topic: ${where}: stopped while the brokers were retried`);
@@ -137,15 +173,23 @@ async function topicCommand(args: string[]): Promise<number> {
 }
 
 /** Creates the topic unless it exists, and says so; throws when the brokers cannot be reached. */
-async function makeTopic(settings: KafkaSettings, clientId: string): Promise<void> {
+async function makeTopic(
+  settings: KafkaSettings,
+  clientId: string,
+  layout?: TopicLayout,
+): Promise<void> {
   const { kafkaClient } = await import("../kafka/client.ts");
   const { ensureTopic } = await import("../kafka/topic.ts");
   const { withinBudget } = await import("../kafka/retry.ts");
-  await withinBudget(
-    ensureTopic(kafkaClient(settings, clientId, settings.timeoutMs), settings.topic),
+  const partitions = await withinBudget(
+    ensureTopic(kafkaClient(settings, clientId, settings.timeoutMs), settings.topic, layout),
     settings.timeoutMs,
   );
-  console.log(`Kafka topic ${settings.topic} on ${settings.brokers.join(",")}: ready`);
+  console.log(
+    `Kafka topic ${settings.topic} on ${
+      settings.brokers.join(",")
+    }: ready, ${partitions} partitions`,
+  );
 }
 
 /**

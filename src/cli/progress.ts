@@ -1,3 +1,4 @@
+import { ownedSecurities } from "../run/config.ts";
 import type { RunConfig } from "../run/config.ts";
 import type { DayReport, SecurityProgress } from "../run/security_run.ts";
 import { progressLine } from "./progress_line.ts";
@@ -28,7 +29,8 @@ interface SecurityState {
  * never wider than the terminal. Per-day lines are printed between redraws after `clear()`.
  */
 export class Progress {
-  private readonly states: SecurityState[];
+  /** The securities this process runs (all, or its --shard's), by index. */
+  private readonly states: Map<number, SecurityState>;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly encoder = new TextEncoder();
   private readonly started = performance.now();
@@ -39,19 +41,22 @@ export class Progress {
     private readonly write: (bytes: Uint8Array) => void = (b) => void Deno.stderr.writeSync(b),
     private readonly width: () => number = terminalWidth,
   ) {
-    this.states = cfg.securities.map(() => ({ day: 0, clockNs: null, events: 0, done: 0 }));
+    this.states = new Map(
+      ownedSecurities(cfg).map((i) => [i, { day: 0, clockNs: null, events: 0, done: 0 }]),
+    );
     this.timer = setInterval(() => this.draw(), REDRAW_MS);
   }
 
   update(p: SecurityProgress): void {
-    const s = this.states[p.securityIndex];
-    s.day = p.day;
+    const s = this.states.get(p.securityIndex)!;
+    // Days are counted from the run's first (--first-day).
+    s.day = p.day - (this.cfg.session.firstDay ?? 0);
     s.clockNs = p.clockNs;
     s.events = p.events;
   }
 
   dayDone(d: DayReport): void {
-    const s = this.states[d.securityIndex];
+    const s = this.states.get(d.securityIndex)!;
     s.done += d.events;
     s.events = 0;
     s.clockNs = this.closeNs();
@@ -71,22 +76,23 @@ export class Progress {
   view(now = performance.now()): ProgressView {
     const { session } = this.cfg;
     const openNs = session.marketOpenSeconds * 1e9;
-    const behind = this.states.reduce((a, b) =>
+    const states = [...this.states.values()];
+    const behind = states.reduce((a, b) =>
       b.day < a.day || (b.day === a.day && (b.clockNs ?? 0) < (a.clockNs ?? 0)) ? b : a
     );
-    const events = this.states.reduce((n, s) => n + s.done + s.events, 0);
+    const events = states.reduce((n, s) => n + s.done + s.events, 0);
     const shares: number[] = [];
     if (session.days > 0) {
       const dayShare = (s: SecurityState) =>
         s.clockNs === null
           ? 0
           : Math.min(Math.max((s.clockNs - openNs) / (session.seconds * 1e9), 0), 1);
-      const done = this.states.reduce((n, s) => n + s.day + dayShare(s), 0);
-      shares.push(done / (this.states.length * session.days));
+      const done = states.reduce((n, s) => n + s.day + dayShare(s), 0);
+      shares.push(done / (states.length * session.days));
     }
     if (session.maxEvents !== null) shares.push(events / session.maxEvents);
     return {
-      symbols: this.cfg.securities.map((s) => s.symbol),
+      symbols: [...this.states.keys()].map((i) => this.cfg.securities[i].symbol),
       day: behind.day + 1,
       days: session.days,
       // A security that has not reached its first event yet stands at the open.
@@ -103,7 +109,7 @@ export class Progress {
 
   private draw(): void {
     // Nothing to show before the first event of any security.
-    if (this.states.every((s) => s.clockNs === null)) return;
+    if ([...this.states.values()].every((s) => s.clockNs === null)) return;
     const line = progressLine(this.view(), this.width());
     this.write(this.encoder.encode(`\r\x1b[K${line}`));
     this.drawn = true;

@@ -7,6 +7,8 @@ import type { FlagValues } from "./flags.ts";
 import { table } from "./format.ts";
 import { writeRaw } from "./output.ts";
 import { kafkaBrokersFlag } from "./kafka_flags.ts";
+import { DEFAULT_TOPIC } from "../kafka/settings.ts";
+import { CONSUMER_GROUP } from "../platform/init_sql.ts";
 
 const FORMATS = { csv: "CSVWithNames", json: "JSONEachRow" } as const;
 
@@ -45,7 +47,7 @@ const STATUS_COMMAND = {
   flags: flags({
     ...kafkaBrokersFlag("also report consumer lag"),
     ...CLICKHOUSE_FLAGS,
-    json: { type: "boolean", help: "one JSON document on stdout (keys in the README)" },
+    json: { type: "boolean", help: "one JSON document on stdout (keys in docs/cli.md)" },
   }),
   notes: CLICKHOUSE_ENV_HELP,
 };
@@ -106,61 +108,75 @@ export async function statusCommand(args: string[]): Promise<number> {
   const parsed = await parseCommand(STATUS_COMMAND, args);
   if (!parsed) return 0;
   const { values } = parsed;
+  const brokers = values["kafka-brokers"] || Deno.env.get("KAFKA_BROKERS");
   const ch = clickHouseFromFlags(values);
-  let status;
+  let rows: StatusRow[] | null = null;
+  let malformed: number | null = null;
+  let engine = "";
+  // Without ClickHouse, the lag is still worth knowing: its error comes after it.
+  let clickHouseError: unknown = null;
   try {
-    const rows = (await ch.rows<StatusRow>(
+    rows = (await ch.rows<StatusRow>(
       "SELECT symbol, toString(date) AS date, count() AS events, " +
         "toString(max(event_time)) AS newest_event FROM exchange_events " +
         "GROUP BY symbol, date ORDER BY symbol, date",
     )).map((r) => ({ ...r, events: Number(r.events) }));
     const errors = await ch.rows<{ n: string }>("SELECT count() AS n FROM exchange_events_errors");
-    const engine = await ch.rows<{ engine_full: string }>(
+    malformed = Number(errors[0]?.n ?? 0);
+    engine = (await ch.rows<{ engine_full: string }>(
       "SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = 'exchange_events_kafka'",
-    );
-    const brokers = values["kafka-brokers"] || Deno.env.get("KAFKA_BROKERS");
-    const group = /kafka_group_name = '([^']+)'/.exec(engine[0]?.engine_full ?? "")?.[1];
-    const topic = /kafka_topic_list = '([^']+)'/.exec(engine[0]?.engine_full ?? "")?.[1];
-    let lag = null;
-    let lagUnknown: string | null = "give --kafka-brokers or KAFKA_BROKERS";
-    if (brokers && group && topic) {
-      const { consumerLag } = await import("../kafka/consumer_lag.ts");
-      try {
-        lag = { group, topic, partitions: await consumerLag(brokers, topic, group) };
-        lagUnknown = null;
-      } catch (e) {
-        lagUnknown = (e as Error).message;
-      }
-    }
-    status = {
-      rows,
-      malformed_messages: Number(errors[0]?.n ?? 0),
-      kafka_lag: lag,
-      kafka_lag_unknown: lagUnknown,
-    };
+    ))[0]?.engine_full ?? "";
+  } catch (e) {
+    if (!brokers) throw e;
+    clickHouseError = e;
   } finally {
     await ch.close();
   }
+  // The group and topic ClickHouse reads, else those sql/init.sql would use.
+  const group = /kafka_group_name = '([^']+)'/.exec(engine)?.[1] ??
+    (clickHouseError ? CONSUMER_GROUP : undefined);
+  const topic = /kafka_topic_list = '([^']+)'/.exec(engine)?.[1] ??
+    (clickHouseError ? Deno.env.get("KAFKA_TOPIC") || DEFAULT_TOPIC : undefined);
+  let lag = null;
+  let lagUnknown: string | null = "give --kafka-brokers or KAFKA_BROKERS";
+  if (brokers && group && topic) {
+    const { consumerLag } = await import("../kafka/consumer_lag.ts");
+    try {
+      lag = { group, topic, partitions: await consumerLag(brokers, topic, group) };
+      lagUnknown = null;
+    } catch (e) {
+      lagUnknown = (e as Error).message;
+    }
+  }
+  const status = {
+    rows,
+    malformed_messages: malformed,
+    kafka_lag: lag,
+    kafka_lag_unknown: lagUnknown,
+  };
+  const done = () => {
+    if (clickHouseError) throw clickHouseError;
+    return 0;
+  };
   if (values.json) {
     console.log(toJson(status, 2));
-    return 0;
+    return done();
   }
   const header = ["symbol", "date", "events", "newest_event"];
+  if (rows) {
+    console.log(
+      rows.length
+        ? table([header, ...rows.map((r) => [r.symbol, r.date, String(r.events), r.newest_event])])
+        : "exchange_events is empty",
+    );
+    console.log(`malformed messages: ${malformed}`);
+  }
   console.log(
-    status.rows.length
-      ? table([
-        header,
-        ...status.rows.map((r) => [r.symbol, r.date, String(r.events), r.newest_event]),
-      ])
-      : "exchange_events is empty",
-  );
-  console.log(`malformed messages: ${status.malformed_messages}`);
-  console.log(
-    status.kafka_lag
-      ? `kafka consumer lag (${status.kafka_lag.group} on ${status.kafka_lag.topic}), in messages: ${
-        status.kafka_lag.partitions.map((p) => `p${p.partition}=${p.lag}`).join(" ")
+    lag
+      ? `kafka consumer lag (${lag.group} on ${lag.topic}), in messages: ${
+        lag.partitions.map((p) => `p${p.partition}=${p.lag}`).join(" ")
       }`
-      : `kafka consumer lag: unknown (${status.kafka_lag_unknown})`,
+      : `kafka consumer lag: unknown (${lagUnknown})`,
   );
-  return 0;
+  return done();
 }

@@ -12,6 +12,11 @@ import { onStopSignals } from "./signals.ts";
 import { Progress } from "./progress.ts";
 import type { LiveFeedReport } from "../itch/live_feed.ts";
 
+/** How far behind its schedule a paced session fell, when that is worth a word (10 ms or more). */
+function lateText(seconds: number | null): string {
+  return seconds !== null && seconds >= 0.01 ? `, ${seconds.toFixed(3)} s behind at worst` : "";
+}
+
 function dayLine(d: DayReport, size: number, paced: string): string {
   return `${d.symbol ?? "-"} ${d.date} seed ${d.seed}: ${thousands(d.events)} events, ` +
     `${bytesText(size)}, p0 ${d.p0Ticks} -> close ${d.closeTicks}${paced}` +
@@ -35,7 +40,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   if (curves && curves.levels > cfg.book.levels) {
     console.error(
       `qrsdp run: warning: --hlr-curves has K=${curves.levels} levels, the book ${cfg.book.levels} ` +
-        `levels (--levels): every rate is 0, so every session is empty (as in the established tool)`,
+        `levels (--levels): every rate is 0, so every session is empty (as in the C++ reference implementation)`,
     );
   }
   const stop = new StopFlag();
@@ -52,10 +57,13 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     progress?.dayDone(d);
     if (quiet || json) return;
     progress?.clear();
+    // --rate is shared evenly: each security's line says its own share.
     const paced = pacing.realtime
-      ? `, ${d.wallSeconds.toFixed(3)} s paced at speed ${pacing.speed}`
+      ? `, ${d.wallSeconds.toFixed(3)} s paced at speed ${pacing.speed}${lateText(d.lateSeconds)}`
       : pacing.rate
-      ? `, ${d.wallSeconds.toFixed(3)} s paced at ${thousands(pacing.rate)} events/s`
+      ? `, ${d.wallSeconds.toFixed(3)} s paced at ${
+        thousands(pacing.rate / cfg.securities.length)
+      } events/s${lateText(d.lateSeconds)}`
       : "";
     console.log(dayLine(d, sizes.get(d)!, paced));
   };
@@ -87,6 +95,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         progress?.clear();
         console.error(`qrsdp run: warning: ${message}`);
       },
+      onNotice: (message) => console.error(`qrsdp run: ${message}`),
       workerUrl,
     });
   } finally {
@@ -98,6 +107,8 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     a.securityIndex - b.securityIndex || a.date.localeCompare(b.date)
   );
   const events = days.reduce((n, d) => n + d.events, 0);
+  const paced = days.filter((d) => d.lateSeconds !== null);
+  const late = paced.length > 0 ? Math.max(...paced.map((d) => d.lateSeconds!)) : null;
   const bytes = days.reduce((n, d) => n + (sizes.get(d) ?? 0), 0);
   const kafka = result.sinkReports.filter((r) => r.name !== "file" && r.name !== "tap");
   const errors = [
@@ -119,9 +130,9 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     }, ` +
       `${bytesText(bytes)} written` +
       (bytes > 0 ? ` (${(events * RECORD_SIZE / bytes).toFixed(2)}x compression), ` : ", ") +
-      `${result.seconds.toFixed(2)} s, ${
-        thousands(events / result.seconds)
-      } events/s -> ${cfg.output.dir}`,
+      `${result.seconds.toFixed(2)} s, ${thousands(events / result.seconds)} events/s${
+        late === null ? "" : `, at most ${late.toFixed(3)} s behind schedule`
+      } -> ${cfg.output.dir}`,
   );
   for (const r of kafka) {
     for (const c of r.bySymbol ?? []) console.log(kafkaCountsText(c));
@@ -130,7 +141,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   await live?.finish(errors[0]);
   return errors.length === 0 ? 0 : 1;
 
-  /** `run --json`: the keys are documented in the README ("Machine-readable output"). */
+  /** `run --json`: the keys are documented in docs/cli.md ("Machine-readable output"). */
   function runSummary() {
     return {
       output: cfg.output.dir,
@@ -139,6 +150,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       bytes,
       seconds: result.seconds,
       events_per_second: result.seconds > 0 ? events / result.seconds : 0,
+      late_seconds: late,
       sessions: days.map((d) => ({
         symbol: d.symbol,
         date: d.date,
@@ -151,6 +163,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         stopped: d.stopped,
         capped: d.capped,
         wall_seconds: d.wallSeconds,
+        late_seconds: d.lateSeconds,
       })),
       kafka: kafka.map((r) => ({
         symbols: r.symbols,

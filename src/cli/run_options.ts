@@ -6,7 +6,9 @@ import { SIMPLE_DEFAULTS } from "../model/simple.ts";
 import { clockSeconds, LAST_DATE, lastTradingDate } from "../run/calendar.ts";
 import { readRegularText } from "../core/safe_read.ts";
 import { bookSettings } from "../run/config.ts";
-import type { RunConfig, Security } from "../run/config.ts";
+import { ownedSecurities } from "../run/config.ts";
+import type { RunConfig, Security, Shard } from "../run/config.ts";
+import { openingPrices } from "../run/continue_run.ts";
 import { dateProblem, flags, parseCommand, parseNumber } from "./flags.ts";
 import type { CommandSpec, FlagValues } from "./flags.ts";
 import { KAFKA_ENV_HELP, kafkaFromFlags, kafkaProducerFlags } from "./kafka_flags.ts";
@@ -45,7 +47,7 @@ export const RUN_FLAGS = flags({
     integer: true,
     min: 1,
     max: 2 ** 31 - 1,
-    help: "opening mid price in ticks (without --securities)",
+    help: "opening mid price in ticks of $0.01 (not with --securities)",
   },
   output: {
     type: "string",
@@ -154,9 +156,36 @@ export const RUN_FLAGS = flags({
   json: { type: "boolean", help: "the summary as one JSON document on stdout (no per-day lines)" },
   force: {
     type: "boolean",
-    help: "replace the run already in --output (its manifest and .qrsdp files, nothing else)",
+    help:
+      "also replace .qrsdp files and a manifest in --output that no qrsdp run's manifest lists " +
+      "(a previous run of ours is always replaced)",
+  },
+  shard: {
+    type: "string",
+    check: { test: (text) => parseShard(text) !== null, what: "I/N with 0 <= I < N" },
+    help: "run only the securities i with i mod N = I (merge the parts with 'qrsdp merge')",
+  },
+  "first-day": {
+    type: "number",
+    default: 0,
+    integer: true,
+    min: 0,
+    max: 100_000,
+    help: "first day to run (0-based; days before it ran elsewhere: needs --continue)",
+  },
+  continue: {
+    type: "string",
+    help: "run directory made with the same flags that holds day --first-day or the day before",
   },
 });
+
+/** `I/N` of `--shard`, or null when it is not one. */
+export function parseShard(text: string): Shard | null {
+  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(text);
+  if (!m) return null;
+  const index = Number(m[1]), count = Number(m[2]);
+  return count >= 1 && index < count ? { index, count } : null;
+}
 
 export const RUN_COMMAND: CommandSpec<typeof RUN_FLAGS> = {
   name: "run",
@@ -215,15 +244,36 @@ export function runConfigFromFlags(
   if (v.rate !== undefined && (v.realtime || given.has("speed"))) {
     throw new UsageError("--rate paces by wall clock: give it or --realtime --speed, not both");
   }
+  if (v.securities && given.has("p0")) {
+    throw new UsageError(
+      "--p0 with --securities: each security's opening price is its SYM:P0 (give one or the other)",
+    );
+  }
   const securities = v.securities
     ? parseSecurities(v.securities)
     : [{ symbol: null, p0Ticks: v.p0 }];
-  if (lastTradingDate(v["start-date"], v.days) === null) {
+  const firstDay = v["first-day"];
+  if (lastTradingDate(v["start-date"], firstDay + v.days) === null) {
     throw new UsageError(
-      `--start-date: ${v.days} trading days from ${v["start-date"]} go past ${LAST_DATE}`,
+      `--start-date: ${firstDay + v.days} trading days from ${
+        v["start-date"]
+      } go past ${LAST_DATE}`,
     );
   }
-  return {
+  const shard = v.shard === undefined ? undefined : parseShard(v.shard)!;
+  if (shard && !v.securities) throw new UsageError("--shard: give the whole run's --securities");
+  if (shard && (v["itch-dir"] || v.udp || v.multicast)) {
+    throw new UsageError(
+      "--shard: the live ITCH feed needs every security; run 'qrsdp itch' on the merged run",
+    );
+  }
+  if (firstDay > 0 && v.continue === undefined) {
+    throw new UsageError("--first-day: give --continue RUN, the run that holds the day before");
+  }
+  if (v.continue !== undefined && firstDay === 0) {
+    throw new UsageError("--continue: give --first-day, the first day to run");
+  }
+  const cfg: RunConfig = {
     seed: v.seed,
     securities,
     // Never one per security by default: that took 7.9 GB for a thousand securities.
@@ -235,6 +285,7 @@ export function runConfigFromFlags(
       seconds: v.seconds,
       marketOpenSeconds: clockSeconds(v["market-open"])!,
       maxEvents: v["max-events"] ?? null,
+      ...(firstDay > 0 ? { firstDay } : {}),
     },
     model: {
       kind: model,
@@ -258,7 +309,20 @@ export function runConfigFromFlags(
       chunkSize: v["chunk-size"],
       force: v.force,
     },
+    ...(shard ? { shard } : {}),
   };
+  const owned = ownedSecurities(cfg);
+  if (owned.length === 0) {
+    throw new UsageError(
+      `--shard ${v.shard}: no security has i mod ${shard!.count} = ${shard!.index} ` +
+        `(${securities.length} securities)`,
+    );
+  }
+  if (v.continue !== undefined) {
+    const p0s = openingPrices(cfg, v.continue, owned);
+    owned.forEach((i, n) => securities[i] = { ...securities[i], p0Ticks: p0s[n] });
+  }
+  return cfg;
 }
 
 /** A run configuration from `qrsdp run` arguments (for tests and benchmarks). */

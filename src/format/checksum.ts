@@ -1,5 +1,5 @@
 /**
- * Chunk checksums, our addition to format.md that the established reader never sees: chunk_flags
+ * Chunk checksums, our addition to format.md that the C++ reference implementation's reader never sees: chunk_flags
  * bit 0 says the chunk's index entry holds, in its `reserved` field, the CRC-32C of the file
  * header (header_flags read as 0, since they change at close) followed by the chunk's 32-byte
  * header and its compressed bytes. So a changed header fails every chunk, a changed chunk fails

@@ -30,6 +30,18 @@ export interface RunSettings {
   initialDepth: number;
   /** Written only when above 0: a run whose books cannot be rebuilt from its records alone. */
   thetaReinit: number;
+  /** Written only for part of a run (`run --shard`): which part, and every symbol of the whole. */
+  shard?: ManifestShard;
+  /** Written only when above 0 (`run --first-day`): the day of the run's first sessions. */
+  firstDay?: number;
+}
+
+/** The `shard` block of a part's manifest: `qrsdp merge` puts the parts back together by it. */
+export interface ManifestShard {
+  index: number;
+  count: number;
+  /** The whole run's symbols, in `--securities` order. */
+  symbols: string[];
 }
 
 /** One security's sessions, named (`symbol` set) or the unnamed one. */
@@ -50,6 +62,11 @@ export function buildManifest(run: RunSettings, securities: SecuritySessions[]) 
     session_seconds: run.sessionSeconds,
     ...(run.thetaReinit > 0 ? { theta_reinit: run.thetaReinit } : {}),
   };
+  // After everything a whole run writes, so that without them the bytes are a whole run's.
+  const part = {
+    ...(run.firstDay ? { first_day: run.firstDay } : {}),
+    ...(run.shard ? { shard: run.shard } : {}),
+  };
   const book = {
     tick_size: run.tickSize,
     levels_per_side: run.levelsPerSide,
@@ -64,6 +81,7 @@ export function buildManifest(run: RunSettings, securities: SecuritySessions[]) 
       p0_ticks: securities[0].p0Ticks,
       ...rest,
       sessions: securities[0].sessions,
+      ...part,
     };
   }
   return {
@@ -75,6 +93,7 @@ export function buildManifest(run: RunSettings, securities: SecuritySessions[]) 
       ...book,
       sessions: s.sessions,
     })),
+    ...part,
   };
 }
 

@@ -26,7 +26,7 @@ export interface KafkaSettings {
   lingerMs: number;
 }
 
-/** Events per message by default: one 26-byte record per message, the seed's contract. */
+/** Events per message by default: one 26-byte record per message, what every consumer reads. */
 export const DEFAULT_RECORDS_PER_MESSAGE = 1;
 /** A message of this many records (260 KB) stays well under a broker's 1 MiB limit. */
 export const MAX_RECORDS_PER_MESSAGE = 10_000;

@@ -1,16 +1,27 @@
 import type { Kafka } from "kafkajs";
 
+/** Partitions of a topic we create, unless told otherwise (`platform topic --partitions`). */
 export const TOPIC_PARTITIONS = 3;
 /** How long a topic just created may stay unknown to the broker that answers. */
 const UNKNOWN_TOPIC_WAIT_MS = 15_000;
 
+/** How a topic we create is laid out; the broker's default replication factor when absent. */
+export interface TopicLayout {
+  partitions: number;
+  replicationFactor?: number;
+}
+
 /**
- * Creates the topic with three partitions when it does not exist yet; returns its partition
- * count. A topic just created can be briefly unknown to the broker that answers ("does not host
+ * Creates the topic (three partitions unless `layout` says otherwise) when it does not exist
+ * yet; returns its partition count, which for a topic that existed may differ from `layout`'s. A topic just created can be briefly unknown to the broker that answers ("does not host
  * this topic-partition", seen on a broker that had just started), so that answer is asked again
  * for a while.
  */
-export async function ensureTopic(kafka: Kafka, topic: string): Promise<number> {
+export async function ensureTopic(
+  kafka: Kafka,
+  topic: string,
+  layout: TopicLayout = { partitions: TOPIC_PARTITIONS },
+): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -18,7 +29,11 @@ export async function ensureTopic(kafka: Kafka, topic: string): Promise<number> 
       try {
         if (!(await admin.listTopics()).includes(topic)) {
           await admin.createTopics({
-            topics: [{ topic, numPartitions: TOPIC_PARTITIONS }],
+            topics: [{
+              topic,
+              numPartitions: layout.partitions,
+              ...(layout.replicationFactor ? { replicationFactor: layout.replicationFactor } : {}),
+            }],
             waitForLeaders: true,
           });
         }

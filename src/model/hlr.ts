@@ -89,7 +89,7 @@ export class HlrModel implements IntensityModel {
   }
 
   /**
-   * Curves with more levels than the book: as in the established producer, every weight is 0
+   * Curves with more levels than the book: as in the C++ reference implementation, every weight is 0
    * and every aggregate its floor, so the first time step outlasts any session.
    */
   private idle(): void {

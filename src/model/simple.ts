@@ -14,7 +14,7 @@ export interface SimpleParams {
   spreadSens: number;
 }
 
-/** The values the established tool really uses (its help text prints others). */
+/** The values the C++ reference implementation really uses (its help text prints others). */
 export const SIMPLE_DEFAULTS: SimpleParams = {
   baseL: 20,
   baseC: 0.5,

@@ -3,6 +3,8 @@ import { DEFAULT_PROTOCOL, DEFAULT_SASL_MECHANISM, DEFAULT_TOPIC } from "../kafk
 
 /** Where the compose file's ClickHouse finds Kafka. */
 export const COMPOSE_BROKERS = "kafka:9092";
+/** The consumer group of sql/init.sql's Kafka engine table (init_sql_test.ts checks the file). */
+export const CONSUMER_GROUP = "qrsdp_clickhouse";
 
 /**
  * Replaces every `${NAME}` in the SQL with the value from `vars`, quoting nothing: the

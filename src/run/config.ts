@@ -32,6 +32,11 @@ export interface SessionSettings {
   marketOpenSeconds: number;
   /** Run-wide cap on events (`--max-events`), shared out among the securities; null: none. */
   maxEvents: number | null;
+  /**
+   * The run's first day (`--first-day`, 0-based): days before it were run elsewhere, and the
+   * securities' p0 is their open on this day. Absent: 0.
+   */
+  firstDay?: number;
 }
 
 export interface ModelSettings {
@@ -66,6 +71,21 @@ export interface RunConfig {
   pacing: PacingSettings & { rate: number | null };
   kafka: KafkaSettings | null;
   output: OutputSettings;
+  /** `--shard I/N`: this process runs the securities whose index i has i mod N = I. */
+  shard?: Shard;
+}
+
+/** Part `index` of `count` of a run (0 <= index < count). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** The indices of the securities this process runs: all of them, or its shard's. */
+export function ownedSecurities(cfg: RunConfig): number[] {
+  const all = cfg.securities.map((_, i) => i);
+  const shard = cfg.shard;
+  return shard ? all.filter((i) => i % shard.count === shard.index) : all;
 }
 
 /** The C++ producer's tick size and opening spread, which no flag changes. */
@@ -129,6 +149,10 @@ export function manifestSettings(cfg: RunConfig): RunSettings {
     initialSpreadTicks: cfg.book.initialSpreadTicks,
     initialDepth: cfg.book.initialDepth,
     thetaReinit: cfg.model.thetaReinit,
+    ...(cfg.session.firstDay ? { firstDay: cfg.session.firstDay } : {}),
+    ...(cfg.shard
+      ? { shard: { ...cfg.shard, symbols: cfg.securities.map((s) => s.symbol ?? "") } }
+      : {}),
   };
 }
 

@@ -25,7 +25,10 @@ const SLOT = "\u0000securities\u0000";
  * The final manifest is byte for byte the one the whole rewrite made.
  */
 export class ManifestKeeper {
+  /** The sessions of each security of the manifest, in its order. */
   private readonly sessions: ManifestSession[][];
+  /** A security's place in the manifest, by its index in the run (a shard lists only its own). */
+  private readonly slots: Map<number, number>;
   private readonly begun = new WeakSet<ManifestSession>();
   private readonly parts: (string | null)[];
   private dirty = false;
@@ -35,11 +38,12 @@ export class ManifestKeeper {
   constructor(
     private readonly dir: string,
     private readonly settings: RunSettings,
-    private readonly securities: { symbol: string | null; p0Ticks: number }[],
+    private readonly securities: { index: number; symbol: string | null; p0Ticks: number }[],
     private readonly onError: (e: unknown) => void,
     /** The next `n` sessions to begin, when they are known in advance. */
     private readonly ahead?: (n: number) => SessionStart[],
   ) {
+    this.slots = new Map(securities.map((s, slot) => [s.index, slot]));
     this.sessions = securities.map(() => []);
     this.parts = securities.map(() => null);
     this.write();
@@ -64,7 +68,7 @@ export class ManifestKeeper {
     const s = this.find(securityIndex, file);
     if (!s || !complete || !s.in_progress) return;
     delete s.in_progress;
-    this.changed(securityIndex);
+    this.changed(this.slots.get(securityIndex)!);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       try {
@@ -89,7 +93,7 @@ export class ManifestKeeper {
   }
 
   private find(securityIndex: number, file: string): ManifestSession | undefined {
-    const list = this.sessions[securityIndex];
+    const list = this.sessions[this.slots.get(securityIndex)!];
     // The session looked for is nearly always the last or one of the last.
     for (let i = list.length - 1; i >= 0; i--) if (list[i].file === file) return list[i];
     return undefined;
@@ -103,13 +107,14 @@ export class ManifestKeeper {
       in_progress: true,
     };
     if (begun) this.begun.add(s);
-    this.sessions[start.securityIndex].push(s);
+    const slot = this.slots.get(start.securityIndex)!;
+    this.sessions[slot].push(s);
     this.listed++;
-    this.changed(start.securityIndex);
+    this.changed(slot);
   }
 
-  private changed(securityIndex: number): void {
-    this.parts[securityIndex] = null;
+  private changed(slot: number): void {
+    this.parts[slot] = null;
     this.dirty = true;
   }
 
@@ -126,7 +131,11 @@ export class ManifestKeeper {
     const all = (sessions: (i: number) => ManifestSession[]) =>
       buildManifest(
         this.settings,
-        this.securities.map((s, i): SecuritySessions => ({ ...s, sessions: sessions(i) })),
+        this.securities.map((s, i): SecuritySessions => ({
+          symbol: s.symbol,
+          p0Ticks: s.p0Ticks,
+          sessions: sessions(i),
+        })),
       );
     const single = this.securities.length === 1 && this.securities[0].symbol === null;
     if (single) return toJson(all((i) => this.sessions[i]), 2) + "\n";

@@ -9,6 +9,8 @@ const MIN_SLEEP_MS = 2;
  */
 export class Pacer {
   private start = 0;
+  /** The most, in ms, an event of this session was released after its due time. */
+  maxLateMs = 0;
   /** Lateness in ms of every released event, when asked for (benchmarks). */
   readonly lateness: number[] | null;
 
@@ -23,6 +25,7 @@ export class Pacer {
 
   startSession(at = performance.now()): void {
     this.start = at;
+    this.maxLateMs = 0;
   }
 
   /** When (on the `performance.now()` clock) an event at `tsNs` is due. */
@@ -36,6 +39,7 @@ export class Pacer {
     const now = performance.now();
     if (due <= now) {
       this.lateness?.push(now - due);
+      if (now - due > this.maxLateMs) this.maxLateMs = now - due;
       return null;
     }
     return this.sleepUntil(due);
@@ -48,6 +52,7 @@ export class Pacer {
       now = performance.now();
     }
     this.lateness?.push(Math.max(now - due, 0));
+    if (now - due > this.maxLateMs) this.maxLateMs = now - due;
   }
 }
 

@@ -12,6 +12,8 @@ const MIN_SLEEP_MS = 2;
 export class RatePacer {
   private start = -1;
   private n = 0;
+  /** The most, in ms, an event was released after its due time since `startSession`. */
+  maxLateMs = 0;
 
   constructor(private readonly perSecond: number, private readonly stop: StopFlag) {}
 
@@ -19,7 +21,14 @@ export class RatePacer {
   delay(now = performance.now()): number {
     if (this.start < 0) this.start = now;
     const due = this.start + (this.n++ * 1000) / this.perSecond;
-    return due <= now ? 0 : Math.max(due - now, MIN_SLEEP_MS);
+    if (due > now) return Math.max(due - now, MIN_SLEEP_MS);
+    if (now - due > this.maxLateMs) this.maxLateMs = now - due;
+    return 0;
+  }
+
+  /** Lateness counts per session; the schedule runs on across sessions. */
+  startSession(): void {
+    this.maxLateMs = 0;
   }
 
   /** Null when the next event is due now; else a promise that resolves when it is. */

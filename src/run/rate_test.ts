@@ -12,6 +12,20 @@ Deno.test("rate: event n is due n / rate seconds after the first, whatever happe
   assert.equal(pacer.delay(90), 15); // event 5 at 105 ms
 });
 
+Deno.test("rate: the most an event was late, per session", () => {
+  const pacer = new RatePacer(1000, new StopFlag());
+  pacer.delay(100);
+  pacer.delay(100.5); // due at 101: early, not late
+  assert.equal(pacer.maxLateMs, 0);
+  pacer.delay(150); // due at 102: 48 ms late
+  pacer.delay(104); // due at 103: 1 ms late
+  assert.equal(pacer.maxLateMs, 48);
+  pacer.startSession();
+  assert.equal(pacer.maxLateMs, 0);
+  pacer.delay(110); // due at 104: 6 ms late
+  assert.equal(pacer.maxLateMs, 6);
+});
+
 Deno.test("rate: a stop request ends a wait at once", async () => {
   const stop = new StopFlag();
   const pacer = new RatePacer(0.001, stop);

@@ -1,7 +1,7 @@
 import { ManifestKeeper } from "./manifest_keeper.ts";
 import type { SinkReport } from "../sinks/sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
-import { manifestSettings, sessionFile, sessionSeed } from "./config.ts";
+import { manifestSettings, ownedSecurities, sessionFile, sessionSeed } from "./config.ts";
 import type { RunConfig, Security, SessionSettings } from "./config.ts";
 import { LAST_DATE, tradingDates } from "./calendar.ts";
 import { openRunDir } from "./run_dir.ts";
@@ -38,6 +38,8 @@ export interface RunHooks {
   onTap?(m: TapMessage): void;
   /** Something the user should know at once, while the run goes on (Kafka unreachable). */
   onWarning?(message: string): void;
+  /** What the run did that the user did not ask for in so many words (a previous run replaced). */
+  onNotice?(message: string): void;
   /** The module that starts a worker; defaults to `worker.ts` beside this file. */
   workerUrl?: string | URL;
 }
@@ -61,12 +63,13 @@ export class DayQueue {
     private readonly session: SessionSettings,
     private readonly quotas: number[] = securities.map(() => Infinity),
   ) {
-    this.nextDay = securities.map(() => 0);
+    this.nextDay = securities.map(() => session.firstDay ?? 0);
     this.p0 = securities.map((s) => s.p0Ticks);
     this.running = securities.map(() => false);
     this.nextDate = tradingDates(session.startDate);
   }
 
+  /** The date of day `day` of the run (counted from --start-date, --first-day's included). */
   private dateOf(day: number): string | null {
     while (this.dates.length <= day) {
       const next = this.nextDate();
@@ -78,7 +81,7 @@ export class DayQueue {
 
   /** The next task, or null when every day is done or under way. */
   take(): DayTask | null {
-    const days = this.session.days;
+    const days = (this.session.firstDay ?? 0) + this.session.days;
     let pick = -1;
     for (let i = 0; i < this.nextDay.length; i++) {
       if (this.running[i] || this.nextDay[i] >= days || this.quotas[i] <= 0) continue;
@@ -98,7 +101,7 @@ export class DayQueue {
    * running, earliest day first); their opening prices are not known yet.
    */
   upcoming(n: number): { securityIndex: number; day: number; date: string }[] {
-    const days = this.session.days;
+    const days = (this.session.firstDay ?? 0) + this.session.days;
     const ready: number[] = [];
     for (let i = 0; i < this.nextDay.length; i++) {
       if (!this.running[i] && this.nextDay[i] < days && this.quotas[i] > 0) ready.push(i);
@@ -126,11 +129,11 @@ export class DayQueue {
   }
 }
 
-/** Securities dealt round-robin to at most `workers` workers. */
-export function assignSecurities(count: number, workers: number): number[][] {
-  const w = Math.max(1, Math.min(workers, count));
+/** The securities `indices` dealt round-robin to at most `workers` workers. */
+export function assignSecurities(indices: number[], workers: number): number[][] {
+  const w = Math.max(1, Math.min(workers, indices.length));
   const out: number[][] = Array.from({ length: w }, () => []);
-  for (let i = 0; i < count; i++) out[i % w].push(i);
+  indices.forEach((index, n) => out[n % w].push(index));
   return out;
 }
 
@@ -147,6 +150,7 @@ const SHORT_RUN_SECONDS = 3600;
 export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks = {}) {
   const started = performance.now();
   const dir = openRunDir(cfg.output.dir, cfg.output.force, "--output", cfg.output.companions);
+  if (dir.replaced) hooks.onNotice?.(dir.replaced);
   try {
     return await runIn(cfg, stop, hooks, started);
   } finally {
@@ -161,22 +165,21 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
  */
 async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: number) {
   const result: RunResult = { days: [], sinkReports: [], errors: [], seconds: 0 };
+  const owned = ownedSecurities(cfg);
   const { days, seconds } = cfg.session;
   // Continuous and paced runs need every security running at once, --rate shares its rate among
   // them, and a live ITCH feed advances its days only when every security has reached them.
   const allAtOnce = days === 0 || cfg.pacing.realtime || cfg.pacing.rate !== null ||
     hooks.onTap !== undefined;
-  const quotas = cfg.securities.map((_, i) => securityQuota(cfg, i));
+  // A security of another shard has nothing to run here.
+  const mine = new Set(owned);
+  const quotas = cfg.securities.map((_, i) => mine.has(i) ? securityQuota(cfg, i) : 0);
   const queue = allAtOnce ? null : new DayQueue(cfg.securities, cfg.session, quotas);
-  const here = !allAtOnce && cfg.securities.length * days * seconds <= SHORT_RUN_SECONDS;
+  const here = !allAtOnce && owned.length * days * seconds <= SHORT_RUN_SECONDS;
   // All at once, a worker runs several securities together: a thread per security took 7.9 GB
   // for a thousand securities.
-  const groups = allAtOnce ? assignSecurities(cfg.securities.length, cfg.workers) : [];
-  const workers = allAtOnce
-    ? groups.length
-    : here
-    ? 1
-    : Math.min(cfg.workers, cfg.securities.length);
+  const groups = allAtOnce ? assignSecurities(owned, cfg.workers) : [];
+  const workers = allAtOnce ? groups.length : here ? 1 : Math.min(cfg.workers, owned.length);
   // With a core to spare per worker, this thread compresses and writes the files.
   const offloadWrites = !here && workers * 2 <= navigator.hardwareConcurrency;
   const host = new ChunkWriterHost();
@@ -192,7 +195,7 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
   const manifest = new ManifestKeeper(
     cfg.output.dir,
     manifestSettings(cfg),
-    cfg.securities,
+    owned.map((index) => ({ index, ...cfg.securities[index] })),
     fail,
     queue
       ? (n) =>

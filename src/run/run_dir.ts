@@ -1,5 +1,7 @@
 import { UsageError } from "../core/errors.ts";
 import { checkOutputPath } from "../core/output_path.ts";
+import { replacePreviousOutput } from "../core/output_dir.ts";
+import { readManifest } from "../format/manifest.ts";
 
 /** Held while a run writes into its directory; other runs see it and stop at once. */
 export const LOCK_FILE = ".qrsdp.lock";
@@ -10,15 +12,18 @@ const SYMBOL_FOLDER = /^[A-Z0-9._-]{1,16}$/;
 
 export interface RunDir {
   path: string;
+  /** What was there before and is now gone ("replacing the previous run in DIR (3 files)"). */
+  replaced: string | null;
   /** Removes the lock (at the end of the run; a killed run's lock is released by the system). */
   release(): void;
 }
 
 /**
- * The one place a run's output directory is checked, made, locked and (with `force`) emptied of
- * a previous run. Refused: an empty path or one with control characters, the filesystem root, a
- * path that cannot be a directory, a directory another run holds, and one that is not empty
- * unless `force` is given and everything in it is a previous run's (manifest and `.qrsdp` files).
+ * The one place a run's output directory is checked, made, locked and emptied of a previous run
+ * (a manifest of ours and the files it lists). Refused: an empty path or one with control
+ * characters, the filesystem root, a path that cannot be a directory, a directory another run
+ * holds, and one that holds anything else, unless `force` is given and it is only manifests and
+ * `.qrsdp` files.
  */
 export function openRunDir(
   path: string,
@@ -34,15 +39,36 @@ export function openRunDir(
   }
   const lock = takeLock(path, flag);
   try {
-    clearPreviousRun(path, force, flag, companions);
+    return { ...lock, replaced: clearPreviousRun(path, force, flag, companions) };
   } catch (e) {
     lock.release();
     throw e;
   }
-  return lock;
 }
 
-function takeLock(dir: string, flag: string): RunDir {
+/**
+ * The process a run writing into `dir` names in its lock (its pid), or null when no run holds
+ * the directory. Reads only the lock file.
+ */
+export function runHolder(dir: string): string | null {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(`${dir}/${LOCK_FILE}`, { read: true });
+  } catch {
+    return null;
+  }
+  try {
+    if (file.tryLockSync(true)) {
+      file.unlockSync();
+      return null;
+    }
+    return new TextDecoder().decode(Deno.readFileSync(`${dir}/${LOCK_FILE}`)).trim() || "unknown";
+  } finally {
+    file.close();
+  }
+}
+
+function takeLock(dir: string, flag: string): Omit<RunDir, "replaced"> {
   const path = `${dir}/${LOCK_FILE}`;
   for (let attempt = 0; attempt < 5; attempt++) {
     let file: Deno.FsFile;
@@ -86,53 +112,54 @@ function sameFile(file: Deno.FsFile, path: string): boolean {
   }
 }
 
-/**
- * What a previous run leaves: the manifest and `.qrsdp` files, at the top or in symbol folders.
- * Empty symbol folders are not counted.
- */
-function previousRunFiles(
-  dir: string,
-  companions: string[],
-): { files: string[]; folders: string[]; other: string[] } {
-  const files: string[] = [], folders: string[] = [], other: string[] = [];
-  for (const e of Deno.readDirSync(dir)) {
-    const path = `${dir}/${e.name}`;
-    if (e.name === LOCK_FILE || companions.includes(e.name)) continue;
-    if (e.isFile && (e.name === MANIFEST || e.name === MANIFEST_TMP || e.name.endsWith(".qrsdp"))) {
-      files.push(path);
-    } else if (e.isDirectory && SYMBOL_FOLDER.test(e.name)) {
-      // An empty folder holds nothing to lose (a mount point for a security, say): it stays.
-      const inside = [...Deno.readDirSync(path)];
-      if (inside.length === 0) continue;
-      const bad = inside.find((x) => !x.isFile || !x.name.endsWith(".qrsdp"));
-      if (bad) other.push(`${path}/${bad.name}`);
-      else {
-        files.push(...inside.map((x) => `${path}/${x.name}`));
-        folders.push(path);
-      }
-    } else other.push(path);
+/** The files a run's manifest lists, with the manifest: a previous qrsdp run; null if none. */
+function listedRunFiles(dir: string): Set<string> | null {
+  try {
+    const { raw, securities } = readManifest(dir);
+    if (raw.producer !== "qrsdp") return null;
+    return new Set([MANIFEST, ...securities.flatMap((s) => s.sessions.map((x) => x.file))]);
+  } catch {
+    return null;
   }
-  return { files, folders, other };
 }
 
-function clearPreviousRun(dir: string, force: boolean, flag: string, companions: string[]): void {
-  const { files, folders, other } = previousRunFiles(dir, companions);
-  if (files.length === 0 && other.length === 0) return;
-  if (!force) {
-    throw new UsageError(
-      `${flag}: ${dir} is not empty (${files.length + other.length} entries); ` +
-        "give a new directory, or --force to replace a previous run there",
-    );
+/** What `--force` also replaces: a manifest and `.qrsdp` files, at the top or in symbol folders. */
+function runLikeFile(rel: string): boolean {
+  const parts = rel.split("/");
+  const name = parts[parts.length - 1];
+  if (parts.length === 1) {
+    return name === MANIFEST || name === MANIFEST_TMP || name.endsWith(".qrsdp");
   }
-  if (other.length > 0) {
-    throw new UsageError(
-      `${flag}: --force replaces only a previous run, and ${other[0]} is not one of its files`,
-    );
-  }
-  try {
-    for (const f of files) Deno.removeSync(f);
-    for (const f of folders) Deno.removeSync(f);
-  } catch (e) {
-    throw new UsageError(`${flag}: cannot remove the previous run (${(e as Error).message})`);
-  }
+  return parts.length === 2 && SYMBOL_FOLDER.test(parts[0]) && name.endsWith(".qrsdp");
+}
+
+/**
+ * A previous run of ours (its manifest and the files it lists: finished, or cut short by a
+ * signal or a crash) is replaced; with `force`, any manifest and `.qrsdp` files too. Anything
+ * else is refused. Returns what was replaced, for the user.
+ */
+function clearPreviousRun(
+  dir: string,
+  force: boolean,
+  flag: string,
+  companions: string[],
+): string | null {
+  const listed = listedRunFiles(dir);
+  const keep = (name: string) => name === LOCK_FILE || companions.includes(name);
+  const ours = (rel: string) =>
+    rel.endsWith("/")
+      ? SYMBOL_FOLDER.test(rel.slice(0, -1))
+      : rel === MANIFEST_TMP || (listed?.has(rel) ?? false) || (force && runLikeFile(rel));
+  const refusal = (path: string) =>
+    `${dir} holds ${path}, ` +
+    (!force && runLikeFile(path)
+      ? listed
+        ? "which its manifest does not list; give a new directory, or --force to replace it"
+        : "and no manifest of a qrsdp run lists it; give a new directory, or --force to replace it"
+      : "which is not a file of a qrsdp run; give a new directory");
+  const replaced = replacePreviousOutput(dir, flag, ours, refusal, keep);
+  if (!replaced) return null;
+  return `replacing the previous run in ${dir} (${replaced.files} file${
+    replaced.files === 1 ? "" : "s"
+  })`;
 }

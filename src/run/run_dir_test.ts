@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { LOCK_FILE, openRunDir } from "./run_dir.ts";
+import { replacePreviousOutput } from "../core/output_dir.ts";
+import { LOCK_FILE, openRunDir, runHolder } from "./run_dir.ts";
 
 Deno.test("openRunDir refuses empty, root and control-character paths", () => {
   assert.throws(() => openRunDir("", false), /--output: the path is empty/);
@@ -22,25 +23,99 @@ Deno.test("one run at a time holds a directory; the lock goes with the run", () 
   Deno.removeSync(dir.slice(0, dir.lastIndexOf("/")), { recursive: true });
 });
 
-Deno.test("a previous run is kept unless --force, which removes only its files", () => {
+/** A previous run's manifest, listing `files` (relative to the run directory). */
+function manifest(dir: string, files: string[], producer = "qrsdp"): void {
+  const sessions = files.map((file, i) => ({ date: `2026-01-0${i + 2}`, seed: i, file }));
+  Deno.writeTextFileSync(`${dir}/manifest.json`, JSON.stringify({ producer, sessions }));
+}
+
+Deno.test("a previous run of ours is replaced, and said so; what it does not list is refused", () => {
   const dir = Deno.makeTempDirSync();
   Deno.mkdirSync(`${dir}/AA`);
-  Deno.writeTextFileSync(`${dir}/manifest.json`, "{}");
+  Deno.mkdirSync(`${dir}/BB`);
   Deno.writeTextFileSync(`${dir}/AA/2026-01-02.qrsdp`, "x");
+  manifest(dir, ["AA/2026-01-02.qrsdp", "AA/2026-01-05.qrsdp"]);
+  const again = openRunDir(dir, false);
+  assert.equal(again.replaced, `replacing the previous run in ${dir} (2 files)`);
+  again.release();
+  // The run's folder goes with its files; an empty folder it did not fill stays.
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["BB"]);
+  const empty = openRunDir(dir, false);
+  assert.equal(empty.replaced, null);
+  empty.release();
+
+  Deno.writeTextFileSync(`${dir}/2026-01-02.qrsdp`, "x");
+  Deno.writeTextFileSync(`${dir}/2026-01-05.qrsdp`, "x");
+  manifest(dir, ["2026-01-02.qrsdp"]);
   assert.throws(
     () => openRunDir(dir, false),
-    /is not empty \(2 entries\); give a new directory, or --force/,
+    /holds 2026-01-05.qrsdp, which its manifest does not list; give a new directory, or --force/,
   );
-  openRunDir(dir, true).release();
-  assert.deepEqual([...Deno.readDirSync(dir)], []);
+  manifest(dir, ["2026-01-02.qrsdp", "2026-01-05.qrsdp"], "someone else");
+  assert.throws(() => openRunDir(dir, false), /no manifest of a qrsdp run lists it/);
+  Deno.writeTextFileSync(`${dir}/manifest.json`, "{ not json");
+  assert.throws(() => openRunDir(dir, false), /no manifest of a qrsdp run lists it/);
+  const forced = openRunDir(dir, true);
+  assert.equal(forced.replaced, `replacing the previous run in ${dir} (3 files)`);
+  forced.release();
+  Deno.removeSync(dir, { recursive: true });
+});
 
+Deno.test("foreign files are refused, --force or not", () => {
+  const dir = Deno.makeTempDirSync();
+  manifest(dir, ["2026-01-02.qrsdp"]);
+  Deno.writeTextFileSync(`${dir}/2026-01-02.qrsdp`, "x");
   Deno.writeTextFileSync(`${dir}/notes.txt`, "mine");
-  assert.throws(
-    () => openRunDir(dir, true),
-    /--force replaces only a previous run, and .*notes.txt is not one of its files/,
-  );
+  for (const force of [false, true]) {
+    assert.throws(
+      () => openRunDir(dir, force),
+      /--output: .* holds notes.txt, which is not a file of a qrsdp run; give a new directory$/,
+    );
+  }
+  assert.equal(Deno.readTextFileSync(`${dir}/notes.txt`), "mine");
   Deno.removeSync(`${dir}/notes.txt`);
+  Deno.mkdirSync(`${dir}/AA/deeper`, { recursive: true });
+  assert.throws(() => openRunDir(dir, true), /holds AA\/deeper, which is not a file/);
+  Deno.removeSync(`${dir}/AA`, { recursive: true });
+  Deno.symlinkSync(`${dir}/2026-01-02.qrsdp`, `${dir}/2026-01-05.qrsdp`);
+  manifest(dir, ["2026-01-02.qrsdp", "2026-01-05.qrsdp"]);
+  assert.throws(() => openRunDir(dir, true), /holds 2026-01-05.qrsdp, /);
+  Deno.removeSync(`${dir}/2026-01-05.qrsdp`);
+  Deno.removeSync(`${dir}/manifest.json`);
   Deno.mkdirSync(`${dir}/manifest.json`);
-  assert.throws(() => openRunDir(dir, true), /manifest.json is not one of its files/);
+  assert.throws(() => openRunDir(dir, true), /holds manifest.json, which is not a file/);
+  // Nothing was removed by a refusal.
+  assert.ok(Deno.statSync(`${dir}/2026-01-02.qrsdp`).isFile);
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("replacePreviousOutput: another command's rule, with files kept aside", () => {
+  const dir = Deno.makeTempDirSync();
+  Deno.writeTextFileSync(`${dir}/AAPL_2026-01-02.csv`, "x");
+  Deno.writeTextFileSync(`${dir}/keep.lock`, "");
+  const ours = (rel: string) => /^[A-Z]+_\d{4}-\d{2}-\d{2}\.csv$/.test(rel);
+  const refusal = (rel: string) => `${dir} holds ${rel}`;
+  assert.deepEqual(
+    replacePreviousOutput(dir, "--output", ours, refusal, (n) => n === "keep.lock"),
+    { files: 1 },
+  );
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["keep.lock"]);
+  assert.throws(
+    () => replacePreviousOutput(dir, "--output", ours, refusal),
+    new RegExp(`^UsageError: --output: ${dir} holds keep.lock$`),
+  );
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("runHolder: the process a run names in its lock while it holds it, else null", () => {
+  const dir = Deno.makeTempDirSync();
+  assert.equal(runHolder(dir), null);
+  const run = openRunDir(`${dir}/r`, false);
+  assert.equal(runHolder(`${dir}/r`), String(Deno.pid));
+  run.release();
+  assert.equal(runHolder(`${dir}/r`), null);
+  // A lock file a killed run left behind, held by no one.
+  Deno.writeTextFileSync(`${dir}/r/${LOCK_FILE}`, "12345\n");
+  assert.equal(runHolder(`${dir}/r`), null);
   Deno.removeSync(dir, { recursive: true });
 });

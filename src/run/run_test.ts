@@ -15,6 +15,7 @@ function report(t: DayTask, closeTicks: number, stopped = false, events = 1): Da
     stopped,
     capped: events >= t.quota,
     wallSeconds: 0,
+    lateSeconds: null,
   };
 }
 

@@ -1,7 +1,8 @@
 import { newRecord } from "../core/events.ts";
 import { Session } from "../model/session.ts";
 import type { EventSink } from "../sinks/sink.ts";
-import { LAST_DATE, tradingDates } from "./calendar.ts";
+import { LAST_DATE } from "./calendar.ts";
+import { datesFromFirstDay } from "./first_day.ts";
 import { createModel, fileHeader, sessionConfig, sessionFile, sessionSeed } from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import { Pacer } from "./pacer.ts";
@@ -24,6 +25,8 @@ export interface DayReport {
   capped: boolean;
   /** Wall seconds from the session's start to its end (to its simulated close when paced). */
   wallSeconds: number;
+  /** Paced runs: the most an event was released after its due time, in seconds; else null. */
+  lateSeconds: number | null;
 }
 
 /** Where one security is: its day (0-based), that day's date, events and simulated clock. */
@@ -50,10 +53,14 @@ export interface SecurityRunHooks {
   onDay?(report: DayReport): void;
   /** Called at each day's start and then about every PROGRESS_MS of wall time. */
   onProgress?(progress: SecurityProgress): void;
+  /** A paced security fell more than LATE_WARNING_MS behind its schedule (once a run). */
+  onLate?(late: { securityIndex: number; date: string; seconds: number }): void;
   pacer?: Pacer;
 }
 
 const STOP_CHECK_MASK = 1023;
+/** How far behind its schedule a paced security may fall before the user is told. */
+export const LATE_WARNING_MS = 1000;
 const PROGRESS_MS = 200;
 
 /** One session to run: day `day` of security `securityIndex`, on `date`, opening at `p0Ticks`. */
@@ -78,16 +85,22 @@ export async function runSecurity(
   hooks: SecurityRunHooks = {},
 ): Promise<void> {
   const { session: schedule, pacing } = cfg;
-  const nextDate = tradingDates(schedule.startDate);
+  const nextDate = datesFromFirstDay(schedule);
+  const firstDay = schedule.firstDay ?? 0;
   const pacer = hooks.pacer ??
     (pacing.realtime ? new Pacer(pacing.speed, schedule.marketOpenSeconds * 1e9, stop) : undefined);
   // --rate: every security runs at once (see executeRun), each at its share of the rate.
   const ratePacer = pacing.rate ? new RatePacer(pacing.rate / cfg.securities.length, stop) : null;
   let quota = securityQuota(cfg, securityIndex);
   let p0Ticks = cfg.securities[securityIndex].p0Ticks;
-  for (let day = 0; schedule.days === 0 || day < schedule.days; day++) {
+  let warned = false;
+  const onLate = hooks.onLate && ((late: Parameters<NonNullable<typeof hooks.onLate>>[0]) => {
+    if (!warned) hooks.onLate!(late);
+    warned = true;
+  });
+  for (let day = firstDay; schedule.days === 0 || day < firstDay + schedule.days; day++) {
     if (stop.requested || quota <= 0) break;
-    if (day > 0) {
+    if (day > firstDay) {
       // Other securities of this worker take their turn (continuous runs share workers).
       if (pacing.realtime) await sleepUnlessStopped(pacing.overnightSeconds * 1000, stop);
       else await new Promise((r) => setTimeout(r, 0));
@@ -96,7 +109,7 @@ export async function runSecurity(
     const date = nextDate();
     if (date === null) throw new Error(`no trading date after ${LAST_DATE}: the run ends there`);
     const task = { securityIndex, day, date, p0Ticks, quota };
-    const report = await runDay(cfg, task, sink, stop, { ...hooks, pacer }, ratePacer);
+    const report = await runDay(cfg, task, sink, stop, { ...hooks, pacer, onLate }, ratePacer);
     p0Ticks = report.closeTicks;
     quota -= report.events;
   }
@@ -131,6 +144,9 @@ export async function runDay(
   await sink.beginSession({ symbol: security.symbol, date, header, file });
   const started = performance.now();
   pacer?.startSession(started);
+  ratePacer?.startSession();
+  const late = () => pacer?.maxLateMs ?? ratePacer?.maxLateMs ?? 0;
+  let lateTold = false;
   let events = 0;
   let stopped = false;
   let capped = false;
@@ -157,6 +173,10 @@ export async function runDay(
         progress(rec.tsNs);
         lastProgress = now;
       }
+      if (!lateTold && late() > LATE_WARNING_MS) {
+        lateTold = true;
+        hooks.onLate?.({ securityIndex, date, seconds: late() / 1000 });
+      }
       if (stop.requested) {
         stopped = true;
         break;
@@ -180,6 +200,7 @@ export async function runDay(
     stopped,
     capped,
     wallSeconds: (performance.now() - started) / 1000,
+    lateSeconds: pacer || ratePacer ? late() / 1000 : null,
   };
   hooks.onDay?.(report);
   return report;

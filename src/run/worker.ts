@@ -13,9 +13,10 @@ import type { Sink, SinkReport } from "../sinks/sink.ts";
 import { TapSink } from "../sinks/tap_sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
 import type { RunConfig } from "./config.ts";
-import { runDay, runSecurity } from "./security_run.ts";
+import { LATE_WARNING_MS, runDay, runSecurity } from "./security_run.ts";
 import type { DayReport, DayTask, SecurityProgress, SessionStart } from "./security_run.ts";
 import { StopFlag } from "./stop.ts";
+import { UNNAMED_KEY } from "../kafka/message.ts";
 
 /** Opens a worker's sinks: then either every day of `securityIndices`, or tasks one by one. */
 export interface WorkerJob {
@@ -136,6 +137,15 @@ export class WorkerRunner {
       onBegin: (start: SessionStart) => this.begin(start),
       onDay: (report: DayReport) => this.post({ kind: "day", report }),
       onProgress: (progress: SecurityProgress) => this.post({ kind: "progress", progress }),
+      onLate: ({ securityIndex, date }: { securityIndex: number; date: string }) => {
+        const symbol = this.job!.cfg.securities[securityIndex].symbol ?? UNNAMED_KEY;
+        this.post({
+          kind: "warning",
+          message: `${symbol} ${date}: more than ${LATE_WARNING_MS / 1000} s behind its ` +
+            "schedule, the events go out late (the sinks or the CPU cannot keep this pace; " +
+            "the day lines say how late)",
+        });
+      },
     };
   }
 

@@ -23,7 +23,7 @@ const simple = (name: string, description: string, p: SimpleParams): Preset => (
 export const PRESETS: Preset[] = [
   simple(
     "default",
-    "SimpleImbalance with the values the established tool uses",
+    "SimpleImbalance with the values the C++ reference implementation uses",
     SIMPLE_DEFAULTS,
   ),
   simple("calm", "fewer market orders, deeper queues: a slow, tight market", {

@@ -27,7 +27,7 @@ export const INIT_SQL = Deno.readTextFileSync(`${ROOT}/sql/init.sql`);
 /** The objects init.sql creates, with their engines. */
 export const INIT_OBJECTS: Record<string, string> = {
   exchange_events_kafka: "Kafka",
-  exchange_events: "MergeTree",
+  exchange_events: "ReplacingMergeTree",
   exchange_events_errors: "MergeTree",
   current_bbo: "AggregatingMergeTree",
   current_bbo_mv: "MaterializedView",

@@ -14,6 +14,10 @@ installed && exit 0
 exec 9>"$here/.venv.lock"
 flock 9
 installed && exit 0
+. "$here/../apt_need.sh"
+apt_need "$python" python3
+# Debian keeps venv and pip out of python3.
+"$python" -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv python3-pip
 rm -rf "$venv"
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"

@@ -8,7 +8,9 @@ bin="$here/.work/validate"
 fresh=1
 for src in main.go go.mod go.sum; do [[ "$bin" -nt "$here/$src" ]] || fresh=0; done
 if [[ "$fresh" == 1 ]]; then exit 0; fi
-if ! command -v go >/dev/null; then
+. "$here/../apt_need.sh"
+# A Go of 1.21 or later fetches the 1.24 toolchain go.mod asks for by itself.
+if ! apt_need go golang-go; then
   echo "tests/compose/setup.sh: Go >= 1.24 is needed to build the Compose validator" >&2
   exit 1
 fi
