@@ -4,6 +4,10 @@ import { runCli } from "./helpers.ts";
 
 const CASES: [string[], RegExp][] = [
   [
+    ["run", "--seconds", "10", "--itch-dir", "/"],
+    /^qrsdp run: --itch-dir: '\/' is the filesystem root/,
+  ],
+  [
     ["run", "--start-date", "2026-02-30"],
     /^qrsdp run: --start-date: '2026-02-30' is not a real date$/,
   ],
