@@ -24,15 +24,16 @@
   KAFKA_SASL_MECHANISM=${KAFKA_SASL_MECHANISM:-PLAIN}
   KAFKA_SASL_USERNAME=${KAFKA_SASL_USERNAME:-}
   KAFKA_SASL_PASSWORD=${KAFKA_SASL_PASSWORD:-}
+  SCHEMA_REGISTRY_URL=${SCHEMA_REGISTRY_URL:-http://schema-registry:8081}
   export KAFKA_BROKERS KAFKA_TOPIC KAFKA_SECURITY_PROTOCOL KAFKA_SASL_MECHANISM \
-    KAFKA_SASL_USERNAME KAFKA_SASL_PASSWORD
+    KAFKA_SASL_USERNAME KAFKA_SASL_PASSWORD SCHEMA_REGISTRY_URL
 
   # Values come from ENVIRON (awk -v would interpret backslashes) and are spliced in with
   # substr, not gsub, whose replacement text treats & and \ specially.
   text=$(awk '
     BEGIN {
       split("KAFKA_BROKERS KAFKA_TOPIC KAFKA_SECURITY_PROTOCOL KAFKA_SASL_MECHANISM " \
-        "KAFKA_SASL_USERNAME KAFKA_SASL_PASSWORD", names, " ")
+        "KAFKA_SASL_USERNAME KAFKA_SASL_PASSWORD SCHEMA_REGISTRY_URL", names, " ")
       for (k in names) known[names[k]] = 1
     }
     function literal(s,   out, i, c) {

@@ -10,8 +10,10 @@
 --
 -- One Kafka message = one 26-byte record (format.md) as the value, the security's symbol as the
 -- key ("DEFAULT" for an unnamed security) and the simulated trading date as header `date`
--- (YYYY-MM-DD). The date comes from that header, never from the message timestamp or the
--- server's clock, so a day streamed today keeps its simulated date.
+-- (YYYY-MM-DD). The date comes from that header, never from the server's clock, so a day
+-- streamed today keeps its simulated date. A message with no `date` header (the C++ reference
+-- producer sends none) takes the UTC date of its message timestamp, as the C++ reference
+-- platform does; one with neither goes to the errors table.
 
 -- 1. The consumer. With kafka_handle_error_mode = 'stream' a message that is not a RowBinary row
 -- comes through as a row with _error and _raw_message set instead of stopping the consumer;
@@ -137,12 +139,16 @@ GROUP BY symbol;
 -- The two views on the Kafka table come last: consumption starts when the first is attached, and
 -- everything they write into must exist by then. Events first: a block read before the errors
 -- view is attached can lose only its bad messages. A header date is valid only if it reads back
--- unchanged (toDateOrNull alone takes 2026-1-5 and turns 2026-02-30 into March).
+-- unchanged (toDateOrNull alone takes 2026-1-5 and turns 2026-02-30 into March); without the
+-- header, the date is the message timestamp's in UTC (date_ok: the row has a date).
 CREATE MATERIALIZED VIEW IF NOT EXISTS exchange_events_mv TO exchange_events AS
-WITH _headers.value[indexOf(_headers.name, 'date')] AS date_header
+WITH _headers.value[indexOf(_headers.name, 'date')] AS date_header,
+    has(_headers.name, 'date') AS has_date_header,
+    if(has_date_header, toString(toDateOrNull(date_header)) = date_header, _timestamp IS NOT NULL)
+        AS date_ok
 SELECT
     _key AS symbol,
-    toDateOrZero(date_header) AS date,
+    if(has_date_header, toDateOrZero(date_header), toDate(assumeNotNull(_timestamp), 'UTC')) AS date,
     ts_ns,
     type,
     side,
@@ -150,10 +156,13 @@ SELECT
     qty,
     order_id
 FROM exchange_events_kafka
-WHERE _error = '' AND _key != '' AND toString(toDateOrNull(date_header)) = date_header;
+WHERE _error = '' AND _key != '' AND date_ok;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS exchange_events_errors_mv TO exchange_events_errors AS
-WITH _headers.value[indexOf(_headers.name, 'date')] AS date_header
+WITH _headers.value[indexOf(_headers.name, 'date')] AS date_header,
+    has(_headers.name, 'date') AS has_date_header,
+    if(has_date_header, toString(toDateOrNull(date_header)) = date_header, _timestamp IS NOT NULL)
+        AS date_ok
 SELECT
     now('UTC') AS received_at,
     _topic AS topic,
@@ -165,8 +174,8 @@ SELECT
     multiIf(
         _error != '', replaceRegexpOne(_error, '\\s+$', ''),
         _key = '', 'message has no key (the symbol)',
-        NOT has(_headers.name, 'date'), 'message has no date header',
+        NOT has_date_header, 'message has no date header and no timestamp',
         concat('date header is not a YYYY-MM-DD date: ', date_header)
     ) AS error
 FROM exchange_events_kafka
-WHERE _error != '' OR _key = '' OR NOT ifNull(toString(toDateOrNull(date_header)) = date_header, 0);
+WHERE _error != '' OR _key = '' OR NOT ifNull(date_ok, 0);

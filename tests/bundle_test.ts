@@ -136,9 +136,10 @@ Deno.test("the bundled program runs self-contained and writes the same files as 
     assert.match(await (await fetch(`${url}app.js`)).text(), /new WebSocket/);
     const runs = await (await fetch(`${url}api/runs`)).json();
     assert.ok(runs.runs.some((r: { id: string }) => r.id === "bundled"));
+    const token = /<meta name="qrsdp-token" content="([0-9a-f]+)">/.exec(page)![1];
     const created = await fetch(`${url}api/simulations`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", "x-qrsdp-token": token },
       body: JSON.stringify({ symbol: "BNDL", p0: 10000, sessionSeconds: 3600, days: 1, seed: 1 }),
     });
     assert.equal(created.status, 201);

@@ -133,7 +133,7 @@ Deno.test(
       [[G1, "--n-max=-1"], 2, /--n-max: -1 is below 0/],
       [[G1, "--levels", "6"], 2, /--levels 6: .*2026-01-02.qrsdp has 5 levels per side/],
       [[G1, "--compat", "--imbalance-sens", "2"], 2, /--imbalance-sens: --compat always writes 1/],
-      [[G1, "--compat", "--censored"], 2, /--censored and --compat exclude each other/],
+      [[G1, "--compat", "--lobster"], 2, /--compat reads .qrsdp logs only, not --lobster/],
       [[G1, "--spread-sens", "nan"], 2, /--spread-sens: 'nan' is not a number/],
       [[], 2, /give one or more .qrsdp files or run directories/],
     ];

@@ -330,7 +330,7 @@ Deno.test("bad messages go to exchange_events_errors and the rows after them sti
         offset: 1,
         key: "AAA",
         raw: hex(record(1, 4, 101)).toUpperCase(),
-        error: "message has no date header",
+        error: "message has no date header and no timestamp",
       },
       {
         offset: 2,
@@ -355,5 +355,42 @@ Deno.test("bad messages go to exchange_events_errors and the rows after them sti
     assert.deepEqual(await ch.rows("SELECT * FROM v_current_midprice"), [
       { symbol: "AAA", best_bid_ticks: null, best_ask_ticks: 105, midprice_ticks: null },
     ]);
+  });
+});
+
+Deno.test("a message with no date header takes the UTC date of its timestamp, as from the C++ reference producer", async () => {
+  await withServer(async (server, ch) => {
+    for (const s of initStatements({}, standInSql())) await ch.command(s);
+    const record = (tsNs: number) => {
+      const b = new Uint8Array(RECORD_SIZE);
+      new DataView(b.buffer).setUint32(0, tsNs, true);
+      b[8] = EventType.ADD_BID;
+      return b;
+    };
+    const at = (iso: string) => Date.parse(iso) / 1000;
+    const rows = new StandInRows();
+    // The reference producer's messages: key and value, no header; timestamps late in a UTC day.
+    rows.add({ record: record(1), key: "REF", timestamp: at("2026-03-04T23:59:59Z") });
+    rows.add({ record: record(2), key: "REF", timestamp: at("2026-03-05T00:00:00Z") });
+    // Ours: the header wins over the timestamp.
+    rows.add({
+      record: record(3),
+      key: "OURS",
+      timestamp: at("2026-03-05T12:00:00Z"),
+      headers: { date: "2026-01-09" },
+    });
+    await chQuery(server, STAND_IN_INSERT, rows.take());
+    assert.deepEqual(
+      await ch.rows(
+        "SELECT symbol, toString(date) AS date, toUInt32(ts_ns) AS ts FROM exchange_events " +
+          "ORDER BY ts",
+      ),
+      [
+        { symbol: "REF", date: "2026-03-04", ts: 1 },
+        { symbol: "REF", date: "2026-03-05", ts: 2 },
+        { symbol: "OURS", date: "2026-01-09", ts: 3 },
+      ],
+    );
+    assert.deepEqual(await ch.rows("SELECT count() AS n FROM exchange_events_errors"), [{ n: 0 }]);
   });
 });

@@ -80,20 +80,42 @@ Deno.test("consume --max N: N text lines, then exit 0", async () => {
   Deno.removeSync(dir, { recursive: true });
 });
 
-Deno.test("consume: a message that is not whole records is a data error naming partition and offset", async () => {
+Deno.test("consume: a message that is not ours is reported (partition, offset, why) and passed over; the rest is read", async () => {
   const topic = `consume.${crypto.randomUUID()}`;
   const { Kafka, logLevel } = await import("kafkajs");
+  const { encodeRecordBytes } = await import("../src/format/record.ts");
   const kafka = new Kafka({ brokers: [KAFKA_TEST_BROKERS], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  const rec = { tsNs: 34_200_003_510_394, type: 2, side: 0, priceTicks: 9996, qty: 1, orderId: 1 };
+  const random = encodeRecordBytes(rec);
+  random[8] = 142;
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send({ topic, messages: [{ key: "X", value: "not a record" }] });
+  await producer.send({
+    topic,
+    messages: [
+      { key: "X", value: "not a record" },
+      { key: "X", value: Buffer.from(random) },
+      { key: "X", value: Buffer.from(encodeRecordBytes(rec)), headers: { date: "not-a-date" } },
+      { key: "\x1b]0;pwned\x07X", value: Buffer.from(encodeRecordBytes(rec)) },
+      { key: "X", value: Buffer.from(encodeRecordBytes({ ...rec, orderId: 2 })) },
+    ],
+  });
   await producer.disconnect();
   const r = await consume(topic, ["--to-end"]);
   assert.equal(r.code, 1);
-  assert.match(
-    r.stderr,
-    /partition \d+ offset 0: value of 12 bytes is not a whole number of 26-byte records/,
-  );
+  assert.deepEqual(r.stderr.trimEnd().split("\n"), [
+    "qrsdp consume: partition 0 offset 0: value of 12 bytes is not a whole number of 26-byte records (passed over)",
+    "qrsdp consume: partition 0 offset 1: type 142 is not one of the six (0-5) (passed over)",
+    'qrsdp consume: partition 0 offset 2: date header "not-a-date" is not a YYYY-MM-DD date (passed over)',
+  ]);
+  assert.deepEqual(r.stdout.trimEnd().split("\n"), [
+    "0@3 \\x1b]0;pwned\\x07X - 09:30:00.003510394 CANCEL_BID BID 9996 1 1",
+    "0@4 X - 09:30:00.003510394 CANCEL_BID BID 9996 1 2",
+  ]);
 });
 
 Deno.test("consume: an empty topic with --to-end prints nothing and exits 0", async () => {

@@ -41,7 +41,7 @@ print(json.dumps({
   "groups": f.metadata.num_row_groups,
   "meta": {k.decode(): v.decode() for k, v in f.schema_arrow.metadata.items()},
   "rows": [[r["symbol"], r["date"].isoformat(), r["ts_ns"], r["type"], r["type_name"], r["side"],
-            r["price_ticks"], r["qty"], r["order_id"]] for r in t.to_pylist()],
+            str(r["price"]), r["price_ticks"], r["qty"], r["shares"], r["order_id"]] for r in t.to_pylist()],
 }))`,
     `${out}/AAPL_2026-03-06.parquet`,
   );
@@ -49,14 +49,19 @@ print(json.dumps({
   assert.deepEqual(got.schema, [
     ["symbol", "string", false],
     ["date", "date32[day]", false],
+    ["ts", "timestamp[ns, tz=UTC]", false],
     ["ts_ns", "uint64", false],
     ["type", "uint8", false],
     ["type_name", "string", false],
     ["side", "uint8", false],
+    ["price", "decimal128(18, 4)", false],
     ["price_ticks", "int32", false],
     ["qty", "uint32", false],
+    ["shares", "uint64", false],
     ["order_id", "uint64", false],
   ]);
+  assert.equal(got.meta["qrsdp.time_zone"], "America/New_York");
+  assert.equal(got.meta["qrsdp.lot_size"], "100");
   assert.equal(got.meta["qrsdp.tick_size"], "100");
   assert.equal(got.meta["qrsdp.levels_per_side"], "4");
   const records = readRecords(`${MULTI}/AAPL/2026-03-06.qrsdp`);
@@ -71,8 +76,10 @@ print(json.dumps({
       r.type,
       TYPE_NAMES[r.type],
       r.side,
+      (r.priceTicks / 100).toFixed(4),
       r.priceTicks,
       r.qty,
+      r.qty * 100,
       r.orderId,
     ]),
   );
@@ -151,12 +158,17 @@ with open(sys.argv[1], newline="") as f:
       [
         "MSFT",
         "2026-03-09",
+        // New York is 4 hours behind UTC on 2026-03-09 (summer time since the 8th).
+        new Date(Date.UTC(2026, 2, 9, 4) + Math.floor(r.tsNs / 1e6)).toISOString().slice(0, 23) +
+        String(r.tsNs % 1e6).padStart(6, "0") + "Z",
         r.tsNs,
         r.type,
         TYPE_NAMES[r.type],
         r.side,
+        (r.priceTicks / 100).toFixed(4),
         r.priceTicks,
         r.qty,
+        r.qty * 100,
         r.orderId,
       ].map(String)
     ),

@@ -7,7 +7,6 @@ import { Kafka, logLevel } from "kafkajs";
 import { QrsdpReader } from "../src/format/reader.ts";
 import { RECORD_SIZE } from "../src/format/record.ts";
 import {
-  eventsOf,
   KAFKA_OWN_PORT,
   KAFKA_TEST_BROKERS,
   kafkaFlags,
@@ -17,104 +16,21 @@ import {
   startBroker,
   stopBroker,
 } from "./kafka/broker.ts";
-import type { ConsumedEvent, ConsumedMessage } from "./kafka/broker.ts";
-import { runCli, spawnCli, tempDir } from "./helpers.ts";
+import type { ConsumedMessage } from "./kafka/broker.ts";
+import {
+  assertAllAcknowledged,
+  assertTopicMatchesFiles,
+  awaitMessages,
+  runsBothWays,
+  topicName,
+} from "./kafka/topic_checks.ts";
+import { runCli, tempDir } from "./helpers.ts";
 
 await requireBroker();
-
-interface Session {
-  symbol: string;
-  date: string;
-  file: string;
-}
-
-function sessionsOf(dir: string): Session[] {
-  const m = JSON.parse(Deno.readTextFileSync(`${dir}/manifest.json`));
-  if (!m.securities) return m.sessions.map((s: Session) => ({ ...s, symbol: "DEFAULT" }));
-  return m.securities.flatMap((sec: { symbol: string; sessions: Session[] }) =>
-    sec.sessions.map((s) => ({ ...s, symbol: sec.symbol }))
-  );
-}
-
-/** A security's counts from the summary: events and messages, produced = acknowledged. */
-interface Produced {
-  events: number;
-  messages: number;
-}
-
-const count = (text: string) => Number(text.replaceAll(",", ""));
-
-/** The run's "kafka SYMBOL: ..." lines, one per security, none short of acknowledgements. */
-function assertAllAcknowledged(stdout: string, securities: number): Map<string, Produced> {
-  const lines = [
-    ...stdout.matchAll(
-      /^kafka (\S+): ([\d,]+) events produced, ([\d,]+) acknowledged; ([\d,]+) messages sent, ([\d,]+) acknowledged$/gm,
-    ),
-  ];
-  assert.equal(lines.length, securities, stdout);
-  const out = new Map<string, Produced>();
-  for (const [line, symbol, events, ackedEvents, messages, ackedMessages] of lines) {
-    assert.equal(events, ackedEvents, line);
-    assert.equal(messages, ackedMessages, line);
-    out.set(symbol, { events: count(events), messages: count(messages) });
-  }
-  return out;
-}
-
-/**
- * Each symbol's events, in partition order, must be its files' records in date order, each
- * exactly once; messages hold 1 to `perMessage` records of one symbol and date. With `produced`
- * (the summary's counts) the topic holds exactly what was acknowledged.
- */
-function assertTopicMatchesFiles(
-  messages: ConsumedMessage[],
-  dir: string,
-  perMessage = 1,
-  produced?: Map<string, Produced>,
-): void {
-  const sessions = sessionsOf(dir);
-  for (const m of messages) {
-    assert.ok(m.value.length <= perMessage * RECORD_SIZE, `${m.value.length} bytes in a message`);
-  }
-  const events = eventsOf(messages);
-  const bySymbol = new Map<string, ConsumedEvent[]>();
-  for (const e of events) {
-    const list = bySymbol.get(e.key);
-    if (list) list.push(e);
-    else bySymbol.set(e.key, [e]);
-  }
-  assert.deepEqual([...bySymbol.keys()].sort(), [...new Set(sessions.map((s) => s.symbol))].sort());
-  let total = 0;
-  for (const [symbol, evs] of bySymbol) {
-    assert.equal(new Set(evs.map((m) => m.partition)).size, 1, `${symbol} stays in one partition`);
-    let i = 0;
-    for (const s of sessions.filter((x) => x.symbol === symbol)) {
-      const reader = QrsdpReader.open(`${dir}/${s.file}`);
-      for (let c = 0; c < reader.chunks.length; c++) {
-        const raw = reader.chunkRecords(c);
-        for (let o = 0; o < raw.length; o += RECORD_SIZE, i++) {
-          const e = evs[i];
-          assert.ok(e, `${symbol}: topic ends at event ${i}, the files go on`);
-          assert.deepEqual(e.value, raw.subarray(o, o + RECORD_SIZE), `${symbol} event ${i}`);
-          assert.equal(e.headers.date, s.date, `${symbol} event ${i}: date header`);
-        }
-      }
-    }
-    assert.equal(evs.length, i, `${symbol}: no extra events (duplicates) in the topic`);
-    if (produced) {
-      const messageCount = messages.filter((m) => m.key === symbol).length;
-      assert.deepEqual(produced.get(symbol), { events: i, messages: messageCount }, symbol);
-    }
-    total += i;
-  }
-  assert.equal(events.length, total);
-}
 
 /** How many messages hold exactly `records` records. */
 const holding = (messages: ConsumedMessage[], records: number) =>
   messages.filter((m) => m.value.length === records * RECORD_SIZE).length;
-
-const topicName = (what: string) => `test.${what}.${crypto.randomUUID().slice(0, 8)}`;
 
 for (const perMessage of [1, 64]) {
   Deno.test(`every event of a multi-security, multi-day run is in the topic once, as in the files (${perMessage} per message)`, async () => {
@@ -233,23 +149,6 @@ Deno.test("an absent broker: a clear error and a non-zero exit, and the files ar
   assert.equal(reader.recordCount, events);
 });
 
-/** A run to Kafka, one packed and one not, at once: their output and their topic. */
-function runsBothWays(flags: string[], brokers = KAFKA_TEST_BROKERS) {
-  return [1, 64].map((perMessage) => {
-    const dir = tempDir(`both${perMessage}`), topic = topicName(`both${perMessage}`);
-    const child = spawnCli([
-      ...flags,
-      ...kafkaFlags(topic, brokers),
-      "--kafka-records-per-message",
-      String(perMessage),
-      "--output",
-      dir,
-    ]);
-    const stdout = new Response(child.stdout).text(), stderr = new Response(child.stderr).text();
-    return { perMessage, dir, topic, child, stdout, stderr };
-  });
-}
-
 Deno.test("broker stopped mid-run and started again, packed or not: nothing lost, nothing duplicated", async () => {
   // A broker of this test's own, so that stopping it leaves the other tests' broker alone.
   const port = KAFKA_OWN_PORT, brokers = `127.0.0.1:${port}`;
@@ -349,7 +248,9 @@ Deno.test("continuous streaming stopped by SIGTERM, packed or not: Kafka flushed
     "--speed",
     "100",
   ]);
-  await new Promise((r) => setTimeout(r, 4000));
+  // Under way: each run has produced (connections made, messages acknowledged).
+  const kafka = new Kafka({ brokers: KAFKA_TEST_BROKERS.split(","), logLevel: logLevel.NOTHING });
+  await awaitMessages(kafka, runs.map((r) => r.topic), 100);
   const signalled = performance.now();
   for (const run of runs) run.child.kill("SIGTERM");
   for (const run of runs) {

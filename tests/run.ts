@@ -1,6 +1,6 @@
 /**
  * The whole test suite, as `deno task test` and .ci/run run it: installs what the integration
- * tests need (Kafka jars from Maven Central, chdb from PyPI, the compose validator from the Go
+ * tests need (Kafka jars from Maven Central, chdb, DuckDB and hftbacktest from PyPI, the compose validator from the Go
  * module proxy, Chromium from the Debian archive), starts the Kafka test broker, runs every test
  * file, and stops the broker whatever happens: the tests in tests/ and the unit tests beside the
  * code in src/. Arguments go to `deno test` (e.g. a file or `--filter NAME`). The tests' temporary
@@ -26,8 +26,10 @@ async function bash(script: string, env: Record<string, string> = {}): Promise<v
 const port = KAFKA_TEST_BROKERS.split(":").pop()!;
 await bash("kafka/fetch.sh");
 await bash("clickhouse/setup.sh");
+await bash("analysis/setup.sh");
 await bash("compose/setup.sh");
 await bash("browser/setup.sh");
+await bash("itch/setup.sh");
 await bash("kafka/start.sh", { KAFKA_TEST_PORT: port });
 
 let code = 1;

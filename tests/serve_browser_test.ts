@@ -121,6 +121,33 @@ Deno.test("the dashboard in a browser: create, list, replay, pause, speed, overl
         before,
       );
       assert.ok(await page.$eval("#chart canvas", (c) => (c as HTMLCanvasElement).width) > 0);
+      // The depth chart, spread and volume over time, and the trade tape are drawn.
+      for (const chart of ["#depth-chart", "#spread-chart", "#volume-chart"]) {
+        await page.waitForFunction(
+          (sel) => Number(document.querySelector<HTMLElement>(sel as string)!.dataset.points) > 0,
+          WAIT,
+          chart,
+        );
+        assert.ok(await page.$eval(`${chart} canvas`, (c) => (c as HTMLCanvasElement).width) > 0);
+      }
+      // Depth: one point per level of both sides.
+      assert.equal(
+        await page.$eval("#depth-chart", (e) => (e as HTMLElement).dataset.points),
+        "10",
+      );
+      await page.waitForSelector("#tape tbody tr", WAIT);
+      const trade = await page.$$eval(
+        "#tape tbody tr:first-child td",
+        (tds) => tds.map((t) => t.textContent),
+      );
+      assert.match(trade[0]!, /^\d\d:\d\d:\d\d\.\d{3}$/);
+      assert.match(trade[1]!, /^(buy|sell)$/);
+      assert.match(trade[2]!, /^\d+\.\d\d$/);
+      // A 5-minute window shows every change of the best quote in it, not a handful of snapshots.
+      await page.waitForFunction(
+        () => Number(document.querySelector<HTMLElement>("#chart")!.dataset.points) > 200,
+        WAIT,
+      );
 
       // Pause: no snapshot arrives after the server confirmed it, even across a speed change.
       await page.click("#pause");
@@ -172,6 +199,34 @@ Deno.test("the dashboard in a browser: create, list, replay, pause, speed, overl
       assert.equal(await page.$eval("#progress", (e) => (e as HTMLElement).style.width), "100%");
       assert.deepEqual(page.errors, []);
     });
+
+    await t.step(
+      "an unknown run has a page that says so; text from the server stays text",
+      async () => {
+        await page.goto(`${server.url}#/replay/NO-SUCH-RUN`);
+        await page.waitForSelector("#missing", WAIT);
+        assert.match(await page.$eval("#missing", (e) => e.textContent!), /no run NO-SUCH-RUN/i);
+        assert.equal(await dataset(page, "missing"), "NO-SUCH-RUN");
+        await page.goto(`${server.url}#/analysis/NO-SUCH-RUN`);
+        await page.waitForSelector("#missing", WAIT);
+        // A symbol that is markup comes back in an error message, and is shown as text.
+        const evil = '<img src=x onerror="window.__xss=1">';
+        await page.goto(`${server.url}#/analysis/TEST-5/${encodeURIComponent(evil)}`);
+        await page.waitForFunction(
+          () => /no security/.test(document.querySelector("#msg")?.textContent ?? ""),
+          WAIT,
+        );
+        assert.ok((await page.$eval("#msg", (e) => e.textContent!)).includes(evil));
+        assert.equal(await page.$("#msg img"), null);
+        assert.equal(
+          await page.evaluate(() => (globalThis as { __xss?: number }).__xss),
+          undefined,
+        );
+        assert.deepEqual(page.errors, []);
+        await page.goto(`${server.url}#/replay/TEST-5`);
+        await page.waitForSelector("#ladder tr", WAIT);
+      },
+    );
 
     await t.step("the analysis page renders its charts", async () => {
       await page.click("#analysis");
@@ -258,6 +313,16 @@ Deno.test("the dashboard in a browser: create, list, replay, pause, speed, overl
     await t.step("delete removes the simulation and its files", async () => {
       await page.goto(`${server.url}#/`);
       await page.waitForSelector('#runs [data-delete="TEST-5"]', WAIT);
+      // The page asks first; dismissed, nothing happens.
+      const asked: string[] = [];
+      page.once("dialog", (d) => {
+        asked.push(d.message());
+        d.dismiss();
+      });
+      await page.click('#runs [data-delete="TEST-5"]');
+      assert.deepEqual(asked, ["Delete the run TEST-5 and its files?"]);
+      assert.ok(Deno.statSync(`${dir}/TEST-5/manifest.json`).isFile);
+      page.once("dialog", (d) => d.accept());
       await page.click('#runs [data-delete="TEST-5"]');
       await page.waitForFunction(
         () => !document.querySelector('#runs tr[data-run="TEST-5"]'),

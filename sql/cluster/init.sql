@@ -119,11 +119,15 @@ SELECT
 FROM current_bbo
 GROUP BY symbol;
 
+-- As in sql/init.sql: the date from the `date` header, else the message timestamp's UTC date.
 CREATE MATERIALIZED VIEW IF NOT EXISTS exchange_events_mv ON CLUSTER '${CLICKHOUSE_CLUSTER}' TO exchange_events AS
-WITH _headers.value[indexOf(_headers.name, 'date')] AS date_header
+WITH _headers.value[indexOf(_headers.name, 'date')] AS date_header,
+    has(_headers.name, 'date') AS has_date_header,
+    if(has_date_header, toString(toDateOrNull(date_header)) = date_header, _timestamp IS NOT NULL)
+        AS date_ok
 SELECT
     _key AS symbol,
-    toDateOrZero(date_header) AS date,
+    if(has_date_header, toDateOrZero(date_header), toDate(assumeNotNull(_timestamp), 'UTC')) AS date,
     ts_ns,
     type,
     side,
@@ -131,10 +135,13 @@ SELECT
     qty,
     order_id
 FROM exchange_events_kafka
-WHERE _error = '' AND _key != '' AND toString(toDateOrNull(date_header)) = date_header;
+WHERE _error = '' AND _key != '' AND date_ok;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS exchange_events_errors_mv ON CLUSTER '${CLICKHOUSE_CLUSTER}' TO exchange_events_errors AS
-WITH _headers.value[indexOf(_headers.name, 'date')] AS date_header
+WITH _headers.value[indexOf(_headers.name, 'date')] AS date_header,
+    has(_headers.name, 'date') AS has_date_header,
+    if(has_date_header, toString(toDateOrNull(date_header)) = date_header, _timestamp IS NOT NULL)
+        AS date_ok
 SELECT
     now('UTC') AS received_at,
     _topic AS topic,
@@ -146,8 +153,8 @@ SELECT
     multiIf(
         _error != '', replaceRegexpOne(_error, '\\s+$', ''),
         _key = '', 'message has no key (the symbol)',
-        NOT has(_headers.name, 'date'), 'message has no date header',
+        NOT has_date_header, 'message has no date header and no timestamp',
         concat('date header is not a YYYY-MM-DD date: ', date_header)
     ) AS error
 FROM exchange_events_kafka
-WHERE _error != '' OR _key = '' OR NOT ifNull(toString(toDateOrNull(date_header)) = date_header, 0);
+WHERE _error != '' OR _key = '' OR NOT ifNull(date_ok, 0);

@@ -2,7 +2,8 @@ import { DataError, UsageError } from "../core/errors.ts";
 import type { FileHeader } from "../format/header.ts";
 import { listInputs, SessionLog, sessionPath } from "../format/input.ts";
 import { curvesJson } from "./curves_json.ts";
-import { replayFile } from "./replay.ts";
+import type { SourceDescription } from "./curves_json.ts";
+import { chunksOf, replayFile } from "./replay.ts";
 import { curveTables, SojournCells } from "./sojourns.ts";
 
 /** A torn or damaged input in compat mode, where the C++ reference implementation gives up on it. */
@@ -58,11 +59,6 @@ export interface Calibration {
  */
 export function expandInputs(inputs: string[]): string[] {
   return listInputs(inputs).sessions.map(sessionPath);
-}
-
-/** The records of each sound chunk, in order, streamed in a buffer reused chunk to chunk. */
-function* chunksOf(log: SessionLog): Generator<Uint8Array> {
-  for (let c = log.next(); c; c = log.next()) yield log.recordBytes();
 }
 
 function readHeader(path: string): FileHeader {
@@ -153,6 +149,22 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
     spreadSensitivity: settings.spreadSensitivity,
     imbalanceSensitivity: compat ? 1 : settings.imbalanceSensitivity,
     tables: curveTables(cells, settings.nMax),
+    source: compat ? undefined : describeRun(headers, levels),
   });
   return { levels, nMax: settings.nMax, events, sojourns, files, cells, json };
+}
+
+/** The generated source's book and session, from its headers (queue sizes are in its qty units). */
+function describeRun(headers: FileHeader[], levels: number): SourceDescription {
+  const h = headers[0];
+  const depths = headers.map((x) => x.initialDepth || 50).sort((a, b) => a - b);
+  return {
+    tick_size: h.tickSize,
+    unit: "qty",
+    aes: new Array(levels).fill(1),
+    opening_depth: new Array(levels).fill(depths[depths.length >> 1]),
+    p0_ticks: h.p0Ticks,
+    market_open_seconds: (h.marketOpenNs || 34_200e9) / 1e9,
+    session_seconds: h.sessionSeconds,
+  };
 }

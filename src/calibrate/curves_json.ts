@@ -7,6 +7,23 @@ export interface CurvesFile {
   spreadSensitivity: number;
   imbalanceSensitivity: number;
   tables: CurveTables;
+  /** What `run` needs to simulate the source (not in compat mode): written after the tables. */
+  source?: SourceDescription;
+}
+
+/** The source's book and session, in the model's units (see docs/calibration.md). */
+export interface SourceDescription {
+  /** The price tick in the source's price unit (LOBSTER: dollars x 10000; .qrsdp: its tick_size). */
+  tick_size: number;
+  /** The queue-size unit: aes (average event size), lots or shares; and shares per unit per level. */
+  unit: string;
+  aes: number[];
+  /** The median queue size per level at the open, in units (both sides pooled). */
+  opening_depth: number[];
+  /** The first mid price, in ticks (rounded down). */
+  p0_ticks: number;
+  market_open_seconds: number;
+  session_seconds: number;
 }
 
 /**
@@ -28,6 +45,19 @@ export function curvesJson(c: CurvesFile): string {
     perLevel("lambda_C_bid", t.cancelBid) +
     perLevel("lambda_C_ask", t.cancelAsk) +
     `  "lambda_M_buy": ${row(t.marketBuy)},\n` +
-    `  "lambda_M_sell": ${row(t.marketSell)}\n` +
-    "}\n";
+    `  "lambda_M_sell": ${row(t.marketSell)}` +
+    (c.source === undefined ? "" : sourceLines(c.source)) +
+    "\n}\n";
+}
+
+function sourceLines(d: SourceDescription): string {
+  return Object.entries(d).map(([key, value]) =>
+    `,\n  "${key}": ${
+      typeof value === "string"
+        ? JSON.stringify(value)
+        : Array.isArray(value)
+        ? `[${value.map(formatG).join(",")}]`
+        : formatG(value)
+    }`
+  ).join("");
 }

@@ -1,6 +1,9 @@
 import { Book } from "../book/book.ts";
 import type { FileHeader } from "../format/header.ts";
+import type { SessionLog } from "../format/input.ts";
 import { RECORD_SIZE } from "../format/record.ts";
+import type { LevelBook, ObservationSink } from "./observations.ts";
+import { QueueEstimator } from "./queue_estimator.ts";
 import { ASK, BID } from "./sojourns.ts";
 import type { SojournCells } from "./sojourns.ts";
 
@@ -37,10 +40,51 @@ export function replayFile(
   cells: SojournCells,
   options: ReplayOptions,
 ): ReplayCounts {
-  const replay = new Replay(header, cells, options);
+  // Levels tracked in this file: min(K, the file's levels), or K if its header says 0.
+  const useK = header.levelsPerSide === 0
+    ? cells.levels
+    : Math.min(cells.levels, header.levelsPerSide);
+  let estimator: QueueEstimator | null = null;
+  const counts = replayObservations(
+    header,
+    chunks,
+    options,
+    (book, t) =>
+      estimator = new QueueEstimator(
+        cells,
+        useK,
+        book.bidDepth,
+        book.askDepth,
+        options.censored,
+        t,
+      ),
+  );
+  return { ...counts, sojourns: estimator!.sojourns };
+}
+
+/**
+ * Replays one file as a source of observations: `makeSink` gets the replay book (its slots are
+ * the levels) and the start of the sampling period, the market open (midnight in compat mode).
+ * The period ends at the session's close, or at the last record if that is later.
+ */
+export function replayObservations(
+  header: FileHeader,
+  chunks: Iterable<Uint8Array>,
+  options: ReplayOptions,
+  makeSink: (book: LevelBook, t: number) => ObservationSink,
+): Omit<ReplayCounts, "sojourns"> {
+  const replay = new Replay(header, options, makeSink);
   for (const records of chunks) replay.records(records);
-  if (options.censored) replay.censor(replay.t);
-  return { events: replay.events, sojourns: replay.sojourns, priceMismatches: replay.mismatches };
+  const close = options.compat
+    ? replay.t
+    : nsToSeconds(header.marketOpenNs || DEFAULT_OPEN_NS) + header.sessionSeconds;
+  replay.sink.end(Math.max(replay.t, close));
+  return { events: replay.events, priceMismatches: replay.mismatches };
+}
+
+/** The records of each sound chunk, in order, streamed in a buffer reused chunk to chunk. */
+export function* chunksOf(log: SessionLog): Generator<Uint8Array> {
+  for (let c = log.next(); c; c = log.next()) yield log.recordBytes();
 }
 
 /** A multiplication by the double nearest 1e-9, as the C++ reference implementation does; not ns / 1e9. */
@@ -48,46 +92,34 @@ export function nsToSeconds(ns: number): number {
   return ns * 1e-9;
 }
 
-/** The replay book and the trackers of one file; `records` takes one chunk's records. */
+/** The replay book of one file and its sink; `records` takes one chunk's records. */
 class Replay {
   events = 0;
-  sojourns = 0;
   mismatches = 0;
   /** Time of the latest record, in seconds since midnight. */
   t: number;
+  readonly sink: ObservationSink;
   private readonly book: Book;
-  private readonly slots: number;
-  /** Levels tracked in this file: min(K, the file's levels), or K if its header says 0. */
-  private readonly useK: number;
-  // Trackers per (side, slot), bid slots then ask slots: when the queue's current sojourn
-  // began, and its size then.
-  private readonly lastTime: Float64Array;
-  private readonly lastN: Int32Array;
 
   constructor(
     h: FileHeader,
-    private readonly cells: SojournCells,
     private readonly options: ReplayOptions,
+    makeSink: (book: LevelBook, t: number) => ObservationSink,
   ) {
     const depth = h.initialDepth > 0 ? h.initialDepth : options.compat ? 5 : 50;
     this.book = new Book(h.levelsPerSide, depth);
     this.book.seed(h.p0Ticks, h.initialSpreadTicks);
-    this.slots = this.book.levels;
-    this.useK = h.levelsPerSide === 0 ? cells.levels : Math.min(cells.levels, h.levelsPerSide);
-    this.lastTime = new Float64Array(2 * this.slots);
-    this.lastN = new Int32Array(2 * this.slots);
     this.t = options.compat ? 0 : nsToSeconds(h.marketOpenNs || DEFAULT_OPEN_NS);
-    this.restart(this.t);
+    this.sink = makeSink(this.book, this.t);
+    this.sink.begin(this.t);
   }
 
   records(bytes: Uint8Array): void {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const size = bytes.length;
-    const book = this.book, cells = this.cells, slots = this.slots, useK = this.useK;
-    const lastTime = this.lastTime, lastN = this.lastN;
-    const bidPrice = book.bidPrice, bidDepth = book.bidDepth;
-    const askPrice = book.askPrice, askDepth = book.askDepth;
-    let sojourns = 0, t = this.t;
+    const book = this.book, sink = this.sink;
+    const bidPrice = book.bidPrice, askPrice = book.askPrice;
+    let t = this.t;
     for (let o = 0; o < size; o += RECORD_SIZE) {
       t = nsToSeconds(view.getUint32(o + 4, true) * TWO_POW_32 + view.getUint32(o, true));
       const type = bytes[o + 8];
@@ -121,54 +153,16 @@ class Replay {
         default:
           continue; // neither tracked nor applied
       }
-      const depths = side === BID ? bidDepth : askDepth;
-      const tracked = level >= 0 && level < useK;
-      const tracker = side * slots + level;
-      if (tracked) {
-        const dt = t - lastTime[tracker];
-        if (dt > 0) {
-          cells.add(side, level, lastN[tracker], dt, type);
-          sojourns++;
-        }
-        lastTime[tracker] = t;
-        lastN[tracker] = depths[level];
-      }
+      sink.event(t, side, level, type);
       const bestBid = bidPrice[0], bestAsk = askPrice[0];
       if ((type === 4 && price !== bestAsk) || (type === 5 && price !== bestBid)) {
         this.mismatch(type, price, bestBid, bestAsk);
       }
       book.apply(type, price, view.getUint32(o + 14, true));
-      if (bidPrice[0] !== bestBid || askPrice[0] !== bestAsk) {
-        if (this.options.censored) this.censor(t);
-        this.restart(t);
-      } else if (tracked) lastN[tracker] = depths[level];
+      sink.after(t, bidPrice[0] !== bestBid || askPrice[0] !== bestAsk);
     }
     this.t = t;
-    this.sojourns += sojourns;
     this.events += size / RECORD_SIZE;
-  }
-
-  /** Every queue's sojourn starts now, at its current size. */
-  private restart(t: number): void {
-    const book = this.book, slots = this.slots;
-    for (let k = 0; k < slots; k++) {
-      this.lastTime[k] = t;
-      this.lastN[k] = book.bidDepth[k];
-      this.lastTime[slots + k] = t;
-      this.lastN[slots + k] = book.askDepth[k];
-    }
-  }
-
-  /** Adds the time at risk of every tracked queue's unfinished sojourn, without an event. */
-  censor(t: number): void {
-    const tracked = Math.min(this.slots, this.useK);
-    for (let side = BID; side <= ASK; side++) {
-      for (let k = 0; k < tracked; k++) {
-        const tracker = side * this.slots + k;
-        const dt = t - this.lastTime[tracker];
-        if (dt > 0) this.cells.addExposure(side, k, this.lastN[tracker], dt);
-      }
-    }
   }
 
   private mismatch(type: number, price: number, bestBid: number, bestAsk: number): void {

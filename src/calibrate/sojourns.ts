@@ -36,6 +36,22 @@ export class SojournCells {
     this.sumDt[(side * this.levels + level) * this.capacity + n] += dt;
   }
 
+  /** Adds a whole cell: time at risk, sojourns, and sojourns by event type. */
+  merge(
+    side: number,
+    level: number,
+    n: number,
+    dt: number,
+    sojourns: number,
+    byType: Float64Array,
+  ) {
+    if (n >= this.capacity) this.grow(n);
+    const cell = (side * this.levels + level) * this.capacity + n;
+    this.sumDt[cell] += dt;
+    this.counts[cell * COUNTS] += sojourns;
+    for (let t = 0; t < TYPES; t++) this.counts[cell * COUNTS + 1 + t] += byType[t];
+  }
+
   /** Sojourns recorded at queue size n (0 where none were). */
   count(side: number, level: number, n: number): number {
     if (n < 0 || n >= this.capacity) return 0;

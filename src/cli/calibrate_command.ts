@@ -8,12 +8,16 @@ import { inputRunDirs } from "../format/input.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { table, thousands } from "./format.ts";
 import { flags, NO_VERIFY_FLAG, parseCommand } from "./flags.ts";
+import { calibrateRealInputs } from "./calibrate_real.ts";
+import { REAL_DATA_FLAGS } from "./calibrate_real_flags.ts";
 
 const CALIBRATE_COMMAND = {
   name: "calibrate",
   maxPositionals: Infinity,
-  summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",
-  usage: "qrsdp calibrate FILE.qrsdp|RUN_DIR... [flags]",
+  summary: "estimate HLR intensity curves from .qrsdp logs, LOBSTER or ITCH (for run --hlr-curves)",
+  usage: "qrsdp calibrate FILE.qrsdp|RUN_DIR... [flags]\n" +
+    "qrsdp calibrate --lobster MESSAGE.csv [ORDERBOOK.csv]|FOLDER... [flags]\n" +
+    "qrsdp calibrate --itch FILE[.gz] --symbol SYM[,SYM...] [flags]",
   flags: flags({
     output: {
       type: "string",
@@ -26,7 +30,7 @@ const CALIBRATE_COMMAND = {
       integer: true,
       min: 1,
       max: MAX_LEVELS,
-      defaultHelp: "the first file's levels per side",
+      defaultHelp: "the first file's levels per side; LOBSTER, ITCH: 5",
       help: "levels per side of the curves",
     },
     "n-max": {
@@ -38,38 +42,43 @@ const CALIBRATE_COMMAND = {
     },
     "spread-sens": {
       type: "number",
-      default: 0.3,
       min: 0,
+      defaultHelp: "0; --compat: 0.3",
       help: "spread sensitivity written into the file (not estimated)",
     },
     "imbalance-sens": {
       type: "number",
-      default: 1,
       min: 0,
-      help: "imbalance sensitivity written into the file (compat: 1)",
+      defaultHelp: "0; --compat: 1",
+      help: "imbalance sensitivity written into the file",
     },
     compat: {
       type: "boolean",
       help: "the C++ reference implementation's estimator and quirks: its file, byte for byte",
     },
-    censored: {
+    uncensored: {
       type: "boolean",
-      help: "count the time at risk cut short by price changes too (unbiased rates)",
+      help: "drop the time at risk cut short by price changes, as the C++ reference (biased up)",
     },
     json: { type: "boolean", help: "print the summary as one JSON document" },
     "no-verify": NO_VERIFY_FLAG,
+    ...REAL_DATA_FLAGS,
   }),
   notes: `Run directories stand for their manifest's files, in manifest order; all inputs feed one
 set of estimators; a file reached twice is refused. The file is written whole or not at all (a
 temporary file, then renamed); a symbolic link, a device or a FIFO at --output is refused, never
 replaced, and --output may not be inside an input run directory.
 
-Default mode differs from --compat where the C++ reference implementation is wrong: the clock
+Default mode differs from --compat where the C++ reference implementation is wrong: the time at
+risk a price change cuts short counts too (unbiased rates; --uncensored drops it), the clock
 starts at the market open (not midnight), a header depth of 0 is replayed as 50 (as generated), a
 damaged file's sound chunks before the damage are used (the curves are written, the damage is
 named with its byte offset, exit 1), and --n-max below 0 or --levels above a file's levels is
-refused. --compat reproduces the reference implementation's file exactly, and refuses a damaged
-input.
+refused. The sensitivities default to 0: the curves are averages over the spreads and imbalances
+the source had, so a further multiplier would count them twice. The file also describes the
+source (tick size, units, opening depth, p0, open, session length), which run --hlr-curves takes
+as defaults. --compat reproduces the reference implementation's file exactly, and refuses a
+damaged input.
 
 Exit status: 0 on success, 1 when an input is damaged, no input has a sound chunk (nothing is
 written) or the output cannot be written, 2 for a usage error or an input that cannot be read.`,
@@ -79,7 +88,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   const parsed = await parseCommand(CALIBRATE_COMMAND, args);
   if (!parsed) return 0;
   const v = parsed.values;
-  if (parsed.positionals.length === 0) {
+  if (parsed.positionals.length === 0 && v.itch === undefined) {
     throw new UsageError("give one or more .qrsdp files or run directories");
   }
   if (v.compat && parsed.given.has("imbalance-sens")) {
@@ -88,6 +97,20 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     );
   }
   const toStdout = v.output === "-";
+  if (v.lobster || v.itch !== undefined) {
+    checkOutputPath(v.output, "--output", { stdout: true });
+    const outputs = await calibrateRealInputs(parsed.positionals, v);
+    if (outputs.length > 1) Deno.mkdirSync(v.output, { recursive: true });
+    for (const out of outputs) {
+      if (toStdout) writeAll(Deno.stdout, new TextEncoder().encode(out.json));
+      else {
+        checkReplaceable(out.path, "--output");
+        writeFileAtomic(out.path, out.json, "--output");
+      }
+      (toStdout ? console.error : console.log)(`${out.summary}\n-> ${out.path}`);
+    }
+    return 0;
+  }
   if (toStdout && v.json) {
     throw new UsageError("--json with --output -: both would go to stdout");
   }
@@ -100,10 +123,10 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       files: expandInputs(parsed.positionals),
       levels: v.levels ?? null,
       nMax: v["n-max"],
-      spreadSensitivity: v["spread-sens"],
-      imbalanceSensitivity: v["imbalance-sens"],
+      spreadSensitivity: v["spread-sens"] ?? (v.compat ? 0.3 : 0),
+      imbalanceSensitivity: v["imbalance-sens"] ?? 0,
       compat: v.compat,
-      censored: v.censored,
+      censored: !v.compat && !v.uncensored,
       verify: !v["no-verify"],
     }, (line) => {
       // The reference implementation's own lines (one per mispriced execution) go out as it prints them.
@@ -124,7 +147,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
     writeFileAtomic(v.output, result.json, "--output");
     console.log(
       v.json
-        ? JSON.stringify(summaryJson(result, v.output, v.compat, v.censored, warnings), null, 2)
+        ? JSON.stringify(summaryJson(result, v.output, v.compat, !v.uncensored, warnings), null, 2)
         : summaryText(result, v.output),
     );
   }
@@ -189,7 +212,7 @@ function summaryJson(
 ) {
   return {
     output,
-    mode: compat ? "compat" : censored ? "censored" : "default",
+    mode: compat ? "compat" : censored ? "default" : "uncensored",
     levels: result.levels,
     n_max: result.nMax,
     events: result.events,

@@ -1,4 +1,7 @@
 import { EXPORT_FORMATS, exportRun } from "../export/export.ts";
+import { isTimeZone } from "../export/market_time.ts";
+import { DEFAULT_LAYOUT } from "../export/rows.ts";
+import { LOT_SIZE_FLAG } from "./itch_flags.ts";
 import { isSymbol, SYMBOL_RULE } from "../core/symbol.ts";
 import { UsageError } from "../core/errors.ts";
 import { flags, NO_VERIFY_FLAG, parseCommand } from "./flags.ts";
@@ -7,13 +10,13 @@ import { thousands } from "./format.ts";
 const EXPORT_COMMAND = {
   name: "export",
   maxPositionals: 1,
-  summary: "write recorded sessions as CSV, JSON Lines, Parquet or LOBSTER files",
+  summary: "write recorded sessions as CSV, JSON Lines, Parquet, LOBSTER or hftbacktest files",
   usage: "qrsdp export RUN_DIR|FILE.qrsdp --format FORMAT --output DIR [flags]",
   flags: flags({
     format: {
       type: "string",
       oneOf: Object.keys(EXPORT_FORMATS),
-      help: "csv, jsonl, parquet or lobster (required)",
+      help: "csv, jsonl, parquet, lobster or hftbacktest (required)",
     },
     output: {
       type: "string",
@@ -26,6 +29,29 @@ const EXPORT_COMMAND = {
       defaultHelp: "the file's folder if it is a symbol, else DEFAULT",
       help: "symbol of a single exported file",
     },
+    tz: {
+      type: "string",
+      default: DEFAULT_LAYOUT.tz,
+      check: { test: isTimeZone, what: "an IANA time zone (America/New_York, Europe/London, UTC)" },
+      help: "the market's time zone: ts_ns is wall-clock time after its midnight (the ts column)",
+    },
+    "lot-size": {
+      ...LOT_SIZE_FLAG,
+      help: "shares per unit of qty: the shares column and LOBSTER's sizes (as itch's --lot-size)",
+    },
+    latency: {
+      type: "number",
+      default: 0,
+      min: 0,
+      max: 60_000,
+      help: "hftbacktest: milliseconds from the exchange's timestamp to the local one",
+    },
+    layout: {
+      type: "string",
+      default: "flat",
+      oneOf: ["flat", "hive"],
+      help: "flat: every file in DIR; hive: DIR/symbol=S/date=D/ (csv, jsonl, parquet)",
+    },
     force: {
       type: "boolean",
       help: "replace an unfinished export in --output (a finished one is replaced anyway)",
@@ -34,7 +60,11 @@ const EXPORT_COMMAND = {
     quiet: { type: "boolean", help: "no line per session" },
   }),
   notes: `One file per session (two for lobster: message and order book), named SYMBOL_DATE.EXT;
-lobster uses LOBSTER's names. Columns and the LOBSTER mapping: docs/export.md.
+lobster uses LOBSTER's names; hftbacktest writes SYMBOL_DATE.npz (its event array). Columns:
+symbol, date, ts (UTC instant, from date, --tz and ts_ns), ts_ns, type, type_name, side, price
+(dollars, 4 decimals), price_ticks, qty, shares (qty x --lot-size), order_id; the hive layout
+leaves symbol and date to its folder names. Column types, the LOBSTER and hftbacktest mappings:
+docs/export.md.
 
 Every file is written under a temporary name and renamed once all are complete: a failed export
 leaves no file under a final name. --output must be empty, new, or hold only a previous export
@@ -56,6 +86,12 @@ export async function exportCommand(args: string[]): Promise<number> {
   let damaged = 0;
   const done = exportRun(positionals[0], values.format, values.output, {
     symbol: values.symbol,
+    layout: {
+      tz: values.tz,
+      lotSize: values["lot-size"],
+      hive: values.layout === "hive",
+      latencyNs: Math.round(values.latency * 1e6),
+    },
     force: values.force,
     verify: !values["no-verify"],
     note: (line) => console.error(`qrsdp export: ${line}`),

@@ -1,4 +1,4 @@
-import { DataError, UsageError } from "../core/errors.ts";
+import { DataError, UsageError, WriteError } from "../core/errors.ts";
 import type { FeedOutput } from "../itch/feed_output.ts";
 import { TeeOutput } from "../itch/feed_output.ts";
 import { ItchFileOutput } from "../itch/itch_file.ts";
@@ -33,6 +33,7 @@ export async function openFeedOutputs(
     try {
       sender = await UdpFeedOutput.open(udp);
     } catch (e) {
+      if (e instanceof UsageError || e instanceof WriteError) throw e;
       throw new UsageError(`${udp.flag}: ${(e as Error).message}`);
     }
     outputs.push(sender);

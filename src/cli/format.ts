@@ -2,8 +2,8 @@
 import type { SymbolCounts } from "../sinks/sink.ts";
 
 /** 1234567 as "1,234,567" (not toLocaleString: loading ICU costs a short command 10 ms). */
-export function thousands(n: number): string {
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+$)/g, ",");
+export function thousands(n: number | bigint): string {
+  return String(typeof n === "bigint" ? n : Math.round(n)).replace(/\B(?=(\d{3})+$)/g, ",");
 }
 
 export function bytesText(n: number): string {

@@ -1,4 +1,5 @@
 import { openFeedOutputs } from "./feed_outputs.ts";
+import { senderSummary } from "./feed_summary.ts";
 import { checkPlan, feedFromFiles } from "../itch/feed_files.ts";
 import type { FeedStats } from "../itch/feed_files.ts";
 import { feedPlan } from "../itch/feed_plan.ts";
@@ -50,7 +51,16 @@ written under a temporary name and renamed when its day is complete.
 on stderr); anything else there is refused, as is a folder inside an input run directory. Every
 chunk is checked before its records go on the feed: a damaged input (a chunk failing its
 checksum, a file cut short or never closed) gives its records before the damage, is named with
-its byte offset, and the exit status is 1.`,
+its byte offset, and the exit status is 1.
+
+UDP: each end of session is sent again 3 times, 100 ms apart. --retransmit [HOST:]PORT answers
+MoldUDP64 re-requests (session, sequence, count) from the last --retransmit-buffer messages, at
+most 64 packets a request; a request for what has left the buffer gets nothing and is counted;
+after the feed it serves until no request came for --retransmit-linger seconds. --drop,
+--duplicate, --reorder, --burst-loss and --delay damage the packets on the wire on purpose (not
+those kept for re-requests), each decision a hash of --fault-seed, the session and the sequence
+number: the same packets get the same faults. --pcap FILE writes the packets as they leave.
+The summary says what was injected and what was re-sent.`,
 };
 
 export async function itchCommand(args: string[]): Promise<number> {
@@ -130,6 +140,7 @@ export async function itchCommand(args: string[]): Promise<number> {
     parts.push(`${thousands(s.packets)} packets`, `${s.heartbeats} heartbeats`);
     if (udp!.ackWindow > 0) parts.push(`${thousands(s.acks)} acknowledgements`);
     if (s.lateness.length > 0) parts.push(`packet lateness ${latenessText(s.lateness)}`);
+    parts.push(...senderSummary(s));
   }
   console.log(`total: ${parts.join(", ")}${stats.stopped ? " (stopped early)" : ""}`);
   return stats.damaged.length > 0 ? 1 : 0;

@@ -8,6 +8,8 @@ import {
   MAX_RECORDS_PER_MESSAGE,
 } from "../kafka/settings.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
+import { VALUE_FORMATS } from "../kafka/value_format.ts";
+import type { ValueFormatName } from "../kafka/value_format.ts";
 import { flags } from "./flags.ts";
 import type { FlagValues } from "./flags.ts";
 
@@ -36,10 +38,37 @@ export function kafkaConnectionFlags(brokersNote: string) {
   });
 }
 
+/** How values hold events, for the commands that produce and the one that consumes. */
+export function kafkaValueFlags() {
+  return flags({
+    "kafka-format": {
+      type: "string",
+      default: "rowbinary",
+      oneOf: VALUE_FORMATS,
+      help: "message values: rowbinary (k x 26-byte records), json (an object per event), " +
+        "avro (Confluent wire format, schema in the registry)",
+    },
+    "schema-registry": {
+      type: "string",
+      check: { test: isHttpUrl, what: "an http:// or https:// URL" },
+      help: "Schema Registry URL for avro (the schema is registered as TOPIC-value)",
+    },
+  });
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ["http:", "https:"].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** The flags of every command that produces to Kafka; `waits` names what is held back. */
 export function kafkaProducerFlags(brokersNote: string, waits: string) {
   return flags({
     ...kafkaConnectionFlags(brokersNote),
+    ...kafkaValueFlags(),
     "kafka-max-in-flight": {
       type: "number",
       default: 100_000,
@@ -71,6 +100,8 @@ type KafkaValues = FlagValues<ReturnType<typeof kafkaConnectionFlags>> & {
   "kafka-max-in-flight"?: number;
   "kafka-records-per-message"?: number;
   "kafka-linger-ms"?: number;
+  "kafka-format"?: string;
+  "schema-registry"?: string;
 };
 
 /** Kafka settings from the flags and the KAFKA_* environment; null without brokers. */
@@ -82,6 +113,8 @@ export function kafkaFromFlags(values: KafkaValues, env = processEnv): KafkaSett
     timeoutSeconds: values["kafka-timeout"],
     recordsPerMessage: values["kafka-records-per-message"],
     lingerMs: values["kafka-linger-ms"],
+    valueFormat: values["kafka-format"] as ValueFormatName | undefined,
+    schemaRegistry: values["schema-registry"],
   }, env);
 }
 

@@ -1,11 +1,15 @@
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
+import type dgram from "node:dgram";
 import { messageText, priceText } from "../itch/decode.ts";
 import type { ItchMessage } from "../itch/decode.ts";
 import { FeedListener } from "../itch/listener.ts";
-import type { ListenStats } from "../itch/listener.ts";
+import type { ListenBook } from "../itch/listen_book.ts";
+import { printable } from "../core/redact.ts";
 import { encodeMoldHeader, MOLD_HEADER_SIZE } from "../itch/moldudp64.ts";
 import { isIpv4, parseEndpoint } from "../itch/udp_address.ts";
 import { openUdpSocket } from "../itch/udp_output.ts";
+import { PcapWriter } from "../itch/pcap.ts";
+import { pcapPath } from "./itch_flags.ts";
 import { UsageError } from "../core/errors.ts";
 import { thousands } from "./format.ts";
 import { flags, parseCommand } from "./flags.ts";
@@ -46,47 +50,98 @@ const LISTEN_COMMAND = {
       type: "boolean",
       help: "acknowledge packets to the sender (flow control of 'qrsdp itch --ack-window')",
     },
+    retransmit: {
+      type: "string",
+      check: {
+        test: (t: string) => typeof parseEndpoint(t, false) !== "string",
+        what: "HOST:PORT",
+      },
+      help: "re-request every gap from the sender's re-request server at HOST:PORT",
+    },
+    "retransmit-timeout": {
+      type: "number",
+      default: 10,
+      minExclusive: true,
+      min: 0,
+      help: "with --retransmit: give a gap up after this many seconds without an answer",
+    },
+    pcap: {
+      type: "string",
+      help: "also write the packets received (re-request answers too) to this pcap file",
+    },
+    "book-levels": {
+      type: "number",
+      default: 1,
+      integer: true,
+      min: 1,
+      help: "with --book: levels per side shown at each end of session",
+    },
     sessions: {
       type: "number",
       default: 0,
       integer: true,
       min: 0,
-      help: "exit after this many ends of session (0: never)",
+      help: "exit after this many sessions have ended (0: never)",
     },
   }),
   notes:
-    `Prints each message as it arrives (text or JSON lines on stdout, flushed per packet); gaps,
-duplicates and sessions are reported on stderr. SIGINT/SIGTERM (or --sessions) prints a summary
-on stderr (packets, messages, gaps, duplicates, counts per message type; with --book the book's
-problems and the top of book per symbol) and exits 0. The socket asks for a 16 MiB receive
-buffer, which Deno 2.9.6 ignores (it keeps net.core.rmem_default): use --ack with a sender's
---ack-window, or raise that sysctl, to lose nothing in bursts.`,
+    `Prints each message as it arrives (text or JSON lines on stdout, flushed per packet, control
+bytes from the wire escaped); gaps, duplicates, late packets and sessions are reported on stderr
+(--quiet: neither, only the first line and the summary). It follows one session at a time: a packet
+of another session is reported and ignored, until the followed one ends (or is silent for 3 s).
+A packet that fills a gap late is taken; the book is marked invalid from the first message given
+up until the next session. With --retransmit every gap is re-requested (one request of at most
+1,000 messages at a time, two at most in flight, asked again after 100 ms without an answer
+(then 200, 400, ... up to 1,000 ms), given up after
+--retransmit-timeout), and what follows a gap is held until it is filled, so the book stays whole.
+SIGINT/SIGTERM, --sessions, or a closed stdout prints a summary on stderr (packets, messages, gaps,
+missing, recovered by re-request, late, duplicates, foreign packets, counts per message type; with
+--book the book's problems and the best levels per symbol) and exits 0. The socket asks for a 16 MiB
+receive buffer, which Deno 2.9.6 ignores (it keeps net.core.rmem_default): use --retransmit, or --ack
+with a sender's --ack-window, or raise that sysctl, to lose nothing in bursts.`,
 };
 
 const encoder = new TextEncoder();
 
-function writeOut(text: string): void {
+/** Writes all of `text` to stdout; false when stdout is closed (EPIPE). */
+function writeOut(text: string): boolean {
   const bytes = encoder.encode(text);
   let at = 0;
-  while (at < bytes.length) at += Deno.stdout.writeSync(bytes.subarray(at));
+  try {
+    while (at < bytes.length) at += Deno.stdout.writeSync(bytes.subarray(at));
+  } catch (e) {
+    if (e instanceof Deno.errors.BrokenPipe) return false;
+    throw e;
+  }
+  return true;
 }
 
-function jsonLine(m: ItchMessage, seq: number): string {
+/** A JSON line with the controls JSON.stringify leaves (DEL, CSI) escaped too. */
+function jsonLine(m: ItchMessage, seq: bigint): string {
   const { type, ...rest } = m;
-  const fields: Record<string, unknown> = { seq, type, ...rest };
+  const fields: Record<string, unknown> = { type, ...rest };
   if (m.type === "A") fields.price = Number(priceText(m.price));
-  return JSON.stringify(fields);
+  return `{"seq":${seq},${JSON.stringify(fields).slice(1)}`.replace(
+    /[\x7f\x9b]/g,
+    (c) => `\\u00${c.charCodeAt(0).toString(16)}`,
+  );
 }
 
-function summary(stats: ListenStats, listener: FeedListener): string {
+function summary(listener: FeedListener, levels: number): string {
+  const stats = listener.stats;
   const types = Object.entries(stats.byType).sort().map(([t, n]) => `${t} ${thousands(n)}`);
   const lines = [
     `packets: ${thousands(stats.packets)} (${thousands(stats.heartbeats)} heartbeats, ${
       thousands(stats.endsOfSession)
-    } ends of session)`,
+    } ends of session, ${thousands(stats.repeatedEnds)} repeated)`,
     `messages: ${thousands(stats.messages)} (${types.join(", ") || "none"})`,
     `gaps: ${thousands(stats.gaps)} (${thousands(stats.missing)} messages missing)`,
+    `recovered by re-request: ${thousands(stats.recovered)} messages (${
+      thousands(stats.requests)
+    } requests)`,
+    `late: ${thousands(stats.late)}`,
     `duplicates: ${thousands(stats.duplicates)}`,
+    `foreign: ${thousands(stats.foreign)}`,
     `malformed: ${thousands(stats.malformed)}`,
   ];
   const book = listener.book;
@@ -98,14 +153,20 @@ function summary(stats: ListenStats, listener: FeedListener): string {
         thousands(book.crossed)
       } crossed`,
     );
-    for (const t of book.top()) lines.push(`top of book ${topText(t)}`);
+    for (const i of listener.invalid) {
+      lines.push(`book invalid since seq ${i.since} of ${i.session}`);
+    }
+    lines.push(...bookLines(book, levels));
   }
-  return lines.join("\n");
+  return printable(lines.join("\n"));
 }
 
-function topText(t: { stock: string; bid: [number, number] | null; ask: [number, number] | null }) {
-  const side = (x: [number, number] | null) => x ? `${x[1]} @ ${priceText(x[0])}` : "none";
-  return `${t.stock}: bid ${side(t.bid)}, ask ${side(t.ask)}`;
+function bookLines(book: ListenBook, levels: number): string[] {
+  const side = (x: [number, number][]) =>
+    x.length ? x.map(([p, n]) => `${n} @ ${priceText(p)}`).join(", ") : "none";
+  return book.depth(levels).map((t) =>
+    `${levels === 1 ? "top of book" : "book"} ${t.stock}: bid ${side(t.bid)}, ask ${side(t.ask)}`
+  );
 }
 
 export async function listenCommand(args: string[]): Promise<number> {
@@ -125,10 +186,12 @@ export async function listenCommand(args: string[]): Promise<number> {
   } else {
     throw new UsageError("give --udp PORT or --multicast GROUP:PORT");
   }
+  const server = values.retransmit === undefined ? null : parseEndpoint(values.retransmit, false);
+  if (typeof server === "string") throw new UsageError(`--retransmit: ${server}`);
   const iface = values.interface;
   const sessions = values.sessions;
   const flag = group ? "--multicast" : "--udp";
-  let socket;
+  let socket: dgram.Socket, requests: dgram.Socket | null = null;
   try {
     // Several listeners of one multicast group may share its port; a unicast port is ours alone.
     socket = await openUdpSocket(port, "0.0.0.0", 16 << 20, group !== null);
@@ -138,38 +201,91 @@ export async function listenCommand(args: string[]): Promise<number> {
     const why = err.code === "EADDRINUSE" ? `port ${port} is in use` : err.message;
     throw new UsageError(`${flag}: ${why}`);
   }
-  console.error(`qrsdp listen: listening on ${group ? `${group}:` : "port "}${port}`);
-  const json = values.json, quiet = values.quiet;
-  let pending = "";
-  const listener = new FeedListener(values.book, (m, seq) => {
-    if (quiet) return;
-    pending += (json ? jsonLine(m, seq) : messageText(m, listener.book?.stocks ?? new Map())) +
-      "\n";
-  }, (event) => {
-    console.error(`qrsdp listen: ${event}`);
-    if (event.startsWith("end of session") && listener.book) {
-      for (const t of listener.book.top()) console.error(`qrsdp listen: top of book ${topText(t)}`);
+  if (server) requests = await openUdpSocket(0, "0.0.0.0", 16 << 20);
+  let pcap: PcapWriter | null = null;
+  const pcapFile = pcapPath(values.pcap);
+  if (pcapFile) {
+    try {
+      pcap = PcapWriter.open(pcapFile);
+    } catch (e) {
+      socket.close();
+      requests?.close();
+      throw e;
     }
-  });
-  const ack = new Uint8Array(MOLD_HEADER_SIZE);
+  }
+  const here = { host: group ?? "0.0.0.0", port };
+  const capture = (msg: Buffer, from: { address: string; port: number }, to = here) =>
+    pcap?.write(msg, { host: from.address, port: from.port }, to, Date.now());
+  console.error(`qrsdp listen: listening on ${group ? `${group}:` : "port "}${port}`);
+  const { json, quiet } = values;
+  const levels = values["book-levels"];
+  let pending = "";
   let done!: () => void;
   const finished = new Promise<void>((resolve) => done = resolve);
-  socket.on("message", (msg: Buffer, from: { address: string; port: number }) => {
-    listener.onPacket(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
+  const say = (text: string) => {
+    if (!quiet) console.error(printable(`qrsdp listen: ${text}`));
+  };
+  const listener: FeedListener = new FeedListener({
+    book: values.book,
+    recovery: requests && server
+      ? {
+        request: (session, sequence, count) => {
+          const packet = new Uint8Array(MOLD_HEADER_SIZE);
+          encodeMoldHeader(packet, session, sequence, count);
+          requests!.send(packet, server.port, server.host);
+        },
+        retryMs: 100,
+        giveUpMs: values["retransmit-timeout"] * 1000,
+        maxRequest: 1000,
+      }
+      : null,
+    onMessage: (m, seq) => {
+      if (quiet) return;
+      pending +=
+        (json ? jsonLine(m, seq) : printable(messageText(m, listener.book?.stocks ?? new Map()))) +
+        "\n";
+    },
+    onEvent: (event) => {
+      say(event);
+      if (event.startsWith("end of session") && listener.book) {
+        for (const line of bookLines(listener.book, levels)) say(line);
+      }
+    },
+  });
+  const after = () => {
     if (pending) {
-      writeOut(pending);
+      if (!writeOut(pending)) done();
       pending = "";
     }
+    if (sessions > 0 && listener.stats.endsOfSession >= sessions) done();
+  };
+  socket.on("message", (msg: Buffer, from: { address: string; port: number }) => {
+    capture(msg, from);
+    listener.onPacket(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
     if (values.ack && listener.session) {
-      encodeMoldHeader(ack, listener.session, listener.expected, 0);
+      const ack = new Uint8Array(MOLD_HEADER_SIZE);
+      encodeMoldHeader(ack, listener.session, listener.highest, 0);
       socket.send(ack, from.port, from.address);
     }
-    if (sessions > 0 && listener.stats.endsOfSession >= sessions) done();
+    after();
   });
+  requests?.on("message", (msg: Buffer, from: { address: string; port: number }) => {
+    capture(msg, from, { host: "0.0.0.0", port: requests!.address().port });
+    listener.onPacket(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), true);
+    after();
+  });
+  // Retries and give-ups come due while nothing arrives.
+  const ticker = setInterval(() => {
+    listener.tick();
+    after();
+  }, 20);
   const removeSignals = onStopSignals(done);
   await finished;
+  clearInterval(ticker);
   removeSignals();
   await new Promise<void>((resolve) => socket.close(() => resolve()));
-  console.error(summary(listener.stats, listener));
+  if (requests) await new Promise<void>((resolve) => requests!.close(() => resolve()));
+  pcap?.close();
+  console.error(summary(listener, levels));
   return 0;
 }

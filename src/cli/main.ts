@@ -28,7 +28,12 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   },
   calibrate: {
     load: async () => (await import("./calibrate_command.ts")).calibrateCommand,
-    summary: "estimate HLR intensity curves from .qrsdp logs (for run --hlr-curves)",
+    summary:
+      "estimate HLR intensity curves from .qrsdp logs, LOBSTER or ITCH (for run --hlr-curves)",
+  },
+  compare: {
+    load: async () => (await import("./compare_command.ts")).compareCommand,
+    summary: "the realism report of two sources side by side, with distances",
   },
   info: {
     load: async () => (await import("./info_command.ts")).infoCommand,

@@ -1,3 +1,4 @@
+import { senderSummary } from "./feed_summary.ts";
 import { toJson } from "../core/json.ts";
 import { checkOutputPath } from "../core/output_path.ts";
 import { RECORD_SIZE } from "../format/record.ts";
@@ -189,7 +190,10 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       `${thousands(report.records)} events`,
       `${thousands(report.messages)} messages`,
     ];
-    if (itchFeed?.sender) parts.push(`${thousands(itchFeed.sender.stats.packets)} packets`);
+    if (itchFeed?.sender) {
+      parts.push(`${thousands(itchFeed.sender.stats.packets)} packets`);
+      parts.push(...senderSummary(itchFeed.sender.stats));
+    }
     if (itchFeed?.files) parts.push(`${itchFeed.files.written.length} file(s)`);
     return parts;
   }

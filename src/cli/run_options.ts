@@ -3,7 +3,9 @@ import { isSymbol, SYMBOL_RULE } from "../core/symbol.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { defaultHlrCurves, parseHlrCurves } from "../model/hlr_curves.ts";
 import { SIMPLE_DEFAULTS } from "../model/simple.ts";
+import type { SimpleParams } from "../model/simple.ts";
 import { clockSeconds, LAST_DATE, lastTradingDate } from "../run/calendar.ts";
+import { applyCurvesSource } from "./curves_source.ts";
 import { readRegularText } from "../core/safe_read.ts";
 import { bookSettings } from "../run/config.ts";
 import { ownedSecurities } from "../run/config.ts";
@@ -14,6 +16,7 @@ import type { CommandSpec, FlagValues } from "./flags.ts";
 import { KAFKA_ENV_HELP, kafkaFromFlags, kafkaProducerFlags } from "./kafka_flags.ts";
 import { LIVE_FEED_FLAGS } from "./itch_flags.ts";
 import { PACING_FLAGS, pacingFromFlags } from "./pacing_flags.ts";
+import { defaultWorkers } from "../run/default_workers.ts";
 
 const rate = (help: string, value: number) =>
   ({ type: "number", default: value, min: 0, help: `simple: ${help}` }) as const;
@@ -85,7 +88,10 @@ export const RUN_FLAGS = flags({
     max: MAX_LEVELS,
     help: `book levels per side, 1 to ${MAX_LEVELS}`,
   },
-  securities: { type: "string", help: "SYM:P0,SYM:P0,... (one folder per symbol)" },
+  securities: {
+    type: "string",
+    help: "SYM:P0,SYM:P0,... or @FILE of SYMBOL:P0[:base-L=X,...] lines (one folder per symbol)",
+  },
   model: {
     type: "string",
     default: "simple",
@@ -128,7 +134,7 @@ export const RUN_FLAGS = flags({
     integer: true,
     min: 1,
     max: 256,
-    defaultHelp: "one per core",
+    defaultHelp: "one per core; files only: per security when a few days cannot be shared evenly",
     help: "worker threads, at most one per security (results do not depend on it)",
   },
   ...PACING_FLAGS,
@@ -202,22 +208,74 @@ manifest, exit 0. A second signal exits at once; files stay readable.`,
 
 export type RunFlagValues = FlagValues<typeof RUN_FLAGS>;
 
+/** The simple model's flags a line of `--securities @FILE` may set for its security. */
+const SECURITY_PARAMS = {
+  "base-L": "baseL",
+  "base-C": "baseC",
+  "base-M": "baseM",
+  "imbalance-sens": "imbalanceSens",
+  "cancel-sens": "cancelSens",
+  "epsilon-exec": "epsilonExec",
+  "spread-sens": "spreadSens",
+} as const;
+
+/**
+ * `SYM:P0,SYM:P0,...`, or `@FILE` with one `SYMBOL:P0[:KEY=VALUE,...]` a line (KEY: a simple model
+ * flag such as base-L; blank lines and lines starting with # are skipped).
+ */
 export function parseSecurities(text: string): Security[] {
   const seen = new Set<string>();
-  return text.split(",").map((item) => {
-    const m = /^([^:]*):(.*)$/.exec(item.trim());
-    if (!m) throw new UsageError(`--securities: '${item}' is not SYM:P0`);
+  const file = text.startsWith("@") ? text.slice(1) : null;
+  let items: string[];
+  if (file !== null) {
+    try {
+      items = readRegularText(file).split("\n").map((l) => l.trim());
+    } catch (e) {
+      throw new DataError(`--securities: ${(e as Error).message}`);
+    }
+  } else {
+    items = text.split(",");
+  }
+  const where = (n: number) => file === null ? "--securities" : `--securities ${file}:${n + 1}`;
+  const out: Security[] = [];
+  for (const [n, item] of items.entries()) {
+    if (file !== null && (item === "" || item.startsWith("#"))) continue;
+    const m = (file === null ? /^([^:]*):([^:]*)$/ : /^([^:]*):([^:]*)(?::(.*))?$/).exec(
+      item.trim(),
+    );
+    if (!m) throw new UsageError(`${where(n)}: '${item}' is not SYM:P0`);
     const symbol = m[1];
     if (!isSymbol(symbol)) {
       throw new UsageError(
-        `--securities: symbol '${symbol}' must be ${SYMBOL_RULE} (it names a folder)`,
+        `${where(n)}: symbol '${symbol}' must be ${SYMBOL_RULE} (it names a folder)`,
       );
     }
-    if (seen.has(symbol)) throw new UsageError(`--securities: symbol '${symbol}' appears twice`);
+    if (seen.has(symbol)) throw new UsageError(`${where(n)}: symbol '${symbol}' appears twice`);
     seen.add(symbol);
-    const p0Ticks = parseNumber(`--securities ${symbol}`, m[2], RUN_FLAGS.p0);
-    return { symbol, p0Ticks };
-  });
+    const p0Ticks = parseNumber(`${where(n)} ${symbol}`, m[2], RUN_FLAGS.p0);
+    const security: Security = { symbol, p0Ticks };
+    if (m[3] !== undefined) security.model = securityParams(`${where(n)} ${symbol}`, m[3]);
+    out.push(security);
+  }
+  if (out.length === 0) throw new UsageError(`${where(0)}: no securities`);
+  return out;
+}
+
+function securityParams(where: string, text: string): Partial<SimpleParams> {
+  const model: Partial<SimpleParams> = {};
+  for (const pair of text.split(",")) {
+    const [key, value] = pair.split("=").map((x) => x.trim());
+    if (!(key in SECURITY_PARAMS) || value === undefined) {
+      throw new UsageError(
+        `${where}: '${pair}' is not KEY=VALUE with KEY one of ${
+          Object.keys(SECURITY_PARAMS).join(", ")
+        }`,
+      );
+    }
+    const k = key as keyof typeof SECURITY_PARAMS;
+    model[SECURITY_PARAMS[k]] = parseNumber(`${where} ${key}`, value, RUN_FLAGS[k]);
+  }
+  return model;
 }
 
 /** Turns parsed `qrsdp run` flags (and the KAFKA_* environment) into a run configuration. */
@@ -241,6 +299,7 @@ export function runConfigFromFlags(
   } else if (model === "hlr") {
     hlrCurves = defaultHlrCurves(levels);
   }
+  applyCurvesSource(v, given, hlrCurves?.source);
   if (v.rate !== undefined && (v.realtime || given.has("speed"))) {
     throw new UsageError("--rate paces by wall clock: give it or --realtime --speed, not both");
   }
@@ -252,6 +311,9 @@ export function runConfigFromFlags(
   const securities = v.securities
     ? parseSecurities(v.securities)
     : [{ symbol: null, p0Ticks: v.p0 }];
+  if (model === "hlr" && securities.some((s) => s.model)) {
+    throw new UsageError("--securities: per-security model parameters need --model simple");
+  }
   const firstDay = v["first-day"];
   if (lastTradingDate(v["start-date"], firstDay + v.days) === null) {
     throw new UsageError(
@@ -273,11 +335,14 @@ export function runConfigFromFlags(
   if (v.continue !== undefined && firstDay === 0) {
     throw new UsageError("--continue: give --first-day, the first day to run");
   }
+  const kafka = kafkaFromFlags(v, env);
+  const cores = navigator.hardwareConcurrency;
   const cfg: RunConfig = {
     seed: v.seed,
     securities,
-    // Never one per security by default: that took 7.9 GB for a thousand securities.
-    workers: v.workers ?? navigator.hardwareConcurrency,
+    // Never one per security by default: that took 7.9 GB for a thousand securities. A run to
+    // Kafka shares the cores with the broker: one worker per core.
+    workers: v.workers ?? (kafka ? cores : defaultWorkers(securities.length, v.days, cores)),
     book: bookSettings(levels, v.depth),
     session: {
       days: v.days,
@@ -303,7 +368,7 @@ export function runConfigFromFlags(
       reinitDepthMean: v["reinit-depth-mean"],
     },
     pacing: { ...pacingFromFlags(v), rate: v.rate ?? null },
-    kafka: kafkaFromFlags(v, env),
+    kafka,
     output: {
       dir: v.output ?? `output/run_${v.seed}`,
       chunkSize: v["chunk-size"],

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../core/errors.ts";
 import {
+  createModel,
   fileHeader,
   manifestSettings,
   sessionConfig,
@@ -127,5 +128,47 @@ Deno.test("run flags: the errors a user meets, one line each", async () => {
       (e) => e instanceof UsageError && message.test(e.message),
       args.join(" "),
     );
+  }
+});
+
+Deno.test("run flags: --securities @FILE, a security a line with model parameters of its own", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "qrsdp_secs_" });
+  try {
+    const file = `${dir}/list.txt`;
+    Deno.writeTextFileSync(
+      file,
+      "# a market\nAAA:10000\n\n  BBB:5000:base-L=2.5,spread-sens=0.1\n",
+    );
+    const cfg = await runConfigFromArgs(["--securities", `@${file}`]);
+    assert.deepEqual(cfg.securities, [
+      { symbol: "AAA", p0Ticks: 10000 },
+      { symbol: "BBB", p0Ticks: 5000, model: { baseL: 2.5, spreadSens: 0.1 } },
+    ]);
+    const own = createModel(cfg, cfg.securities[1]) as unknown as Record<string, number>;
+    assert.equal(own.baseL, 2.5);
+    assert.equal(own.baseC, cfg.model.simple.baseC);
+    assert.equal(
+      (createModel(cfg, cfg.securities[0]) as unknown as Record<string, number>).baseL,
+      cfg.model.simple.baseL,
+    );
+    for (
+      const [text, message] of [
+        ["AAA:10000\nAAA:2000\n", /list\.txt:2: symbol 'AAA' appears twice/],
+        ["AAA:10000:base-Q=1\n", /list\.txt:1 AAA: 'base-Q=1' is not KEY=VALUE/],
+        ["AAA:10000:base-L=-1\n", /list\.txt:1 AAA base-L/],
+        ["# nothing\n", /no securities/],
+      ] as const
+    ) {
+      Deno.writeTextFileSync(file, text);
+      await assert.rejects(runConfigFromArgs(["--securities", `@${file}`]), message);
+    }
+    Deno.writeTextFileSync(file, "AAA:10000:base-L=1\n");
+    await assert.rejects(
+      runConfigFromArgs(["--securities", `@${file}`, "--model", "hlr"]),
+      /need --model simple/,
+    );
+    await assert.rejects(runConfigFromArgs(["--securities", "AAA:1:base-L=1"]), /is not SYM:P0/);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
   }
 });

@@ -6,6 +6,8 @@ import type { DayReport, SecurityProgress } from "../run/security_run.ts";
 import { Catalog, isRunId } from "../serve/catalog.ts";
 import { startServer } from "../serve/server.ts";
 import type { PlatformView, Server } from "../serve/server.ts";
+import { DEFAULT_LIMITS } from "../serve/limits.ts";
+import { checkOutputPath } from "../core/output_path.ts";
 import { flags, parseCommand, parseNumber } from "./flags.ts";
 import { runConfigFromArgs } from "./run_options.ts";
 
@@ -23,6 +25,7 @@ export const SERVE_COMMAND = {
       type: "string",
       default: "127.0.0.1",
       help: "address to listen on (0.0.0.0: reachable from other machines)",
+      check: { test: isListenAddress, what: "an IP address or a host name" },
     },
     port: {
       type: "number",
@@ -35,6 +38,37 @@ export const SERVE_COMMAND = {
     clickhouse: {
       type: "boolean",
       help: "show the platform's view from ClickHouse (also when CLICKHOUSE_HOST is set)",
+    },
+    "max-simulations": {
+      type: "number",
+      default: DEFAULT_LIMITS.simulations,
+      integer: true,
+      min: 1,
+      max: 1000,
+      help: "simulations generating at once; more are refused (429) until one ends",
+    },
+    "max-events": {
+      type: "number",
+      default: DEFAULT_LIMITS.eventsPerSimulation,
+      integer: true,
+      min: 1,
+      help: "events one simulation may generate (estimated at 100 a second of session: " +
+        "larger ones are refused, 413; one that reaches it is stopped)",
+    },
+    "max-server-events": {
+      type: "number",
+      default: DEFAULT_LIMITS.eventsPerServer,
+      integer: true,
+      min: 1,
+      help: "events the running simulations may generate together (429 beyond)",
+    },
+    "max-disk-mb": {
+      type: "number",
+      default: DEFAULT_LIMITS.diskBytes / 2 ** 20,
+      integer: true,
+      min: 1,
+      help: "MiB the data directory may hold: its runs plus what running simulations may " +
+        "still write (16 bytes an event); a simulation that would pass it is refused (429)",
     },
   }),
   notes: `Simulations run in this process's worker threads, each into a run directory under --data
@@ -67,13 +101,26 @@ function platformView(): PlatformView {
   };
 }
 
+/** A literal IPv4 address (each part 0-255), an IPv6 one, or a host name. */
+export function isListenAddress(text: string): boolean {
+  if (/^[\d.]+$/.test(text)) {
+    const parts = text.split(".");
+    return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+  }
+  if (text.includes(":")) return /^[0-9a-fA-F:.]+$/.test(text);
+  return /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*$/.test(text);
+}
+
+/** Listens, naming the flag at fault: the port when it is taken, else the address. */
 async function listen(
   opts: Parameters<typeof startServer>[0],
-  flag: string,
+  hostFlag: string,
+  portFlag = hostFlag,
 ): Promise<Server> {
   try {
     return await startServer(opts);
   } catch (e) {
+    const flag = e instanceof Deno.errors.AddrInUse ? portFlag : hostFlag;
     throw new DataError(
       `${flag}: cannot listen on ${opts.hostname}:${opts.port} (${(e as Error).message})`,
     );
@@ -97,6 +144,7 @@ export async function serveCommand(args: string[], workerUrl?: string | URL): Pr
   const { values, positionals } = parsed;
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const data = values.data;
+  checkOutputPath(data, "--data");
   let catalog: Catalog;
   try {
     catalog = new Catalog(data);
@@ -105,15 +153,26 @@ export async function serveCommand(args: string[], workerUrl?: string | URL): Pr
   }
   const withClickHouse = values.clickhouse === true ||
     Deno.env.get("CLICKHOUSE_HOST") !== undefined;
-  const server = await listen({
-    dataDir: data,
-    catalog,
-    hostname: values.host,
-    port: values.port,
-    baseConfig: await baseConfigs(),
-    workerUrl,
-    platform: withClickHouse ? platformView() : null,
-  }, "--port");
+  const server = await listen(
+    {
+      dataDir: data,
+      catalog,
+      hostname: values.host,
+      port: values.port,
+      baseConfig: await baseConfigs(),
+      workerUrl,
+      platform: withClickHouse ? platformView() : null,
+      limits: {
+        simulations: values["max-simulations"],
+        eventsPerSimulation: values["max-events"],
+        eventsPerServer: values["max-server-events"],
+        diskBytes: values["max-disk-mb"] * 2 ** 20,
+        workers: navigator.hardwareConcurrency,
+      },
+    },
+    "--host",
+    "--port",
+  );
   console.error(`qrsdp serve: dashboard at ${server.url} (data in ${catalog.root})`);
   await untilSignal();
   console.error("qrsdp serve: stopping");
@@ -133,7 +192,11 @@ export function parseServeAddress(text: string): { hostname: string; port: numbe
   const m = /^(?:(\[[0-9a-fA-F:.]+\]|[^:\[\]]+):)?(\d+)$/.exec(text);
   if (!m) throw new UsageError(`--serve: '${text}' is not [HOST:]PORT`);
   const port = parseNumber("--serve", m[2], { integer: true, min: 0, max: 65535 });
-  return { hostname: (m[1] ?? "127.0.0.1").replace(/^\[|\]$/g, ""), port };
+  const hostname = (m[1] ?? "127.0.0.1").replace(/^\[|\]$/g, "");
+  if (!isListenAddress(hostname)) {
+    throw new UsageError(`--serve: '${hostname}' is not an IP address or a host name`);
+  }
+  return { hostname, port };
 }
 
 export async function serveLive(

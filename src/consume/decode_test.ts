@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DataError } from "../core/errors.ts";
 import { encodeRecordBytes } from "../format/record.ts";
-import { decodeMessage, eventJson, eventText } from "./decode.ts";
+import { decodeMessage, eventJson, eventText, hasControl, oneLine } from "./decode.ts";
 
 const enc = new TextEncoder();
 const a = { tsNs: 34_200_003_510_394, type: 2, side: 0, priceTicks: 9996, qty: 1, orderId: 1 };
@@ -77,4 +77,46 @@ Deno.test("consume: no key and no date header print as '-' and null", () => {
   });
   assert.equal(eventText(e).split(" ").slice(1, 3).join(" "), "- -");
   assert.equal(JSON.parse(eventJson(e)).date, null);
+});
+
+Deno.test("consume: bytes that are not one of our records say why, by partition and offset", () => {
+  const random = encodeRecordBytes(a);
+  random[8] = 142;
+  assert.throws(
+    () => decodeMessage(message(random)),
+    (e: Error) =>
+      e instanceof DataError &&
+      e.message === "partition 2 offset 41: type 142 is not one of the six (0-5)",
+  );
+  const packed = new Uint8Array(52);
+  packed.set(encodeRecordBytes(a), 0);
+  packed.set(encodeRecordBytes({ ...b, side: 7 }), 26);
+  assert.throws(
+    () => decodeMessage(message(packed)),
+    /^DataError: partition 2 offset 41 record 1: side 7 is not 0, 1 or 2$/,
+  );
+  const huge = encodeRecordBytes(a);
+  huge.fill(0xff, 0, 8);
+  assert.throws(() => decodeMessage(message(huge)), /offset 41: ts_ns is beyond 2\^53$/);
+  for (const date of ["not-a-date", "2026-02-30", "2026-1-02"]) {
+    assert.throws(
+      () =>
+        decodeMessage({ ...message(encodeRecordBytes(a)), headers: { date: enc.encode(date) } }),
+      new RegExp(`offset 41: date header "${date}" is not a YYYY-MM-DD date$`),
+    );
+  }
+});
+
+Deno.test("consume: control characters from the wire are escaped, in text and in JSON", () => {
+  const [e] = decodeMessage({
+    ...message(encodeRecordBytes(a)),
+    key: enc.encode("A\x1b]0;x\x07\n\x9b"),
+  });
+  assert.equal(eventText(e).split(" ")[1], "A\\x1b]0;x\\x07\\x0a\\x9b");
+  const json = eventJson(e);
+  assert.equal(hasControl(json), false);
+  assert.equal(JSON.parse(json).key, "A\x1b]0;x\x07\n\x9b");
+  assert.equal(oneLine("tab\there"), "tab\\x09here");
+  assert.equal(hasControl("A\x9b"), true);
+  assert.equal(hasControl("AAPL"), false);
 });

@@ -5,13 +5,15 @@ const PASSWORD_SETTING = /(\b[\w.]*password["']?\s*(?:=|:|\bto\b)\s*["']?)[^\s"'
 
 /**
  * The secrets this process holds: the passwords in the environment, each also as it travels
- * (URL-encoded, and in HTTP Basic credentials), and a password written into a host name.
+ * (URL-encoded, in HTTP Basic credentials, and escaped inside JSON text, once or nested twice),
+ * and a password written into a host name.
  */
 export function secretsFrom(env: (name: string) => string | undefined): string[] {
   const out: string[] = [];
   const add = (user: string | undefined, password: string | undefined) => {
     if (!password) return;
     out.push(password, encodeURIComponent(password));
+    for (let text = password, n = 0; n < 2; n++) out.push(text = JSON.stringify(text).slice(1, -1));
     if (user !== undefined) out.push(base64(`${user}:${password}`));
   };
   add(env("KAFKA_SASL_USERNAME") ?? "", env("KAFKA_SASL_PASSWORD"));

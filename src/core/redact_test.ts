@@ -32,3 +32,15 @@ Deno.test("a password written into CLICKHOUSE_HOST is a secret too", () => {
 Deno.test("printable shows control characters instead of sending them to the terminal", () => {
   assert.equal(printable("a\x1b[2Jb\tc\nd\x07"), "a\\x1b[2Jb\tc\nd\\x07");
 });
+
+Deno.test("a password is hidden also as JSON text holds it, escaped once or twice", () => {
+  const password = 'S3cr3t"M4rk\\er';
+  const secrets = secretsFrom(env({ CLICKHOUSE_PASSWORD: password }));
+  const once = JSON.stringify({ error: `bad password ${password}` });
+  const twice = JSON.stringify({ error: once });
+  for (const text of [once, twice]) {
+    const out = redact(text, secrets);
+    assert.doesNotMatch(out, /M4rk/, out);
+  }
+  assert.equal(redact(once, secrets), JSON.stringify({ error: "bad password ***" }));
+});

@@ -1,5 +1,7 @@
 import type { SessionLog } from "../format/input.ts";
-import { baseName, EVENT_COLUMNS, typeName } from "./rows.ts";
+import { MarketClock } from "./market_time.ts";
+import { fileColumns, priceText, sessionFileName, typeName } from "./rows.ts";
+import type { ExportLayout } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
 import type { SessionFiles } from "./output_files.ts";
 
@@ -9,15 +11,23 @@ function csvField(text: string): string {
 }
 
 /** One CSV file per session: a header line, then one line per event. */
-export function writeCsv(log: SessionLog, session: ExportSession, files: SessionFiles): void {
-  const out = files.text(`${baseName(session.symbol, session.date)}.csv`);
-  out.line(EVENT_COLUMNS.join(","));
-  const prefix = `${csvField(session.symbol)},${session.date},`;
+export function writeCsv(
+  log: SessionLog,
+  session: ExportSession,
+  files: SessionFiles,
+  layout: ExportLayout,
+): void {
+  const out = files.text(sessionFileName(files.dir, session, layout, "csv"));
+  const clock = new MarketClock(session.date, layout.tz);
+  const tick = log.header.tickSize;
+  const lot = layout.lotSize;
+  out.line(fileColumns(layout).join(","));
+  const prefix = layout.hive ? "" : `${csvField(session.symbol)},${session.date},`;
   log.forEach((r) =>
     out.line(
-      `${prefix}${r.tsNs},${r.type},${
-        typeName(r.type)
-      },${r.side},${r.priceTicks},${r.qty},${r.orderId}`,
+      `${prefix}${clock.iso(r.tsNs)},${r.tsNs},${r.type},${typeName(r.type)},${r.side},${
+        priceText(r.priceTicks * tick)
+      },${r.priceTicks},${r.qty},${r.qty * lot},${r.orderId}`,
     )
   );
 }

@@ -4,21 +4,30 @@ import { checkOutputPath } from "../core/output_path.ts";
 import { inputRunDirs, SessionLog } from "../format/input.ts";
 import type { Damage } from "../format/input.ts";
 import { writeCsv } from "./csv.ts";
+import { writeHftbacktest } from "./hftbacktest.ts";
 import { writeJsonl } from "./jsonl.ts";
 import { writeLobster } from "./lobster.ts";
 import { exportEntryKind, ExportFiles } from "./output_files.ts";
 import type { SessionFiles } from "./output_files.ts";
 import { writeParquet } from "./parquet.ts";
+import { DEFAULT_LAYOUT } from "./rows.ts";
+import type { ExportLayout } from "./rows.ts";
 import { exportSessions } from "./sessions.ts";
 import type { ExportSession } from "./sessions.ts";
 
-type SessionWriter = (log: SessionLog, session: ExportSession, out: SessionFiles) => void;
+type SessionWriter = (
+  log: SessionLog,
+  session: ExportSession,
+  out: SessionFiles,
+  layout: ExportLayout,
+) => void;
 
 export const EXPORT_FORMATS: Record<string, SessionWriter> = {
   csv: writeCsv,
   jsonl: writeJsonl,
   parquet: writeParquet,
   lobster: writeLobster,
+  hftbacktest: writeHftbacktest,
 };
 
 export interface ExportedSession {
@@ -33,6 +42,8 @@ export interface ExportedSession {
 
 export interface ExportOptions {
   symbol?: string;
+  /** Time zone, lot size, folders, latency (DEFAULT_LAYOUT where not given). */
+  layout?: Partial<ExportLayout>;
   /** Replace an unfinished previous export in the directory. */
   force?: boolean;
   /** Check every chunk's checksum (default true). */
@@ -60,6 +71,10 @@ export function exportRun(
   if (!write) {
     throw new UsageError(`--format: '${format}' is not one of ${Object.keys(EXPORT_FORMATS)}`);
   }
+  const layout = { ...DEFAULT_LAYOUT, ...opts.layout };
+  if (layout.hive && (format === "lobster" || format === "hftbacktest")) {
+    throw new UsageError(`--layout hive: is for csv, jsonl and parquet, not ${format}`);
+  }
   const sessions = exportSessions(path, opts.symbol);
   checkOutputPath(outDir, "--output", { inputs: inputRunDirs([path]) });
   claimOutputDir(outDir, {
@@ -74,7 +89,7 @@ export function exportRun(
       const log = SessionLog.open(session.path, { verify: opts.verify });
       try {
         const files = all.session();
-        write(log, session, files);
+        write(log, session, files, layout);
         files.flush();
         const usable = log.damage === null || log.chunks > 0;
         if (!usable) all.drop(files);

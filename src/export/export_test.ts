@@ -23,6 +23,29 @@ const TYPE_NAMES = [
   "EXECUTE_SELL",
 ];
 
+/** New York's offset behind UTC on the fixtures' dates: the clocks went forward on 2026-03-08. */
+const HOURS_BEHIND_UTC: Record<string, number> = {
+  "2026-01-02": 5,
+  "2026-03-06": 5,
+  "2026-03-09": 4,
+};
+
+/** The UTC instant of `tsNs` after local midnight of `date` in New York, as ISO 8601 with ns. */
+function isoUtc(date: string, tsNs: number): string {
+  const [y, m, d] = date.split("-").map(Number);
+  const ns = BigInt(Date.UTC(y, m - 1, d) + HOURS_BEHIND_UTC[date] * 3_600_000) * 1_000_000n +
+    BigInt(tsNs);
+  const ms = ns / 1_000_000n;
+  return `${new Date(Number(ms)).toISOString().slice(0, 19)}.${
+    String(ns % 1_000_000_000n).padStart(9, "0")
+  }Z`;
+}
+
+/** Dollars with four decimals from ticks of 100 units of 10^-4 dollars (a cent). */
+function dollars(priceTicks: number): string {
+  return (priceTicks / 100).toFixed(2) + "00";
+}
+
 Deno.test("sessions: a run directory lists every security's days; a single file is named", () => {
   const all = exportSessions(MULTI);
   assert.deepEqual(all.map((s) => `${s.symbol} ${s.date}`), [
@@ -45,7 +68,10 @@ Deno.test("csv: every session's file parses back to its records, with symbol and
   for (const { session, files, events } of done) {
     const expected = records(session.path);
     const lines = Deno.readTextFileSync(files[0]).split("\n");
-    assert.deepEqual(lines[0], "symbol,date,ts_ns,type,type_name,side,price_ticks,qty,order_id");
+    assert.deepEqual(
+      lines[0],
+      "symbol,date,ts,ts_ns,type,type_name,side,price,price_ticks,qty,shares,order_id",
+    );
     assert.deepEqual(lines.at(-1), "");
     assert.deepEqual(lines.length - 2, expected.length);
     assert.deepEqual(events, expected.length);
@@ -54,12 +80,15 @@ Deno.test("csv: every session's file parses back to its records, with symbol and
       assert.deepEqual(f, [
         session.symbol,
         session.date,
+        isoUtc(session.date, r.tsNs),
         String(r.tsNs),
         String(r.type),
         TYPE_NAMES[r.type],
         String(r.side),
+        dollars(r.priceTicks),
         String(r.priceTicks),
         String(r.qty),
+        String(r.qty * 100),
         String(r.orderId),
       ]);
     });
@@ -69,7 +98,9 @@ Deno.test("csv: every session's file parses back to its records, with symbol and
 
 Deno.test("jsonl: every line is a JSON object with the record's fields", () => {
   const out = Deno.makeTempDirSync({ prefix: "qrsdp_export_jsonl_" });
-  const [done] = exportRun(`${FIXTURES}/g3_seed11_hlr`, "jsonl", out);
+  const [done] = exportRun(`${FIXTURES}/g3_seed11_hlr`, "jsonl", out, {
+    layout: { lotSize: 25 },
+  });
   const expected = records(done.session.path);
   const lines = Deno.readTextFileSync(done.files[0]).trimEnd().split("\n");
   assert.deepEqual(lines.length, expected.length);
@@ -77,14 +108,19 @@ Deno.test("jsonl: every line is a JSON object with the record's fields", () => {
     assert.deepEqual(JSON.parse(lines[i]), {
       symbol: "DEFAULT",
       date: "2026-01-02",
+      ts: isoUtc("2026-01-02", r.tsNs),
       ts_ns: r.tsNs,
       type: r.type,
       type_name: TYPE_NAMES[r.type],
       side: r.side,
+      price: r.priceTicks / 100,
       price_ticks: r.priceTicks,
       qty: r.qty,
+      shares: r.qty * 25,
       order_id: r.orderId,
     });
+    // The price is written with its four decimals, exactly.
+    assert.match(lines[i], new RegExp(`"price":${dollars(r.priceTicks).replace(".", "\\.")},`));
   });
   Deno.removeSync(out, { recursive: true });
 });
@@ -98,6 +134,25 @@ Deno.test("parquet: one file per session, magic at both ends", () => {
     assert.deepEqual(text(bytes.subarray(0, 4)), "PAR1");
     assert.deepEqual(text(bytes.subarray(bytes.length - 4)), "PAR1");
   }
+  Deno.removeSync(out, { recursive: true });
+});
+
+Deno.test("hive layout: symbol=S/date=D/ folders whose files leave out symbol and date", () => {
+  const out = Deno.makeTempDirSync({ prefix: "qrsdp_export_hive_" });
+  const done = exportRun(MULTI, "csv", out, { layout: { hive: true } });
+  for (const { session, files } of done) {
+    assert.deepEqual(files, [
+      `${out}/symbol=${session.symbol}/date=${session.date}/${session.symbol}_${session.date}.csv`,
+    ]);
+    const [header, first] = Deno.readTextFileSync(files[0]).split("\n");
+    assert.deepEqual(header, "ts,ts_ns,type,type_name,side,price,price_ticks,qty,shares,order_id");
+    const r = records(session.path)[0];
+    assert.deepEqual(first.split(",").slice(0, 2), [isoUtc(session.date, r.tsNs), String(r.tsNs)]);
+  }
+  assert.throws(
+    () => exportRun(MULTI, "lobster", out, { layout: { hive: true } }),
+    /--layout hive: is for csv, jsonl and parquet, not lobster/,
+  );
   Deno.removeSync(out, { recursive: true });
 });
 

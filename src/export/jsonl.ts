@@ -1,17 +1,36 @@
 import type { SessionLog } from "../format/input.ts";
-import { baseName, typeName } from "./rows.ts";
+import { MarketClock } from "./market_time.ts";
+import { priceText, sessionFileName, typeName } from "./rows.ts";
+import type { ExportLayout } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
 import type { SessionFiles } from "./output_files.ts";
 
-/** One JSON Lines file per session: one object per event, keys as the CSV columns. */
-export function writeJsonl(log: SessionLog, session: ExportSession, files: SessionFiles): void {
-  const out = files.text(`${baseName(session.symbol, session.date)}.jsonl`);
-  const prefix = `{"symbol":${JSON.stringify(session.symbol)},"date":"${session.date}",`;
+/**
+ * One JSON Lines file per session: one object per event, keys as the CSV columns; `ts` is an
+ * ISO 8601 string and `price` a number with four decimals, exact as written.
+ */
+export function writeJsonl(
+  log: SessionLog,
+  session: ExportSession,
+  files: SessionFiles,
+  layout: ExportLayout,
+): void {
+  const out = files.text(sessionFileName(files.dir, session, layout, "jsonl"));
+  const clock = new MarketClock(session.date, layout.tz);
+  const tick = log.header.tickSize;
+  const lot = layout.lotSize;
+  const prefix = layout.hive
+    ? "{"
+    : `{"symbol":${JSON.stringify(session.symbol)},"date":"${session.date}",`;
   log.forEach((r) =>
     out.line(
-      `${prefix}"ts_ns":${r.tsNs},"type":${r.type},"type_name":"${
+      `${prefix}"ts":"${clock.iso(r.tsNs)}","ts_ns":${r.tsNs},"type":${r.type},"type_name":"${
         typeName(r.type)
-      }","side":${r.side},"price_ticks":${r.priceTicks},"qty":${r.qty},"order_id":${r.orderId}}`,
+      }","side":${r.side},"price":${
+        priceText(r.priceTicks * tick)
+      },"price_ticks":${r.priceTicks},"qty":${r.qty},"shares":${
+        r.qty * lot
+      },"order_id":${r.orderId}}`,
     )
   );
 }

@@ -4,6 +4,7 @@ import type { FileHeader } from "../format/header.ts";
 import type { SessionLog } from "../format/input.ts";
 import { EventType } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
+import type { ExportLayout } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
 import type { SessionFiles } from "./output_files.ts";
 
@@ -61,17 +62,17 @@ export function lobsterMessage(rec: EventRecord, book: Book): LobsterMessage {
 
 /**
  * The order book line after an event: K levels of ask price, ask size, bid price, bid size
- * (prices × tick_size, i.e. dollars × 10000). Levels are the book's non-empty slots, best first;
- * missing levels are LOBSTER's dummies (±9999999999, size 0).
+ * (prices × tick_size, i.e. dollars × 10000; sizes in shares, depth × lot). Levels are the book's
+ * non-empty slots, best first; missing levels are LOBSTER's dummies (±9999999999, size 0).
  */
-export function lobsterBookLine(book: Book, tickSize: number): string {
+export function lobsterBookLine(book: Book, tickSize: number, lot: number): string {
   const k = book.levels;
   let line = "";
   for (let level = 0, a = 0, b = 0; level < k; level++, a++, b++) {
     while (a < k && book.askDepth[a] <= 0) a++;
     while (b < k && book.bidDepth[b] <= 0) b++;
-    const ask = a < k ? `${book.askPrice[a] * tickSize},${book.askDepth[a]}` : EMPTY_ASK;
-    const bid = b < k ? `${book.bidPrice[b] * tickSize},${book.bidDepth[b]}` : EMPTY_BID;
+    const ask = a < k ? `${book.askPrice[a] * tickSize},${book.askDepth[a] * lot}` : EMPTY_ASK;
+    const bid = b < k ? `${book.bidPrice[b] * tickSize},${book.bidDepth[b] * lot}` : EMPTY_BID;
     line += level === 0 ? `${ask},${bid}` : `,${ask},${bid}`;
   }
   return line;
@@ -97,7 +98,12 @@ export function lobsterNames(session: ExportSession, h: FileHeader, levels: numb
  * An execution at a price other than the replayed best means the book cannot be replayed from
  * the records alone (a run with --theta-reinit redraws depths from the RNG): that is an error.
  */
-export function writeLobster(log: SessionLog, session: ExportSession, files: SessionFiles): void {
+export function writeLobster(
+  log: SessionLog,
+  session: ExportSession,
+  files: SessionFiles,
+  layout: ExportLayout,
+): void {
   if (session.thetaReinit > 0) {
     throw new DataError(
       `made with --theta-reinit ${session.thetaReinit}, which redraws the book's depths from the ` +
@@ -106,6 +112,7 @@ export function writeLobster(log: SessionLog, session: ExportSession, files: Ses
     );
   }
   const h = log.header;
+  const lot = layout.lotSize;
   const book = openingBook(h);
   const names = lobsterNames(session, h, book.levels);
   const messages = files.text(names.message);
@@ -128,11 +135,11 @@ export function writeLobster(log: SessionLog, session: ExportSession, files: Ses
     const m = lobsterMessage(r, book);
     book.apply(r.type, r.priceTicks, r.qty);
     messages.line(
-      `${lobsterTime(r.tsNs)},${m.type},${r.orderId},${r.qty},${
+      `${lobsterTime(r.tsNs)},${m.type},${r.orderId},${r.qty * lot},${
         r.priceTicks * h.tickSize
       },${m.direction}`,
     );
-    orderbook.line(lobsterBookLine(book, h.tickSize));
+    orderbook.line(lobsterBookLine(book, h.tickSize, lot));
     n++;
   });
 }

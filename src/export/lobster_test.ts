@@ -40,12 +40,14 @@ Deno.test("lobster: messages and book lines of a hand-worked session (K=2, depth
   for (const [rec, type, direction, line] of steps) {
     assert.deepEqual(lobsterMessage(rec, book), { type, direction });
     book.apply(rec.type, rec.priceTicks, rec.qty);
-    assert.equal(lobsterBookLine(book, 100), line);
+    assert.equal(lobsterBookLine(book, 100, 1), line);
   }
+  // Sizes are in shares: depth x lot; prices and dummies are unchanged.
+  assert.equal(lobsterBookLine(book, 100, 100), "10100,200,9900,200,10200,100,9800,300");
 });
 
 /** Reads a LOBSTER pair and checks it against the records and a book replayed from them. */
-function checkAgainstReplay(source: string, files: string[]) {
+function checkAgainstReplay(source: string, files: string[], lot: number) {
   const reader = QrsdpReader.open(source);
   const h = reader.header;
   const messages = Deno.readTextFileSync(files[0]).trimEnd().split("\n");
@@ -55,7 +57,7 @@ function checkAgainstReplay(source: string, files: string[]) {
   const book = new Book(h.levelsPerSide, h.initialDepth);
   book.seed(h.p0Ticks, h.initialSpreadTicks);
   let i = 0;
-  let previous = lobsterBookLine(book, h.tickSize).split(",").map(Number);
+  let previous = lobsterBookLine(book, h.tickSize, lot).split(",").map(Number);
   const seen = new Set<number>();
   reader.forEach((r) => {
     const fields = messages[i].split(",");
@@ -64,7 +66,7 @@ function checkAgainstReplay(source: string, files: string[]) {
     assert.equal(decimals.length, 9);
     assert.equal(Number(seconds) * 1e9 + Number(decimals), r.tsNs);
     assert.equal(id, r.orderId);
-    assert.equal(size, r.qty);
+    assert.equal(size, r.qty * lot);
     assert.equal(price, r.priceTicks * h.tickSize);
     seen.add(type);
     const bid = r.type === EventType.ADD_BID || r.type === EventType.CANCEL_BID ||
@@ -79,7 +81,8 @@ function checkAgainstReplay(source: string, files: string[]) {
     assert.equal(row.length, 4 * book.levels);
     assert.equal(row[0], book.askPrice[0] * h.tickSize);
     assert.equal(row[2], book.bidPrice[0] * h.tickSize);
-    assert.equal(books[i], lobsterBookLine(book, h.tickSize));
+    assert.equal(row[1], book.askDepth[0] * lot);
+    assert.equal(books[i], lobsterBookLine(book, h.tickSize, lot));
     previous = row;
     i++;
   });
@@ -88,8 +91,9 @@ function checkAgainstReplay(source: string, files: string[]) {
 
 Deno.test("lobster: the files of every golden session agree with the replayed book", () => {
   const out = Deno.makeTempDirSync({ prefix: "qrsdp_export_lobster_" });
-  for (const run of ["g2_seed7_multi", "g3_seed11_hlr"]) {
-    for (const { session, files } of exportRun(`${FIXTURES}/${run}`, "lobster", out)) {
+  for (const [run, lot] of [["g2_seed7_multi", 100], ["g3_seed11_hlr", 7]] as const) {
+    const layout = lot === 100 ? {} : { lotSize: lot };
+    for (const { session, files } of exportRun(`${FIXTURES}/${run}`, "lobster", out, { layout })) {
       const h = QrsdpReader.open(session.path).header;
       const start = h.marketOpenNs / 1e6, end = start + h.sessionSeconds * 1000;
       const stem = `${out}/${session.symbol}_${session.date}_${start}_${end}`;
@@ -97,7 +101,7 @@ Deno.test("lobster: the files of every golden session agree with the replayed bo
         `${stem}_message_${h.levelsPerSide}.csv`,
         `${stem}_orderbook_${h.levelsPerSide}.csv`,
       ]);
-      checkAgainstReplay(session.path, files);
+      checkAgainstReplay(session.path, files, lot);
     }
   }
   Deno.removeSync(out, { recursive: true });

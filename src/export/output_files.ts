@@ -96,7 +96,7 @@ export class ExportFiles {
 const SYMBOL = "[A-Z0-9._-]{1,16}";
 const DATE = "\\d{4}-\\d{2}-\\d{2}";
 const OURS = new RegExp(
-  `^${SYMBOL}_${DATE}(\\.(csv|jsonl|parquet)|_\\d+_\\d+_(message|orderbook)_\\d+\\.csv)$`,
+  `^${SYMBOL}_${DATE}(\\.(csv|jsonl|parquet|npz)|_\\d+_\\d+_(message|orderbook)_\\d+\\.csv)$`,
 );
 const UNFINISHED = new RegExp(`^\\.${SYMBOL}_${DATE}.*\\.\\d+\\.tmp$`);
 

@@ -2,25 +2,42 @@ import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { AtomicFile } from "../core/atomic_file.ts";
 import type { SessionLog } from "../format/input.ts";
 import type { SessionFiles } from "./output_files.ts";
-import { baseName, typeName } from "./rows.ts";
+import { MarketClock } from "./market_time.ts";
+import { fileColumns, PRICE_SCALE, sessionFileName, typeName } from "./rows.ts";
+import type { ExportLayout } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
 
 /** Rows per row group: what is held in memory at once, whatever the session's length. */
 export const ROW_GROUP = 65_536;
 
-/** The same columns as the CSV export, each with its Parquet type (as ClickHouse's table). */
-const SCHEMA = [
-  { name: "root", num_children: 9 },
-  { name: "symbol", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
-  { name: "date", type: "INT32", converted_type: "DATE", repetition_type: "REQUIRED" },
-  { name: "ts_ns", type: "INT64", converted_type: "UINT_64", repetition_type: "REQUIRED" },
-  { name: "type", type: "INT32", converted_type: "UINT_8", repetition_type: "REQUIRED" },
-  { name: "type_name", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
-  { name: "side", type: "INT32", converted_type: "UINT_8", repetition_type: "REQUIRED" },
-  { name: "price_ticks", type: "INT32", repetition_type: "REQUIRED" },
-  { name: "qty", type: "INT32", converted_type: "UINT_32", repetition_type: "REQUIRED" },
-  { name: "order_id", type: "INT64", converted_type: "UINT_64", repetition_type: "REQUIRED" },
-] as const;
+/** Each column with its Parquet type (as ClickHouse's table; `ts` and `price` as logical types). */
+const COLUMN_TYPES: Record<string, Record<string, unknown>> = {
+  symbol: { type: "BYTE_ARRAY", converted_type: "UTF8" },
+  date: { type: "INT32", converted_type: "DATE" },
+  ts: { type: "INT64", logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "NANOS" } },
+  ts_ns: { type: "INT64", converted_type: "UINT_64" },
+  type: { type: "INT32", converted_type: "UINT_8" },
+  type_name: { type: "BYTE_ARRAY", converted_type: "UTF8" },
+  side: { type: "INT32", converted_type: "UINT_8" },
+  price: {
+    type: "INT64",
+    converted_type: "DECIMAL",
+    scale: PRICE_SCALE,
+    precision: 18,
+    logical_type: { type: "DECIMAL", scale: PRICE_SCALE, precision: 18 },
+  },
+  price_ticks: { type: "INT32" },
+  qty: { type: "INT32", converted_type: "UINT_32" },
+  shares: { type: "INT64", converted_type: "UINT_64" },
+  order_id: { type: "INT64", converted_type: "UINT_64" },
+};
+
+function schema(columns: string[]) {
+  return [
+    { name: "root", num_children: columns.length },
+    ...columns.map((name) => ({ name, ...COLUMN_TYPES[name], repetition_type: "REQUIRED" })),
+  ];
+}
 
 /** The library's byte writer, emptied into the file after every row group. */
 class FileWriter extends ByteWriter {
@@ -47,12 +64,20 @@ function epochDay(date: string): number {
  * One Parquet file per session, written a row group at a time (Snappy pages, column statistics),
  * with the session's header in the key-value metadata.
  */
-export function writeParquet(log: SessionLog, session: ExportSession, files: SessionFiles): void {
+export function writeParquet(
+  log: SessionLog,
+  session: ExportSession,
+  files: SessionFiles,
+  layout: ExportLayout,
+): void {
   const h = log.header;
-  const writer = new FileWriter(files.binary(`${baseName(session.symbol, session.date)}.parquet`));
+  const columns = fileColumns(layout);
+  const writer = new FileWriter(
+    files.binary(sessionFileName(files.dir, session, layout, "parquet")),
+  );
   const parquet = new ParquetWriter({
     writer,
-    schema: SCHEMA as unknown as ConstructorParameters<typeof ParquetWriter>[0]["schema"],
+    schema: schema(columns) as unknown as ConstructorParameters<typeof ParquetWriter>[0]["schema"],
     createdBy: "qrsdp",
     kvMetadata: [
       { key: "qrsdp.seed", value: String(h.seed) },
@@ -61,44 +86,60 @@ export function writeParquet(log: SessionLog, session: ExportSession, files: Ses
       { key: "qrsdp.levels_per_side", value: String(h.levelsPerSide) },
       { key: "qrsdp.session_seconds", value: String(h.sessionSeconds) },
       { key: "qrsdp.market_open_ns", value: String(h.marketOpenNs) },
+      { key: "qrsdp.time_zone", value: layout.tz },
+      { key: "qrsdp.lot_size", value: String(layout.lotSize) },
     ],
   });
+  const clock = new MarketClock(session.date, layout.tz);
+  const tick = BigInt(h.tickSize);
+  const lot = BigInt(layout.lotSize);
   const day = epochDay(session.date);
-  const symbols: string[] = new Array(ROW_GROUP).fill(session.symbol);
-  const dates = new Int32Array(ROW_GROUP).fill(day);
+  const data: Record<string, ArrayLike<unknown> & { slice(a: number, b: number): unknown }> = {
+    symbol: new Array(ROW_GROUP).fill(session.symbol),
+    date: new Int32Array(ROW_GROUP).fill(day),
+  };
   const ts = new BigInt64Array(ROW_GROUP);
+  const tsNs = new BigInt64Array(ROW_GROUP);
   const types = new Int32Array(ROW_GROUP);
   const names: string[] = new Array(ROW_GROUP);
   const sides = new Int32Array(ROW_GROUP);
-  const prices = new Int32Array(ROW_GROUP);
+  const prices = new BigInt64Array(ROW_GROUP);
+  const ticks = new Int32Array(ROW_GROUP);
   const qtys = new Uint32Array(ROW_GROUP);
+  const shares = new BigInt64Array(ROW_GROUP);
   const ids = new BigInt64Array(ROW_GROUP);
+  Object.assign(data, {
+    ts,
+    ts_ns: tsNs,
+    type: types,
+    type_name: names,
+    side: sides,
+    price: prices,
+    price_ticks: ticks,
+    qty: qtys,
+    shares,
+    order_id: ids,
+  });
   let n = 0;
   const writeGroup = () => {
-    const cut = <T extends { slice(a: number, b: number): T }>(a: T) => a.slice(0, n);
-    parquet.write({
-      columnData: [
-        { name: "symbol", data: symbols.slice(0, n) },
-        { name: "date", data: cut(dates) },
-        { name: "ts_ns", data: cut(ts) },
-        { name: "type", data: cut(types) },
-        { name: "type_name", data: names.slice(0, n) },
-        { name: "side", data: cut(sides) },
-        { name: "price_ticks", data: cut(prices) },
-        { name: "qty", data: cut(qtys) },
-        { name: "order_id", data: cut(ids) },
-      ],
-      rowGroupSize: ROW_GROUP,
-    });
+    parquet.write(
+      {
+        columnData: columns.map((name) => ({ name, data: data[name].slice(0, n) })),
+        rowGroupSize: ROW_GROUP,
+      } as Parameters<typeof parquet.write>[0],
+    );
     n = 0;
   };
   log.forEach((r) => {
-    ts[n] = BigInt(r.tsNs);
+    ts[n] = clock.epochNs(r.tsNs);
+    tsNs[n] = BigInt(r.tsNs);
     types[n] = r.type;
     names[n] = typeName(r.type);
     sides[n] = r.side;
-    prices[n] = r.priceTicks;
+    ticks[n] = r.priceTicks;
+    prices[n] = BigInt(r.priceTicks) * tick;
     qtys[n] = r.qty;
+    shares[n] = BigInt(r.qty) * lot;
     ids[n] = BigInt(r.orderId);
     if (++n === ROW_GROUP) writeGroup();
   });

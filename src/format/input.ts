@@ -79,6 +79,38 @@ export function readRun(path: string): RunInput {
   return { dir, manifest: raw, securities, sessions };
 }
 
+/**
+ * A run directory, or a security's folder inside one (RUN/AAPL): the run with that security's
+ * sessions only.
+ */
+export function readRunOrSecurity(path: string): RunInput {
+  const dir = trimmed(path);
+  if (isRunDir(dir)) return readRun(dir);
+  const slash = dir.lastIndexOf("/");
+  const parent = slash < 0 ? "." : dir.slice(0, slash) || "/";
+  const symbol = dir.slice(slash + 1);
+  if (isRunDir(parent)) {
+    const run = readRun(parent);
+    const securities = run.securities.filter((s) => s.symbol === symbol);
+    if (securities.length === 1) {
+      return { ...run, securities, sessions: run.sessions.filter((s) => s.symbol === symbol) };
+    }
+  }
+  throw new DataError(
+    "a directory without manifest.json (not a run directory, nor a security's folder in one)",
+    { source: dir },
+  );
+}
+
+function isRunDir(dir: string): boolean {
+  try {
+    Deno.lstatSync(`${dir}/${MANIFEST}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A `.qrsdp` file given alone. */
 export function fileInput(path: string): InputSession {
   const name = path.slice(path.lastIndexOf("/") + 1);
@@ -109,7 +141,13 @@ export function inputRunDirs(paths: string[]): string[] {
   for (const raw of paths) {
     const path = trimmed(raw);
     if (isDirectory(path)) {
-      found.push(path);
+      let run = path;
+      try {
+        if (!isRunDir(path)) run = readRunOrSecurity(path).dir;
+      } catch {
+        // Not in a run: the reader says so.
+      }
+      found.push(run);
       continue;
     }
     const parts = normalizePath(path).split("/").slice(0, -1);
@@ -133,7 +171,7 @@ export interface Inputs {
 
 /**
  * Every session of the inputs, in the order given (a run directory stands for its manifest's
- * sessions), each path checked with `sessionPath`. The same file reached twice (a run and one
+ * sessions, a security's folder in one for that security's), each path checked with `sessionPath`. The same file reached twice (a run and one
  * of its files, a path and a link to it) is refused, so it never counts twice.
  */
 export function listInputs(paths: string[]): Inputs {
@@ -141,7 +179,7 @@ export function listInputs(paths: string[]): Inputs {
   const seen = new Map<string, string>();
   for (const raw of paths) {
     const path = trimmed(raw);
-    const found = isDirectory(path) ? readRun(path) : null;
+    const found = isDirectory(path) ? readRunOrSecurity(path) : null;
     if (found) runs.push(found);
     for (const s of found ? found.sessions : [fileInput(path)]) {
       const file = sessionPath(s);

@@ -9,6 +9,8 @@ export interface ManifestSession {
   file: string;
   /** Set while the session's file is being written (or when the run stopped before its end). */
   in_progress?: true;
+  /** Set when a stop ended the session before its close: the file is complete, the day is not. */
+  stopped?: true;
 }
 
 export interface ManifestSecurity {
@@ -182,6 +184,7 @@ class Shape {
         file: this.text(o.file, `${at}.file`),
       };
       if (o.in_progress === true) session.in_progress = true;
+      if (o.stopped === true) session.stopped = true;
       return session;
     });
   }

@@ -98,6 +98,17 @@ export class ListenBook {
     return bid !== null && ask !== null && bid[0] >= ask[0];
   }
 
+  /** The `n` best levels (price, shares) of each side of every security seen, best first. */
+  depth(n: number): { stock: string; bid: [number, number][]; ask: [number, number][] }[] {
+    const best = (locate: number, buy: boolean) =>
+      [...this.side(locate, buy)].sort((a, b) => buy ? b[0] - a[0] : a[0] - b[0]).slice(0, n);
+    return [...this.stocks.entries()].sort((a, b) => a[0] - b[0]).map(([locate, stock]) => ({
+      stock,
+      bid: best(locate, true),
+      ask: best(locate, false),
+    }));
+  }
+
   /** Best bid and ask (price, shares) of every security seen. */
   top(): TopOfBook[] {
     return [...this.stocks.entries()].sort((a, b) => a[0] - b[0]).map(([locate, stock]) => ({

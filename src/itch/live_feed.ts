@@ -20,16 +20,31 @@ type Pending =
   | { kind: "records"; records: Uint8Array; credits: SharedArrayBuffer }
   | { kind: "end" };
 
+/** A batch of a security's records being merged, and where the next record is. */
+interface Head {
+  records: Uint8Array;
+  view: DataView;
+  at: number;
+  credits: SharedArrayBuffer;
+}
+
 /**
  * The ITCH feed of a run as it generates: every security's records arrive from the workers (in
  * file order per security) and go through one day's order images, so order reference and match
  * numbers are unique for the day across all securities. A day opens once every security has
- * begun it and closes once every one has ended it; a security that runs ahead waits in a queue.
- * Records of different securities interleave as they arrive.
+ * begun it and closes once every one has ended it. Within a day the securities are merged by
+ * `ts_ns` (ties: security order, then file order), as `qrsdp itch` merges the files: a record goes
+ * on only when every security has shown its next record or its end of day, so a slow worker holds
+ * the fast ones back (each worker's tap waits when 16 of its batches are not consumed).
  */
 export class LiveFeed {
   private readonly queues: Pending[][];
   private readonly credits: (SharedArrayBuffer | null)[];
+  private readonly heads: (Head | null)[];
+  /** Indices of the securities with a record in hand, a heap on (ts_ns, index). */
+  private heap: number[] = [];
+  /** Securities with no record in hand that have not ended the day. */
+  private missing: number[] = [];
   private readonly out = new ItchBuffer(1 << 16);
   private readonly rec = new ReusedRecord();
   private day: FeedDay | null = null;
@@ -44,6 +59,7 @@ export class LiveFeed {
   ) {
     this.queues = symbols.map(() => []);
     this.credits = symbols.map(() => null);
+    this.heads = symbols.map(() => null);
   }
 
   /** Takes one message of a worker's tap; the feed works through it in the background. */
@@ -72,10 +88,7 @@ export class LiveFeed {
     await this.working;
     if (this.day) await this.endDay();
     await this.guard(() => this.output.close());
-    // Whatever could not go on the feed still frees its worker.
-    for (const q of this.queues) {
-      for (const p of q.splice(0)) if (p.kind === "records") creditBatch(p.credits);
-    }
+    this.release();
     if (this.failed) this.report.error = this.failed.message;
     return this.report;
   }
@@ -112,9 +125,7 @@ export class LiveFeed {
     for (;;) {
       if (this.failed) {
         // The feed is gone; keep the generators running.
-        for (const q of this.queues) {
-          for (const p of q.splice(0)) if (p.kind === "records") creditBatch(p.credits);
-        }
+        this.release();
         return;
       }
       if (!this.day) {
@@ -123,41 +134,134 @@ export class LiveFeed {
         await this.guard(async () => {
           await this.output.beginDay(begins[0].date);
           this.day = new FeedDay(begins.map((b) => b.security), this.lot, this.out);
+          this.heap = [];
+          this.missing = this.symbols.map((_, i) => i);
           this.day.open();
           await this.flush();
         });
         continue;
       }
-      let progressed = false;
-      for (const [i, q] of this.queues.entries()) {
-        while (q[0]?.kind === "records") {
-          const p = q.shift() as Extract<Pending, { kind: "records" }>;
-          await this.guard(() => this.apply(i, p.records));
-          creditBatch(p.credits);
-          progressed = true;
-        }
-      }
+      let ended = false;
+      await this.guard(async () => {
+        ended = await this.merge();
+      });
       await this.guard(() => this.flush());
-      if (this.queues.every((q) => q[0]?.kind === "end")) {
-        for (const q of this.queues) q.shift();
-        await this.endDay();
-        continue;
-      }
-      if (!progressed) return;
+      if (this.failed) continue;
+      if (!ended) return;
+      for (const q of this.queues) q.shift();
+      await this.endDay();
     }
   }
 
-  private async apply(security: number, records: Uint8Array): Promise<void> {
-    const v = new DataView(records.buffer, records.byteOffset, records.byteLength);
-    const rec = this.rec, day = this.day!;
-    for (let o = 0; o < records.length; o += RECORD_SIZE) {
-      rec.tsNs = v.getUint32(o + 4, true) * 4294967296 + v.getUint32(o, true);
+  /** Whatever could not go on the feed still frees its worker. */
+  private release(): void {
+    for (const q of this.queues) {
+      for (const p of q.splice(0)) if (p.kind === "records") creditBatch(p.credits);
+    }
+    for (const [i, h] of this.heads.entries()) {
+      if (h) creditBatch(h.credits);
+      this.heads[i] = null;
+    }
+    this.heap = [];
+  }
+
+  /**
+   * Applies the day's records in time order as far as every security has shown its next one;
+   * true when every security has reached its end of day. The securities with a record in hand
+   * are a heap on (ts_ns, index), so a full market costs log(securities) a step.
+   */
+  private async merge(): Promise<boolean> {
+    const heads = this.heads, heap = this.heap;
+    for (;;) {
+      // Those without a record in hand take their next batch, or wait for it.
+      const waiting: number[] = [];
+      for (const i of this.missing) {
+        const q = this.queues[i];
+        if (q[0]?.kind === "end") continue;
+        if (q[0]?.kind !== "records") {
+          waiting.push(i);
+          continue;
+        }
+        const p = q.shift() as Extract<Pending, { kind: "records" }>;
+        const view = new DataView(p.records.buffer, p.records.byteOffset, p.records.byteLength);
+        heads[i] = { records: p.records, view, at: 0, credits: p.credits };
+        heap.push(i);
+        this.up(heap.length - 1);
+      }
+      this.missing = waiting;
+      if (waiting.length > 0) return false;
+      if (heap.length === 0) return true;
+      // The first goes on up to the next record of any other security (a tie goes to the lower).
+      const pick = heap[0];
+      let next = -1;
+      for (const c of [1, 2]) {
+        if (c < heap.length && (next < 0 || this.before(heap[c], next))) next = heap[c];
+      }
+      const h = heads[pick]!;
+      await this.apply(
+        pick,
+        h,
+        next < 0 ? Infinity : tsAt(heads[next]!),
+        next < 0 || pick < next,
+      );
+      if (h.at >= h.records.length) {
+        creditBatch(h.credits);
+        heads[pick] = null;
+        const last = heap.pop()!;
+        if (heap.length > 0) heap[0] = last;
+        this.missing = [pick];
+      }
+      if (heap.length > 0) this.down(0);
+    }
+  }
+
+  private before(a: number, b: number): boolean {
+    const ta = tsAt(this.heads[a]!), tb = tsAt(this.heads[b]!);
+    return ta < tb || (ta === tb && a < b);
+  }
+
+  private up(k: number): void {
+    const heap = this.heap;
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (!this.before(heap[k], heap[parent])) return;
+      [heap[k], heap[parent]] = [heap[parent], heap[k]];
+      k = parent;
+    }
+  }
+
+  private down(k: number): void {
+    const heap = this.heap, n = heap.length;
+    for (;;) {
+      const l = 2 * k + 1, r = l + 1;
+      let m = k;
+      if (l < n && this.before(heap[l], heap[m])) m = l;
+      if (r < n && this.before(heap[r], heap[m])) m = r;
+      if (m === k) return;
+      [heap[k], heap[m]] = [heap[m], heap[k]];
+      k = m;
+    }
+  }
+
+  /** Applies the head's records while their time is before `limit` (or at it, with `tie`). */
+  private async apply(security: number, h: Head, limit: number, tie: boolean): Promise<void> {
+    const v = h.view, rec = this.rec, day = this.day!;
+    while (h.at < h.records.length) {
+      const ts = tsAt(h);
+      if (ts > limit || (ts === limit && !tie)) return;
+      const o = h.at;
+      rec.tsNs = ts;
       rec.type = v.getUint8(o + 8);
       rec.priceTicks = v.getInt32(o + 10, true);
       rec.qty = v.getUint32(o + 14, true);
       day.apply(security, rec);
+      h.at += RECORD_SIZE;
       this.report.records++;
       if (this.out.length >= 1 << 15) await this.flush();
     }
   }
+}
+
+function tsAt(h: Head): number {
+  return h.view.getUint32(h.at + 4, true) * 4294967296 + h.view.getUint32(h.at, true);
 }

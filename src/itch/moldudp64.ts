@@ -17,20 +17,25 @@ export function sessionName(date: string): string {
 export function encodeMoldHeader(
   into: Uint8Array,
   session: string,
-  sequence: number,
+  sequence: number | bigint,
   count: number,
 ): void {
   for (let i = 0; i < 10; i++) into[i] = i < session.length ? session.charCodeAt(i) : 0x20;
   const v = new DataView(into.buffer, into.byteOffset, MOLD_HEADER_SIZE);
-  const hi = Math.floor(sequence / 4294967296);
-  v.setUint32(10, hi);
-  v.setUint32(14, sequence - hi * 4294967296);
+  if (typeof sequence === "bigint") {
+    v.setBigUint64(10, sequence);
+  } else {
+    const hi = Math.floor(sequence / 4294967296);
+    v.setUint32(10, hi);
+    v.setUint32(14, sequence - hi * 4294967296);
+  }
   v.setUint16(18, count);
 }
 
 export interface MoldPacket {
   session: string;
-  sequence: number;
+  /** A u64 kept exactly (a double loses it above 2^53). */
+  sequence: bigint;
   count: number;
   /** The framed messages that follow the header (empty for heartbeats and end of session). */
   messages: Uint8Array;
@@ -42,7 +47,7 @@ export function decodeMoldPacket(packet: Uint8Array): MoldPacket | null {
   const v = new DataView(packet.buffer, packet.byteOffset, packet.byteLength);
   return {
     session: String.fromCharCode(...packet.subarray(0, 10)),
-    sequence: v.getUint32(10) * 4294967296 + v.getUint32(14),
+    sequence: v.getBigUint64(10),
     count: v.getUint16(18),
     messages: packet.subarray(MOLD_HEADER_SIZE),
   };

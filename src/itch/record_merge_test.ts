@@ -39,3 +39,18 @@ Deno.test("record merge: by ts_ns, ties by security order then file order", () =
   ]);
   assert.equal(merge.next(), false, "stays at the end");
 });
+
+Deno.test("record merge: many sessions come out as one sorted stream (ties by security order)", () => {
+  let x = 7;
+  const rand = () => (x = (x * 1103515245 + 12345) % 2147483648) % 50;
+  const times = Array.from({ length: 40 }, () => {
+    const t = Array.from({ length: rand() }, rand);
+    return t.sort((a, b) => a - b);
+  });
+  const merge = new RecordMerge(times.map((t, i) => session(i * 1000, t)));
+  const seen: [number, number][] = [];
+  while (merge.next()) seen.push([merge.rec.tsNs, merge.security]);
+  const expected = times.flatMap((t, i) => t.map((ts): [number, number] => [ts, i]))
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  assert.deepEqual(seen, expected);
+});

@@ -1,7 +1,32 @@
 import dgram from "node:dgram";
+import { UsageError } from "../core/errors.ts";
+import { FaultInjector } from "./faults.ts";
+import type { FaultOptions, FaultStats } from "./faults.ts";
 import type { FeedOutput } from "./feed_output.ts";
-import { decodeMoldPacket, MOLD_HEADER_SIZE, MoldPacketizer, sessionName } from "./moldudp64.ts";
+import {
+  decodeMoldPacket,
+  encodeMoldHeader,
+  END_OF_SESSION,
+  MOLD_HEADER_SIZE,
+  MoldPacketizer,
+  sessionName,
+} from "./moldudp64.ts";
+import { RetransmitBuffer } from "./retransmit_buffer.ts";
+import { RetransmitServer } from "./retransmit_server.ts";
+import type { RetransmitStats } from "./retransmit_server.ts";
 import type { UdpEndpoint } from "./udp_address.ts";
+import { PcapWriter } from "./pcap.ts";
+import type { UdpAddress } from "./pcap.ts";
+
+/** The re-request server of a feed: where it listens, what it keeps. */
+export interface RetransmitOptions {
+  host: string;
+  port: number;
+  /** Messages kept for re-requests. */
+  buffer: number;
+  /** After the feed, serve until no request has come for this long. */
+  lingerMs: number;
+}
 
 export interface UdpOptions {
   endpoint: UdpEndpoint;
@@ -17,6 +42,11 @@ export interface UdpOptions {
    * sequence number it expects (`qrsdp listen --ack`).
    */
   ackWindow: number;
+  retransmit: RetransmitOptions | null;
+  /** Faults put on the packets sent (not on those kept for re-requests), or none. */
+  faults: FaultOptions | null;
+  /** A pcap capture of the packets as they leave (after the faults), or none. */
+  pcap: string | null;
 }
 
 export interface UdpStats {
@@ -27,9 +57,14 @@ export interface UdpStats {
   acks: number;
   /** Milliseconds each paced packet left after its first message was due. */
   lateness: number[];
+  faults: FaultStats | null;
+  retransmit: RetransmitStats | null;
 }
 
 const HEARTBEAT_MS = 1000;
+/** The end of session is sent again this many times, this far apart, as real feeds do. */
+const END_REPEATS = 3;
+const END_REPEAT_MS = 100;
 /** Sends outstanding at once: Deno may complete concurrent sends out of order. */
 const MAX_IN_FLIGHT = 1;
 /**
@@ -80,6 +115,8 @@ export class UdpFeedOutput implements FeedOutput {
     heartbeats: 0,
     acks: 0,
     lateness: [],
+    faults: null,
+    retransmit: null,
   };
   private readonly mold: MoldPacketizer;
   private readonly queue: Queued[] = [];
@@ -96,8 +133,28 @@ export class UdpFeedOutput implements FeedOutput {
   private paced = false;
   /** Flow control waits for no one until the next acknowledgement arrives. */
   private unheard = false;
+  private readonly faults: FaultInjector | null;
+  private readonly buffer: RetransmitBuffer | null;
+  /** Packets due on the socket now, after the faults. */
+  private readonly wire: Uint8Array[] = [];
+  /** Packets a fault delays, not sent yet. */
+  private later = 0;
+  /** Repeats of an end of session not sent yet (only the feed's close waits for them). */
+  private repeats = 0;
+  private readonly from: UdpAddress;
 
-  private constructor(private readonly socket: dgram.Socket, private readonly opts: UdpOptions) {
+  private constructor(
+    private readonly socket: dgram.Socket,
+    private readonly opts: UdpOptions,
+    private readonly server: RetransmitServer | null,
+    private readonly pcap: PcapWriter | null,
+  ) {
+    const host = opts.iface ?? (opts.endpoint.host.startsWith("127.") ? "127.0.0.1" : "0.0.0.0");
+    this.from = { host, port: socket.address().port };
+    this.faults = opts.faults ? new FaultInjector(opts.faults) : null;
+    this.stats.faults = this.faults?.stats ?? null;
+    this.stats.retransmit = server?.stats ?? null;
+    this.buffer = server?.buffer ?? null;
     this.mold = new MoldPacketizer(
       opts.packetSize,
       (packet, due) => this.queue.push({ packet, due, end: this.mold.nextSequence }),
@@ -114,7 +171,32 @@ export class UdpFeedOutput implements FeedOutput {
       socket.setMulticastLoopback(true);
       if (opts.iface) socket.setMulticastInterface(opts.iface);
     }
-    return new UdpFeedOutput(socket, opts);
+    let server: RetransmitServer | null = null;
+    if (opts.retransmit) {
+      const { host, port, buffer } = opts.retransmit;
+      let s;
+      try {
+        s = await openUdpSocket(port, host);
+      } catch (e) {
+        socket.close();
+        const err = e as Error & { code?: string };
+        throw new UsageError(
+          `--retransmit: ${err.code === "EADDRINUSE" ? `port ${port} is in use` : err.message}`,
+        );
+      }
+      server = new RetransmitServer(s, new RetransmitBuffer(buffer), opts.packetSize);
+    }
+    let pcap: PcapWriter | null = null;
+    if (opts.pcap) {
+      try {
+        pcap = PcapWriter.open(opts.pcap);
+      } catch (e) {
+        socket.close();
+        server?.close();
+        throw e;
+      }
+    }
+    return new UdpFeedOutput(socket, opts, server, pcap);
   }
 
   beginDay(date: string): void {
@@ -151,9 +233,41 @@ export class UdpFeedOutput implements FeedOutput {
     }
     this.mold.endSession();
     await this.pump();
+    for (const o of this.faults?.drain() ?? []) this.toWire(o.packet, o.delayMs);
+    await this.pump();
+    this.repeatEnd(this.session, this.mold.nextSequence);
     await this.settle();
     // The session is over: no heartbeats until the next day's begins.
     this.ended = true;
+  }
+
+  /** Sends the end of session again a few times (past the faults), so one lost cannot hang. */
+  private repeatEnd(session: string, sequence: number): void {
+    for (let k = 1; k <= END_REPEATS; k++) {
+      const packet = new Uint8Array(MOLD_HEADER_SIZE);
+      encodeMoldHeader(packet, session, sequence, END_OF_SESSION);
+      this.repeats++;
+      setTimeout(() => {
+        this.repeats--;
+        this.stats.packets++;
+        this.wire.push(packet);
+        this.pump().catch((e) => this.fail(e));
+      }, k * END_REPEAT_MS);
+    }
+  }
+
+  /** A packet for the socket, now or after `delayMs`. */
+  private toWire(packet: Uint8Array, delayMs: number): void {
+    if (delayMs <= 0) {
+      this.wire.push(packet);
+      return;
+    }
+    this.later++;
+    setTimeout(() => {
+      this.later--;
+      this.wire.push(packet);
+      this.pump().catch((e) => this.fail(e));
+    }, delayMs);
   }
 
   abort(): void {}
@@ -163,9 +277,20 @@ export class UdpFeedOutput implements FeedOutput {
     clearTimeout(this.flushTimer);
     this.mold.flush();
     await this.pump();
-    await this.settle();
+    for (const o of this.faults?.drain() ?? []) this.toWire(o.packet, o.delayMs);
+    await this.pump();
+    await this.settle(true);
+    if (this.server) {
+      this.server.lastRequest = performance.now();
+      await this.server.linger(this.opts.retransmit!.lingerMs);
+    }
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
-    if (this.error) throw this.error;
+    const error = this.error ?? this.server?.error;
+    if (error) {
+      this.pcap?.abort();
+      throw error;
+    }
+    this.pcap?.close();
   }
 
   private armFlush(): void {
@@ -206,8 +331,8 @@ export class UdpFeedOutput implements FeedOutput {
       this.stats.acks++;
       this.unheard = false;
     }
-    if (req.count === 0 && req.sequence > this.acked) {
-      this.acked = req.sequence;
+    if (req.count === 0 && req.sequence > BigInt(this.acked)) {
+      this.acked = Number(req.sequence);
       let n = 0;
       while (n < this.unacked.length && this.unacked[n] <= this.acked) n++;
       if (n > 0) this.unacked.splice(0, n);
@@ -260,27 +385,25 @@ export class UdpFeedOutput implements FeedOutput {
 
   private async drain(): Promise<void> {
     const { endpoint, ackWindow } = this.opts;
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 || this.wire.length > 0) {
       if (this.error) throw this.error;
       if (this.inFlight >= MAX_IN_FLIGHT) {
         await this.waitForWake(ACK_TIMEOUT_MS);
         continue;
       }
-      if (ackWindow > 0 && !this.unheard && this.unacked.length >= ackWindow) {
-        await this.awaitAck();
+      if (this.wire.length === 0) {
+        if (ackWindow > 0 && !this.unheard && this.unacked.length >= ackWindow) {
+          await this.awaitAck();
+          continue;
+        }
+        this.take(this.queue.shift()!);
         continue;
       }
-      const q = this.queue.shift()!;
+      const packet = this.wire.shift()!;
       this.inFlight++;
-      if (ackWindow > 0 && q.packet.length > MOLD_HEADER_SIZE) {
-        this.unacked.push(q.end);
-        if (this.unheard && this.unacked.length > ackWindow) this.unacked.shift();
-      }
-      const now = performance.now();
-      if (q.due !== null && this.paced) this.stats.lateness.push(Math.max(0, now - q.due));
-      this.lastSend = now;
-      this.stats.packets++;
-      this.socket.send(q.packet, endpoint.port, endpoint.host, (e) => {
+      this.lastSend = performance.now();
+      this.pcap?.write(packet, this.from, endpoint, performance.timeOrigin + this.lastSend);
+      this.socket.send(packet, endpoint.port, endpoint.host, (e) => {
         this.inFlight--;
         if (e) this.fail(e);
         else this.wake?.();
@@ -289,9 +412,34 @@ export class UdpFeedOutput implements FeedOutput {
     if (this.error) throw this.error;
   }
 
-  /** Waits until every send has completed. */
-  private async settle(): Promise<void> {
-    while (this.inFlight > 0 && !this.error) await this.waitForWake(ACK_TIMEOUT_MS);
+  /** A packet of the feed: kept for re-requests, put through the faults, then on the wire. */
+  private take(q: Queued): void {
+    const data = q.packet.length > MOLD_HEADER_SIZE;
+    if (this.opts.ackWindow > 0 && data) {
+      this.unacked.push(q.end);
+      if (this.unheard && this.unacked.length > this.opts.ackWindow) this.unacked.shift();
+    }
+    if (q.due !== null && this.paced) {
+      this.stats.lateness.push(Math.max(0, performance.now() - q.due));
+    }
+    this.stats.packets++;
+    this.buffer?.add(q.packet);
+    const heartbeat = !data && ((q.packet[18] << 8) | q.packet[19]) === 0;
+    if (!this.faults || heartbeat) {
+      this.wire.push(q.packet);
+      return;
+    }
+    for (const o of this.faults.pass(q.packet)) this.toWire(o.packet, o.delayMs);
+  }
+
+  /** Waits until every send has completed, those due later included. */
+  private async settle(repeats = false): Promise<void> {
+    const busy = () =>
+      this.inFlight > 0 || this.later > 0 || this.wire.length > 0 || (repeats && this.repeats > 0);
+    while (busy() && !this.error) {
+      await this.waitForWake(ACK_TIMEOUT_MS);
+      await this.pump();
+    }
     if (this.error) throw this.error;
   }
 }

@@ -1,6 +1,7 @@
 import { encodeRecord, RECORD_SIZE } from "../format/record.ts";
 import type { EventRecord } from "../core/events.ts";
 import { EncodedFrame, RecordsWriter } from "./records.ts";
+import type { ValueEncoder } from "./value_format.ts";
 
 /** A request's worth of messages for one partition, encoded as a records section. */
 export interface PackedBatch {
@@ -18,6 +19,8 @@ export interface PackerLimits {
   batchBytes: number;
   /** ...or this many messages. */
   batchMessages: number;
+  /** One event's value in a format other than rowbinary (one event per message); else none. */
+  valueEncoder?: ValueEncoder | null;
 }
 
 /**
@@ -57,9 +60,20 @@ export class Packer {
 
   /** Adds one event; true when the batch is full and should be taken. */
   add(rec: EventRecord): boolean {
+    const encode = this.limits.valueEncoder;
+    if (encode) {
+      const frame = this.frame!;
+      this.writer.add(frame, encode(rec, frame.symbol, frame.date));
+      this.batchEvents++;
+      return this.full();
+    }
     encodeRecord(rec, this.view, this.inValue * RECORD_SIZE);
     if (++this.inValue < this.limits.recordsPerMessage) return false;
     this.closeMessage();
+    return this.full();
+  }
+
+  private full(): boolean {
     return this.writer.byteLength >= this.limits.batchBytes ||
       this.writer.count >= this.limits.batchMessages;
   }

@@ -74,3 +74,32 @@ Deno.test("a batch is full at its byte or message limit", () => {
   assert.equal(events, 192); // three messages of 64 x 26 bytes pass 4000 bytes
   assert.equal(byBytes.take()!.messages, 3);
 });
+
+Deno.test("with a value encoder, each event is one message whose value it makes, with its frame's symbol and date", () => {
+  const seen: string[] = [];
+  const packer = new Packer({
+    recordsPerMessage: 1,
+    batchBytes: 1 << 20,
+    batchMessages: 3,
+    valueEncoder: (rec, symbol, date) => {
+      seen.push(`${symbol} ${date} ${rec.orderId}`);
+      return new TextEncoder().encode(`v${rec.orderId}`);
+    },
+  });
+  packer.setFrame(frame("AAA", "2026-01-09"), 1);
+  assert.equal(packer.add(event(1)), false);
+  assert.equal(packer.add(event(2)), false);
+  assert.equal(packer.add(event(3)), true);
+  const batch = packer.take()!;
+  assert.deepEqual([batch.messages, batch.events], [3, 3]);
+  assert.deepEqual(seen, ["AAA 2026-01-09 1", "AAA 2026-01-09 2", "AAA 2026-01-09 3"]);
+  // The value bytes of the second record.
+  const b = batch.records;
+  const [length, bodyAt] = readZigzag(b, 0);
+  const [, second] = readZigzag(b, bodyAt + length);
+  let p = second + 2;
+  [, p] = readZigzag(b, p);
+  const [kl, kAt] = readZigzag(b, p);
+  const [vl, vAt] = readZigzag(b, kAt + kl);
+  assert.equal(new TextDecoder().decode(b.subarray(vAt, vAt + vl)), "v2");
+});

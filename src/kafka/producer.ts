@@ -1,49 +1,37 @@
-import { CompressionTypes } from "kafkajs";
-import type { Producer } from "kafkajs";
 import type { EventRecord } from "../core/events.ts";
-import { prepareBatch } from "./lz4_codec.ts";
-import type { PreparedBatch } from "./lz4_codec.ts";
 import { Packer } from "./packer.ts";
 import type { PackerLimits } from "./packer.ts";
+import { batchBound, encodeBatch } from "./record_batch.ts";
+import type { RecordBatch } from "./record_batch.ts";
 import { EncodedFrame } from "./records.ts";
 
 export interface ProducerOptions extends PackerLimits {
-  topic: string;
   /** Events awaiting acknowledgement before `append` holds the caller back... */
   maxInFlight: number;
-  /** ...or batches packed and compressed while a request is in flight. */
+  /** ...or batches handed to the sender and not yet acknowledged. */
   batchesAhead: number;
   /** A partly filled message leaves at most this long after its first event. */
   lingerMs: number;
 }
 
+/** Where sealed batches go: the idempotent sender (idempotent_sender.ts), or a test's fake. */
+export interface BatchSender {
+  /** Resolves once `batch` is acknowledged, rejects when it cannot be. */
+  send(partition: number, batch: RecordBatch): Promise<void>;
+}
+
 /**
- * Encoded records per produce request (about 120 KiB once compressed). kafkajs copies a
- * request's compressed batch into about ten buffers, each rounded up to a power of two, which
- * stay in the thread's malloc arena until V8 collects them: a day of one security at 64 records
- * per message peaked at 116-142 MiB with 900 KiB requests, 94-95 MiB with these, as fast. A batch
- * must in any case stay under the broker's default limit of 1 MiB (`message.max.bytes`).
+ * Encoded records per record batch (about 50 KiB once compressed at one event per message). A
+ * batch must in any case stay under the broker's default limit of 1 MiB (`message.max.bytes`).
  */
 export const BATCH_BYTES = 240 * 1024;
+/** Messages per batch: a bound that the byte limit reaches first. */
+export const BATCH_MESSAGES = 100_000;
 /**
- * Messages per produce request: kafkajs groups a request's messages by partition in time that
- * grows with the square of their number (CPU for a day of one event per message: 12.2 s at 500,
- * 13.9 s at 1000, 16.3 s at 2000).
+ * Batches awaiting acknowledgement: five in flight to the partition's leader (the idempotent
+ * producer's limit) and one being sent or packed.
  */
-export const BATCH_MESSAGES = 500;
-/**
- * Batches packed and compressed ahead of the request in flight: one has the next request ready
- * when the broker acknowledges; more only hold memory, each batch long enough to reach V8's old
- * generation.
- */
-export const BATCHES_AHEAD = 1;
-
-interface Queued {
-  prepared: PreparedBatch;
-  counts: ProducerCounts;
-  messages: number;
-  events: number;
-}
+export const BATCHES_AHEAD = 6;
 
 function newCounts(): ProducerCounts {
   return {
@@ -66,11 +54,11 @@ export interface ProducerCounts {
 }
 
 /**
- * Sends events to one topic through an idempotent kafkajs producer, packed into messages of up
- * to `recordsPerMessage` records that we encode ourselves (lz4_codec.ts). One request is in
- * flight at a time, which keeps each partition's order through retries; the next batch is
- * packed and compressed meanwhile, and `append` holds the caller back while it waits. A failed
- * request's events count as failed, never dropped silently.
+ * Sends events to Kafka packed into messages of up to `recordsPerMessage` records, and messages
+ * into record batches of one partition, which we encode (records.ts, record_batch.ts) and hand
+ * to the sender: it keeps each partition's order through retries. `append` holds the caller back
+ * while too much awaits acknowledgement. A failed batch's events count as failed, never dropped
+ * silently.
  */
 export class EventProducer {
   private readonly packer: Packer;
@@ -79,8 +67,10 @@ export class EventProducer {
   /** The key of the events being packed: a batch holds one key's messages. */
   private current: { partition: number; counts: ProducerCounts } | null = null;
   private batchKey: { partition: number; counts: ProducerCounts } | null = null;
-  private readonly queue: Queued[] = [];
-  private sending: Promise<void> | null = null;
+  /** Batches handed to the sender and not yet settled. */
+  private readonly pending = new Set<Promise<void>>();
+  /** Buffers of settled batches, for the next ones. */
+  private readonly spareRooms: Uint8Array[] = [];
   private waiters: (() => void)[] = [];
   private linger: ReturnType<typeof setTimeout> | null = null;
   /** Counts over every key. */
@@ -89,13 +79,12 @@ export class EventProducer {
   firstError?: string;
 
   constructor(
-    private readonly producer: Producer,
+    private readonly sender: BatchSender,
     private readonly partitionFor: (key: Uint8Array) => number,
     private readonly options: ProducerOptions,
   ) {
     this.packer = new Packer(options);
   }
-
   /** Later events carry this key and header (a new security or trading date). */
   setFrame(key: Uint8Array, headerKey: string, headerValue: string): void {
     const id = key.join(",");
@@ -126,7 +115,7 @@ export class EventProducer {
       this.seal();
       return new Promise((resolve) => this.waiters.push(resolve));
     }
-    if (this.queue.length >= this.options.batchesAhead) {
+    if (this.pending.size >= this.options.batchesAhead) {
       return new Promise((resolve) => this.waiters.push(resolve));
     }
   }
@@ -135,7 +124,7 @@ export class EventProducer {
   async flush(): Promise<void> {
     this.packer.closeMessage();
     this.seal();
-    while (this.sending) await this.sending;
+    while (this.pending.size > 0) await Promise.all(this.pending);
   }
 
   /** Stops the linger timer (after the last flush). */
@@ -156,52 +145,38 @@ export class EventProducer {
     }, this.options.lingerMs);
   }
 
-  /** Hands the packed messages to the send queue. */
+  /** Encodes the packed messages as a batch and hands it to the sender. */
   private seal(): void {
     const batch = this.packer.take();
-    if (batch) {
-      this.queue.push({
-        prepared: prepareBatch(batch.records, batch.messages, batch.partition, Date.now()),
-        counts: this.batchKey!.counts,
-        messages: batch.messages,
-        events: batch.events,
-      });
-    }
-    this.pump();
-  }
-
-  private pump(): void {
-    if (this.sending) return;
-    const next = this.queue.shift();
-    if (!next) return;
-    this.sending = this.producer.send({
-      topic: this.options.topic,
-      acks: -1,
-      compression: CompressionTypes.LZ4,
-      messages: next.prepared.messages,
-    }).then(
+    if (!batch) return;
+    const counts = this.batchKey!.counts;
+    const bound = batchBound(batch.records.length);
+    let room = this.spareRooms.pop();
+    if (!room || room.length < bound) room = new Uint8Array(bound);
+    const encoded = encodeBatch(batch.records, batch.messages, Date.now(), room);
+    const sent: Promise<void> = this.sender.send(batch.partition, encoded).then(
       () => {
-        for (const c of [this.counts, next.counts]) {
-          c.acknowledgedEvents += next.events;
-          c.acknowledgedMessages += next.messages;
+        for (const c of [this.counts, counts]) {
+          c.acknowledgedEvents += batch.events;
+          c.acknowledgedMessages += batch.messages;
         }
       },
       (e: Error) => {
-        this.counts.failedEvents += next.events;
-        next.counts.failedEvents += next.events;
+        this.counts.failedEvents += batch.events;
+        counts.failedEvents += batch.events;
         this.firstError ??= e.message;
       },
     ).finally(() => {
-      next.prepared.release();
-      this.counts.messages += next.messages;
-      next.counts.messages += next.messages;
-      this.sending = null;
-      this.pump();
+      this.pending.delete(sent);
+      if (this.spareRooms.length < this.options.batchesAhead) this.spareRooms.push(room);
+      this.counts.messages += batch.messages;
+      counts.messages += batch.messages;
       if (
-        this.inFlight() < this.options.maxInFlight && this.queue.length < this.options.batchesAhead
+        this.inFlight() < this.options.maxInFlight && this.pending.size < this.options.batchesAhead
       ) {
         for (const wake of this.waiters.splice(0)) wake();
       }
     });
+    this.pending.add(sent);
   }
 }

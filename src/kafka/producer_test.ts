@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
-import type { Producer, ProducerRecord } from "kafkajs";
 import type { EventRecord } from "../core/events.ts";
 import { EventProducer } from "./producer.ts";
 import type { ProducerOptions } from "./producer.ts";
+import type { RecordBatch } from "./record_batch.ts";
 
-/** Stands in for a kafkajs producer: records each send, settles it when told. */
-class FakeProducer {
+/** Stands in for the idempotent sender: records each batch, settles it when told. */
+class FakeSender {
   sends: { messages: number; partition: number; settle: (error?: Error) => void }[] = [];
-  send(record: ProducerRecord): Promise<void> {
+  send(partition: number, batch: RecordBatch): Promise<void> {
     return new Promise((resolve, reject) => {
       this.sends.push({
-        messages: record.messages.length,
-        partition: record.messages[0].partition!,
+        messages: batch.records,
+        partition,
         settle: (error) => error ? reject(error) : resolve(),
       });
     });
@@ -30,12 +30,11 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 function producer(options: Partial<ProducerOptions> = {}) {
-  const fake = new FakeProducer();
+  const fake = new FakeSender();
   const events = new EventProducer(
-    fake as unknown as Producer,
+    fake,
     (key) => key[0] % 3,
     {
-      topic: "t",
       recordsPerMessage: 4,
       batchBytes: 1 << 20,
       batchMessages: 1000,
@@ -67,19 +66,16 @@ Deno.test("a partly filled message leaves after the linger time, without a flush
   });
 });
 
-Deno.test("one request at a time; a failed one counts its events as failed; counts per key", async () => {
+Deno.test("batches go to the sender as sealed; a failed one counts its events as failed; counts per key", async () => {
   const { fake, events } = producer({ batchMessages: 2, lingerMs: 60_000 });
   events.setFrame(bytes("A"), "date", "2026-01-02");
   for (let i = 0; i < 20; i++) events.append(event(i)); // 5 messages: 2 full batches and 1 open
   events.setFrame(bytes("B"), "date", "2026-01-02"); // another key: the batch in hand is sealed
   for (let i = 0; i < 3; i++) events.append(event(i));
   const flushed = events.flush();
-  assert.equal(fake.sends.length, 1);
+  assert.equal(fake.sends.length, 4);
   fake.sends[0].settle();
-  await tick();
-  assert.equal(fake.sends.length, 2);
   fake.sends[1].settle(new Error("broker gone"));
-  await tick();
   fake.sends[2].settle();
   await tick();
   assert.deepEqual(fake.sends.map((s) => [s.messages, s.partition]), [
@@ -126,17 +122,16 @@ Deno.test("append holds the caller back while maxInFlight events await acknowled
   events.close();
 });
 
-Deno.test("append holds the caller back while a batch waits for the request in flight", async () => {
-  const { fake, events } = producer({ batchMessages: 1, batchesAhead: 1, lingerMs: 60_000 });
-  // The 8th event fills a second message: one batch in flight, one waiting.
+Deno.test("append holds the caller back while batchesAhead batches await acknowledgement", async () => {
+  const { fake, events } = producer({ batchMessages: 1, batchesAhead: 2, lingerMs: 60_000 });
+  // The 8th event fills a second message: two batches await acknowledgement.
   const state = appendEightHeld(events);
   await tick();
   assert.equal(state.released, false);
-  assert.equal(fake.sends.length, 1);
-  fake.sends[0].settle(); // the waiting batch goes out: room for the next
+  assert.equal(fake.sends.length, 2);
+  fake.sends[0].settle(); // room for the next
   await tick();
   assert.equal(state.released, true);
-  assert.equal(fake.sends.length, 2);
   fake.sends[1].settle();
   await events.flush();
   events.close();

@@ -1,7 +1,7 @@
 /**
  * The records section of a Kafka record batch (message format v2), as the broker reads it once
  * decompressed: one record per message, each with the same key and one header. Written by us so
- * that a produce request costs kafkajs nothing per message (see lz4_codec.ts).
+ * that a produce request costs kafkajs nothing per message (see record_batch.ts).
  *
  * Record => length varint, attributes int8, timestampDelta varlong, offsetDelta varint,
  *   key (varint length + bytes), value (varint length + bytes), headers (varint count, then
@@ -54,9 +54,14 @@ export class EncodedFrame {
   readonly key: Uint8Array;
   readonly keyPart: Uint8Array;
   readonly headersPart: Uint8Array;
+  /** The key and the header's value as text: the security and date a JSON or Avro value holds. */
+  readonly symbol: string;
+  readonly date: string;
 
   constructor(frame: MessageFrame) {
     this.key = frame.key;
+    this.symbol = new TextDecoder().decode(frame.key);
+    this.date = frame.headerValue;
     const hk = ENCODER.encode(frame.headerKey), hv = ENCODER.encode(frame.headerValue);
     this.keyPart = new Uint8Array(zigzagSize(this.key.length) + this.key.length);
     this.keyPart.set(this.key, writeZigzag(this.keyPart, 0, this.key.length));

@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.ts";
+import type { ValueFormatName } from "./value_format.ts";
 
 /** The topic every command uses unless `--kafka-topic` or KAFKA_TOPIC names another. */
 export const DEFAULT_TOPIC = "exchange.events";
@@ -24,6 +25,10 @@ export interface KafkaSettings {
   recordsPerMessage: number;
   /** A partly filled message leaves at most this long after its first event. */
   lingerMs: number;
+  /** How a message's value holds its events (value_format.ts). */
+  valueFormat: ValueFormatName;
+  /** The Schema Registry's URL, for avro. */
+  schemaRegistry?: string;
 }
 
 /** Events per message by default: one 26-byte record per message, what every consumer reads. */
@@ -41,6 +46,8 @@ export interface KafkaOptions {
   /** Falls back to KAFKA_RECORDS_PER_MESSAGE, then to DEFAULT_RECORDS_PER_MESSAGE. */
   recordsPerMessage?: number;
   lingerMs?: number;
+  valueFormat?: ValueFormatName;
+  schemaRegistry?: string;
 }
 
 /**
@@ -76,7 +83,18 @@ export function kafkaSettings(
     timeoutMs: options.timeoutSeconds * 1000,
     recordsPerMessage: options.recordsPerMessage ?? recordsPerMessageFromEnv(env),
     lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
+    valueFormat: options.valueFormat ?? "rowbinary",
   };
+  if (options.schemaRegistry !== undefined) settings.schemaRegistry = options.schemaRegistry;
+  if (settings.valueFormat === "avro" && !settings.schemaRegistry) {
+    throw new UsageError("--kafka-format avro needs --schema-registry URL");
+  }
+  if (settings.valueFormat !== "rowbinary" && settings.recordsPerMessage > 1) {
+    throw new UsageError(
+      `--kafka-format ${settings.valueFormat} is one event per message: ` +
+        `--kafka-records-per-message (or KAFKA_RECORDS_PER_MESSAGE) must be 1`,
+    );
+  }
   if (protocol.startsWith("SASL")) {
     const mechanism = (env("KAFKA_SASL_MECHANISM") || DEFAULT_SASL_MECHANISM).toUpperCase();
     if (!MECHANISMS.includes(mechanism as typeof MECHANISMS[number])) {

@@ -17,6 +17,7 @@ Deno.test("kafka settings: none without brokers; flags win over KAFKA_* variable
     timeoutMs: 2000,
     recordsPerMessage: 1,
     lingerMs: 5,
+    valueFormat: "rowbinary",
   });
   const fromFlags = kafkaSettings(
     { ...options, brokers: "c:3", topic: "u" },
@@ -24,6 +25,29 @@ Deno.test("kafka settings: none without brokers; flags win over KAFKA_* variable
   )!;
   assert.deepEqual([fromFlags.brokers, fromFlags.topic], [["c:3"], "u"]);
   assert.equal(kafkaSettings({ ...options, brokers: "c:3" }, env({}))!.topic, DEFAULT_TOPIC);
+});
+
+Deno.test("kafka settings: json and avro are one event per message; avro needs a registry", () => {
+  const brokers = { ...options, brokers: "a:1" };
+  const avro = kafkaSettings(
+    { ...brokers, valueFormat: "avro", schemaRegistry: "http://r:8081" },
+    env({}),
+  )!;
+  assert.deepEqual([avro.valueFormat, avro.schemaRegistry], ["avro", "http://r:8081"]);
+  assert.throws(
+    () => kafkaSettings({ ...brokers, valueFormat: "avro" }, env({})),
+    /^UsageError: --kafka-format avro needs --schema-registry URL$/,
+  );
+  for (const valueFormat of ["json", "avro"] as const) {
+    assert.throws(
+      () =>
+        kafkaSettings(
+          { ...brokers, valueFormat, schemaRegistry: "http://r", recordsPerMessage: 4 },
+          env({}),
+        ),
+      /one event per message: --kafka-records-per-message .* must be 1/,
+    );
+  }
 });
 
 Deno.test("kafka settings: records per message from the flag, else KAFKA_RECORDS_PER_MESSAGE", () => {

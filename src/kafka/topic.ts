@@ -13,19 +13,22 @@ export interface TopicLayout {
 
 /**
  * Creates the topic (three partitions unless `layout` says otherwise) when it does not exist
- * yet; returns its partition count, which for a topic that existed may differ from `layout`'s. A topic just created can be briefly unknown to the broker that answers ("does not host
- * this topic-partition", seen on a broker that had just started), so that answer is asked again
- * for a while.
+ * yet; returns its partition count, which for a topic that existed may differ from `layout`'s. A
+ * topic just created can be briefly unknown to the broker that answers ("does not host this
+ * topic-partition", seen on a broker that had just started); a broker restarting closes the
+ * connection, and kafkajs's admin then fails with a TypeError when no broker answered its metadata
+ * request. These are asked again for `waitMs`, at least 15 s.
  */
 export async function ensureTopic(
   kafka: Kafka,
   topic: string,
   layout: TopicLayout = { partitions: TOPIC_PARTITIONS },
+  waitMs = 0,
 ): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    for (const end = Date.now() + UNKNOWN_TOPIC_WAIT_MS;;) {
+    for (const end = Date.now() + Math.max(waitMs, UNKNOWN_TOPIC_WAIT_MS);;) {
       try {
         if (!(await admin.listTopics()).includes(topic)) {
           await admin.createTopics({
@@ -40,7 +43,7 @@ export async function ensureTopic(
         const meta = await admin.fetchTopicMetadata({ topics: [topic] });
         return meta.topics[0].partitions.length;
       } catch (e) {
-        if (!unknownTopic(e) || Date.now() > end) throw e;
+        if (!(unknownTopic(e) || retriable(e)) || Date.now() > end) throw e;
         await new Promise((r) => setTimeout(r, 250));
       }
     }
@@ -54,4 +57,11 @@ function unknownTopic(e: unknown): boolean {
     if (x.type === "UNKNOWN_TOPIC_OR_PARTITION") return true;
   }
   return /does not host this topic-partition/.test(String((e as Error)?.message));
+}
+
+/** A connection that failed or closed, or no answer at all. */
+function retriable(e: unknown): boolean {
+  if (e instanceof TypeError) return true;
+  const x = e as { name?: string; retriable?: boolean };
+  return x.retriable === true && /Connection|Retries|BrokerNotFound/.test(x.name ?? "");
 }

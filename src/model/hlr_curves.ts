@@ -12,6 +12,18 @@ export interface HlrCurves {
   cancelAsk: Float64Array[];
   marketBuy: Float64Array;
   marketSell: Float64Array;
+  /** The calibrated source's book and session (written by calibrate outside --compat). */
+  source?: CurvesSource;
+}
+
+/** What a curves file says of its source: `run --hlr-curves` takes these as defaults. */
+export interface CurvesSource {
+  tickSize: number;
+  /** Median queue size per level at the open, in the curves' units. */
+  openingDepth: number[];
+  p0Ticks: number;
+  marketOpenSeconds: number;
+  sessionSeconds: number;
 }
 
 function sanitise(values: ArrayLike<number>): Float64Array {
@@ -82,8 +94,16 @@ export function parseHlrCurves(text: string, source: string): HlrCurves {
     if (typeof v !== "number" || !Number.isFinite(v)) fail(`"${key}" must be a number`);
     return v as number;
   };
+  const described = json.p0_ticks === undefined ? undefined : {
+    tickSize: num("tick_size", 0),
+    openingDepth: Array.from(table("opening_depth", json.opening_depth)),
+    p0Ticks: num("p0_ticks", 0),
+    marketOpenSeconds: num("market_open_seconds", 0),
+    sessionSeconds: num("session_seconds", 0),
+  };
   return {
     levels: k,
+    source: described,
     spreadSensitivity: num("spread_sensitivity", 0.3),
     imbalanceSensitivity: num("imbalance_sensitivity", 1),
     addBid: perLevel("lambda_L_bid"),

@@ -3,6 +3,8 @@ import { DEFAULT_PROTOCOL, DEFAULT_SASL_MECHANISM, DEFAULT_TOPIC } from "../kafk
 
 /** Where the compose file's ClickHouse finds Kafka. */
 export const COMPOSE_BROKERS = "kafka:9092";
+/** Where sql/kafka_avro.sql looks for the Schema Registry unless SCHEMA_REGISTRY_URL says. */
+export const COMPOSE_SCHEMA_REGISTRY = "http://schema-registry:8081";
 /** The consumer group of sql/init.sql's Kafka engine table (init_sql_test.ts checks the file). */
 export const CONSUMER_GROUP = "qrsdp_clickhouse";
 
@@ -65,5 +67,6 @@ export function initSqlVariables(
     KAFKA_SASL_MECHANISM: env("KAFKA_SASL_MECHANISM") || DEFAULT_SASL_MECHANISM,
     KAFKA_SASL_USERNAME: env("KAFKA_SASL_USERNAME") || "",
     KAFKA_SASL_PASSWORD: env("KAFKA_SASL_PASSWORD") || "",
+    SCHEMA_REGISTRY_URL: env("SCHEMA_REGISTRY_URL") || COMPOSE_SCHEMA_REGISTRY,
   };
 }

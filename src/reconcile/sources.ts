@@ -81,7 +81,7 @@ export async function scanTopic(
   for (const key of wanted) scan.tallies.set(key, newTally());
   for (const key of detailed) scan.ids.set(key, new IdTally());
   await consumeTopic(settings, {
-    fromBeginning: true,
+    start: { kind: "beginning" },
     toEnd: true,
     stop: new StopFlag(),
     onEvent: (e) => {

@@ -15,6 +15,8 @@ export interface Security {
   /** Null for the one unnamed security of a run without `--securities`. */
   symbol: string | null;
   p0Ticks: number;
+  /** The simple model's parameters this security has of its own (`--securities @FILE`). */
+  model?: Partial<SimpleParams>;
 }
 
 export interface BookSettings {
@@ -156,8 +158,8 @@ export function manifestSettings(cfg: RunConfig): RunSettings {
   };
 }
 
-export function createModel(cfg: RunConfig): IntensityModel {
+export function createModel(cfg: RunConfig, security?: Security): IntensityModel {
   return cfg.model.kind === "hlr"
     ? new HlrModel(cfg.model.hlrCurves!, cfg.model.hlrCurves!.levels)
-    : new SimpleImbalanceModel(cfg.model.simple);
+    : new SimpleImbalanceModel({ ...cfg.model.simple, ...security?.model });
 }

@@ -6,7 +6,7 @@ import { readManifest } from "../format/manifest.ts";
 import type { ManifestSession } from "../format/manifest.ts";
 import { Session } from "../model/session.ts";
 import { createModel, sessionConfig, sessionSeed } from "./config.ts";
-import type { RunConfig } from "./config.ts";
+import type { RunConfig, Security } from "./config.ts";
 
 /** What `--continue RUN` found of one security: its file of day D, else of day D - 1. */
 interface Found {
@@ -57,7 +57,15 @@ export function openingPrices(cfg: RunConfig, runDir: string, indices: number[])
       for (let c = log.next(); c; c = log.next()) lastTsNs = c.lastTsNs;
       if (log.damage) throw new DataError(log.damage.detail, { source: log.damage.file });
       if (found.sameDay) return log.header.p0Ticks;
-      return closeOf(cfg, found.session.seed, log.header.p0Ticks, log.records, lastTsNs, path);
+      return closeOf(
+        cfg,
+        cfg.securities[i],
+        found.session.seed,
+        log.header.p0Ticks,
+        log.records,
+        lastTsNs,
+        path,
+      );
     } finally {
       log.close();
     }
@@ -74,13 +82,14 @@ function find(sessions: ManifestSession[], seed: bigint, before: bigint): Found 
 /** The close of the session seeded `seed` opening at `p0`, generated again and checked. */
 function closeOf(
   cfg: RunConfig,
+  security: Security,
   seed: bigint,
   p0: number,
   records: number,
   lastTsNs: number | null,
   path: string,
 ): number {
-  const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
+  const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg, security));
   const rec = newRecord();
   let events = 0, last: number | null = null;
   while (session.next(rec)) {

@@ -63,11 +63,15 @@ export class ManifestKeeper {
     this.write();
   }
 
-  /** The session ended; `complete` false keeps it marked (a file that failed to be written). */
-  end(securityIndex: number, file: string, complete: boolean): void {
+  /**
+   * The session ended; `complete` false keeps it marked (a file that failed to be written), and
+   * `stopped` marks a file that is whole but whose session a stop cut short.
+   */
+  end(securityIndex: number, file: string, complete: boolean, stopped = false): void {
     const s = this.find(securityIndex, file);
-    if (!s || !complete || !s.in_progress) return;
-    delete s.in_progress;
+    if (!s || !s.in_progress || (!complete && !stopped)) return;
+    if (complete) delete s.in_progress;
+    if (stopped) s.stopped = true;
     this.changed(this.slots.get(securityIndex)!);
     this.timer ??= setTimeout(() => {
       this.timer = undefined;

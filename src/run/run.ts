@@ -42,6 +42,8 @@ export interface RunHooks {
   onNotice?(message: string): void;
   /** The module that starts a worker; defaults to `worker.ts` beside this file. */
   workerUrl?: string | URL;
+  /** Generate in workers even when the run is short: this thread answers requests (`serve`). */
+  inWorkers?: boolean;
 }
 
 /**
@@ -175,7 +177,7 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
   const mine = new Set(owned);
   const quotas = cfg.securities.map((_, i) => mine.has(i) ? securityQuota(cfg, i) : 0);
   const queue = allAtOnce ? null : new DayQueue(cfg.securities, cfg.session, quotas);
-  const here = !allAtOnce && owned.length * days * seconds <= SHORT_RUN_SECONDS;
+  const here = !allAtOnce && !hooks.inWorkers && owned.length * days * seconds <= SHORT_RUN_SECONDS;
   // All at once, a worker runs several securities together: a thread per security took 7.9 GB
   // for a thousand securities.
   const groups = allAtOnce ? assignSecurities(owned, cfg.workers) : [];
@@ -235,8 +237,9 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
           result.days.push(m.report);
           // A file this thread failed to write stays marked: it is not complete.
           const complete = !host.failed.has(`${cfg.output.dir}/${m.report.file}`);
+          // Cut short by a stop (SIGINT, say): complete as a file, not as a session.
           try {
-            manifest.end(m.report.securityIndex, m.report.file, complete);
+            manifest.end(m.report.securityIndex, m.report.file, complete, m.report.stopped);
             hooks.onDay?.(m.report);
           } catch (e) {
             fail(e);

@@ -37,7 +37,7 @@ export function openRunDir(
   } catch (e) {
     throw new UsageError(`${flag}: cannot create ${path} (${(e as Error).message})`);
   }
-  const lock = takeLock(path, flag);
+  const lock = takeLock(path, (why) => new UsageError(`${flag}: ${why}`));
   try {
     return { ...lock, replaced: clearPreviousRun(path, force, flag, companions) };
   } catch (e) {
@@ -68,21 +68,22 @@ export function runHolder(dir: string): string | null {
   }
 }
 
-function takeLock(dir: string, flag: string): Omit<RunDir, "replaced"> {
+/** Says why a directory cannot be locked or removed, as the caller's error. */
+type Refuse = (why: string) => Error;
+
+function takeLock(dir: string, refuse: Refuse, name = dir): Omit<RunDir, "replaced"> {
   const path = `${dir}/${LOCK_FILE}`;
   for (let attempt = 0; attempt < 5; attempt++) {
     let file: Deno.FsFile;
     try {
       file = Deno.openSync(path, { read: true, write: true, create: true });
     } catch (e) {
-      throw new UsageError(`${flag}: cannot lock ${dir} (${(e as Error).message})`);
+      throw refuse(`cannot lock ${name} (${(e as Error).message})`);
     }
     if (!file.tryLockSync(true)) {
       const owner = new TextDecoder().decode(Deno.readFileSync(path)).trim();
       file.close();
-      throw new UsageError(
-        `${flag}: ${dir} is in use by another run${owner ? ` (process ${owner})` : ""}`,
-      );
+      throw refuse(`${name} is in use by another run${owner ? ` (process ${owner})` : ""}`);
     }
     // A run that just finished may have removed the file we locked: lock the one now there.
     if (sameFile(file, path)) {
@@ -100,7 +101,43 @@ function takeLock(dir: string, flag: string): Omit<RunDir, "replaced"> {
     }
     file.close();
   }
-  throw new UsageError(`${flag}: cannot lock ${dir} (its lock file keeps changing)`);
+  throw refuse(`cannot lock ${name} (its lock file keeps changing)`);
+}
+
+/**
+ * Removes a run's directory by the rule `--force` follows: refused while another run holds its
+ * lock, and, before anything is removed, when it holds anything but a run's files (and
+ * `companions`). `name` is how messages call the directory.
+ */
+export function removeRunDir(dir: string, companions: string[], refuse: Refuse, name = dir): void {
+  const lock = takeLock(dir, refuse, name);
+  try {
+    const listed = listedRunFiles(dir);
+    const ours = (rel: string) =>
+      rel.endsWith("/")
+        ? SYMBOL_FOLDER.test(rel.slice(0, -1))
+        : rel === MANIFEST_TMP || (listed?.has(rel) ?? false) || runLikeFile(rel);
+    try {
+      replacePreviousOutput(
+        dir,
+        name,
+        ours,
+        (path) => `holds ${path}, which is not a run's file; nothing was removed`,
+        (entry) => entry === LOCK_FILE || companions.includes(entry),
+      );
+    } catch (e) {
+      throw e instanceof UsageError ? refuse(e.message) : e;
+    }
+    for (const e of Deno.readDirSync(dir)) {
+      const path = `${dir}/${e.name}`;
+      if (companions.includes(e.name) && e.isFile) Deno.removeSync(path);
+      // Empty symbol folders are all that is left.
+      else if (e.isDirectory && SYMBOL_FOLDER.test(e.name)) Deno.removeSync(path);
+    }
+  } finally {
+    lock.release();
+  }
+  Deno.removeSync(dir);
 }
 
 function sameFile(file: Deno.FsFile, path: string): boolean {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { replacePreviousOutput } from "../core/output_dir.ts";
-import { LOCK_FILE, openRunDir, runHolder } from "./run_dir.ts";
+import { LOCK_FILE, openRunDir, removeRunDir, runHolder } from "./run_dir.ts";
 
 Deno.test("openRunDir refuses empty, root and control-character paths", () => {
   assert.throws(() => openRunDir("", false), /--output: the path is empty/);
@@ -118,4 +118,35 @@ Deno.test("runHolder: the process a run names in its lock while it holds it, els
   Deno.writeTextFileSync(`${dir}/r/${LOCK_FILE}`, "12345\n");
   assert.equal(runHolder(`${dir}/r`), null);
   Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("removeRunDir removes a run's files and directory only when it is free and all ours", () => {
+  const root = Deno.makeTempDirSync();
+  const dir = `${root}/run`;
+  const refuse = (why: string) => new Error(why);
+  const fill = () => {
+    Deno.mkdirSync(`${dir}/AA`, { recursive: true });
+    Deno.mkdirSync(`${dir}/EMPTY`, { recursive: true });
+    Deno.writeTextFileSync(`${dir}/manifest.json`, "{}");
+    Deno.writeTextFileSync(`${dir}/meta.json`, "{}");
+    Deno.writeTextFileSync(`${dir}/AA/2026-01-02.qrsdp`, "x");
+  };
+  fill();
+  const held = openRunDir(dir, true, "--output", ["meta.json"]);
+  assert.throws(() => removeRunDir(dir, ["meta.json"], refuse, "it"), /^Error: it is in use/);
+  held.release();
+  for (const foreign of ["NOTES.txt", "sub/keep", "AA/keep"]) {
+    fill();
+    Deno.mkdirSync(`${dir}/${foreign}`.replace(/\/[^/]+$/, ""), { recursive: true });
+    Deno.writeTextFileSync(`${dir}/${foreign}`, "mine");
+    assert.throws(() => removeRunDir(dir, ["meta.json"], refuse, "it"), /not a run's file/);
+    // Nothing was removed.
+    assert.ok(Deno.statSync(`${dir}/AA/2026-01-02.qrsdp`).isFile);
+    assert.ok(Deno.statSync(`${dir}/${foreign}`).isFile);
+    Deno.removeSync(`${dir}/${foreign}`);
+    if (foreign.startsWith("sub/")) Deno.removeSync(`${dir}/sub`);
+  }
+  removeRunDir(dir, ["meta.json"], refuse, "it");
+  assert.deepEqual([...Deno.readDirSync(root)], []);
+  Deno.removeSync(root);
 });

@@ -137,7 +137,7 @@ export async function runDay(
   const pacer = hooks.pacer;
   const rec = newRecord();
   const seed = sessionSeed(cfg, securityIndex, day);
-  const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg));
+  const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg, security));
   const header = fileHeader(cfg, seed, p0);
   const file = sessionFile(security, date);
   hooks.onBegin?.({ securityIndex, date, seed, file });

@@ -2,8 +2,13 @@ import { readManifest } from "../format/manifest.ts";
 import type { ManifestSession } from "../format/manifest.ts";
 import { INDEX_MAGIC, INDEX_TAIL_SIZE } from "../format/header.ts";
 import { LogReader } from "../format/log_reader.ts";
+import { verifyFile } from "../format/verify.ts";
+import { DataError } from "../core/errors.ts";
 import { readU64 } from "../format/record.ts";
 import { nextWeekday } from "../run/calendar.ts";
+import { readRegularText } from "../core/safe_read.ts";
+import { BadRequest, HttpError, NotFound } from "./http_error.ts";
+import { checkPlan, PlanError } from "./plan.ts";
 
 /** What a run sets out to do: from `simulation.json`, from a live run, or from its manifest. */
 export interface RunPlan {
@@ -21,7 +26,7 @@ export interface RunPlan {
   thetaReinit?: number;
 }
 
-export type RunStatus = "running" | "done" | "stopped" | "failed";
+export type RunStatus = "running" | "done" | "stopped" | "damaged" | "failed";
 
 export interface RunSummary extends RunPlan {
   id: string;
@@ -38,6 +43,8 @@ export interface SessionRef {
   path: string;
   /** Listed in the manifest: the file is complete. */
   complete: boolean;
+  /** A stop ended the session before its close. */
+  stopped?: boolean;
 }
 
 /** A run generated in this process, while it is generated and after. */
@@ -49,9 +56,6 @@ export interface ActiveRun {
   partial: number[];
 }
 
-export class NotFound extends Error {}
-export class BadRequest extends Error {}
-
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** A run id is the plain name of its directory: no separators, no leading dot. */
@@ -59,6 +63,8 @@ export function isRunId(text: string): boolean {
   return RUN_ID.test(text);
 }
 export const META_FILE = "simulation.json";
+/** How long listing runs may hold the thread before it lets other requests in. */
+const LIST_SLICE_MS = 5;
 
 /**
  * The run directories under one data directory. Nothing outside it is ever opened: run ids are
@@ -68,6 +74,8 @@ export class Catalog {
   readonly root: string;
   readonly active = new Map<string, ActiveRun>();
   private readonly counts = new Map<string, { stamp: string; n: number }>();
+  private readonly summaries = new Map<string, { stamp: string; summary: RunSummary }>();
+  private readonly damages = new Map<string, { stamp: string; problem: string | null }>();
 
   constructor(dataDir: string) {
     Deno.mkdirSync(dataDir, { recursive: true });
@@ -108,25 +116,70 @@ export class Catalog {
     return real;
   }
 
-  ids(): string[] {
-    const out: string[] = [];
-    for (const e of Deno.readDirSync(this.root)) {
-      if (e.isDirectory && RUN_ID.test(e.name) && this.exists(e.name)) out.push(e.name);
+  /**
+   * Every run's summary (or why it cannot be had), read without holding the thread: it yields
+   * to other requests every few milliseconds, and a finished run's summary is kept until its
+   * manifest or simulation.json changes.
+   */
+  async list(): Promise<(RunSummary | { id: string; status: "failed"; error: string })[]> {
+    const names = new Set<string>(this.active.keys());
+    for await (const e of Deno.readDir(this.root)) {
+      if (e.isDirectory && RUN_ID.test(e.name)) names.add(e.name);
     }
-    for (const id of this.active.keys()) if (!out.includes(id)) out.push(id);
-    return out.sort();
+    const out = [];
+    let slice = performance.now();
+    for (const id of [...names].sort()) {
+      if (performance.now() - slice > LIST_SLICE_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        slice = performance.now();
+      }
+      if (!this.exists(id)) continue;
+      try {
+        out.push(this.cachedSummary(id));
+      } catch (e) {
+        out.push({ id, status: "failed" as const, error: (e as Error).message });
+      }
+    }
+    return out;
+  }
+
+  private cachedSummary(id: string): RunSummary {
+    if (this.active.has(id)) return this.summary(id);
+    const stamp = ["manifest.json", META_FILE].map((name) => {
+      try {
+        const st = Deno.statSync(`${this.root}/${id}/${name}`);
+        return `${st.size}:${st.mtime?.getTime()}`;
+      } catch {
+        return "-";
+      }
+    }).join("/");
+    const hit = this.summaries.get(id);
+    if (hit?.stamp === stamp) return hit.summary;
+    const summary = this.summary(id);
+    this.summaries.set(id, { stamp, summary });
+    return summary;
   }
 
   plan(id: string): RunPlan {
     const active = this.active.get(id);
     if (active) return active.plan;
     const dir = this.dir(id);
+    const hasManifest = this.hasFile(id, "manifest.json");
     if (this.hasFile(id, META_FILE)) {
       try {
-        const plan = JSON.parse(Deno.readTextFileSync(`${dir}/${META_FILE}`)).plan;
-        if (Array.isArray(plan?.symbols) && Array.isArray(plan?.p0Ticks)) return plan;
-      } catch {
-        // An unreadable simulation.json: the manifest says the rest.
+        const text = readRegularText(`${dir}/${META_FILE}`);
+        let meta: { plan?: unknown };
+        try {
+          meta = JSON.parse(text);
+        } catch {
+          throw new PlanError("not JSON");
+        }
+        return checkPlan(meta?.plan);
+      } catch (e) {
+        // A damaged simulation.json: the manifest says the rest, if there is one.
+        if (!hasManifest) {
+          throw new HttpError(422, `run '${id}': ${META_FILE}: ${(e as Error).message}`);
+        }
       }
     }
     const { raw, securities } = readManifest(dir);
@@ -156,9 +209,10 @@ export class Catalog {
       const found = listed.find((s) => s.symbol === symbol)?.sessions ?? [];
       const out: SessionRef[] = found.map((s) => ({
         date: s.date,
-        path: this.fileInside(dir, s.file),
         // A session being written (or left incomplete) is listed before its file exists.
+        path: this.fileInside(dir, s.file, s.in_progress === true),
         complete: s.in_progress !== true,
+        ...(s.stopped ? { stopped: true } : {}),
       }));
       const planned = plan.days === 0 || out.length < plan.days;
       const writing = out.length > 0 && !out[out.length - 1].complete;
@@ -183,21 +237,54 @@ export class Catalog {
       error ??= (e as Error).message;
     }
     let events = 0;
+    let damage: string | undefined;
     for (const s of sessions) {
-      for (const x of s) if (x.complete) events += this.recordCount(x.path);
+      for (const x of s) {
+        if (!x.complete) continue;
+        events += this.recordCount(x.path);
+        const problem = this.damage(x.path);
+        if (problem) damage ??= `${x.path.slice(this.root.length + id.length + 2)}: ${problem}`;
+      }
     }
     for (const n of active?.partial ?? []) events += n;
     const daysDone = sessions.length
-      ? Math.min(...sessions.map((s) => s.filter((x) => x.complete).length))
+      ? Math.min(...sessions.map((s) => s.filter((x) => x.complete && !x.stopped).length))
       : 0;
     const status: RunStatus = active?.running
       ? "running"
       : error
       ? "failed"
+      : damage
+      ? "damaged"
       : plan.days !== 0 && daysDone >= plan.days
       ? "done"
       : "stopped";
+    error ??= damage;
     return { id, ...plan, status, daysDone, events, ...(error ? { error } : {}) };
+  }
+
+  /**
+   * What is wrong with a complete file, as `info` checks it (every chunk's checksum and
+   * structure, the index), or null when it is sound; kept until its size or time changes.
+   */
+  damage(path: string): string | null {
+    const st = Deno.statSync(path);
+    const stamp = `${st.size}:${st.mtime?.getTime()}`;
+    const hit = this.damages.get(path);
+    if (hit?.stamp === stamp) return hit.problem;
+    let problem: string | null;
+    try {
+      const reader = LogReader.open(path);
+      try {
+        problem = verifyFile(reader).problems[0] ?? null;
+      } finally {
+        reader.close();
+      }
+    } catch (e) {
+      problem = e instanceof DataError ? e.located : (e as Error).message;
+    }
+    this.damages.set(path, { stamp, problem });
+    return problem;
   }
 
   /** Records in a complete file, from its index (cached by size and modification time). */
@@ -211,11 +298,26 @@ export class Catalog {
     return n;
   }
 
-  private fileInside(dir: string, file: string): string {
+  private fileInside(dir: string, file: string, mayBeMissing = false): string {
     if (typeof file !== "string" || file.startsWith("/") || file.split("/").includes("..")) {
       throw new NotFound(`the manifest names a file outside the run: ${file}`);
     }
-    return this.inside(`${dir}/${file}`);
+    const path = `${dir}/${file}`;
+    try {
+      return this.inside(path);
+    } catch (e) {
+      if (!mayBeMissing || this.present(path)) throw e;
+      return path;
+    }
+  }
+
+  private present(path: string): boolean {
+    try {
+      Deno.lstatSync(path);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private hasFile(id: string, name: string): boolean {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { buildManifest, writeManifest } from "../format/manifest.ts";
-import { BadRequest, Catalog, NotFound } from "./catalog.ts";
+import { Catalog } from "./catalog.ts";
+import { BadRequest, NotFound } from "./http_error.ts";
 
 const SETTINGS = {
   baseSeed: 1n,
@@ -24,7 +25,7 @@ function run(dir: string, file = "2026-01-02.qrsdp") {
   );
 }
 
-Deno.test("the catalog opens nothing outside its data directory", () => {
+Deno.test("the catalog opens nothing outside its data directory", async () => {
   const root = Deno.makeTempDirSync();
   const outside = `${root}/outside`;
   run(outside);
@@ -39,7 +40,12 @@ Deno.test("the catalog opens nothing outside its data directory", () => {
   Deno.symlinkSync(`${outside}/2026-01-02.qrsdp`, `${data}/linkfile/2026-01-02.qrsdp`);
   const catalog = new Catalog(data);
 
-  assert.deepEqual(catalog.ids(), ["absolute", "escapes", "linkfile", "plain"]);
+  assert.deepEqual((await catalog.list()).map((r) => r.id), [
+    "absolute",
+    "escapes",
+    "linkfile",
+    "plain",
+  ]);
   assert.equal(catalog.sessions("plain")[0][0].path, `${catalog.root}/plain/2026-01-02.qrsdp`);
   for (const id of ["escapes", "absolute", "linkfile", "linked"]) {
     assert.throws(() => catalog.sessions(id), NotFound, id);

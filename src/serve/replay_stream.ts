@@ -14,8 +14,47 @@ const OVERNIGHT_MS = 1200;
 export const MAX_BACKLOG_BYTES = 256 * 1024;
 const POLL_MS = 100;
 const LAST_EVENTS = 40;
+/** Best-quote changes and trades a snapshot carries at most (more are merged or counted). */
+const MAX_QUOTES = 2000;
+const MAX_TRADES = 50;
 export const MIN_SPEED = 1;
 export const MAX_SPEED = 100_000;
+
+/**
+ * Chunks (4,096 events each) one stream reads before it lets the others and every request have
+ * their turn: fifty streams at full speed must not keep the server from answering.
+ */
+const CHUNKS_PER_SLICE = 1;
+type Advance = "reached" | "starved" | "more";
+
+/** Lets every other task of the event loop run (other streams, requests) before going on. */
+const yieldToOthers = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+
+/**
+ * All the streams of this process together read and rebuild books for at most half of each
+ * 50 ms: however many replay at full speed, the thread is idle, and answers requests, the rest.
+ */
+const TURN_WINDOW_MS = 50;
+const TURN_SHARE = 0.5;
+const turns = { start: 0, used: 0 };
+
+export async function replayTurn<T>(work: () => T, now = () => performance.now()): Promise<T> {
+  for (;;) {
+    const t = now();
+    if (t - turns.start >= TURN_WINDOW_MS) {
+      turns.start = t;
+      turns.used = 0;
+    }
+    if (turns.used < TURN_WINDOW_MS * TURN_SHARE) break;
+    await new Promise((resolve) => setTimeout(resolve, turns.start + TURN_WINDOW_MS - t));
+  }
+  const t = now();
+  try {
+    return work();
+  } finally {
+    turns.used += now() - t;
+  }
+}
 
 export interface Transport {
   send(message: unknown): void;
@@ -38,6 +77,13 @@ class SecurityReplay {
   lastTs = 0;
   /** Last events as [ts_ns, type, price, qty, order_id], newest last. */
   readonly recent: number[][] = [];
+  /** Kept for the security in view only: every change of the best quote, every trade. */
+  tracking = false;
+  private quotes: number[] = [];
+  /** The best bid and ask last put in `quotes`. */
+  private readonly quoted = [-1, -1];
+  private trades: number[] = [];
+  private volume = 0;
   private pending: Uint8Array | null = null;
   private at = 0;
   private readonly rec = newRecord();
@@ -46,11 +92,15 @@ class SecurityReplay {
     this.cursor = new SessionCursor(ref.path);
   }
 
-  /** Applies every event up to `ts`; false when it had to stop early for want of data. */
-  advance(ts: number, growing: boolean): boolean {
+  /**
+   * Applies every event up to `ts`, reading at most `chunks` chunks: "reached", "starved" when
+   * it had to stop early for want of data, "more" when its share of work is used up.
+   */
+  advance(ts: number, growing: boolean, chunks = CHUNKS_PER_SLICE): Advance {
     const rec = this.rec;
-    for (;;) {
+    for (let read = 0;; read++) {
       if (!this.pending) {
+        if (read >= chunks) return "more";
         this.pending = this.cursor.next(growing);
         this.at = 0;
         if (!this.book && this.cursor.header) {
@@ -58,22 +108,70 @@ class SecurityReplay {
           this.book = new Book(h.levelsPerSide, h.initialDepth);
           this.book.seed(h.p0Ticks, h.initialSpreadTicks);
         }
-        if (!this.pending) return this.cursor.finished;
+        if (!this.pending) return this.cursor.finished ? "reached" : "starved";
       }
       const view = new DataView(this.pending.buffer);
       while (this.at < this.pending.length) {
         decodeRecord(view, this.at, rec);
-        if (rec.tsNs > ts) return true;
+        if (rec.tsNs > ts) return "reached";
         this.at += RECORD_SIZE;
-        this.book!.apply(rec.type, rec.priceTicks, rec.qty);
+        const book = this.book!;
+        book.apply(rec.type, rec.priceTicks, rec.qty);
         this.events++;
         this.lastTs = rec.tsNs;
         if (rec.type >= 4) this.lastTrade = rec.priceTicks;
+        if (this.tracking) {
+          const bid = book.bidPrice[0], ask = book.askPrice[0];
+          if (bid !== this.quoted[0] || ask !== this.quoted[1]) {
+            this.quotes.push(rec.tsNs, bid, ask);
+            this.quoted[0] = bid;
+            this.quoted[1] = ask;
+          }
+          if (rec.type >= 4) {
+            this.trades.push(rec.tsNs, rec.type, rec.priceTicks, rec.qty);
+            this.volume += rec.qty;
+          }
+        }
         this.recent.push([rec.tsNs, rec.type, rec.priceTicks, rec.qty, rec.orderId]);
         if (this.recent.length > LAST_EVENTS) this.recent.shift();
       }
       this.pending = null;
     }
+  }
+
+  /**
+   * What happened since the last call: the best quote at each change as [ts, bid, ask] (past
+   * MAX_QUOTES changes, merged into buckets of their lowest bid and highest ask), the newest
+   * trades as [ts, type, price, qty], and the volume and count of every trade.
+   */
+  flow() {
+    const q = this.quotes, t = this.trades;
+    let quotes: number[][] = [];
+    const n = q.length / 3;
+    if (n <= MAX_QUOTES) {
+      for (let i = 0; i < q.length; i += 3) quotes.push([q[i], q[i + 1], q[i + 2]]);
+    } else {
+      const size = Math.ceil(n / (MAX_QUOTES / 2));
+      quotes = [];
+      for (let b = 0; b < n; b += size) {
+        let bid = Infinity, ask = -Infinity;
+        const end = Math.min(n, b + size);
+        for (let i = b; i < end; i++) {
+          bid = Math.min(bid, q[i * 3 + 1]);
+          ask = Math.max(ask, q[i * 3 + 2]);
+        }
+        quotes.push([q[(end - 1) * 3], bid, ask]);
+      }
+    }
+    const trades: number[][] = [];
+    for (let i = Math.max(0, t.length - 4 * MAX_TRADES); i < t.length; i += 4) {
+      trades.push([t[i], t[i + 1], t[i + 2], t[i + 3]]);
+    }
+    const out = { quotes, trades, tradeCount: t.length / 4, volume: this.volume };
+    this.quotes = [];
+    this.trades = [];
+    this.volume = 0;
+    return out;
   }
 
   row() {
@@ -199,9 +297,10 @@ export class ReplayStream {
     growing: () => boolean,
   ): Promise<void> {
     const secs = refs.map((r, i) => new SecurityReplay(symbols[i], r));
+    secs[Math.min(this.focus, secs.length - 1)].tracking = true;
     const date = refs[0].date;
     while (!this.stopped && secs.some((s) => !s.book)) {
-      for (const s of secs) s.advance(-1, growing());
+      for (const s of secs) await this.advance(s, -1, growing());
       if (secs.some((s) => !s.book)) {
         if (!growing()) return;
         await this.sleep(POLL_MS);
@@ -223,7 +322,9 @@ export class ReplayStream {
       const live = growing();
       let reached = target;
       for (const s of secs) {
-        if (!s.advance(target, live)) reached = Math.min(reached, s.lastTs);
+        if ((await this.advance(s, target, live)) === "starved") {
+          reached = Math.min(reached, s.lastTs);
+        }
       }
       const caughtUp = reached < target;
       sim = Math.max(sim, reached);
@@ -231,13 +332,22 @@ export class ReplayStream {
       const due = this.wallOrigin + (sim - this.simOrigin) / 1e6 / this.speed;
       const wait = due - this.now();
       if (wait > 0 && !this.live) await this.sleep(wait);
-      else if (!this.live) this.maxLagMs = Math.max(this.maxLagMs, -wait);
+      else {
+        if (!this.live) this.maxLagMs = Math.max(this.maxLagMs, -wait);
+        await yieldToOthers();
+      }
       if (this.live) this.rebase(sim);
       this.sim = sim;
       // Paused while waiting: this snapshot goes out on resume, nothing before.
       while (this.paused && !this.stopped) await this.sleep(1000);
       lastSentSeq = this.tick(secs, lastSentSeq, day, days, date, sim, open, close);
-      if (sim >= close && secs.every((s) => s.advance(Infinity, live))) break;
+      if (sim >= close) {
+        let ended = true;
+        for (const s of secs) {
+          ended = (await this.advance(s, Infinity, live)) === "reached" && ended;
+        }
+        if (ended) break;
+      }
       if (caughtUp) {
         // Following a run as it is written: wait for more data, pacing from where it resumes.
         await this.sleep(POLL_MS);
@@ -264,6 +374,7 @@ export class ReplayStream {
       return lastSentSeq;
     }
     const f = secs[Math.min(this.focus, secs.length - 1)];
+    secs.forEach((s) => s.tracking = s === f);
     const fresh = Math.min(f.events - lastSentSeq[this.focus], f.recent.length);
     const dayFraction = (sim - open) / (close - open);
     this.out.send({
@@ -279,6 +390,7 @@ export class ReplayStream {
         symbol: f.symbol,
         ...f.ladder(),
         events: f.recent.slice(f.recent.length - fresh),
+        ...f.flow(),
       },
       lagMs: Math.max(
         0,
@@ -288,6 +400,16 @@ export class ReplayStream {
     });
     this.sent++;
     return secs.map((s) => s.events);
+  }
+
+  /** Advances one security to `ts`, a chunk at a time, yielding to others in between. */
+  private async advance(s: SecurityReplay, ts: number, growing: boolean): Promise<Advance> {
+    for (;;) {
+      const r = await replayTurn(() => s.advance(ts, growing));
+      if (r !== "more") return r;
+      await yieldToOthers();
+      if (this.stopped) return "reached";
+    }
   }
 
   private async overnight(nextDate: string): Promise<void> {

@@ -5,6 +5,8 @@ import { QrsdpWriter } from "../format/writer.ts";
 import { buildManifest, writeManifest } from "../format/manifest.ts";
 import { Session } from "../model/session.ts";
 import { SIMPLE_DEFAULTS, SimpleImbalanceModel } from "../model/simple.ts";
+import { Book } from "../book/book.ts";
+import { LogReader } from "../format/log_reader.ts";
 import { Catalog } from "./catalog.ts";
 import { MAX_BACKLOG_BYTES, ReplayStream } from "./replay_stream.ts";
 
@@ -126,5 +128,45 @@ Deno.test("a replay drops snapshots, rather than queueing them, behind a full so
   const end = messages[messages.length - 1];
   assert.equal(end.type, "end");
   assert.ok((end.dropped as number) > 0);
+  Deno.removeSync(data, { recursive: true });
+});
+
+Deno.test("a replay carries every change of the best quote and every trade of the security in view", async () => {
+  const data = Deno.makeTempDirSync();
+  writeRun(`${data}/r`);
+  const messages: Message[] = [];
+  const stream = new ReplayStream(new Catalog(data), "r", { speed: 1000, live: false }, {
+    send: (m) => messages.push(m as Message),
+    backlog: () => 0,
+  });
+  await stream.run();
+  const ticks = messages.filter((m) => m.type === "tick") as unknown as {
+    focus: { quotes: number[][]; trades: number[][]; tradeCount: number; volume: number };
+  }[];
+  // The same, from the file's records through a book of our own.
+  const expected: number[][] = [];
+  let trades = 0, volume = 0;
+  const book = new Book(5, 5);
+  book.seed(10000, 2);
+  const reader = LogReader.open(`${data}/r/2026-01-02.qrsdp`);
+  reader.forEach((r) => {
+    const bid = book.bidPrice[0], ask = book.askPrice[0];
+    book.apply(r.type, r.priceTicks, r.qty);
+    if (expected.length === 0 || book.bidPrice[0] !== bid || book.askPrice[0] !== ask) {
+      expected.push([r.tsNs, book.bidPrice[0], book.askPrice[0]]);
+    }
+    if (r.type >= 4) {
+      trades++;
+      volume += r.qty;
+    }
+  });
+  reader.close();
+  assert.ok(expected.length > 1000, String(expected.length));
+  assert.deepEqual(ticks.flatMap((t) => t.focus.quotes), expected);
+  assert.equal(ticks.reduce((n, t) => n + t.focus.tradeCount, 0), trades);
+  assert.equal(ticks.reduce((n, t) => n + t.focus.volume, 0), volume);
+  assert.ok(
+    ticks.every((t) => t.focus.trades.length <= 50 && t.focus.trades.length <= t.focus.tradeCount),
+  );
   Deno.removeSync(data, { recursive: true });
 });

@@ -1,10 +1,23 @@
+import { DataError } from "../core/errors.ts";
+import { redact, secretsFrom } from "../core/redact.ts";
 import { analyseInWorker } from "./analysis_worker.ts";
-import { BadRequest, Catalog, NotFound } from "./catalog.ts";
+import { Catalog } from "./catalog.ts";
 import { ASSETS } from "./assets.ts";
+import {
+  allowedHosts,
+  hostAllowed,
+  isMutating,
+  newToken,
+  SECURITY_HEADERS,
+  TOKEN_HEADER,
+  tokenMatches,
+} from "./guard.ts";
+import { BadRequest, HttpError, NotFound } from "./http_error.ts";
 import { PRESETS } from "./presets.ts";
 import { MAX_SPEED, MIN_SPEED, ReplayStream } from "./replay_stream.ts";
 import type { Control } from "./replay_stream.ts";
 import { MAX_DAYS, SESSION_LENGTHS, Simulations } from "./simulations.ts";
+import type { Limits } from "./limits.ts";
 import type { RunConfig } from "../run/config.ts";
 
 /** The platform's view from ClickHouse, or null when ClickHouse is not configured. */
@@ -20,10 +33,40 @@ export interface ServerOptions {
   /** The run `qrsdp run --serve` is generating: the page opens on it. */
   liveRun?: string;
   catalog?: Catalog;
+  /** Never in a response, in any form; by default the passwords of this process's environment. */
+  secrets?: string[];
+  limits?: Limits;
+}
+
+/** A create request is a few hundred bytes; anything far larger is refused unread. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** The body as text, refused (413) past `limit` bytes whether or not its length was announced. */
+async function readBody(req: Request, limit: number): Promise<string> {
+  const tooLarge = () => new HttpError(413, `the body may be at most ${limit} bytes`);
+  if (Number(req.headers.get("content-length") ?? 0) > limit) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    for await (const chunk of req.body) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk);
+    }
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(all);
 }
 
 export interface Server {
   url: string;
+  /** What every mutating request must carry in the x-qrsdp-token header. */
+  token: string;
   catalog: Catalog;
   simulations: Simulations;
   close(): Promise<void>;
@@ -48,7 +91,7 @@ function sameOrigin(origin: string, host: string | null): boolean {
 /** The dashboard's HTTP server: embedded page, JSON API and the WebSocket replay stream. */
 export function startServer(opts: ServerOptions): Promise<Server> {
   const catalog = opts.catalog ?? new Catalog(opts.dataDir);
-  const simulations = new Simulations(catalog, opts.baseConfig, opts.workerUrl);
+  const simulations = new Simulations(catalog, opts.baseConfig, opts.workerUrl, opts.limits);
   const streams = new Set<ReplayStream>();
   /** Analyses by file, size and modification time; concurrent requests share one. */
   const analyses = new Map<string, Promise<string>>();
@@ -63,6 +106,8 @@ export function startServer(opts: ServerOptions): Promise<Server> {
     const ref = sessions[i].find((s) => s.date === date);
     if (!ref) throw new NotFound(`no session ${date ?? ""} in run '${id}'`);
     if (!ref.complete) return error(409, `the session ${date} is still being generated`);
+    const damage = catalog.damage(ref.path);
+    if (damage) return error(422, `the session ${date} is damaged (${damage}): not analysed`);
     const st = Deno.statSync(ref.path);
     const stamp = `${ref.path}:${st.size}:${st.mtime?.getTime()}`;
     let body = analyses.get(stamp);
@@ -89,11 +134,16 @@ export function startServer(opts: ServerOptions): Promise<Server> {
       ...catalog.summary(id),
       sessions: plan.symbols.map((symbol, i) => ({
         symbol,
-        sessions: sessions[i].map((s) => ({
-          date: s.date,
-          complete: s.complete,
-          events: s.complete ? catalog.recordCount(s.path) : null,
-        })),
+        sessions: sessions[i].map((s) => {
+          const damage = s.complete ? catalog.damage(s.path) : null;
+          return {
+            date: s.date,
+            complete: s.complete,
+            events: s.complete ? catalog.recordCount(s.path) : null,
+            ...(s.stopped ? { stopped: true } : {}),
+            ...(damage ? { damage } : {}),
+          };
+        }),
       })),
     };
   };
@@ -109,13 +159,14 @@ export function startServer(opts: ServerOptions): Promise<Server> {
       throw new BadRequest(`speed: must be a number from ${MIN_SPEED} to ${MAX_SPEED}`);
     }
     const { socket, response } = Deno.upgradeWebSocket(req);
+    const send = (m: unknown) => socket.send(redact(JSON.stringify(m), secrets));
     const replay = new ReplayStream(
       catalog,
       id,
       { speed, live: url.searchParams.get("live") === "1" },
       {
         send: (m) => {
-          if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(m));
+          if (socket.readyState === WebSocket.OPEN) send(m);
         },
         backlog: () => socket.bufferedAmount,
       },
@@ -124,7 +175,7 @@ export function startServer(opts: ServerOptions): Promise<Server> {
       streams.add(replay);
       replay.run().catch((e) => {
         if (socket.readyState === WebSocket.OPEN) {
-          socket.send(JSON.stringify({ type: "error", message: (e as Error).message }));
+          send({ type: "error", message: (e as Error).message });
         }
       }).finally(() => {
         streams.delete(replay);
@@ -141,7 +192,7 @@ export function startServer(opts: ServerOptions): Promise<Server> {
       } catch {
         message = "a message is a JSON object";
       }
-      if (message) socket.send(JSON.stringify({ type: "error", message }));
+      if (message) send({ type: "error", message });
     };
     socket.onclose = () => replay.stop();
     return response;
@@ -149,7 +200,8 @@ export function startServer(opts: ServerOptions): Promise<Server> {
 
   const api = async (req: Request, url: URL, parts: string[]): Promise<Response> => {
     const [kind, id, sub] = parts;
-    const method = req.method;
+    // HEAD is answered as GET is, without the body.
+    const method = req.method === "HEAD" ? "GET" : req.method;
     if (kind === "presets" && !id && method === "GET") {
       return json({
         presets: PRESETS.map(({ name, description, model, params }) => ({
@@ -173,28 +225,20 @@ export function startServer(opts: ServerOptions): Promise<Server> {
     }
     if (kind !== "simulations" && kind !== "runs") return error(404, "no such API path");
     if (!id) {
-      if (method === "GET") {
-        const runs = catalog.ids().map((i) => {
-          try {
-            return catalog.summary(i);
-          } catch (e) {
-            return { id: i, status: "failed", error: (e as Error).message };
-          }
-        });
-        return json({ runs });
-      }
+      if (method === "GET") return json({ runs: await catalog.list() });
       if (method === "POST" && kind === "simulations") {
         // A JSON content type makes a browser ask first (CORS preflight) on another site's behalf.
         if (!/^application\/json\b/.test(req.headers.get("content-type") ?? "")) {
           return error(415, "the body must be sent as application/json");
         }
+        const text = await readBody(req, MAX_BODY_BYTES);
         let body: unknown;
         try {
-          body = await req.json();
+          body = JSON.parse(text);
         } catch {
           throw new BadRequest("the body is not JSON");
         }
-        const created = simulations.create(body);
+        const created = await simulations.create(body);
         return json(created, 201, { location: `/api/runs/${created.id}` });
       }
       return error(405, `${method} not allowed here`);
@@ -214,33 +258,60 @@ export function startServer(opts: ServerOptions): Promise<Server> {
     return error(404, "no such API path");
   };
 
-  const handler = async (req: Request): Promise<Response> => {
-    const url = new URL(req.url);
-    let path: string;
-    try {
-      path = decodeURIComponent(url.pathname);
-    } catch {
-      return error(400, "malformed path");
+  const token = newToken();
+  const secrets = opts.secrets ?? secretsFrom((n) => Deno.env.get(n));
+  const page = (ASSETS["/index.html"].body as string).replace(
+    '<meta name="qrsdp-token" content="">',
+    `<meta name="qrsdp-token" content="${token}">`,
+  );
+  let hosts = new Set<string>();
+
+  const route = async (req: Request, url: URL, path: string): Promise<Response> => {
+    if (!hostAllowed(req.headers.get("host"), hosts)) {
+      return error(403, "this server answers only to its own address (the Host header is not it)");
     }
     // Pages of other sites may not drive this server from the user's browser.
     const origin = req.headers.get("origin");
     if (origin !== null && !sameOrigin(origin, req.headers.get("host"))) {
       return error(403, `requests from ${origin} are not accepted`);
     }
+    if (isMutating(req.method) && !tokenMatches(req.headers.get(TOKEN_HEADER), token)) {
+      return error(403, `a request that changes something needs this server's ${TOKEN_HEADER}`);
+    }
     try {
       if (path.startsWith("/api/")) return await api(req, url, path.slice(5).split("/"));
       if (req.method !== "GET" && req.method !== "HEAD") return error(405, "not allowed");
-      const asset = ASSETS[path === "/" ? "/index.html" : path];
+      const name = path === "/" ? "/index.html" : path;
+      const asset = ASSETS[name];
       if (!asset) return error(404, "not found");
-      return new Response(asset.body, {
+      return new Response(name === "/index.html" ? page : asset.body, {
         headers: { "content-type": asset.type, "cache-control": "no-cache" },
       });
     } catch (e) {
-      if (e instanceof BadRequest) return error(400, e.message);
-      if (e instanceof NotFound) return error(404, e.message);
-      console.error(`qrsdp serve: ${req.method} ${path}: ${(e as Error).stack ?? e}`);
+      if (e instanceof HttpError) return error(e.status, e.message);
+      // A file of a run that cannot be used: said in one line, its path inside the data directory.
+      if (e instanceof DataError) return error(422, e.message.replaceAll(`${catalog.root}/`, ""));
+      console.error(`qrsdp serve: ${req.method} ${path}: ${(e as Error).message}`);
       return error(500, (e as Error).message);
     }
+  };
+
+  const handler = async (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      path = "";
+    }
+    let res = path === "" ? error(400, "malformed path") : await route(req, url, path);
+    if (res.status === 101) return res;
+    // Every answer passes here: no secret leaves, whatever produced the text.
+    if (/^application\/json/.test(res.headers.get("content-type") ?? "")) {
+      res = new Response(redact(await res.text(), secrets), res);
+    }
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.headers.set(k, v);
+    return req.method === "HEAD" ? new Response(null, res) : res;
   };
 
   return new Promise((resolve) => {
@@ -249,8 +320,10 @@ export function startServer(opts: ServerOptions): Promise<Server> {
       port: opts.port,
       onListen: ({ hostname, port }) => {
         const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+        hosts = allowedHosts(opts.hostname, port);
         resolve({
           url: `http://${host}:${port}/`,
+          token,
           catalog,
           simulations,
           close: async () => {

@@ -2,9 +2,13 @@ import { isSymbol, SYMBOL_RULE } from "../core/symbol.ts";
 import { defaultHlrCurves } from "../model/hlr_curves.ts";
 import type { RunConfig } from "../run/config.ts";
 import { executeRun } from "../run/run.ts";
+import { removeRunDir } from "../run/run_dir.ts";
 import { StopFlag } from "../run/stop.ts";
-import { BadRequest, META_FILE, NotFound } from "./catalog.ts";
+import { META_FILE } from "./catalog.ts";
+import { BadRequest, Conflict, NotFound } from "./http_error.ts";
 import type { Catalog, RunPlan, RunSummary } from "./catalog.ts";
+import { Budget, DEFAULT_LIMITS, diskUsage } from "./limits.ts";
+import type { Limits } from "./limits.ts";
 import { PRESETS } from "./presets.ts";
 
 export const SESSION_LENGTHS = [3600, 7200, 23400];
@@ -57,6 +61,15 @@ export function parseRequest(body: unknown): SimulationRequest {
   };
 }
 
+/**
+ * A run id from the symbols and seed that is always a plain name: symbols may start with . _ -
+ * and many together are long, neither of which a run id may be.
+ */
+export function runName(symbols: string[], seed: number): string {
+  const joined = symbols.join("-").replace(/^[._-]+/, "").slice(0, 80);
+  return `${joined || "run"}-${seed}`;
+}
+
 interface Running {
   stop: StopFlag;
   done: Promise<void>;
@@ -69,28 +82,37 @@ interface Running {
 export class Simulations {
   private readonly running = new Map<string, Running>();
 
+  private readonly budget: Budget;
+
   constructor(
     private readonly catalog: Catalog,
     /** A run configuration with every default, writing to `output`. */
     private readonly baseConfig: (output: string) => RunConfig,
     private readonly workerUrl?: string | URL,
-  ) {}
+    limits: Limits = DEFAULT_LIMITS,
+  ) {
+    this.budget = new Budget(limits);
+  }
 
-  create(body: unknown): RunSummary {
+  /** Starts a simulation within the limits: 413 when it is too large, 429 while too busy. */
+  async create(body: unknown): Promise<RunSummary> {
     const req = parseRequest(body);
     const symbols = req.symbol.split(",");
+    const share = this.budget.estimate(symbols.length, req.days, req.sessionSeconds);
+    this.budget.check(share);
+    const used = await this.usage();
     const preset = PRESETS.find((p) => p.name === req.preset)!;
-    let id = `${symbols.join("-")}-${req.seed}`;
-    for (let n = 2; this.catalog.exists(id) || this.taken(id); n++) {
-      id = `${symbols.join("-")}-${req.seed}-${n}`;
-    }
+    const name = runName(symbols, req.seed);
+    let id = name;
+    for (let n = 2; this.catalog.exists(id) || this.taken(id); n++) id = `${name}-${n}`;
+    this.budget.reserve(id, share, used);
     const dir = this.catalog.dir(id, false);
     const base = this.baseConfig(dir);
     const cfg: RunConfig = {
       ...base,
       seed: BigInt(req.seed),
       securities: symbols.map((symbol) => ({ symbol, p0Ticks: req.p0 })),
-      workers: symbols.length,
+      workers: share.workers,
       session: { ...base.session, days: req.days, seconds: req.sessionSeconds },
       model: {
         ...base.model,
@@ -126,10 +148,27 @@ export class Simulations {
     };
     this.catalog.active.set(id, active);
     const stop = new StopFlag();
+    // A simulation never generates more than its share, whatever its estimate said.
+    let finished = 0;
+    const enforce = () => {
+      const events = finished + active.partial.reduce((a, b) => a + b, 0);
+      if (events >= share.events && !stop.requested) {
+        active.error = `stopped at its limit of ${share.events.toLocaleString("en-US")} events`;
+        stop.request();
+      }
+    };
     const done = executeRun(cfg, stop, {
       workerUrl: this.workerUrl,
-      onProgress: (p) => active.partial[p.securityIndex] = p.events,
-      onDay: (d) => active.partial[d.securityIndex] = 0,
+      inWorkers: true,
+      onProgress: (p) => {
+        active.partial[p.securityIndex] = p.events;
+        enforce();
+      },
+      onDay: (d) => {
+        active.partial[d.securityIndex] = 0;
+        finished += d.events;
+        enforce();
+      },
     }).then((result) => {
       if (result.errors.length) active.error = result.errors.join("; ");
     }, (e) => {
@@ -138,35 +177,47 @@ export class Simulations {
       active.running = false;
       active.partial = symbols.map(() => 0);
       this.running.delete(id);
+      this.budget.release(id);
     });
     this.running.set(id, { stop, done });
     return this.catalog.summary(id);
   }
 
-  /** Stops the run if it is being generated here, then removes its directory. */
+  /**
+   * Stops the run if it is being generated here, then removes its directory as `run --force`
+   * would empty it: refused (409) while another process writes it (its lock is held) or when it
+   * holds files that are not a run's.
+   */
   async delete(id: string): Promise<void> {
     const dir = this.catalog.dir(id);
     const running = this.running.get(id);
     if (!running && this.catalog.active.get(id)?.running) {
-      throw new BadRequest(`run '${id}' is being generated by 'qrsdp run'; stop it there`);
+      throw new Conflict(`run '${id}' is being generated by 'qrsdp run'; stop it there`);
     }
     if (running) {
       running.stop.request();
       await running.done;
     }
-    this.catalog.active.delete(id);
     try {
-      Deno.removeSync(dir, { recursive: true });
+      removeRunDir(dir, [META_FILE], (why) => new Conflict(why), `run '${id}'`);
     } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-      throw new NotFound(`no run '${id}'`);
+      if (e instanceof Deno.errors.NotFound) throw new NotFound(`no run '${id}'`);
+      throw e;
     }
+    this.catalog.active.delete(id);
   }
 
   async stopAll(): Promise<void> {
     for (const r of this.running.values()) r.stop.request();
     await Promise.all([...this.running.values()].map((r) => r.done));
   }
+
+  /** The data directory's size; requests arriving together share one count. */
+  private usage(): Promise<number> {
+    this.counting ??= diskUsage(this.catalog.root).finally(() => this.counting = null);
+    return this.counting;
+  }
+  private counting: Promise<number> | null = null;
 
   private taken(id: string): boolean {
     try {

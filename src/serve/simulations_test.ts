@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { BadRequest } from "./catalog.ts";
-import { parseRequest } from "./simulations.ts";
+import { BadRequest } from "./http_error.ts";
+import { isRunId } from "./catalog.ts";
+import { parseRequest, runName } from "./simulations.ts";
 
 Deno.test("a simulation request: defaults, normalised symbols, one message per bad field", () => {
   assert.deepEqual(parseRequest({ symbol: " aapl, msft ", p0: 100, days: 3 }), {
@@ -26,5 +27,21 @@ Deno.test("a simulation request: defaults, normalised symbols, one message per b
       () => parseRequest(body),
       (e) => e instanceof BadRequest && message.test(e.message),
     );
+  }
+});
+
+Deno.test("a run's name is a plain name whatever its symbols", () => {
+  assert.equal(runName(["AAPL", "MSFT"], 7), "AAPL-MSFT-7");
+  for (
+    const symbols of [
+      ["-A"],
+      [".X", "_"],
+      ["_"],
+      Array.from({ length: 20 }, (_, i) => `SYM${i}LONGNAME`),
+    ]
+  ) {
+    const parsed = parseRequest({ symbol: symbols.join(","), p0: 1, days: 1 });
+    const name = runName(parsed.symbol.split(","), 2 ** 52);
+    assert.ok(isRunId(`${name}-99`), name);
   }
 });

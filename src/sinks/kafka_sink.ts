@@ -1,12 +1,15 @@
-import { Partitioners } from "kafkajs";
-import type { Kafka, Producer } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import type { EventRecord } from "../core/events.ts";
 import { kafkaClient } from "../kafka/client.ts";
+import { DEFAULT_SENDER_OPTIONS, IdempotentSender } from "../kafka/idempotent_sender.ts";
+import { KafkajsTransport } from "../kafka/kafkajs_transport.ts";
 import { DATE_HEADER, UNNAMED_KEY } from "../kafka/message.ts";
 import { partitionOf } from "../kafka/partition.ts";
 import { BATCH_BYTES, BATCH_MESSAGES, BATCHES_AHEAD, EventProducer } from "../kafka/producer.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
 import { ensureTopic } from "../kafka/topic.ts";
+import { producerValueEncoder } from "../kafka/schema_registry.ts";
+import type { ValueEncoder } from "../kafka/value_format.ts";
 import { withinBudget } from "../kafka/retry.ts";
 import type { SessionInfo, Sink, SinkReport, SymbolCounts } from "./sink.ts";
 
@@ -14,16 +17,18 @@ const ENCODER = new TextEncoder();
 
 /**
  * Events to Kafka: key = symbol, header `date`, value = up to `recordsPerMessage` 26-byte records
- * of that symbol and date, in time order (src/kafka/producer.ts). An idempotent producer (acks
- * from all in-sync replicas) sends one LZ4-compressed request at a time, which keeps each
- * symbol's order; `append` holds the generator back while `maxInFlight` events await
- * acknowledgement. A broker that stays away longer than the retry budget fails the request:
- * its events are counted as not acknowledged, never dropped silently.
+ * of that symbol and date, in time order (src/kafka/producer.ts). Our idempotent producer (acks
+ * from all in-sync replicas, src/kafka/idempotent_sender.ts) sends LZ4-compressed record batches
+ * that we encode, up to five requests in flight per broker, keeping each symbol's order through
+ * retries; `append` holds the generator back while `maxInFlight` events await acknowledgement.
+ * A broker that stays away longer than the retry budget fails the batches: their events are
+ * counted as not acknowledged, never dropped silently.
  */
 export class KafkaSink implements Sink {
   readonly name = "kafka";
   private readonly kafka: Kafka;
-  private producer: Producer | null = null;
+  private transport: KafkajsTransport | null = null;
+  private sender: IdempotentSender | null = null;
   private events: EventProducer | null = null;
   /** Events appended while no producer could be had, per symbol. */
   private readonly unsent = new Map<string, number>();
@@ -43,17 +48,34 @@ export class KafkaSink implements Sink {
    */
   async connect(stop?: { readonly requested: boolean }): Promise<string | null> {
     const brokers = this.settings.brokers.join(",");
+    let valueEncoder: ValueEncoder | null;
+    try {
+      valueEncoder = await producerValueEncoder(this.settings);
+    } catch (e) {
+      this.connectError = (e as Error).message;
+      this.noteError(this.connectError);
+      return this.connectError;
+    }
     const attempt = withinBudget(
       (async () => {
-        const partitions = await ensureTopic(this.kafka, this.settings.topic);
-        const producer = this.kafka.producer({
-          idempotent: true,
-          maxInFlightRequests: 1,
-          allowAutoTopicCreation: false,
-          createPartitioner: Partitioners.DefaultPartitioner,
-        });
-        await producer.connect();
-        return { producer, partitions };
+        const partitions = await ensureTopic(
+          this.kafka,
+          this.settings.topic,
+          undefined,
+          this.settings.timeoutMs,
+        );
+        const transport = new KafkajsTransport(this.settings, "qrsdp-producer");
+        try {
+          const sender = new IdempotentSender(transport, {
+            ...DEFAULT_SENDER_OPTIONS,
+            timeoutMs: this.settings.timeoutMs,
+          });
+          await sender.start();
+          return { transport, sender, partitions };
+        } catch (e) {
+          await transport.disconnect().catch(() => {});
+          throw e;
+        }
       })(),
       this.settings.timeoutMs,
     );
@@ -67,24 +89,25 @@ export class KafkaSink implements Sink {
     ]);
     if (!outcome || outcome instanceof Error) {
       // A connection that comes after the stop is let go.
-      if (stopped) attempt.then((p) => p.producer.disconnect(), () => {});
+      if (stopped) attempt.then((p) => p.transport.disconnect(), () => {});
       this.connectError = stopped
         ? `stopped while still trying to reach ${brokers}`
         : `cannot reach ${brokers}: ${(outcome as Error).message}`;
       this.noteError(this.connectError);
       return this.connectError;
     }
-    const { producer, partitions } = outcome;
+    const { transport, sender, partitions } = outcome;
     {
-      this.producer = producer;
-      this.events = new EventProducer(producer, (key) => partitionOf(key, partitions), {
-        topic: this.settings.topic,
+      this.transport = transport;
+      this.sender = sender;
+      this.events = new EventProducer(sender, (key) => partitionOf(key, partitions), {
         recordsPerMessage: this.settings.recordsPerMessage,
         lingerMs: this.settings.lingerMs,
         maxInFlight: this.settings.maxInFlight,
         batchesAhead: BATCHES_AHEAD,
         batchBytes: BATCH_BYTES,
         batchMessages: BATCH_MESSAGES,
+        valueEncoder,
       });
     }
     return null;
@@ -116,7 +139,8 @@ export class KafkaSink implements Sink {
   async close(): Promise<SinkReport> {
     await this.endSession();
     this.events?.close();
-    await this.producer?.disconnect().catch((e) => this.noteError(e.message));
+    this.sender?.close();
+    await this.transport?.disconnect().catch((e) => this.noteError(e.message));
     const bySymbol = this.symbols.map((symbol): SymbolCounts => {
       const c = this.events?.countsOf(ENCODER.encode(symbol));
       return {

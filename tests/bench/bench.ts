@@ -6,11 +6,15 @@
  *
  * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, export,
  * calibrate, serve (the dashboard replaying 20 days at speed 5000 in headless Chromium), itch,
- * many (run time per security at 500 and 10,000 securities);
+ * calibrate_itch, calibrate_itch_day, calibrate_lobster (calibrate_real_cases.ts), many (run time per security at 500 and 10,000
+ * securities);
  * and against the established C++ tools (cpp_cases.ts): read, info, read15, startup, writes, parts.
  * The Kafka case starts a broker of its own with tests/kafka/start.sh (port 19096, or
- * KAFKA_BENCH_PORT) and compares with the established producer's 799 k events/s (one security)
- * and 1.33 M (three), and with Kafka's own ProducerPerformance on the same broker.
+ * KAFKA_BENCH_PORT) and compares with the C++ reference producer's 581-799 k events/s (one
+ * security; 581 k under load, 799 k on a quiet machine) and 1.33 M (three), and with Kafka's own
+ * ProducerPerformance on the same broker; then one case on a three-broker cluster
+ * (tests/kafka/cluster.ts, replication factor 3, acks all; ports from 19110, or
+ * KAFKA_BENCH_CLUSTER_PORT).
  */
 import process from "node:process";
 import { calibrate, expandInputs } from "../../src/calibrate/calibrate.ts";
@@ -26,9 +30,16 @@ import { kafkaClient } from "../../src/kafka/client.ts";
 import { kafkaSettings } from "../../src/kafka/settings.ts";
 import { ensureTopic } from "../../src/kafka/topic.ts";
 import { startBroker, stopBroker } from "../kafka/broker.ts";
+import { KafkaCluster } from "../kafka/cluster.ts";
 import { programV8Flags, qrsdpFiles } from "../helpers.ts";
 import { infoDay, read15, readDay, startup, writeParts, writes } from "./cpp_cases.ts";
 import { serveReplay } from "./serve_replay.ts";
+import { fullMarket } from "./full_market.ts";
+import {
+  calibrateItchCase,
+  calibrateItchDayCase,
+  calibrateLobsterCase,
+} from "./calibrate_real_cases.ts";
 import dgram from "node:dgram";
 import { feedFromFiles } from "../../src/itch/feed_files.ts";
 import { feedPlan } from "../../src/itch/feed_plan.ts";
@@ -44,6 +55,7 @@ const THREE = "AAA:10000,BBB:15000,CCC:20000";
 /** The bench's broker; KAFKA_BENCH_PORT moves it (a helper's own port, say). */
 const KAFKA_PORT = Number(Deno.env.get("KAFKA_BENCH_PORT") ?? "19096");
 const KAFKA_WORK = new URL("../kafka/.work", import.meta.url).pathname;
+const KAFKA_CLUSTER_PORT = Number(Deno.env.get("KAFKA_BENCH_CLUSTER_PORT") ?? "19110");
 
 function peakRssMiB(): string {
   const status = Deno.readTextFileSync("/proc/self/status");
@@ -123,8 +135,12 @@ async function writeAndRead(
   console.log(`${label}: peak RSS ${writeRss} writing, ${peakRssMiB()} after reading back`);
 }
 
-/** The established producer (librdkafka) to a local broker: one security x one day, and three. */
+/**
+ * The C++ reference producer (librdkafka) to a local broker: one security x one day (799 k on a
+ * quiet machine, 581 k under load), and three.
+ */
 const CPP_KAFKA_ONE = 799e3;
+const CPP_KAFKA_ONE_LOADED = 581e3;
 const CPP_KAFKA_THREE = 1.33e6;
 const ONE_DAY_EVENTS = 1_687_175;
 
@@ -159,20 +175,32 @@ interface RunJson {
  * running platform. Throws unless every event was acknowledged and the topic holds exactly the
  * acknowledged messages.
  */
+/** Where a Kafka case produces to, and how much CPU its brokers have used so far. */
+interface KafkaTarget {
+  brokers: string;
+  brokerCpuSeconds: () => number;
+  replicationFactor?: number;
+}
+
+const singleBroker = (port: number): KafkaTarget => ({
+  brokers: `127.0.0.1:${port}`,
+  brokerCpuSeconds: () => brokerCpuSeconds(port),
+});
+
 async function kafkaRun(
   perMessage: string,
   securities: string,
-  port: number,
+  target: KafkaTarget,
 ): Promise<KafkaFigures> {
-  const brokers = `127.0.0.1:${port}`, topic = `bench.${crypto.randomUUID().slice(0, 8)}`;
+  const brokers = target.brokers, topic = `bench.${crypto.randomUUID().slice(0, 8)}`;
   const settings = kafkaSettings(
     { brokers, topic, maxInFlight: 1, timeoutSeconds: 30 },
     () => undefined,
   )!;
   const client = kafkaClient(settings, "qrsdp-bench", 30_000);
-  await ensureTopic(client, topic);
+  await ensureTopic(client, topic, { partitions: 3, replicationFactor: target.replicationFactor });
   const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
-  const broker0 = brokerCpuSeconds(port);
+  const broker0 = target.brokerCpuSeconds();
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       ...["run", "-A", ...programV8Flags(), new URL("./cli_child.ts", import.meta.url).pathname],
@@ -183,7 +211,7 @@ async function kafkaRun(
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const brokerCpu = brokerCpuSeconds(port) - broker0;
+  const brokerCpu = target.brokerCpuSeconds() - broker0;
   Deno.removeSync(dir, { recursive: true });
   const stderr = new TextDecoder().decode(out.stderr);
   const child = /^bench-child (.*)$/m.exec(stderr);
@@ -241,36 +269,59 @@ async function producerPerformance(port: number, records: number): Promise<numbe
  * the established producer and, in the same run on the same broker, Kafka's own producer.
  */
 async function kafka(): Promise<void> {
+  let singleOne = 0;
   await startBroker(KAFKA_PORT);
   try {
     const anchor = await producerPerformance(KAFKA_PORT, ONE_DAY_EVENTS);
     console.log(
       `kafka: Kafka's ProducerPerformance, ${ONE_DAY_EVENTS.toLocaleString("en-US")} records ` +
-        `of 26 bytes, acks=all, lz4: ${(anchor / 1e3).toFixed(0)} k records/s`,
+        `of 26 bytes, acks=all, lz4: ${(anchor / 1e3).toFixed(0)} k records/s; the C++ ` +
+        `reference producer: ${CPP_KAFKA_ONE_LOADED / 1e3}-${CPP_KAFKA_ONE / 1e3} k events/s`,
     );
     for (const perMessage of ["64", "1"]) {
       for (const securities of ["ONE:10000", THREE]) {
         const n = securities.split(",").length;
-        const f = await kafkaRun(perMessage, securities, KAFKA_PORT);
+        const f = await kafkaRun(perMessage, securities, singleBroker(KAFKA_PORT));
         const rate = f.events / f.seconds;
+        if (n === 1 && perMessage === "1") singleOne = rate;
         const cpp = n === 1 ? CPP_KAFKA_ONE : CPP_KAFKA_THREE;
         console.log(
-          `kafka, ${n === 1 ? "1 security" : `${n} securities`} x 1 day, ` +
-            `${perMessage} per message: ` +
-            `${f.events.toLocaleString("en-US")} events in ${f.messages.toLocaleString("en-US")} ` +
-            `messages (topic: ${f.topicMessages.toLocaleString("en-US")}), ` +
-            `${f.seconds.toFixed(2)} s, ${(rate / 1e6).toFixed(3)} M events/s, ` +
-            `CPU ${f.cpuSeconds.toFixed(2)} s (broker ${f.brokerCpuSeconds.toFixed(2)} s), ` +
-            `peak RSS ${f.peakRssMiB.toFixed(0)} MiB; ${
-              (rate / cpp).toFixed(2)
-            }x the established producer, ` +
-            `${(rate / anchor).toFixed(2)}x Kafka's ProducerPerformance`,
+          `${kafkaLine(`${n === 1 ? "1 security" : `${n} securities`}`, perMessage, f)}; ${
+            (rate / cpp).toFixed(2)
+          }x the C++ reference producer` +
+            (n === 1 ? ` (${(rate / CPP_KAFKA_ONE_LOADED).toFixed(2)}x its loaded figure)` : "") +
+            `, ${(rate / anchor).toFixed(2)}x Kafka's ProducerPerformance`,
         );
       }
     }
   } finally {
     await stopBroker(KAFKA_PORT);
   }
+  const cluster = new KafkaCluster(KAFKA_CLUSTER_PORT);
+  await cluster.start();
+  try {
+    const f = await kafkaRun("1", "ONE:10000", {
+      brokers: cluster.brokers,
+      brokerCpuSeconds: () => cluster.cpuSeconds(),
+      replicationFactor: 3,
+    });
+    console.log(
+      `${kafkaLine("three brokers, RF 3, 1 security", "1", f)}; ${
+        (f.events / f.seconds / singleOne).toFixed(2)
+      }x the single broker`,
+    );
+  } finally {
+    await cluster.destroy();
+  }
+}
+
+function kafkaLine(what: string, perMessage: string, f: KafkaFigures): string {
+  return `kafka, ${what} x 1 day, ${perMessage} per message: ` +
+    `${f.events.toLocaleString("en-US")} events in ${f.messages.toLocaleString("en-US")} ` +
+    `messages (topic: ${f.topicMessages.toLocaleString("en-US")}), ` +
+    `${f.seconds.toFixed(2)} s, ${(f.events / f.seconds / 1e6).toFixed(3)} M events/s, ` +
+    `CPU ${f.cpuSeconds.toFixed(2)} s (brokers ${f.brokerCpuSeconds.toFixed(2)} s), ` +
+    `peak RSS ${f.peakRssMiB.toFixed(0)} MiB`;
 }
 
 /**
@@ -352,6 +403,9 @@ async function itch(): Promise<void> {
     flushMs: 1,
     ttl: 1,
     ackWindow: 0,
+    retransmit: null,
+    faults: null,
+    pcap: null,
   });
   await feedFromFiles(feedPlan([paced.dir]), udp, {
     lot: 100,
@@ -471,6 +525,42 @@ async function manyCase(): Promise<void> {
   console.log(`per security, 10,000 / 500: ${(perSecurity[1] / perSecurity[0]).toFixed(2)}x`);
 }
 
+/** The C++ producer's wall time for 3 securities x 1 day on 2 cores (its three threads). */
+const CPP_WIDE_SECONDS = 0.84;
+
+/**
+ * A short, wide run: 3 securities x 1 day, the whole `qrsdp run` process timed, best of 5,
+ * against the C++ producer's wall time.
+ */
+async function wide(): Promise<void> {
+  const times: number[] = [];
+  let cpu = 0;
+  for (let i = 0; i < 5; i++) {
+    const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_" });
+    const t0 = performance.now();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        ...["run", "-A", ...programV8Flags(), new URL("./cli_child.ts", import.meta.url).pathname],
+        ...["run", "--seed", "1", "--days", "1", "--securities", THREE, "--output", dir, "--quiet"],
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    times.push((performance.now() - t0) / 1000);
+    Deno.removeSync(dir, { recursive: true });
+    const child = /^bench-child (.*)$/m.exec(new TextDecoder().decode(out.stderr));
+    if (out.code !== 0 || !child) throw new Error(`qrsdp run failed (${out.code})`);
+    if (times.at(-1) === Math.min(...times)) cpu = JSON.parse(child[1]).cpuSeconds;
+  }
+  const best = Math.min(...times);
+  console.log(
+    `wide: 3 securities x 1 day on ${navigator.hardwareConcurrency} cores, whole process: ` +
+      `${times.map((t) => t.toFixed(2)).join(", ")} s; best ${best.toFixed(2)} s (CPU ` +
+      `${cpu.toFixed(2)} s), ${(best / CPP_WIDE_SECONDS).toFixed(2)}x the C++ producer's ` +
+      `${CPP_WIDE_SECONDS} s wall`,
+  );
+}
+
 const CASES: Record<string, () => Promise<void>> = {
   one: () => writeAndRead("1 security x 1 day", { seed: "1", days: "1" }, CPP_ONE, 5),
   three: () =>
@@ -480,6 +570,7 @@ const CASES: Record<string, () => Promise<void>> = {
       CPP_THREE,
       3,
     ),
+  wide: wide,
   days1: () => writeAndRead("memory: 1 security x 1 day", { seed: "2", days: "1", workers: "1" }),
   days5: () => writeAndRead("memory: 1 security x 5 days", { seed: "2", days: "5", workers: "1" }),
   kafka,
@@ -492,8 +583,12 @@ const CASES: Record<string, () => Promise<void>> = {
   parts: writeParts,
   export: exports,
   calibrate: calibrateCase,
+  calibrate_itch: calibrateItchCase,
+  calibrate_itch_day: calibrateItchDayCase,
+  calibrate_lobster: calibrateLobsterCase,
   serve: serveReplay,
   itch,
+  market: fullMarket,
   many: manyCase,
 };
 

@@ -20,13 +20,32 @@ export async function openPage(
   const page = await browser.newPage() as Page & { errors: string[] };
   page.errors = [];
   page.on("pageerror", (e) => page.errors.push(String((e as Error).message ?? e)));
+  // The console's errors too: a resource that failed to load (the icon, say), a CSP refusal.
+  // An API answer of 4xx is logged as well; the tests check those answers themselves.
+  page.on("console", (m) => {
+    const url = m.location().url ?? "";
+    if (m.type() !== "error") return;
+    if (
+      /^Failed to load resource/.test(m.text()) &&
+      new URL(url, "http://x/").pathname.startsWith("/api/")
+    ) return;
+    page.errors.push(`console: ${m.text()} ${url}`);
+  });
   await page.setViewport({ width: 1400, height: 1000 });
   await page.goto(url);
   return page;
 }
 
+/** The token the server wrote into its page (mutating requests carry it), or "" without one. */
+export async function pageToken(url: string): Promise<string> {
+  const html = await (await fetch(url)).text();
+  return /<meta name="qrsdp-token" content="([0-9a-f]+)">/.exec(html)?.[1] ?? "";
+}
+
 export interface Dashboard {
   url: string;
+  /** The page's token, for requests that change something. */
+  token: string;
   process: Deno.ChildProcess;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
@@ -62,8 +81,10 @@ export async function startDashboard(
     return s;
   });
   url = await Promise.race([ready, exited.then(() => "")]);
+  const token = url ? await pageToken(url) : "";
   return {
     url,
+    token,
     process,
     stderr: () => text,
     /** SIGTERM; a `run --serve` whose run was still going gets a second one once it is over. */

@@ -67,8 +67,8 @@ ENGINE = Null;`,
 
 export const STAND_IN_INSERT =
   "INSERT INTO exchange_events_kafka (ts_ns, type, side, price_ticks, " +
-  "qty, order_id, _key, _topic, _partition, _offset, _headers.name, _headers.value, _error, " +
-  "_raw_message) FORMAT RowBinary";
+  "qty, order_id, _key, _topic, _partition, _offset, _timestamp, _headers.name, _headers.value, " +
+  "_error, _raw_message) FORMAT RowBinary";
 
 /** RowBinary of the stand-in's columns in STAND_IN_INSERT order. */
 export class StandInRows {
@@ -77,10 +77,14 @@ export class StandInRows {
   private offset = 0;
   private readonly enc = new TextEncoder();
 
-  /** One message as the consumer would see it; `record` is its value when it parsed. */
+  /**
+   * One message as the consumer would see it; `record` is its value when it parsed, `timestamp`
+   * its message timestamp in seconds (none: NULL).
+   */
   add(m: {
     record?: Uint8Array;
     key: string;
+    timestamp?: number;
     headers?: Record<string, string>;
     error?: string;
     raw?: Uint8Array;
@@ -90,6 +94,7 @@ export class StandInRows {
     this.string("stand-in");
     this.u64(0);
     this.u64(this.offset++);
+    this.nullableU32(m.timestamp);
     const headers = Object.entries(m.headers ?? {});
     this.varint(headers.length);
     for (const [name] of headers) this.string(name);
@@ -131,6 +136,14 @@ export class StandInRows {
     const b = typeof s === "string" ? this.enc.encode(s) : s;
     this.varint(b.length);
     this.bytes(b);
+  }
+
+  private nullableU32(n: number | undefined): void {
+    this.room(5);
+    this.buf[this.len++] = n === undefined ? 1 : 0;
+    if (n === undefined) return;
+    new DataView(this.buf.buffer, this.len, 4).setUint32(0, n, true);
+    this.len += 4;
   }
 
   private u64(n: number): void {

@@ -93,7 +93,17 @@ export async function readTopic(
   const kafka = new Kafka({ brokers: brokers.split(","), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
+  // A broker just restarted answers "does not host this topic-partition" for a while.
+  let ends;
+  for (const end = Date.now() + 60_000;;) {
+    try {
+      ends = await admin.fetchTopicOffsets(topic);
+      break;
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   await admin.disconnect();
   const total = ends.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
   const out: ConsumedMessage[] = [];

@@ -1,4 +1,6 @@
-// The qrsdp dashboard: plain JavaScript and uPlot, served by `qrsdp serve`.
+// The qrsdp dashboard: plain JavaScript and uPlot, served by `qrsdp serve`. Everything that comes
+// from the server (run ids, symbols, errors, files' contents) goes into the page as text, in
+// elements made here; the pages' fixed parts are templates in index.html.
 "use strict";
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -8,14 +10,72 @@ const price = (t) => (t / TICK).toFixed(2);
 const int = (n) => Math.round(n).toLocaleString("en-US");
 const TYPES = ["ADD_BID", "ADD_ASK", "CANCEL_BID", "CANCEL_ASK", "EXECUTE_BUY", "EXECUTE_SELL"];
 const SIDES = ["BID", "ASK", "BID", "ASK", "ASK", "BID"];
-const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const symName = (s) => s ?? "DEFAULT";
 
-async function api(path, init) {
-  const res = await fetch(`/api/${path}`, init);
+/** An element with properties, attributes and children (text or elements). */
+function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") el.className = v;
+    else if (k === "dataset") Object.assign(el.dataset, v);
+    else if (k === "style") Object.assign(el.style, v);
+    else if (k.startsWith("on")) el[k] = v;
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c !== null && c !== undefined) el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
+}
+
+/** Puts a template's copy in the view. */
+function show(template) {
+  view.replaceChildren($(`#${template}`).content.cloneNode(true));
+}
+
+/** This start of the server's token: every request that changes something carries it. */
+const TOKEN = $('meta[name="qrsdp-token"]').content;
+
+class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function api(path, init = {}) {
+  const headers = { ...init.headers, "x-qrsdp-token": TOKEN };
+  const res = await fetch(`/api/${path}`, { ...init, headers });
   const body = res.status === 204 ? null : await res.json();
-  if (!res.ok) throw new Error(body?.error ?? `HTTP ${res.status}`);
+  if (!res.ok) throw new ApiError(res.status, body?.error ?? `HTTP ${res.status}`);
   return body;
+}
+
+const runPath = (page, id) => `#/${page}/${encodeURIComponent(id)}`;
+
+/** The page for a run id the server does not know. */
+function missingPage(id, why) {
+  show("t-missing");
+  $("#missing .run-id").textContent = id;
+  $("#missing .why").textContent = why;
+  view.dataset.missing = id;
+}
+
+/** Asks for the run first: an unknown one gets a page that says so. */
+async function knownRun(id) {
+  try {
+    return await api(`runs/${encodeURIComponent(id)}`);
+  } catch (err) {
+    if (err.status === 404 || err.status === 400) missingPage(id, err.message);
+    else {
+      show("t-missing");
+      $("#missing h2").textContent = "This run cannot be opened";
+      $("#missing .run-id").textContent = id;
+      $("#missing .why").textContent = err.message;
+    }
+    return null;
+  }
 }
 
 let cleanup = () => {};
@@ -31,49 +91,39 @@ function route() {
 }
 addEventListener("hashchange", route);
 
+/** A y axis wide enough for its longest label, measured in the chart's own font. */
+function axisSize(u, values, axisIdx, cycleNum) {
+  const axis = u.axes[axisIdx];
+  if (cycleNum > 1) return axis._size;
+  let size = (axis.ticks?.size ?? 10) + (axis.gap ?? 5) + 6;
+  const longest = (values ?? []).reduce(
+    (a, v) => (String(v).length > a.length ? String(v) : a),
+    "",
+  );
+  if (longest) {
+    u.ctx.font = axis.font[0];
+    size += u.ctx.measureText(longest).width / devicePixelRatio;
+  }
+  return Math.ceil(size);
+}
+
+const AXIS = { stroke: "#8a96a6", grid: { stroke: "#263040" }, ticks: { stroke: "#263040" } };
+const yAxis = (values) => ({ ...AXIS, size: axisSize, ...(values ? { values } : {}) });
+
 // ---------------------------------------------------------------- home: form, list, platform
 
 async function homePage() {
-  view.innerHTML = `
-  <div class="grid2">
-    <section class="panel">
-      <h2>New simulation</h2>
-      <form id="create" novalidate>
-        <label>Symbol (several: AAPL,MSFT)<input name="symbol" value="AAPL" autocomplete="off"></label>
-        <label>Start price (ticks of 0.01)<input name="p0" value="10000" inputmode="numeric"></label>
-        <label>Session length<select name="sessionSeconds">
-          <option value="3600">1 h</option><option value="7200">2 h</option>
-          <option value="23400" selected>6.5 h</option></select></label>
-        <label>Days (1-252)<input name="days" value="1" inputmode="numeric"></label>
-        <label>Model parameters<select name="preset"></select></label>
-        <div class="params" id="params"></div>
-        <label>Seed<input name="seed" value="42" inputmode="numeric"></label>
-        <button type="submit">Create</button>
-        <div class="msg" id="msg" role="status"></div>
-      </form>
-    </section>
-    <div>
-      <section class="panel">
-        <h2>Simulations</h2>
-        <table id="runs"><thead><tr><th>Run</th><th>Symbol</th><th>Status</th><th>Events</th>
-          <th>Days</th><th>p0</th><th>Seed</th><th></th></tr></thead><tbody></tbody></table>
-      </section>
-      <section class="panel" id="platform" hidden>
-        <h2>Platform (ClickHouse)</h2><div id="platform-body"></div>
-      </section>
-    </div>
-  </div>`;
+  show("t-home");
   const form = $("#create");
   const msg = $("#msg");
   const { presets } = await api("presets");
   if (!form.isConnected) return;
   const select = form.elements.preset;
-  select.innerHTML = presets.map((p) => `<option value="${esc(p.name)}">${esc(p.name)}</option>`)
-    .join("");
+  select.replaceChildren(...presets.map((p) => h("option", { value: p.name }, p.name)));
   const showParams = () => {
     const p = presets.find((x) => x.name === select.value);
-    $("#params").innerHTML = `${esc(p.description)}<br>` +
-      Object.entries(p.params).map(([k, v]) => `${esc(k)} = ${esc(v)}`).join("<br>");
+    const lines = [p.description, ...Object.entries(p.params).map(([k, v]) => `${k} = ${v}`)];
+    $("#params").replaceChildren(...lines.flatMap((l, i) => (i ? [h("br"), l] : [l])));
   };
   select.onchange = showParams;
   showParams();
@@ -110,42 +160,57 @@ async function homePage() {
 
   const tbody = $("#runs tbody");
   let shown = "";
+  const row = (r) =>
+    h(
+      "tr",
+      { dataset: { run: r.id } },
+      h("td", {}, r.id),
+      h("td", {}, (r.symbols ?? []).map(symName).join(", ")),
+      h("td", { class: `status-${r.status}`, title: r.error ?? "" }, r.status),
+      h("td", {}, int(r.events ?? 0)),
+      h("td", {}, `${r.daysDone ?? 0}/${r.days === 0 ? "∞" : r.days ?? "?"}`),
+      h("td", {}, (r.p0Ticks ?? []).map(price).join(", ")),
+      h("td", {}, r.seed ?? ""),
+      h(
+        "td",
+        {},
+        h("a", { href: runPath("replay", r.id) }, "replay"),
+        r.status === "running" ? [" ", h("a", { href: runPath("live", r.id) }, "live")] : null,
+        " ",
+        h("a", { href: runPath("analysis", r.id) }, "analysis"),
+        " ",
+        h("button", { class: "danger", dataset: { delete: r.id } }, "delete"),
+      ),
+    );
   const refresh = async () => {
     let runs;
     try {
       ({ runs } = await api("runs"));
     } catch (err) {
-      tbody.innerHTML = `<tr><td colspan="8" class="msg error">${esc(err.message)}</td></tr>`;
+      tbody.replaceChildren(h("tr", {}, h("td", { colspan: 8, class: "msg error" }, err.message)));
+      shown = "";
       return;
     }
-    const html = runs.length === 0
-      ? `<tr><td colspan="8" class="dim">none yet</td></tr>`
-      : runs.map((r) => `
-      <tr data-run="${esc(r.id)}">
-        <td>${esc(r.id)}</td>
-        <td>${esc((r.symbols ?? []).map(symName).join(", "))}</td>
-        <td class="status-${esc(r.status)}" title="${esc(r.error ?? "")}">${esc(r.status)}</td>
-        <td>${int(r.events ?? 0)}</td>
-        <td>${r.daysDone ?? 0}/${r.days === 0 ? "∞" : r.days ?? "?"}</td>
-        <td>${esc((r.p0Ticks ?? []).map(price).join(", "))}</td>
-        <td>${esc(r.seed ?? "")}</td>
-        <td><a href="#/replay/${encodeURIComponent(r.id)}">replay</a>
-          ${r.status === "running" ? ` <a href="#/live/${encodeURIComponent(r.id)}">live</a>` : ""}
-          <a href="#/analysis/${encodeURIComponent(r.id)}">analysis</a>
-          <button class="danger" data-delete="${esc(r.id)}">delete</button></td>
-      </tr>`).join("");
     // Unchanged rows are left alone, so that a click on them is never lost to a re-render.
-    if (html !== shown) tbody.innerHTML = shown = html;
+    const key = JSON.stringify(runs);
+    if (key === shown) return;
+    shown = key;
+    tbody.replaceChildren(
+      ...(runs.length === 0
+        ? [h("tr", {}, h("td", { colspan: 8, class: "dim" }, "none yet"))]
+        : runs.map(row)),
+    );
   };
   tbody.onclick = async (e) => {
     const id = e.target.dataset?.delete;
-    if (!id) return;
+    if (!id || !confirm(`Delete the run ${id} and its files?`)) return;
     e.target.disabled = true;
     try {
       await api(`runs/${encodeURIComponent(id)}`, { method: "DELETE" });
     } catch (err) {
       msg.className = "msg error";
       msg.textContent = err.message;
+      e.target.disabled = false;
     }
     refresh();
   };
@@ -155,22 +220,27 @@ async function homePage() {
     const p = await api("platform").catch((err) => ({ configured: true, error: err.message }));
     if (!p.configured || !form.isConnected) return;
     $("#platform").hidden = false;
-    $("#platform-body").innerHTML = p.error ? `<div class="msg error">${esc(p.error)}</div>` : `
-      <table><thead><tr><th>Symbol</th><th>Bid</th><th>Ask</th><th>Mid</th></tr></thead><tbody>
-      ${
-      p.midprice.map((r) =>
-        `<tr><td>${esc(r.symbol)}</td><td>${price(r.best_bid_ticks)}</td>
-        <td>${price(r.best_ask_ticks)}</td><td>${price(r.midprice_ticks)}</td></tr>`
-      ).join("")
-    }
-      </tbody></table>
-      <table style="margin-top:10px"><thead><tr><th>Symbol</th><th>Date</th><th>Rows</th></tr></thead><tbody>
-      ${
-      p.rows.map((r) =>
-        `<tr><td>${esc(r.symbol)}</td><td>${esc(r.date)}</td><td>${int(r.rows)}</td></tr>`
-      )
-        .join("")
-    }</tbody></table>`;
+    const table = (head, rows) =>
+      h(
+        "table",
+        { class: "spaced" },
+        h("thead", {}, h("tr", {}, head.map((t) => h("th", {}, t)))),
+        h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c) => h("td", {}, c))))),
+      );
+    $("#platform-body").replaceChildren(
+      ...(p.error ? [h("div", { class: "msg error" }, p.error)] : [
+        table(
+          ["Symbol", "Bid", "Ask", "Mid"],
+          p.midprice.map((r) => [
+            r.symbol,
+            price(r.best_bid_ticks),
+            price(r.best_ask_ticks),
+            price(r.midprice_ticks),
+          ]),
+        ),
+        table(["Symbol", "Date", "Rows"], p.rows.map((r) => [r.symbol, r.date, int(r.rows)])),
+      ]),
+    );
   };
   platform();
   timers.push(setInterval(platform, 3000));
@@ -178,7 +248,7 @@ async function homePage() {
   const live = await api("live");
   if (form.isConnected && live.run && !sessionStorage.getItem("qrsdp-live-seen")) {
     sessionStorage.setItem("qrsdp-live-seen", "1");
-    location.hash = `#/live/${encodeURIComponent(live.run)}`;
+    location.hash = runPath("live", live.run);
   }
 }
 
@@ -186,48 +256,81 @@ async function homePage() {
 
 const WINDOWS = [["5m", 300], ["15m", 900], ["1h", 3600], ["1d", 86400], ["all", Infinity]];
 const SPEEDS = [10, 50, 100, 500, 1000, 5000];
-/** Points kept for the chart: older halves are thinned as the replay goes on. */
-const CHART_CAP = 4000;
-const CHART_RECENT = 1000;
-/** Points drawn for the chosen window. */
-const DRAW_POINTS = 800;
+/** Quote changes kept: past this, the older half is thinned to every other point. */
+const KEEP_POINTS = 400_000;
+/** Points drawn for the chosen window: more are merged, each keeping its lowest bid and highest ask. */
+const DRAW_POINTS = 3000;
+const VOLUME_BARS = 60;
+const TAPE_ROWS = 30;
 
-/** The chart's history: full resolution for the newest points, thinned further back. */
+/** The best quote at every change the server sent, in time order (seconds since the epoch). */
 class Series {
   constructor() {
+    this.clear();
+  }
+  clear() {
     this.x = [];
     this.bid = [];
-    this.mid = [];
     this.ask = [];
+    this.vx = [];
+    this.vol = [];
   }
-  push(x, bid, mid, ask) {
+  push(x, bid, ask) {
     this.x.push(x);
     this.bid.push(bid);
-    this.mid.push(mid);
     this.ask.push(ask);
-    if (this.x.length > CHART_CAP) {
-      const old = this.x.length - CHART_RECENT;
-      for (const k of ["x", "bid", "mid", "ask"]) {
-        const a = this[k];
-        const thinned = a.slice(0, old).filter((_, i) => i % 2 === 0);
-        this[k] = thinned.concat(a.slice(old));
+    if (this.x.length > KEEP_POINTS) {
+      const half = this.x.length >> 1;
+      for (const k of ["x", "bid", "ask"]) {
+        this[k] = this[k].slice(0, half).filter((_, i) => i % 2 === 0).concat(this[k].slice(half));
       }
     }
   }
+  volume(x, v) {
+    this.vx.push(x);
+    this.vol.push(v);
+    if (this.vx.length > KEEP_POINTS) {
+      this.vx = this.vx.slice(-KEEP_POINTS / 2);
+      this.vol = this.vol.slice(-KEEP_POINTS / 2);
+    }
+  }
+  /** [x, ask, bid, mid, spread] of the window, every point, or merged into DRAW_POINTS. */
   window(seconds) {
     const n = this.x.length;
-    if (n === 0) return [[], [], [], []];
+    if (n === 0) return [[], [], [], [], []];
     const from = this.x[n - 1] - seconds;
     let i = n - 1;
     while (i > 0 && this.x[i - 1] >= from) i--;
-    const stride = Math.max(1, Math.ceil((n - i) / DRAW_POINTS));
-    const pick = (a) => {
-      const out = [];
-      for (let j = i; j < n; j += stride) out.push(a[j]);
-      if ((n - 1 - i) % stride !== 0) out.push(a[n - 1]);
-      return out;
-    };
-    return [pick(this.x), pick(this.bid), pick(this.mid), pick(this.ask)];
+    const size = Math.max(1, Math.ceil((n - i) / DRAW_POINTS));
+    const out = [[], [], [], [], []];
+    for (let b = i; b < n; b += size) {
+      const end = Math.min(n, b + size);
+      let bid = Infinity, ask = -Infinity;
+      for (let j = b; j < end; j++) {
+        if (this.bid[j] < bid) bid = this.bid[j];
+        if (this.ask[j] > ask) ask = this.ask[j];
+      }
+      out[0].push(this.x[end - 1]);
+      out[1].push(ask);
+      out[2].push(bid);
+      out[3].push((this.bid[end - 1] + this.ask[end - 1]) / 2);
+      out[4].push(this.ask[end - 1] - this.bid[end - 1]);
+    }
+    return out;
+  }
+  /** Volume traded in VOLUME_BARS equal spans of the window. */
+  volumeBars(seconds) {
+    const n = this.vx.length;
+    if (n === 0) return [[], []];
+    const last = this.vx[n - 1];
+    const first = Math.max(last - seconds, this.vx[0]);
+    const span = Math.max((last - first) / VOLUME_BARS, 1e-3);
+    const xs = Array.from({ length: VOLUME_BARS }, (_, k) => first + (k + 0.5) * span);
+    const ys = new Array(VOLUME_BARS).fill(0);
+    for (let j = n - 1; j >= 0 && this.vx[j] >= first; j--) {
+      ys[Math.min(VOLUME_BARS - 1, Math.floor((this.vx[j] - first) / span))] += this.vol[j];
+    }
+    return [xs, ys];
   }
 }
 
@@ -240,111 +343,130 @@ function clock(tsNs) {
   const p = (n) => String(n).padStart(2, "0");
   return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}`;
 }
+const clockMs = (ts) => `${clock(ts)}.${String(Math.floor((ts % 1e9) / 1e6)).padStart(3, "0")}`;
+const timeLabel = (_, v) =>
+  v == null ? "–" : new Date(v * 1000).toISOString().slice(0, 19).replace("T", " ");
+const priceLabel = (_, v) => (v == null ? "–" : price(v));
 
-function replayPage(id, live) {
-  view.innerHTML = `
-  <div class="controls">
-    <a href="#/">← simulations</a>
-    <strong id="title">${esc(id)}</strong>
-    <span id="symbol" class="dim"></span>
-    <button id="pause" class="secondary">pause</button>
-    <label class="dim">speed <select id="speed">${
-    SPEEDS.map((s) => `<option value="${s}">${s}×</option>`).join("")
-  }</select></label>
-    <label class="dim">window <select id="window">${
-    WINDOWS.map(([n]) => `<option>${n}</option>`).join("")
-  }</select></label>
-    <a id="analysis" href="#/analysis/${encodeURIComponent(id)}">analysis</a>
-    <span id="state" class="dim"></span>
-  </div>
-  <div class="quote">
-    <div><span class="k">bid</span><span class="v bid" id="q-bid">–</span></div>
-    <div><span class="k">mid</span><span class="v mid" id="q-mid">–</span></div>
-    <div><span class="k">ask</span><span class="v ask" id="q-ask">–</span></div>
-    <div><span class="k">spread</span><span class="v" id="q-spread">–</span></div>
-    <div><span class="k">day</span><span class="v" id="q-day">–</span></div>
-    <div><span class="k">date</span><span class="v" id="q-date">–</span></div>
-    <div><span class="k">time</span><span class="v" id="q-time">–</span></div>
-    <div><span class="k">events</span><span class="v" id="q-events">0</span></div>
-  </div>
-  <div class="progress"><div id="progress"></div></div>
-  <section class="panel" id="securities-panel" hidden>
-    <h2>Securities</h2>
-    <table id="securities"><thead><tr><th>Symbol</th><th>Last</th><th>Spread</th><th>Events</th></tr>
-    </thead><tbody></tbody></table>
-  </section>
-  <div class="replay">
-    <div class="overlay" id="closed"><div class="big">Market closed</div><div id="closed-next" class="dim"></div></div>
-    <div>
-      <section class="panel"><h2>Price</h2><div id="chart" data-points="0"></div></section>
-      <section class="panel"><h2>Last 40 events</h2>
-        <table class="events"><thead><tr><th>Time</th><th>Type</th><th>Side</th><th>Price</th><th>Qty</th><th>Order</th></tr></thead>
-        <tbody id="events"></tbody></table></section>
-    </div>
-    <section class="panel"><h2>Book</h2><table class="ladder"><thead><tr><th>Price</th><th>Size</th></tr></thead>
-      <tbody id="ladder"></tbody></table></section>
-  </div>
-  <div class="msg" id="msg"></div>`;
+function plotIn(el, opts, data, height) {
+  return new uPlot(
+    { width: Math.max(260, el.clientWidth - 4), height, legend: { live: false }, ...opts },
+    data,
+    el,
+  );
+}
+
+async function replayPage(id, live) {
+  const run = await knownRun(id);
+  if (!run || location.hash !== runPath(live ? "live" : "replay", id)) return;
+  show("t-replay");
+  $("#title").textContent = id;
+  $("#analysis").href = runPath("analysis", id);
+  $("#speed").replaceChildren(...SPEEDS.map((s) => h("option", { value: s }, `${s}×`)));
+  $("#window").replaceChildren(...WINDOWS.map(([n]) => h("option", {}, n)));
 
   const series = new Series();
   const chartEl = $("#chart");
-  const plot = new uPlot(
+  const plot = plotIn(
+    chartEl,
     {
-      width: Math.max(300, chartEl.clientWidth - 4),
-      height: 320,
       scales: { x: { time: true } },
-      axes: [
-        { stroke: "#8a96a6", grid: { stroke: "#263040" }, ticks: { stroke: "#263040" } },
-        {
-          stroke: "#8a96a6",
-          grid: { stroke: "#263040" },
-          ticks: { stroke: "#263040" },
-          size: 60,
-          values: (_, vals) => vals.map((v) => price(v)),
-        },
-      ],
+      axes: [AXIS, yAxis((_, vals) => vals.map(price))],
       series: [
-        {
-          value: (_, v) =>
-            v == null ? "–" : new Date(v * 1000).toISOString().slice(0, 19).replace("T", " "),
-        },
-        {
-          label: "ask",
-          stroke: "#e5534b",
-          fill: "rgba(229,83,75,0.18)",
-          value: (_, v) => v == null ? "–" : price(v),
-        },
-        {
-          label: "bid",
-          stroke: "#2fbf71",
-          fill: "rgba(47,191,113,0.18)",
-          value: (_, v) => v == null ? "–" : price(v),
-        },
-        {
-          label: "mid",
-          stroke: "#e0b341",
-          width: 1.5,
-          value: (_, v) => v == null ? "–" : price(v),
-        },
+        { value: timeLabel },
+        { label: "ask", stroke: "#e5534b", fill: "rgba(229,83,75,0.18)", value: priceLabel },
+        { label: "bid", stroke: "#2fbf71", fill: "rgba(47,191,113,0.18)", value: priceLabel },
+        { label: "mid", stroke: "#e0b341", width: 1.5, value: priceLabel },
       ],
-      legend: { live: false },
     },
     [[], [], [], []],
-    chartEl,
+    320,
   );
+  const spreadEl = $("#spread-chart");
+  const spreadPlot = plotIn(
+    spreadEl,
+    {
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(2, max + 1)] } },
+      axes: [AXIS, yAxis()],
+      series: [{ value: timeLabel }, {
+        label: "spread",
+        stroke: "#4c9aff",
+        paths: uPlot.paths.stepped({ align: 1 }),
+      }],
+    },
+    [[], []],
+    160,
+  );
+  const volumeEl = $("#volume-chart");
+  const volumePlot = plotIn(
+    volumeEl,
+    {
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      axes: [AXIS, yAxis((_, vals) => vals.map(int))],
+      series: [{ value: timeLabel }, {
+        label: "volume",
+        stroke: "#e0b341",
+        fill: "rgba(224,179,65,0.35)",
+        paths: uPlot.paths.bars({ size: [0.9] }),
+        value: (_, v) => (v == null ? "–" : int(v)),
+      }],
+    },
+    [[], []],
+    160,
+  );
+  const depthEl = $("#depth-chart");
+  const depthPlot = plotIn(
+    depthEl,
+    {
+      scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      axes: [{ ...AXIS, values: (_, vals) => vals.map(price) }, yAxis((_, vals) => vals.map(int))],
+      series: [
+        { value: priceLabel },
+        {
+          label: "bids",
+          stroke: "#2fbf71",
+          fill: "rgba(47,191,113,0.25)",
+          paths: uPlot.paths.stepped({ align: -1 }),
+        },
+        {
+          label: "asks",
+          stroke: "#e5534b",
+          fill: "rgba(229,83,75,0.25)",
+          paths: uPlot.paths.stepped({ align: 1 }),
+        },
+      ],
+    },
+    [[], [], []],
+    220,
+  );
+
   let windowSeconds = 300;
   let dirty = false;
   const draw = () => {
     if (!dirty) return;
     dirty = false;
-    const [x, b, m, a] = series.window(windowSeconds);
+    const [x, a, b, m, s] = series.window(windowSeconds);
     plot.setData([x, a, b, m]);
     chartEl.dataset.points = String(x.length);
     chartEl.dataset.total = String(series.x.length);
+    spreadPlot.setData([x, s]);
+    spreadEl.dataset.points = String(x.length);
+    const vol = series.volumeBars(windowSeconds);
+    volumePlot.setData(vol);
+    volumeEl.dataset.points = String(vol[1].filter((v) => v > 0).length);
   };
   const drawTimer = setInterval(draw, 250);
-  const onResize = () =>
-    plot.setSize({ width: Math.max(300, chartEl.clientWidth - 4), height: 320 });
+  const onResize = () => {
+    for (
+      const [p, el, height] of [[plot, chartEl, 320], [spreadPlot, spreadEl, 160], [
+        volumePlot,
+        volumeEl,
+        160,
+      ], [depthPlot, depthEl, 220]]
+    ) {
+      p.setSize({ width: Math.max(260, el.clientWidth - 4), height });
+    }
+  };
   addEventListener("resize", onResize);
   $("#window").onchange = (e) => {
     windowSeconds = WINDOWS.find(([n]) => n === e.target.value)[1];
@@ -364,13 +486,15 @@ function replayPage(id, live) {
   let paused = false;
   let ticks = 0;
   let lastT = null;
+  let volume = 0;
   const stepBySpeed = {};
   let focus = undefined;
   const pauseBtn = $("#pause");
   pauseBtn.onclick = () => send({ type: paused ? "resume" : "pause" });
   speedSel.onchange = () => send({ type: "set_speed", speed: Number(speedSel.value) });
   const events = [];
-  const root = view.firstElementChild.parentElement;
+  const tape = [];
+  const root = view;
 
   let left = false;
   ws.onmessage = (e) => {
@@ -416,21 +540,63 @@ function replayPage(id, live) {
     if (!left && !root.dataset.ended) $("#state").textContent = "disconnected";
   };
 
+  function drawDepth(f) {
+    if (!f.bids.length || !f.asks.length) return;
+    // Cumulative size from the best price outwards: bids to the left, asks to the right.
+    const bids = f.bids.slice().reverse();
+    let total = f.bids.reduce((n, l) => n + l[1], 0);
+    const x = [], bidCum = [], askCum = [];
+    for (const [p, d] of bids) {
+      x.push(p);
+      bidCum.push(total);
+      askCum.push(null);
+      total -= d;
+    }
+    let sum = 0;
+    for (const [p, d] of f.asks) {
+      sum += d;
+      x.push(p);
+      bidCum.push(null);
+      askCum.push(sum);
+    }
+    depthPlot.setData([x, bidCum, askCum]);
+    depthEl.dataset.points = String(x.length);
+  }
+
+  function drawTape() {
+    $("#tape tbody").replaceChildren(
+      ...tape.map(([ts, type, p, q]) => {
+        const side = type === 4 ? "buy" : "sell";
+        return h(
+          "tr",
+          { class: type === 4 ? "ask" : "bid" },
+          h("td", {}, clockMs(ts)),
+          h("td", {}, side),
+          h("td", {}, price(p)),
+          h("td", {}, int(q)),
+        );
+      }),
+    );
+  }
+
   function onTick(m) {
     ticks++;
     const f = m.focus;
     const row = m.securities.find((s) => s.symbol === f.symbol) ?? m.securities[0];
     focus = f.symbol;
     $("#symbol").textContent = symName(f.symbol);
+    const day = dateSeconds(m.date);
     if (row.bid !== undefined) {
       $("#q-bid").textContent = price(row.bid);
       $("#q-ask").textContent = price(row.ask);
       $("#q-mid").textContent = price(row.mid);
       $("#q-spread").textContent = `${row.spread} tick${row.spread === 1 ? "" : "s"}`;
-      const x = dateSeconds(m.date) + m.t / 1e9;
-      series.push(x, row.bid, row.mid, row.ask);
+      for (const [ts, bid, ask] of f.quotes ?? []) series.push(day + ts / 1e9, bid, ask);
+      series.volume(day + m.t / 1e9, f.volume ?? 0);
       dirty = true;
     }
+    volume += f.volume ?? 0;
+    $("#q-volume").textContent = int(volume);
     $("#q-events").textContent = int(row.events);
     $("#q-day").textContent = `${m.day}/${m.days || "∞"}`;
     $("#q-date").textContent = m.date;
@@ -454,10 +620,18 @@ function replayPage(id, live) {
       // Rows are made once and updated in place, so that a click is never lost to a re-render.
       const body = $("#securities tbody");
       if (body.rows.length !== m.securities.length) {
-        body.innerHTML = m.securities.map((s) =>
-          `<tr class="clickable" data-symbol="${esc(symName(s.symbol))}">
-          <td>${esc(symName(s.symbol))}</td><td></td><td></td><td></td></tr>`
-        ).join("");
+        body.replaceChildren(
+          ...m.securities.map((s) =>
+            h(
+              "tr",
+              { class: "clickable", dataset: { symbol: symName(s.symbol) } },
+              h("td", {}, symName(s.symbol)),
+              h("td"),
+              h("td"),
+              h("td"),
+            )
+          ),
+        );
       }
       m.securities.forEach((s, i) => {
         const cells = body.rows[i].cells;
@@ -470,26 +644,49 @@ function replayPage(id, live) {
 
     const depthMax = Math.max(1, ...f.asks.map((l) => l[1]), ...f.bids.map((l) => l[1]));
     const level = (cls, [p, d]) =>
-      `<tr class="${cls}"><td>${price(p)}</td>
-      <td>${int(d)}<span class="bar" style="width:${
-        (100 * d / depthMax).toFixed(1)
-      }%"></span></td></tr>`;
+      h(
+        "tr",
+        { class: cls },
+        h("td", {}, price(p)),
+        h(
+          "td",
+          {},
+          int(d),
+          h("span", { class: "bar", style: { width: `${(100 * d / depthMax).toFixed(1)}%` } }),
+        ),
+      );
     const spread = f.asks.length && f.bids.length ? f.asks[0][0] - f.bids[0][0] : 0;
-    $("#ladder").innerHTML = f.asks.slice().reverse().map((l) => level("askrow", l)).join("") +
-      `<tr class="spreadrow"><td colspan="2">spread ${spread} tick${
-        spread === 1 ? "" : "s"
-      }</td></tr>` +
-      f.bids.map((l) => level("bidrow", l)).join("");
+    $("#ladder").replaceChildren(
+      ...f.asks.slice().reverse().map((l) => level("askrow", l)),
+      h(
+        "tr",
+        { class: "spreadrow" },
+        h("td", { colspan: 2 }, `spread ${spread} tick${spread === 1 ? "" : "s"}`),
+      ),
+      ...f.bids.map((l) => level("bidrow", l)),
+    );
+    drawDepth(f);
+
+    for (const t of f.trades ?? []) tape.unshift(t);
+    if (tape.length > TAPE_ROWS) tape.length = TAPE_ROWS;
+    if (f.trades?.length) drawTape();
 
     for (const ev of f.events) events.push(ev);
     if (events.length > 40) events.splice(0, events.length - 40);
-    $("#events").innerHTML = events.slice().reverse().map(([ts, type, p, q, id]) => `
-      <tr class="${SIDES[type] === "BID" ? "bid" : "ask"}">
-      <td>${clock(ts)}.${String(Math.floor(ts % 1e9 / 1e6)).padStart(3, "0")}</td><td>${
-      TYPES[type]
-    }</td>
-      <td>${SIDES[type]}</td><td>${price(p)}</td><td>${q}</td><td>${id}</td></tr>`)
-      .join("");
+    $("#events").replaceChildren(
+      ...events.slice().reverse().map(([ts, type, p, q, oid]) =>
+        h(
+          "tr",
+          { class: SIDES[type] === "BID" ? "bid" : "ask" },
+          h("td", {}, clockMs(ts)),
+          h("td", {}, TYPES[type] ?? type),
+          h("td", {}, SIDES[type] ?? ""),
+          h("td", {}, price(p)),
+          h("td", {}, q),
+          h("td", {}, oid),
+        )
+      ),
+    );
   }
   $("#securities").onclick = (e) => {
     const tr = e.target.closest("tr[data-symbol]");
@@ -497,17 +694,15 @@ function replayPage(id, live) {
     const s = tr.dataset.symbol;
     send({ type: "focus", symbol: s === "DEFAULT" ? null : s });
     events.length = 0;
-    series.x = [];
-    series.bid = [];
-    series.mid = [];
-    series.ask = [];
+    tape.length = 0;
+    series.clear();
   };
   cleanup = () => {
     left = true;
     ws.close();
     clearInterval(drawTimer);
     removeEventListener("resize", onResize);
-    plot.destroy();
+    for (const p of [plot, spreadPlot, volumePlot, depthPlot]) p.destroy();
     $("#conn").textContent = "";
   };
 }
@@ -538,18 +733,13 @@ const fromZero = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
 const padded = { range: (_u, min, max) => [min - 0.5, max + 0.5] };
 
 function chart(el, title, data, series, time, extra = {}) {
-  const box = document.createElement("section");
-  box.className = "panel chart";
-  box.innerHTML = `<h2>${esc(title)}</h2>`;
+  const box = h("section", { class: "panel chart" }, h("h2", {}, title));
   el.append(box);
   new uPlot(
     {
       width: Math.max(320, box.clientWidth - 26),
       height: 240,
-      axes: [
-        { stroke: "#8a96a6", grid: { stroke: "#263040" } },
-        { stroke: "#8a96a6", grid: { stroke: "#263040" }, size: 60 },
-      ],
+      axes: [AXIS, yAxis()],
       series: [{}, ...series],
       ...extra,
       scales: { x: { time, ...extra.scales?.x }, y: { ...extra.scales?.y } },
@@ -561,19 +751,18 @@ function chart(el, title, data, series, time, extra = {}) {
   return box;
 }
 
-function analysisPage(id, symbolArg) {
-  view.innerHTML = `<div class="controls"><a href="#/">← simulations</a>
-    <strong>${esc(id)}</strong><span class="dim">analysis</span>
-    <label class="dim" id="symbol-label" hidden>security <select id="symbol-select"></select></label>
-    <label class="dim">date <select id="date"></select></label>
-    <a href="#/replay/${encodeURIComponent(id)}">replay</a></div>
-    <div id="summary" class="quote"></div><div class="charts" id="charts"></div><div class="msg" id="msg">computing…</div>`;
+async function analysisPage(id, symbolArg) {
+  const run = await knownRun(id);
+  const page = location.hash;
+  if (!run || !page.startsWith(runPath("analysis", id))) return;
+  show("t-analysis");
+  $("#title").textContent = id;
+  $("#replay").href = runPath("replay", id);
   const load = async (date) => {
     const q = new URLSearchParams();
     if (symbolArg) q.set("symbol", symbolArg);
     if (date) q.set("date", date);
     let a;
-    const page = location.hash;
     try {
       a = await api(`runs/${encodeURIComponent(id)}/analysis?${q}`);
       if (location.hash !== page) return;
@@ -585,31 +774,31 @@ function analysisPage(id, symbolArg) {
     }
     $("#msg").textContent = "";
     const sel = $("#date");
-    sel.innerHTML = a.dates.map((d) => `<option${d === a.date ? " selected" : ""}>${d}</option>`)
-      .join("");
+    sel.replaceChildren(...a.dates.map((d) => h("option", { selected: d === a.date }, d)));
     sel.onchange = () => load(sel.value);
     if (a.symbols.length > 1) {
       const symSel = $("#symbol-select");
       $("#symbol-label").hidden = false;
-      symSel.innerHTML = a.symbols.map((s) =>
-        `<option${s === a.symbol ? " selected" : ""}>${esc(symName(s))}</option>`
-      ).join("");
+      symSel.replaceChildren(
+        ...a.symbols.map((s) => h("option", { selected: s === a.symbol }, symName(s))),
+      );
       symSel.onchange = () => {
-        location.hash = `#/analysis/${encodeURIComponent(id)}/${encodeURIComponent(symSel.value)}`;
+        location.hash = `${runPath("analysis", id)}/${encodeURIComponent(symSel.value)}`;
       };
     }
     const ia = a.interArrival;
-    $("#summary").innerHTML = [
-      ["symbol", symName(a.symbol)],
-      ["date", a.date],
-      ["events", int(a.events)],
-      ["events / s", (a.events / a.sessionSeconds).toFixed(1)],
-      ["mean gap", `${(ia.mean * 1000).toFixed(2)} ms`],
-      ["gap CV", ia.cv.toFixed(3)],
-    ].map(([k, v]) => `<div><span class="k">${k}</span><span class="v">${esc(v)}</span></div>`)
-      .join("");
+    $("#summary").replaceChildren(
+      ...[
+        ["symbol", symName(a.symbol)],
+        ["date", a.date],
+        ["events", int(a.events)],
+        ["events / s", (a.events / a.sessionSeconds).toFixed(1)],
+        ["mean gap", `${(ia.mean * 1000).toFixed(2)} ms`],
+        ["gap CV", ia.cv.toFixed(3)],
+      ].map(([k, v]) => h("div", {}, h("span", { class: "k" }, k), h("span", { class: "v" }, v))),
+    );
     const charts = $("#charts");
-    charts.innerHTML = "";
+    charts.replaceChildren();
     const base = dateSeconds(a.date) + 34200;
     const c = a.candles;
     const candles = chart(
@@ -631,15 +820,7 @@ function analysisPage(id, symbolArg) {
       true,
       {
         bands: [{ series: [2, 3], fill: "rgba(76,154,255,0.15)" }],
-        axes: [
-          { stroke: "#8a96a6", grid: { stroke: "#263040" } },
-          {
-            stroke: "#8a96a6",
-            grid: { stroke: "#263040" },
-            size: 60,
-            values: (_, v) => v.map(price),
-          },
-        ],
+        axes: [AXIS, yAxis((_, v) => v.map(price))],
       },
     );
     candles.id = "chart-candles";
@@ -652,11 +833,14 @@ function analysisPage(id, symbolArg) {
         r.histogram.fitted,
         "normal",
       );
-      box.insertAdjacentHTML(
-        "beforeend",
-        `<div class="stat">n ${int(r.n)} · mean ${r.mean.toFixed(3)} · sd ${
-          r.std.toFixed(3)
-        } · excess kurtosis ${r.kurtosis.toFixed(2)}</div>`,
+      box.append(
+        h(
+          "div",
+          { class: "stat" },
+          `n ${int(r.n)} · mean ${r.mean.toFixed(3)} · sd ${r.std.toFixed(3)} · excess kurtosis ${
+            r.kurtosis.toFixed(2)
+          }`,
+        ),
       );
       box.classList.add("chart-returns");
     }
@@ -712,7 +896,7 @@ function analysisPage(id, symbolArg) {
                 Number.isInteger(v) ? (mix[v]?.[0] ?? "").toLowerCase().replace("_", " ") : ""
               ),
           },
-          { stroke: "#8a96a6", size: 70 },
+          yAxis((_, vals) => vals.map(int)),
         ],
         scales: { x: padded, y: fromZero },
       },

@@ -1,0 +1,262 @@
+import { DataError } from "../core/errors.ts";
+import { EventType } from "../core/events.ts";
+import { CsvReader } from "./csv_reader.ts";
+import { levelOf } from "./level_view.ts";
+import type { LevelView, ShareBook } from "./level_view.ts";
+import { PriceLadder } from "./price_ladder.ts";
+
+/** LOBSTER's message file and, when there is one, its orderbook file (the book after each message). */
+export interface LobsterPair {
+  message: string;
+  orderbook: string | null;
+}
+
+const MESSAGE_FIELDS = 6;
+/** LOBSTER's dummy price of a missing level (±9999999999). */
+const DUMMY_PRICE = 9_999_999_999;
+const HALT = 7, HALT_BEGINS = -1, TRADING_RESUMES = 1;
+
+/** What one pass over a LOBSTER day saw, beyond the observations. */
+export interface LobsterPass {
+  messages: number;
+  /** Messages that are events (types 1-4 while trading). */
+  events: number;
+  /** Per level: summed sizes and number of the events there (for the average event size). */
+  sizeSum: Float64Array;
+  sizeCount: Float64Array;
+  /** Levels 0..N-1 known at every event (from the orderbook's depth, or removals that fit). */
+  trustedLevels: number;
+  /** The first mid, in ticks; the first and last times; the book at the start in shares per level. */
+  firstMid: number;
+  start: number;
+  end: number;
+}
+
+/** The orderbook file's row as a share book: up to L levels per side, best first. */
+class RowBook implements ShareBook {
+  bestBid = -1;
+  bestAsk = -1;
+  private readonly askTicks: Float64Array;
+  private readonly askShares: Float64Array;
+  private readonly bidTicks: Float64Array;
+  private readonly bidShares: Float64Array;
+  private depth = 0;
+
+  constructor(levels: number) {
+    this.askTicks = new Float64Array(levels);
+    this.askShares = new Float64Array(levels);
+    this.bidTicks = new Float64Array(levels);
+    this.bidShares = new Float64Array(levels);
+  }
+
+  /** Reads a row (ask price, ask size, bid price, bid size per level); returns the tick levels known on both sides. */
+  set(fields: Float64Array, count: number, tick: number, reader: CsvReader): number {
+    this.depth = count / 4;
+    let askReal = 0, bidReal = 0;
+    for (let l = 0; l < this.depth; l++) {
+      const ap = fields[4 * l], bp = fields[4 * l + 2];
+      this.askTicks[l] = Math.abs(ap) >= DUMMY_PRICE ? -1 : toTicks(ap, tick, reader);
+      this.askShares[l] = fields[4 * l + 1];
+      this.bidTicks[l] = Math.abs(bp) >= DUMMY_PRICE ? -1 : toTicks(bp, tick, reader);
+      this.bidShares[l] = fields[4 * l + 3];
+      if (this.askTicks[l] >= 0) askReal++;
+      if (this.bidTicks[l] >= 0) bidReal++;
+    }
+    this.bestAsk = this.askTicks[0];
+    this.bestBid = this.bidTicks[0];
+    // A side listing all L levels is known down to its L-th price; a side with fewer is whole.
+    const askKnown = askReal === this.depth
+      ? this.askTicks[this.depth - 1] - this.bestAsk + 1
+      : Infinity;
+    const bidKnown = bidReal === this.depth
+      ? this.bestBid - this.bidTicks[this.depth - 1] + 1
+      : Infinity;
+    return Math.min(askKnown, bidKnown);
+  }
+
+  shares(side: number, tick: number): number {
+    const ticks = side === 0 ? this.bidTicks : this.askTicks;
+    for (let l = 0; l < this.depth; l++) {
+      if (ticks[l] === tick) return (side === 0 ? this.bidShares : this.askShares)[l];
+    }
+    return 0;
+  }
+}
+
+function toTicks(price: number, tick: number, reader: CsvReader): number {
+  const ticks = Math.round(price / tick);
+  if (Math.abs(ticks * tick - price) > 1e-6 * tick) {
+    reader.fail(`price ${price} is not a multiple of the tick size ${tick}`);
+  }
+  return ticks;
+}
+
+/** The start and end (seconds after midnight) in LOBSTER's file name, TICKER_DATE_START_END_message_L.csv, or null. */
+export function lobsterWindow(path: string): { start: number; end: number } | null {
+  const m = /_(\d+)_(\d+)_message_\d+\.csv$/.exec(path);
+  return m ? { start: Number(m[1]) / 1000, end: Number(m[2]) / 1000 } : null;
+}
+
+/** The price tick: the greatest common divisor of the first prices of the message file. */
+export function inferTick(path: string): number {
+  const reader = new CsvReader(path, MESSAGE_FIELDS + 1);
+  try {
+    let g = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const n = reader.next();
+      if (n === null) break;
+      if (n !== MESSAGE_FIELDS) {
+        reader.fail(`${n} fields, a LOBSTER message line has ${MESSAGE_FIELDS}`);
+      }
+      const price = Math.round(Math.abs(reader.fields[4]));
+      if (price > 0 && price < DUMMY_PRICE) g = gcd(g, price);
+    }
+    if (g === 0) {
+      throw new DataError("no price to infer the tick size from (give --tick)", { source: path });
+    }
+    return g;
+  } finally {
+    reader.close();
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * Reads one LOBSTER day and drives `view` (and so its sinks): message types 1 (submission),
+ * 2 (partial cancel), 3 (deletion) and 4 (visible execution) are events; 5 (hidden execution) and
+ * 6 (cross) are not; a halt (7) ends the sampling period, trading's resumption begins a new one.
+ * With an orderbook file, the book before a message is the previous row; without one the book is
+ * rebuilt from the messages (the first row is the state after the first message, which is not
+ * observed).
+ */
+export function readLobster(pair: LobsterPair, tick: number, view: LevelView): LobsterPass {
+  const levels = view.levels;
+  const pass: LobsterPass = {
+    messages: 0,
+    events: 0,
+    sizeSum: new Float64Array(levels),
+    sizeCount: new Float64Array(levels),
+    trustedLevels: levels,
+    firstMid: NaN,
+    start: NaN,
+    end: NaN,
+  };
+  const messages = new CsvReader(pair.message, MESSAGE_FIELDS + 1);
+  const orderbook = pair.orderbook === null ? null : new CsvReader(pair.orderbook, 4 * 200 + 1);
+  const ladder = new PriceLadder();
+  let before: RowBook | null = null, after: RowBook | null = null;
+  let rowWidth = 0;
+  const window = lobsterWindow(pair.message);
+  /** Removals larger than the rebuilt level, per level (a book that began before the file). */
+  const deficits = new Float64Array(levels);
+  let trading = true, started = false, lastTime = -Infinity;
+  try {
+    for (;;) {
+      const n = messages.next();
+      if (n === null) break;
+      if (n !== MESSAGE_FIELDS) {
+        messages.fail(`${n} fields, a LOBSTER message line has ${MESSAGE_FIELDS}`);
+      }
+      const f = messages.fields;
+      const t = f[0], type = f[1], size = f[3], price = f[4], direction = f[5];
+      if (!(t >= lastTime)) messages.fail(`time ${t} is before the previous line's ${lastTime}`);
+      lastTime = t;
+      if (!Number.isInteger(type) || type < 1 || type > 7) {
+        messages.fail(`event type ${type} is not 1-7`);
+      }
+      if (direction !== 1 && direction !== -1) {
+        messages.fail(`direction ${direction} is not 1 or -1`);
+      }
+      pass.messages++;
+      let book: ShareBook;
+      if (orderbook) {
+        const m = orderbook.next() ??
+          orderbook.fail(`ends before the message file's line ${messages.line}`);
+        if (rowWidth === 0) {
+          if (m === 0 || m % 4 !== 0) orderbook.fail(`${m} fields, not 4 per level`);
+          rowWidth = m;
+          before = new RowBook(m / 4);
+          after = new RowBook(m / 4);
+        } else if (m !== rowWidth) orderbook.fail(`${m} fields, the first row has ${rowWidth}`);
+        [before, after] = [after!, before!];
+        const known = after.set(orderbook.fields, m, tick, orderbook);
+        if (!started) {
+          // The book before the first message is not in the files: it starts the sampling period.
+          started = true;
+          pass.start = window?.start ?? t;
+          pass.firstMid = (after.bestBid + after.bestAsk) / 2;
+          view.begin(t, after);
+          continue;
+        }
+        if (trading && type <= 4) pass.trustedLevels = Math.min(pass.trustedLevels, known);
+        book = before; // which the view shows already, unless a message went unobserved
+      } else {
+        if (!started) {
+          started = true;
+          pass.start = window?.start ?? t;
+          view.begin(pass.start, ladder);
+        }
+        book = ladder;
+      }
+      if (type === HALT) {
+        if (price === HALT_BEGINS && trading) {
+          trading = false;
+          view.end(t);
+        } else if (price === TRADING_RESUMES && !trading) {
+          trading = true;
+          view.begin(t, orderbook ? after! : ladder);
+        }
+        view.touch();
+        continue;
+      }
+      if (type >= 5) {
+        view.touch(); // hidden executions and crosses leave the visible book as it is, but a row may not
+        continue;
+      }
+      const side = direction === 1 ? 0 : 1;
+      const ticks = toTicks(price, tick, messages);
+      const isAdd = type === 1;
+      if (!trading) {
+        if (!orderbook) ladder.change(side, ticks, isAdd ? size : -size);
+        view.touch();
+        continue;
+      }
+      const level = type === 4 ? 0 : levelOf(book, side, ticks, isAdd);
+      const eventType = type === 1
+        ? (side === 0 ? EventType.ADD_BID : EventType.ADD_ASK)
+        : type === 4
+        ? (side === 0 ? EventType.EXECUTE_SELL : EventType.EXECUTE_BUY)
+        : (side === 0 ? EventType.CANCEL_BID : EventType.CANCEL_ASK);
+      pass.events++;
+      if (level >= 0 && level < levels) {
+        pass.sizeSum[level] += size;
+        pass.sizeCount[level]++;
+      }
+      if (Number.isNaN(pass.firstMid) && book.bestBid >= 0 && book.bestAsk >= 0) {
+        pass.firstMid = (book.bestBid + book.bestAsk) / 2;
+      }
+      view.event(t, side, level, eventType, book);
+      if (!orderbook) {
+        const missing = ladder.change(side, ticks, isAdd ? size : -size);
+        if (missing > 0 && level >= 0 && level < levels) deficits[level] += missing;
+      }
+      if (orderbook) view.after(t, after!);
+      else view.after(t, ladder, side, ticks);
+    }
+    if (!started) throw new DataError("no messages", { source: pair.message });
+    pass.end = Math.max(window?.end ?? lastTime, lastTime);
+    if (trading) view.end(pass.end);
+    if (!orderbook) {
+      const firstDeficit = deficits.findIndex((d) => d > 0);
+      pass.trustedLevels = firstDeficit < 0 ? levels : firstDeficit;
+    }
+    return pass;
+  } finally {
+    messages.close();
+    orderbook?.close();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * A full market: N securities x 60 s in one `run`, then one `qrsdp itch` of it, timed at the
+ * command line; the cost per security at the largest N against the smallest (the target: within
+ * 2x). QRSDP_BENCH_MARKET=100,1000 chooses the sizes (default 100,8000).
+ */
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** A symbol of 4 letters for each i (AAAA, AAAB, ...), and an opening price of its own. */
+function securitiesFile(path: string, n: number): void {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    let name = "", k = i;
+    for (let c = 0; c < 4; c++, k = Math.floor(k / 26)) {
+      name = String.fromCharCode(65 + k % 26) + name;
+    }
+    lines.push(`${name}:${5000 + (i * 7919) % 45000}`);
+  }
+  Deno.writeTextFileSync(path, lines.join("\n") + "\n");
+}
+
+async function timed(args: string[]): Promise<number> {
+  const started = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--v8-flags=--max-semi-space-size=8", MAIN, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+  return (performance.now() - started) / 1000;
+}
+
+export async function fullMarket(): Promise<void> {
+  const sizes = (Deno.env.get("QRSDP_BENCH_MARKET") ?? "100,8000").split(",").map(Number);
+  const dir = Deno.makeTempDirSync({ prefix: "qrsdp_bench_market_" });
+  const perSecurity: { n: number; run: number; itch: number }[] = [];
+  try {
+    for (const n of sizes) {
+      securitiesFile(`${dir}/s${n}.txt`, n);
+      const run = await timed([
+        "run",
+        "--securities",
+        `@${dir}/s${n}.txt`,
+        "--seconds",
+        "60",
+        "--output",
+        `${dir}/run${n}`,
+        "--quiet",
+      ]);
+      const itch = await timed([
+        "itch",
+        `${dir}/run${n}`,
+        "--output",
+        `${dir}/itch${n}`,
+        "--quiet",
+      ]);
+      perSecurity.push({ n, run: run / n * 1000, itch: itch / n * 1000 });
+      console.log(
+        `full market ${n} securities x 60 s: run ${run.toFixed(1)} s (${
+          (run / n * 1000).toFixed(1)
+        } ms a security), itch ${itch.toFixed(1)} s (${
+          (itch / n * 1000).toFixed(1)
+        } ms a security)`,
+      );
+      Deno.removeSync(`${dir}/run${n}`, { recursive: true });
+      Deno.removeSync(`${dir}/itch${n}`, { recursive: true });
+    }
+    const first = perSecurity[0], last = perSecurity[perSecurity.length - 1];
+    console.log(
+      `full market, cost a security at ${last.n} / at ${first.n}: run ${
+        (last.run / first.run).toFixed(2)
+      }x, itch ${(last.itch / first.itch).toFixed(2)}x (target: within 2x)`,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
