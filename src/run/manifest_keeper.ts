@@ -64,13 +64,14 @@ export class ManifestKeeper {
   }
 
   /**
-   * The session ended; `complete` false keeps it marked (a file that failed to be written), and
+   * The session ended; `complete` false keeps it marked `in_progress` (a file that failed to be
+   * written: it may be cut short, which says more than `stopped`, and its disk may be full), and
    * `stopped` marks a file that is whole but whose session a stop cut short.
    */
   end(securityIndex: number, file: string, complete: boolean, stopped = false): void {
     const s = this.find(securityIndex, file);
-    if (!s || !s.in_progress || (!complete && !stopped)) return;
-    if (complete) delete s.in_progress;
+    if (!s || !s.in_progress || !complete) return;
+    delete s.in_progress;
     if (stopped) s.stopped = true;
     this.changed(this.slots.get(securityIndex)!);
     this.timer ??= setTimeout(() => {

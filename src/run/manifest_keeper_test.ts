@@ -125,3 +125,22 @@ Deno.test("manifest keeper: sessions listed ahead take one write, and those neve
       150,
     );
   }));
+
+Deno.test("manifest keeper: a session a stop cut short is marked stopped; a failed file stays in progress", () =>
+  withDir((dir) => {
+    const securities = [
+      { index: 0, symbol: "A", p0Ticks: 1 },
+      { index: 1, symbol: "B", p0Ticks: 1 },
+    ];
+    const keeper = new ManifestKeeper(dir, SETTINGS, securities, (e) => {
+      throw e;
+    });
+    for (const [i, x] of securities.entries()) keeper.begin(start(i, 0, x.symbol));
+    keeper.end(0, start(0, 0, "A").file, true, true);
+    keeper.end(1, start(1, 0, "B").file, false, true);
+    keeper.finish();
+    const m = JSON.parse(Deno.readTextFileSync(`${dir}/manifest.json`));
+    assert.deepEqual(Object.keys(m.securities[0].sessions[0]), ["date", "seed", "file", "stopped"]);
+    assert.equal(m.securities[1].sessions[0].in_progress, true);
+    assert.equal(m.securities[1].sessions[0].stopped, undefined);
+  }));
