@@ -175,7 +175,7 @@ Deno.test("calibrate with no sound chunk writes nothing and fails; a file given 
   oneLine(
     res,
     1,
-    /no sound chunk in 1 file \(.*byte 64: chunk 0: fails its checksum .*\): nothing to estimate/,
+    /no sound chunk in 1 file \(.*2026-01-02\.qrsdp: byte 64: chunk 0: fails its checksum .*\): nothing to estimate/,
   );
   assert.deepEqual(entries(out), []);
   // Before: the same events counted twice.
