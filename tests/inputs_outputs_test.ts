@@ -210,11 +210,15 @@ Deno.test("an output path that is empty, the root, '-' or inside the input run: 
 Deno.test("calibrate --output on a device, a FIFO or a symbolic link: refused, never replaced", async () => {
   // Before: /dev/full (as root) was replaced with a regular file; FIFOs and links too.
   const dir = tempDir("io_dev");
+  // A device node of our own (as /dev/full: major 1, minor 7), so that a regression replaces it
+  // and not the machine's.
+  const made = new Deno.Command("mknod", { args: [`${dir}/full`, "c", "1", "7"] }).outputSync();
+  assert.equal(made.code, 0, new TextDecoder().decode(made.stderr));
   new Deno.Command("mkfifo", { args: [`${dir}/fifo`] }).outputSync();
   Deno.writeTextFileSync(`${dir}/target`, "keep");
   Deno.symlinkSync(`${dir}/target`, `${dir}/link`);
   for (
-    const [path, kind] of [["/dev/full", "a character device"], [`${dir}/fifo`, "a FIFO"], [
+    const [path, kind] of [[`${dir}/full`, "a character device"], [`${dir}/fifo`, "a FIFO"], [
       `${dir}/link`,
       "a symbolic link",
     ]]
@@ -225,7 +229,7 @@ Deno.test("calibrate --output on a device, a FIFO or a symbolic link: refused, n
       new RegExp(`--output: ${path} is ${kind}`),
     );
   }
-  assert.ok(Deno.statSync("/dev/full").isCharDevice);
+  assert.ok(Deno.lstatSync(`${dir}/full`).isCharDevice);
   assert.ok(Deno.lstatSync(`${dir}/fifo`).isFifo);
   assert.ok(Deno.lstatSync(`${dir}/link`).isSymlink);
   assert.equal(Deno.readTextFileSync(`${dir}/target`), "keep");
@@ -308,16 +312,51 @@ Deno.test("export failing mid-way leaves no file under a final name (malformed L
   assert.deepEqual(entries(lob), []);
 });
 
-Deno.test("export on a full disk: one line naming the file, exit 1, nothing under a final name", async () => {
-  // Before: 'No space left on device (os error 28)' naming no file, and CSV left in place.
+/** Runs `fn` with a tmpfs of `size` mounted at a new directory (root only), unmounted after. */
+async function withTinyDisk(size: string, fn: (dir: string) => Promise<void>): Promise<void> {
   const tiny = `${tempDir("io_tiny")}/disk`;
   Deno.mkdirSync(tiny);
   const mount = new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", "size=64k", "tmpfs", tiny],
+    args: ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", tiny],
   })
     .outputSync();
   assert.equal(mount.code, 0, new TextDecoder().decode(mount.stderr));
   try {
+    await fn(tiny);
+  } finally {
+    new Deno.Command("umount", { args: [tiny] }).outputSync();
+  }
+}
+
+Deno.test("itch and calibrate on a full disk: one line naming the file, exit 1, nothing left", async () => {
+  await withTinyDisk("64k", async (tiny) => {
+    const res = await runCli(["itch", RUN, "--output", `${tiny}/itch`]);
+    oneLine(
+      res,
+      1,
+      new RegExp(
+        `^qrsdp itch: ${tiny}/itch/20260102\\.qrsdp_ITCH50: write failed at byte \\d+ \\(No space left on device`,
+      ),
+    );
+    assert.deepEqual(entries(`${tiny}/itch`), []);
+  });
+  // One page: the curves file (about 6 KB) does not fit.
+  await withTinyDisk("4k", async (tiny) => {
+    const res = await runCli(["calibrate", RUN, "--output", `${tiny}/c.json`]);
+    oneLine(
+      res,
+      1,
+      new RegExp(
+        `^qrsdp calibrate: ${tiny}/c\\.json: write failed at byte \\d+ \\(No space left on device`,
+      ),
+    );
+    assert.deepEqual(entries(tiny), []);
+  });
+});
+
+Deno.test("export on a full disk: one line naming the file, exit 1, nothing under a final name", async () => {
+  // Before: 'No space left on device (os error 28)' naming no file, and CSV left in place.
+  await withTinyDisk("64k", async (tiny) => {
     for (const format of ["csv", "parquet", "lobster"]) {
       const out = `${tiny}/${format}`;
       const res = await runCli(["export", RUN, "--format", format, "--output", out]);
@@ -331,7 +370,5 @@ Deno.test("export on a full disk: one line naming the file, exit 1, nothing unde
       assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
       assert.deepEqual(entries(out), [], format);
     }
-  } finally {
-    new Deno.Command("umount", { args: [tiny] }).outputSync();
-  }
+  });
 });

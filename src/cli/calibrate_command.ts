@@ -21,6 +21,7 @@ const CALIBRATE_COMMAND = {
   flags: flags({
     output: {
       type: "string",
+      noun: "path",
       default: "hlr_curves.json",
       help: "curves file to write, - for stdout",
     },

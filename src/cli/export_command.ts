@@ -18,7 +18,11 @@ const EXPORT_COMMAND = {
       oneOf: Object.keys(EXPORT_FORMATS),
       help: "csv, jsonl, parquet, lobster or hftbacktest (required)",
     },
-    output: { type: "string", help: "directory for the files, created if missing (required)" },
+    output: {
+      type: "string",
+      noun: "path",
+      help: "directory for the files, created if missing (required)",
+    },
     symbol: {
       type: "string",
       check: { test: isSymbol, what: `a symbol (${SYMBOL_RULE})` },

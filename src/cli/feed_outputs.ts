@@ -46,7 +46,7 @@ export async function openFeedOutputs(
       await sender?.close();
       throw new DataError(`${files.flag}: cannot create ${files.dir} (${(e as Error).message})`);
     }
-    outputs.push(writer = new ItchFileOutput(files.dir, files.gzip));
+    outputs.push(writer = new ItchFileOutput(files.dir, files.gzip, files.flag));
   }
   const output = outputs.length === 1 ? outputs[0] : new TeeOutput(outputs);
   return { output, files: writer, sender };

@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.ts";
+import { parseIsoDate } from "../run/calendar.ts";
 import { VERSION } from "./version.ts";
 
 /**
@@ -32,6 +33,10 @@ export interface StringFlag extends FlagBase {
   oneOf?: readonly string[];
   /** A rule the value must pass; `what` names the expected form in the error. */
   check?: { test(text: string): boolean; what: string };
+  /** Why a value is not usable (null when it is), for rules with more than one way to fail. */
+  problem?: (text: string) => string | null;
+  /** What the value is, in the error for an empty one ("path": "the path is empty"). */
+  noun?: string;
 }
 
 export interface NumberFlag extends FlagBase, NumberRule {
@@ -81,6 +86,14 @@ export interface ParsedCommand<T extends FlagTable> {
   /** The flags given on the command line (the rest hold their defaults). */
   given: Set<keyof T & string>;
   positionals: string[];
+}
+
+/** Why `text` is not a calendar date YYYY-MM-DD (a shape, then a real day), or null. */
+export function dateProblem(text: string): string | null {
+  if (parseIsoDate(text)) return null;
+  return /^\d{4}-\d{2}-\d{2}$/.test(text)
+    ? `'${text}' is not a real date`
+    : `'${text}' is not YYYY-MM-DD`;
 }
 
 /** `--no-verify` of every command that reads logs (the input layer's `verify: false`). */
@@ -202,12 +215,16 @@ function flagValue(name: string, f: Flag, raw: string | boolean): unknown {
   const text = String(raw);
   if (f.type === "number") return parseNumber(`--${name}`, text, f);
   if (f.type === "u64") return parseU64(`--${name}`, text);
+  // An empty value is never a default in disguise (`--kafka-topic ""` used the default topic).
+  if (text.trim() === "") throw new UsageError(`--${name}: the ${f.noun ?? "value"} is empty`);
   if (f.oneOf && !f.oneOf.includes(text)) {
     throw new UsageError(`--${name}: '${text}' is not ${orList(f.oneOf)}`);
   }
   if (f.check && !f.check.test(text)) {
     throw new UsageError(`--${name}: '${text}' is not ${f.check.what}`);
   }
+  const problem = f.problem?.(text);
+  if (problem) throw new UsageError(`--${name}: ${problem}`);
   return text;
 }
 

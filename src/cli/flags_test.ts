@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../core/errors.ts";
-import { commandHelp, flags, parseCommand } from "./flags.ts";
+import { commandHelp, dateProblem, flags, parseCommand } from "./flags.ts";
 import type { CommandSpec, Flag, FlagTable } from "./flags.ts";
 import { RUN_COMMAND } from "./run_options.ts";
 
@@ -147,4 +147,44 @@ Deno.test("flags: a repeated flag, a stray argument, a value starting with '-'",
   await usage(["--loud", "--loud"], /^--loud is given twice/);
   await usage(["a", "b", "c", "d"], /^unexpected argument 'd' \(see 'qrsdp demo --help'\)$/);
   assert.equal((await parse("--at", "-1:00")).values.at, "-1:00");
+});
+
+Deno.test("flags: an empty or blank string value is refused for every string flag", async () => {
+  // `consume --kafka-topic ""` used the default topic; `run --securities ""` was accepted.
+  await usage(["--at", ""], /^--at: the value is empty$/);
+  await usage(["--at=  "], /^--at: the value is empty$/);
+  await usage(["--mode", ""], /^--mode: the value is empty$/);
+  const path = { ...SPEC, flags: flags({ out: { type: "string", noun: "path", help: "o" } }) };
+  await assert.rejects(
+    () => parseCommand(path, ["--out="]),
+    /^UsageError: --out: the path is empty$/,
+  );
+});
+
+Deno.test("flags: a date that has the shape but not the day says so", () => {
+  // `--start-date 2026-02-30` said "is not YYYY-MM-DD".
+  assert.equal(dateProblem("2026-02-30"), "'2026-02-30' is not a real date");
+  assert.equal(dateProblem("2026-13-01"), "'2026-13-01' is not a real date");
+  assert.equal(dateProblem("2026-2-3"), "'2026-2-3' is not YYYY-MM-DD");
+  assert.equal(dateProblem("2028-02-29"), null);
+});
+
+Deno.test("flags: the commands' own rules reach every command through the table", async () => {
+  const run = (args: string[]) => parseCommand(RUN_COMMAND, args);
+  await assert.rejects(
+    () => run(["--start-date", "2026-02-30"]),
+    /--start-date: '2026-02-30' is not a real date/,
+  );
+  await assert.rejects(() => run(["--securities", ""]), /--securities: the value is empty/);
+  // A speed of 1e-300 was accepted: a run that would never end.
+  await assert.rejects(
+    () => run(["--speed", "1e-300"]),
+    /--speed: 1e-300 is out of range \(must be at least 0.001/,
+  );
+  await assert.rejects(() => run(["--speed", "1e300"]), /--speed: 1e\+300 is out of range/);
+  await assert.rejects(() => run(["--kafka-topic", ""]), /--kafka-topic: the value is empty/);
+  await assert.rejects(
+    () => run(["--udp", "256.1.1.1:5000"]),
+    /--udp: '256.1.1.1:5000' is not HOST:PORT/,
+  );
 });

@@ -23,7 +23,7 @@ const ITCH_COMMAND = {
   usage:
     "qrsdp itch RUN_DIR|FILE.qrsdp... (--output DIR | --udp HOST:PORT | --multicast GROUP:PORT)",
   flags: flags({
-    output: { type: "string", help: "folder for the daily ITCH 5.0 files" },
+    output: { type: "string", noun: "path", help: "folder for the daily ITCH 5.0 files" },
     gzip: { type: "boolean", help: "gzip the files (YYYYMMDD.qrsdp_ITCH50.gz)" },
     force: {
       type: "boolean",

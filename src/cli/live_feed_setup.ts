@@ -1,6 +1,7 @@
 import { openFeedOutputs } from "./feed_outputs.ts";
 import type { SizeDistribution } from "../model/order_sizes.ts";
 import { UsageError } from "../core/errors.ts";
+import { checkOutputPath } from "../core/output_path.ts";
 import { DEFAULT_SYMBOL } from "../itch/feed_day.ts";
 import type { ItchFileOutput } from "../itch/itch_file.ts";
 import type { UdpFeedOutput } from "../itch/udp_output.ts";
@@ -29,7 +30,8 @@ export async function openLiveFeed(
 ): Promise<LiveFeedSetup | null> {
   const udp = udpFeedFromFlags(values);
   const dir = values["itch-dir"];
-  if (!udp && !dir) return null;
+  if (!udp && dir === undefined) return null;
+  if (dir !== undefined) checkOutputPath(dir, "--itch-dir");
   for (const s of securities) {
     const problem = itchSymbolProblem(s.symbol ?? DEFAULT_SYMBOL) ??
       itchPriceProblem(s.p0Ticks, tickSize);
@@ -37,7 +39,7 @@ export async function openLiveFeed(
   }
   const { output, files, sender } = await openFeedOutputs(
     udp,
-    dir ? { flag: "--itch-dir", dir, gzip: false } : null,
+    dir !== undefined ? { flag: "--itch-dir", dir, gzip: false } : null,
   );
   const feed = new LiveFeed(securities.map((s) => s.symbol), values["lot-size"], output, sizes);
   return { feed, files, sender };

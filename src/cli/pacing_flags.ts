@@ -8,8 +8,10 @@ export const PACING_FLAGS = flags({
   speed: {
     type: "number",
     default: 100,
-    min: 0,
-    minExclusive: true,
+    // A thousandth (a simulated second every 17 minutes) to a billion: beyond, a run never ends
+    // or pacing means nothing.
+    min: 0.001,
+    max: 1e9,
     help: "with --realtime: simulated seconds per wall second",
   },
   "overnight-seconds": {

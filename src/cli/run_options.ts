@@ -3,13 +3,7 @@ import { isSymbol, SYMBOL_RULE } from "../core/symbol.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { defaultHlrCurves, parseHlrCurves } from "../model/hlr_curves.ts";
 import { SIMPLE_DEFAULTS } from "../model/simple.ts";
-import {
-  clockSeconds,
-  firstTradingDay,
-  LAST_DATE,
-  lastTradingDate,
-  parseIsoDate,
-} from "../run/calendar.ts";
+import { clockSeconds, firstTradingDay, LAST_DATE, lastTradingDate } from "../run/calendar.ts";
 import type { SimpleParams } from "../model/simple.ts";
 import { applyCurvesSource } from "./curves_source.ts";
 import { readRegularText } from "../core/safe_read.ts";
@@ -18,7 +12,7 @@ import { bookSettings } from "../run/config.ts";
 import { ownedSecurities } from "../run/config.ts";
 import type { RunConfig, Security, Shard } from "../run/config.ts";
 import { openingPrices } from "../run/continue_run.ts";
-import { flags, parseCommand, parseNumber } from "./flags.ts";
+import { dateProblem, flags, parseCommand, parseNumber } from "./flags.ts";
 import type { CommandSpec, FlagValues } from "./flags.ts";
 import { KAFKA_ENV_HELP, kafkaFromFlags, kafkaProducerFlags } from "./kafka_flags.ts";
 import { LIVE_FEED_FLAGS } from "./itch_flags.ts";
@@ -59,11 +53,16 @@ export const RUN_FLAGS = flags({
     max: 2 ** 31 - 1,
     help: "opening mid price in ticks of $0.01 (not with --securities)",
   },
-  output: { type: "string", defaultHelp: "output/run_<seed>", help: "run directory" },
+  output: {
+    type: "string",
+    noun: "path",
+    defaultHelp: "output/run_<seed>",
+    help: "run directory",
+  },
   "start-date": {
     type: "string",
     default: "2026-01-02",
-    check: { test: (text) => parseIsoDate(text) !== null, what: "YYYY-MM-DD" },
+    problem: dateProblem,
     help: "first trading date (the next trading day when it is not one); then --calendar's days",
   },
 

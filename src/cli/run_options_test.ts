@@ -139,7 +139,7 @@ Deno.test("run flags: the errors a user meets, one line each", async () => {
     [["--kafka-records-per-message", "0"], /^--kafka-records-per-message: 0 is out of range/],
     [["--kafka-linger-ms=-1"], /^--kafka-linger-ms: -1 is out of range/],
     [["--kafka-brokers", "nohost"], /^--kafka-brokers: 'nohost' is not host:port$/],
-    [["--start-date", "2026-02-30"], /^--start-date: '2026-02-30' is not YYYY-MM-DD$/],
+    [["--start-date", "2026-02-30"], /^--start-date: '2026-02-30' is not a real date$/],
     [["--securities", "A:100", "--p0", "500"], /^--p0 with --securities: each security's opening/],
   ];
   for (const [args, message] of bad) {

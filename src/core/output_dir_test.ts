@@ -18,14 +18,8 @@ function claim(dir: string, force = false): string[] {
   claimOutputDir(dir, {
     flag: "--output",
     force,
-    kind: (name, info): EntryKind =>
-      !info.isFile
-        ? "foreign"
-        : name.endsWith(".csv")
-        ? "ours"
-        : name.endsWith(".tmp")
-        ? "unfinished"
-        : "foreign",
+    kind: (name): EntryKind =>
+      name.endsWith(".csv") ? "ours" : name.endsWith(".tmp") ? "unfinished" : "foreign",
     note: (line) => notes.push(line),
   });
   return notes;

@@ -101,8 +101,7 @@ const OURS = new RegExp(
 const UNFINISHED = new RegExp(`^\\.${SYMBOL}_${DATE}.*\\.\\d+\\.tmp$`);
 
 /** What an entry of an export's directory is (claimOutputDir). */
-export function exportEntryKind(name: string, info: Deno.FileInfo): EntryKind {
-  if (!info.isFile) return "foreign";
+export function exportEntryKind(name: string): EntryKind {
   if (OURS.test(name)) return "ours";
   return UNFINISHED.test(name) ? "unfinished" : "foreign";
 }

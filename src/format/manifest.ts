@@ -118,9 +118,14 @@ export function manifestJson(manifest: unknown): string {
  * disk), the previous manifest stays, no temporary file is left, and the error names the file.
  */
 export function writeManifest(dir: string, manifest: unknown): void {
+  writeManifestText(dir, manifestJson(manifest));
+}
+
+/** `writeManifest` of a manifest's text already made (manifestJson). */
+export function writeManifestText(dir: string, text: string): void {
   const tmp = `${dir}/${MANIFEST_TMP}`;
   try {
-    Deno.writeTextFileSync(tmp, manifestJson(manifest));
+    Deno.writeTextFileSync(tmp, text);
     Deno.renameSync(tmp, `${dir}/${MANIFEST}`);
   } catch (e) {
     try {

@@ -9,8 +9,7 @@ export function itchFileName(date: string, gzip: boolean): string {
 }
 
 /** What an entry of a feed's folder is (claimOutputDir): our daily files, a day left unfinished. */
-export function itchEntryKind(name: string, info: Deno.FileInfo): EntryKind {
-  if (!info.isFile) return "foreign";
+export function itchEntryKind(name: string): EntryKind {
   if (/^\d{8}\.qrsdp_ITCH50(\.gz)?$/.test(name)) return "ours";
   return /^\.\d{8}\.qrsdp_ITCH50(\.gz)?\.\d+\.tmp$/.test(name) ? "unfinished" : "foreign";
 }

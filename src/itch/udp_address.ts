@@ -41,5 +41,9 @@ export function parseEndpoint(text: string, multicast: boolean): UdpEndpoint | s
   if (!multicast && !/^[A-Za-z0-9.-]+$/.test(host)) {
     return `'${host}' is not a host name or IPv4 address`;
   }
+  // Digits and dots only is an address, never a name to look up: 256.1.1.1 is refused here.
+  if (!multicast && /^[\d.]+$/.test(host) && !isIpv4(host)) {
+    return `'${host}' is not an IPv4 address (four numbers 0-255)`;
+  }
   return { host, port: Number(port), multicast };
 }

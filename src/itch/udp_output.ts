@@ -72,6 +72,11 @@ const MAX_IN_FLIGHT = 1;
  * listener that is slow to start or whose machine is busy loses what is sent past its window.
  */
 const ACK_TIMEOUT_MS = 15_000;
+/**
+ * How long the first acknowledgement may take: with none by then there is no listener, and the
+ * feed fails (a sender waiting ACK_TIMEOUT_MS per window, then exiting 0, told the user nothing).
+ */
+const FIRST_ACK_MS = 5_000;
 
 interface Queued {
   packet: Uint8Array;
@@ -224,7 +229,7 @@ export class UdpFeedOutput implements FeedOutput {
     this.mold.flush();
     await this.pump();
     while (this.opts.ackWindow > 0 && this.unacked.length > 0 && !this.unheard) {
-      if (!await this.waitForWake(ACK_TIMEOUT_MS)) this.unheard = true;
+      await this.awaitAck();
     }
     this.mold.endSession();
     await this.pump();
@@ -335,6 +340,27 @@ export class UdpFeedOutput implements FeedOutput {
     }
   }
 
+  /**
+   * Waits for a wake-up while the listener's window is full. A listener that acknowledged before
+   * and falls silent for ACK_TIMEOUT_MS is sent on to until it acknowledges again; one that never
+   * acknowledged within FIRST_ACK_MS is an error.
+   */
+  private async awaitAck(): Promise<void> {
+    const first = this.stats.acks === 0;
+    if (await this.waitForWake(first ? FIRST_ACK_MS : ACK_TIMEOUT_MS)) return;
+    if (!first) {
+      this.unheard = true;
+      return;
+    }
+    const { host, port } = this.opts.endpoint;
+    const e = new Error(
+      `--ack-window ${this.opts.ackWindow}: no acknowledgement from ${host}:${port} within ` +
+        `${FIRST_ACK_MS / 1000} s (is 'qrsdp listen --ack' receiving there?)`,
+    );
+    this.fail(e);
+    throw e;
+  }
+
   /** Resolves true when woken (a send completed, an acknowledgement came), false on timeout. */
   private waitForWake(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
@@ -367,8 +393,7 @@ export class UdpFeedOutput implements FeedOutput {
       }
       if (this.wire.length === 0) {
         if (ackWindow > 0 && !this.unheard && this.unacked.length >= ackWindow) {
-          // No acknowledgement in time: no listener acknowledges; send on until one does.
-          if (!await this.waitForWake(ACK_TIMEOUT_MS)) this.unheard = true;
+          await this.awaitAck();
           continue;
         }
         this.take(this.queue.shift()!);

@@ -1,11 +1,9 @@
-import { buildManifest, manifestJson, writeManifest } from "../format/manifest.ts";
-import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
+import { ManifestKeeper } from "./manifest_keeper.ts";
 import type { SinkReport, SinkStats } from "../sinks/sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
-import { manifestSettings, ownedSecurities } from "./config.ts";
+import { manifestSettings, ownedSecurities, sessionFile, sessionSeed } from "./config.ts";
 import type { RunConfig, Security, SessionSettings } from "./config.ts";
-import { LAST_DATE } from "./calendar.ts";
-import { datesFromFirstDay } from "./first_day.ts";
+import { LAST_DATE, tradingDates } from "./calendar.ts";
 import { openRunDir } from "./run_dir.ts";
 import { securityQuota } from "./security_run.ts";
 import type { DayReport, DayTask, SecurityProgress } from "./security_run.ts";
@@ -59,7 +57,9 @@ export class DayQueue {
   private readonly nextDay: number[];
   private readonly p0: number[];
   private readonly running: boolean[];
-  private readonly dates: (() => string | null)[];
+  /** The trading date of each day number, as far as asked (the same for every security). */
+  private readonly dates: string[] = [];
+  private readonly nextDate: () => string | null;
 
   /** `quotas`: the events each security may produce (--max-events), Infinity without a cap. */
   constructor(
@@ -70,7 +70,17 @@ export class DayQueue {
     this.nextDay = securities.map(() => session.firstDay ?? 0);
     this.p0 = securities.map((s) => s.p0Ticks);
     this.running = securities.map(() => false);
-    this.dates = securities.map(() => datesFromFirstDay(session));
+    this.nextDate = tradingDates(session.startDate, session.calendar);
+  }
+
+  /** The date of day `day` of the run (counted from --start-date, --first-day's included). */
+  private dateOf(day: number): string | null {
+    while (this.dates.length <= day) {
+      const next = this.nextDate();
+      if (next === null) return null;
+      this.dates.push(next);
+    }
+    return this.dates[day];
   }
 
   /** The next task, or null when every day is done or under way. */
@@ -83,11 +93,28 @@ export class DayQueue {
     }
     if (pick < 0) return null;
     this.running[pick] = true;
-    const date = this.dates[pick]();
+    const date = this.dateOf(this.nextDay[pick]);
     // `run` refuses a batch run that would pass it, before it starts.
     if (date === null) throw new Error(`no trading date after ${LAST_DATE}`);
     const quota = this.quotas[pick];
     return { securityIndex: pick, day: this.nextDay[pick], date, p0Ticks: this.p0[pick], quota };
+  }
+
+  /**
+   * The next `n` tasks `take` would give if no day ended meanwhile, in its order (securities not
+   * running, earliest day first); their opening prices are not known yet.
+   */
+  upcoming(n: number): { securityIndex: number; day: number; date: string }[] {
+    const days = (this.session.firstDay ?? 0) + this.session.days;
+    const ready: number[] = [];
+    for (let i = 0; i < this.nextDay.length; i++) {
+      if (!this.running[i] && this.nextDay[i] < days && this.quotas[i] > 0) ready.push(i);
+    }
+    ready.sort((a, b) => this.nextDay[a] - this.nextDay[b] || a - b);
+    return ready.slice(0, n).flatMap((i) => {
+      const date = this.dateOf(this.nextDay[i]);
+      return date === null ? [] : [{ securityIndex: i, day: this.nextDay[i], date }];
+    });
   }
 
   /** A day finished: the next one opens at its close (none follows a day cut short). */
@@ -141,18 +168,8 @@ export async function executeRun(cfg: RunConfig, stop: StopFlag, hooks: RunHooks
  * kill -9, a full disk), every `.qrsdp` file on disk is in it.
  */
 async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: number) {
-  const sessions: ManifestSession[][] = cfg.securities.map(() => []);
   const result: RunResult = { days: [], sinkReports: [], errors: [], seconds: 0 };
   const owned = ownedSecurities(cfg);
-  const manifest = () =>
-    buildManifest(
-      manifestSettings(cfg),
-      owned.map((i): SecuritySessions => ({
-        symbol: cfg.securities[i].symbol,
-        p0Ticks: cfg.securities[i].p0Ticks,
-        sessions: sessions[i],
-      })),
-    );
   const { days, seconds } = cfg.session;
   // Continuous and paced runs need every security running at once, --rate shares its rate among
   // them, and a live ITCH feed advances its days only when every security has reached them.
@@ -177,15 +194,23 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
     stop.request();
   };
   const url = hooks.workerUrl ?? new URL("./worker.ts", import.meta.url);
-  // Written at the start, when a session starts and when it ends; not again when unchanged.
-  let written = "";
-  const saveManifest = () => {
-    const m = manifest();
-    if (manifestJson(m) === written) return;
-    writeManifest(cfg.output.dir, m);
-    written = manifestJson(m);
-  };
-  saveManifest();
+  // Written at the start, when a session starts (with the ones that follow, when the queue
+  // knows them) and soon after one ends.
+  const manifest = new ManifestKeeper(
+    cfg.output.dir,
+    manifestSettings(cfg),
+    owned.map((index) => ({ index, ...cfg.securities[index] })),
+    fail,
+    queue
+      ? (n) =>
+        queue.upcoming(n).map((t) => ({
+          securityIndex: t.securityIndex,
+          date: t.date,
+          seed: sessionSeed(cfg, t.securityIndex, t.day),
+          file: sessionFile(cfg.securities[t.securityIndex], t.date),
+        }))
+      : undefined,
+  );
   const runWorker = (w: number) =>
     new Promise<void>((resolve) => {
       let post: (r: WorkerRequest) => void;
@@ -199,10 +224,8 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
       };
       const onMessage = (m: WorkerMessage) => {
         if (m.kind === "begin") {
-          const { securityIndex, date, seed, file } = m.start;
-          sessions[securityIndex].push({ date, seed, file, in_progress: true });
           try {
-            saveManifest();
+            manifest.begin(m.start);
           } catch (e) {
             fail(e);
           } finally {
@@ -214,15 +237,11 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
         } else if (m.kind === "day") {
           ran.add(m.report.securityIndex);
           result.days.push(m.report);
-          const listed = sessions[m.report.securityIndex].find((s) => s.file === m.report.file);
-          // A file this thread failed to write stays marked: it is not complete. One cut short
-          // by a stop (SIGINT, say) is complete as a file, not as a session.
-          if (listed && !host.failed.has(`${cfg.output.dir}/${m.report.file}`)) {
-            delete listed.in_progress;
-            if (m.report.stopped) listed.stopped = true;
-          }
+          // A file this thread failed to write stays marked: it is not complete.
+          const complete = !host.failed.has(`${cfg.output.dir}/${m.report.file}`);
+          // Cut short by a stop (SIGINT, say): complete as a file, not as a session.
           try {
-            saveManifest();
+            manifest.end(m.report.securityIndex, m.report.file, complete, m.report.stopped);
             hooks.onDay?.(m.report);
           } catch (e) {
             fail(e);
@@ -291,7 +310,7 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
     });
   await Promise.all(Array.from({ length: workers }, (_, w) => runWorker(w)));
   try {
-    saveManifest();
+    manifest.finish();
   } catch (e) {
     fail(e);
   }

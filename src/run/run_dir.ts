@@ -1,5 +1,6 @@
 import { UsageError } from "../core/errors.ts";
 import { checkOutputPath } from "../core/output_path.ts";
+import { replacePreviousOutput } from "../core/output_dir.ts";
 import { readManifest } from "../format/manifest.ts";
 
 /** Held while a run writes into its directory; other runs see it and stop at once. */
@@ -146,54 +147,6 @@ function sameFile(file: Deno.FsFile, path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Before a command writes its output into `dir`: returns null when `dir` holds nothing (an empty
- * folder holds nothing to lose: a mount point, say; it stays), and otherwise removes what a
- * previous output of the same command left and returns how many files that was, or throws a
- * UsageError whose line `refusal` words from the first entry that is not such a file. `ours` says, for a path relative to
- * `dir` (`AAPL/2026-01-02.qrsdp`, or `AAPL/` for a folder: looked into when true), whether the
- * command writes it; symbolic links never are.
- * `keep` names top-level entries that are neither counted nor removed (a lock, a companion file).
- * A folder is removed once the files in it are.
- */
-export function replacePreviousOutput(
-  dir: string,
-  flag: string,
-  ours: (relPath: string) => boolean,
-  refusal: (relPath: string) => string,
-  keep: (name: string) => boolean = () => false,
-): { files: number } | null {
-  const files: string[] = [], folders: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of Deno.readDirSync(rel === "" ? dir : `${dir}/${rel}`)) {
-      const path = rel === "" ? e.name : `${rel}/${e.name}`;
-      if (rel === "" && keep(e.name)) continue;
-      if (e.isDirectory && ours(`${path}/`)) {
-        walk(path);
-        folders.push(path);
-      } else if (e.isFile && ours(path)) files.push(path);
-      else throw new UsageError(`${flag}: ${refusal(path)}`);
-    }
-  };
-  walk("");
-  if (files.length === 0) return null;
-  try {
-    for (const f of files) Deno.removeSync(`${dir}/${f}`);
-    // Deepest first; a folder that was empty before stays, as does one still holding anything.
-    for (const f of folders.reverse()) {
-      if (
-        [...Deno.readDirSync(`${dir}/${f}`)].length === 0 &&
-        files.some((x) => x.startsWith(`${f}/`))
-      ) {
-        Deno.removeSync(`${dir}/${f}`);
-      }
-    }
-  } catch (e) {
-    throw new UsageError(`${flag}: cannot remove the previous output (${(e as Error).message})`);
-  }
-  return { files: files.length };
 }
 
 /** The files a run's manifest lists, with the manifest: a previous qrsdp run; null if none. */

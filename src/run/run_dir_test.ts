@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  LOCK_FILE,
-  openRunDir,
-  removeRunDir,
-  replacePreviousOutput,
-  runHolder,
-} from "./run_dir.ts";
+import { replacePreviousOutput } from "../core/output_dir.ts";
+import { LOCK_FILE, openRunDir, removeRunDir, runHolder } from "./run_dir.ts";
 
 Deno.test("openRunDir refuses empty, root and control-character paths", () => {
   assert.throws(() => openRunDir("", false), /--output: the path is empty/);

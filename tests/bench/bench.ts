@@ -6,7 +6,8 @@
  *
  * Cases: one, three, days1, days5 (memory against the number of days), kafka, pacing, export,
  * calibrate, serve (the dashboard replaying 20 days at speed 5000 in headless Chromium), itch,
- * calibrate_itch, calibrate_itch_day, calibrate_lobster (calibrate_real_cases.ts);
+ * calibrate_itch, calibrate_itch_day, calibrate_lobster (calibrate_real_cases.ts), many (run time per security at 500 and 10,000
+ * securities);
  * and against the established C++ tools (cpp_cases.ts): read, info, read15, startup, writes, parts.
  * The Kafka case starts a broker of its own with tests/kafka/start.sh (port 19096, or
  * KAFKA_BENCH_PORT) and compares with the C++ reference producer's 581-799 k events/s (one
@@ -501,6 +502,30 @@ async function calibrateCase(): Promise<void> {
   console.log(`calibrate: peak RSS ${peakRssMiB()} (in process)`);
 }
 
+/**
+ * `run --seconds 1` with 500 and 10,000 securities: the time per security must not grow with
+ * their number (the manifest was rewritten whole at every session's start and end: quadratic).
+ */
+async function manyCase(): Promise<void> {
+  const perSecurity: number[] = [];
+  for (const n of [500, 10_000]) {
+    const securities = Array.from({ length: n }, (_, i) => `S${i}:10000`).join(",");
+    const best = [];
+    for (let rep = 0; rep < (n > 1000 ? 1 : 3); rep++) {
+      const run = await batch({ seconds: "1", securities });
+      best.push(run.seconds);
+      Deno.removeSync(run.dir, { recursive: true });
+    }
+    const seconds = Math.min(...best);
+    perSecurity.push(seconds / n * 1000);
+    console.log(
+      `run --seconds 1, ${n.toLocaleString("en-US")} securities: ${seconds.toFixed(2)} s, ` +
+        `${(seconds / n * 1000).toFixed(2)} ms per security`,
+    );
+  }
+  console.log(`per security, 10,000 / 500: ${(perSecurity[1] / perSecurity[0]).toFixed(2)}x`);
+}
+
 /** The C++ producer's wall time for 3 securities x 1 day on 2 cores (its three threads). */
 const CPP_WIDE_SECONDS = 0.84;
 
@@ -565,6 +590,7 @@ const CASES: Record<string, () => Promise<void>> = {
   serve: serveReplay,
   itch,
   market: fullMarket,
+  many: manyCase,
 };
 
 if (Deno.args.length === 1 && Deno.env.get("QRSDP_BENCH_CHILD")) {

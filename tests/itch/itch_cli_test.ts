@@ -186,3 +186,33 @@ Deno.test("itch stopped by SIGTERM mid-day: exit 0, the day in hand leaves no fi
   assert.match(await stdout, /total: 0 day\(s\), [\d,]+ events, .*\(stopped early\)/);
   assert.deepEqual([...Deno.readDirSync(out)], []);
 });
+
+Deno.test("itch --ack-window with a receiver that never acknowledges: one line, exit 1", async () => {
+  // Before: it waited 15 s for each window, then sent on and exited 0.
+  const run = await generate(["--seconds", "60"]);
+  const dgram = await import("node:dgram");
+  const silent = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
+  try {
+    const port = silent.address().port;
+    const res = await runCli(["itch", run, "--udp", `127.0.0.1:${port}`, "--ack-window", "10"]);
+    assert.equal(res.code, 1, res.stderr);
+    assert.match(
+      res.stderr,
+      new RegExp(
+        `^qrsdp itch: --udp: --ack-window 10: no acknowledgement from 127\\.0\\.0\\.1:${port} within 5 s`,
+      ),
+    );
+    assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
+  } finally {
+    silent.close();
+  }
+});
+
+Deno.test("itch --udp with a dotted address beyond 255 is a usage error, not a failed lookup", async () => {
+  // Before: exit 1 after trying to resolve 256.1.1.1 as a host name.
+  const run = await generate(["--seconds", "60"]);
+  const res = await runCli(["itch", run, "--udp", "256.1.1.1:5000"]);
+  assert.equal(res.code, 2, res.stderr);
+  assert.match(res.stderr, /^qrsdp itch: --udp: '256\.1\.1\.1:5000' is not HOST:PORT/);
+});
