@@ -215,6 +215,17 @@ Deno.test("serve: a foreign Host, or a change without the page's token, is refus
       assert.equal(res.status, 200, host);
       assert.ok(res.body.includes(`content="${server.token}"`));
     }
+    // HEAD is answered on the API as GET is, and every answer carries the security headers.
+    for (const path of ["/api/presets", "/api/runs", "/", "/api/nope"]) {
+      const res = await raw(server.url, "HEAD", path);
+      assert.equal(res.status, path === "/api/nope" ? 404 : 200, path);
+      assert.equal(res.body, "");
+      assert.match(
+        res.headers,
+        /content-security-policy: [^\r]*script-src 'self';[^\r]*frame-ancestors 'none'/,
+      );
+      assert.match(res.headers, /x-content-type-options: nosniff/);
+    }
     const other = await startDashboard(["serve", "--data", data, "--port", "0"]);
     assert.notEqual(other.token, server.token);
     await stopped(other);
@@ -576,6 +587,50 @@ Deno.test("serve: damaged sessions are shown damaged, and a run stopped by SIGIN
     assert.match(analysis.body, /is damaged \(byte \d+: chunk \d+: fails its checksum/);
     const detail = JSON.parse((await raw(server.url, "GET", "/api/runs/interrupted")).body);
     assert.equal(detail.sessions[0].sessions[0].stopped, true);
+  } finally {
+    await stopped(server);
+  }
+});
+
+Deno.test("serve: a silent connection is closed after --idle-timeout; a paused replay is not", async () => {
+  const data = tempDir("serve_idle");
+  await made(`${data}/run_1`);
+  const server = await startDashboard([
+    "serve",
+    "--data",
+    data,
+    "--port",
+    "0",
+    "--idle-timeout",
+    "1",
+  ]);
+  try {
+    const u = new URL(server.url);
+    // Half a request, then nothing: the server hangs up.
+    const conn = await Deno.connect({ hostname: u.hostname, port: Number(u.port) });
+    await conn.write(new TextEncoder().encode(`GET /api/presets HTTP/1.1\r\nHost: ${u.host}\r\n`));
+    const gone = conn.read(new Uint8Array(1024));
+    const limit = new Promise<"open">((r) => setTimeout(() => r("open"), 30_000));
+    const first = await Promise.race([gone, limit]);
+    assert.equal(first, null, "the connection was closed by the server");
+    conn.close();
+    // A replay paused for three idle times is still there when it is resumed.
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}api/runs/run_1/stream?speed=1`);
+    let ticks = 0;
+    const resumed = Promise.withResolvers<void>();
+    const closed = Promise.withResolvers<void>();
+    ws.onclose = () => closed.resolve();
+    ws.onmessage = (e) => {
+      const m = JSON.parse(String(e.data));
+      if (m.type === "hello") ws.send(JSON.stringify({ type: "pause" }));
+      if (m.type === "tick" && ++ticks > 0 && m.t > 0) resumed.resolve();
+    };
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(ws.readyState, WebSocket.OPEN);
+    ws.send(JSON.stringify({ type: "resume" }));
+    await resumed.promise;
+    ws.close();
+    await closed.promise;
   } finally {
     await stopped(server);
   }

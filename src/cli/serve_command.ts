@@ -4,7 +4,7 @@ import { clickHouseSettings } from "../platform/settings.ts";
 import type { RunConfig } from "../run/config.ts";
 import type { DayReport, SecurityProgress } from "../run/security_run.ts";
 import { Catalog, isRunId } from "../serve/catalog.ts";
-import { startServer } from "../serve/server.ts";
+import { DEFAULT_IDLE_SECONDS, startServer } from "../serve/server.ts";
 import type { PlatformView, Server } from "../serve/server.ts";
 import { DEFAULT_LIMITS } from "../serve/limits.ts";
 import { checkOutputPath } from "../core/output_path.ts";
@@ -38,6 +38,14 @@ export const SERVE_COMMAND = {
     clickhouse: {
       type: "boolean",
       help: "show the platform's view from ClickHouse (also when CLICKHOUSE_HOST is set)",
+    },
+    "idle-timeout": {
+      type: "number",
+      default: DEFAULT_IDLE_SECONDS,
+      integer: true,
+      min: 1,
+      max: 86400,
+      help: "seconds a connection may stay silent before it is closed (WebSockets are pinged)",
     },
     "max-simulations": {
       type: "number",
@@ -162,6 +170,7 @@ export async function serveCommand(args: string[], workerUrl?: string | URL): Pr
       baseConfig: await baseConfigs(),
       workerUrl,
       platform: withClickHouse ? platformView() : null,
+      idleSeconds: values["idle-timeout"],
       limits: {
         simulations: values["max-simulations"],
         eventsPerSimulation: values["max-events"],
@@ -225,6 +234,7 @@ export async function serveLive(
       startDate: cfg.session.startDate,
       levels: cfg.book.levels,
       ...(cfg.model.thetaReinit > 0 ? { thetaReinit: cfg.model.thetaReinit } : {}),
+      ...(cfg.session.calendar === "nyse" ? { calendar: cfg.session.calendar } : {}),
     },
     running: true,
     partial: cfg.securities.map(() => 0),

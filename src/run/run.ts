@@ -1,6 +1,6 @@
 import { buildManifest, manifestJson, writeManifest } from "../format/manifest.ts";
 import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
-import type { SinkReport } from "../sinks/sink.ts";
+import type { SinkReport, SinkStats } from "../sinks/sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
 import { manifestSettings, ownedSecurities } from "./config.ts";
 import type { RunConfig, Security, SessionSettings } from "./config.ts";
@@ -38,6 +38,8 @@ export interface RunHooks {
    * ITCH feed). A throw is reported as the run's error; generation goes on.
    */
   onTap?(m: TapMessage): void;
+  /** `run --stats`: worker `worker`'s Kafka acknowledgements so far (cumulative). */
+  onStats?(worker: number, stats: SinkStats): void;
   /** Something the user should know at once, while the run goes on (Kafka unreachable). */
   onWarning?(message: string): void;
   /** What the run did that the user did not ask for in so many words (a previous run replaced). */
@@ -235,6 +237,8 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
           next();
         } else if (m.kind === "progress") {
           hooks.onProgress?.(m.progress);
+        } else if (m.kind === "stats") {
+          hooks.onStats?.(w, m.stats);
         } else if (m.kind === "tap-begin" || m.kind === "tap-records" || m.kind === "tap-end") {
           try {
             hooks.onTap?.(m);

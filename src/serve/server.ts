@@ -18,6 +18,8 @@ import { MAX_SPEED, MIN_SPEED, ReplayStream } from "./replay_stream.ts";
 import type { Control } from "./replay_stream.ts";
 import { MAX_DAYS, SESSION_LENGTHS, Simulations } from "./simulations.ts";
 import type { Limits } from "./limits.ts";
+import { openFront } from "./front.ts";
+import type { Front } from "./front.ts";
 import type { RunConfig } from "../run/config.ts";
 
 /** The platform's view from ClickHouse, or null when ClickHouse is not configured. */
@@ -36,7 +38,13 @@ export interface ServerOptions {
   /** Never in a response, in any form; by default the passwords of this process's environment. */
   secrets?: string[];
   limits?: Limits;
+  /** A connection with no byte either way for this long is closed (WebSockets are pinged). */
+  idleSeconds?: number;
+  maxConnections?: number;
 }
+
+export const DEFAULT_IDLE_SECONDS = 60;
+const MAX_CONNECTIONS = 512;
 
 /** A create request is a few hundred bytes; anything far larger is refused unread. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -158,7 +166,10 @@ export function startServer(opts: ServerOptions): Promise<Server> {
     if (!(speedText !== "" && speed >= MIN_SPEED && speed <= MAX_SPEED)) {
       throw new BadRequest(`speed: must be a number from ${MIN_SPEED} to ${MAX_SPEED}`);
     }
-    const { socket, response } = Deno.upgradeWebSocket(req);
+    // Pinged twice within the idle time, so that a paused replay is not taken for an idle one.
+    const { socket, response } = Deno.upgradeWebSocket(req, {
+      idleTimeout: Math.max(1, Math.floor((opts.idleSeconds ?? DEFAULT_IDLE_SECONDS) / 2)),
+    });
     const send = (m: unknown) => socket.send(redact(JSON.stringify(m), secrets));
     const replay = new ReplayStream(
       catalog,
@@ -314,13 +325,32 @@ export function startServer(opts: ServerOptions): Promise<Server> {
     return req.method === "HEAD" ? new Response(null, res) : res;
   };
 
-  return new Promise((resolve) => {
-    const server = Deno.serve({
+  // The HTTP server listens on a Unix socket in a directory of its own (mode 0700); the port
+  // is the front's, which times idle connections out.
+  const idleSeconds = opts.idleSeconds ?? DEFAULT_IDLE_SECONDS;
+  const sockets = Deno.makeTempDirSync({ prefix: "qrsdp-serve-" });
+  const backend = `${sockets}/http.sock`;
+  let front: Front;
+  try {
+    front = openFront({
       hostname: opts.hostname,
       port: opts.port,
-      onListen: ({ hostname, port }) => {
+      backend,
+      idleMs: idleSeconds * 1000,
+      maxConnections: opts.maxConnections ?? MAX_CONNECTIONS,
+    });
+  } catch (e) {
+    Deno.removeSync(sockets, { recursive: true });
+    return Promise.reject(e);
+  }
+  hosts = allowedHosts(opts.hostname, front.port);
+  return new Promise((resolve) => {
+    const server = Deno.serve({
+      transport: "unix",
+      path: backend,
+      onListen: () => {
+        const { hostname, port } = front;
         const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-        hosts = allowedHosts(opts.hostname, port);
         resolve({
           url: `http://${host}:${port}/`,
           token,
@@ -329,7 +359,9 @@ export function startServer(opts: ServerOptions): Promise<Server> {
           close: async () => {
             for (const s of streams) s.stop();
             await simulations.stopAll();
+            front.close();
             await server.shutdown();
+            Deno.removeSync(sockets, { recursive: true });
           },
         });
       },
