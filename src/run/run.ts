@@ -215,8 +215,9 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
           const listed = sessions[m.report.securityIndex].find((s) => s.file === m.report.file);
           // A file this thread failed to write stays marked: it is not complete.
           if (!host.failed.has(`${cfg.output.dir}/${m.report.file}`)) delete listed?.in_progress;
-          // Cut short by a stop (SIGINT, say): complete as a file, not as a session.
-          if (listed && m.report.stopped) listed.stopped = true;
+          // Cut short by a stop (SIGINT, say): complete as a file, not as a session. A run that
+          // failed says so itself, and its manifest is not rewritten for it.
+          if (listed && m.report.stopped && result.errors.length === 0) listed.stopped = true;
           try {
             saveManifest();
             hooks.onDay?.(m.report);
