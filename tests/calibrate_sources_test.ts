@@ -28,13 +28,22 @@ function flow(run: string) {
   return { perDay: s.events / s.periods, mix: byType.map((r) => (100 * r) / total) };
 }
 
-for (const [model, flags] of [["simple", []], ["hlr", ["--model", "hlr"]]] as const) {
+/** The spread sensitivity each model generates with (model.md): the file should say about as much. */
+for (
+  const [model, flags, spread] of [["simple", [], 0.4], ["hlr", ["--model", "hlr"], 0.3]] as const
+) {
   Deno.test(`default round trip (${model}): calibrate RUN, then run --hlr-curves gives its events per day within 5% and its mix within 2 points`, async () => {
     const dir = tempDir(`round_${model}`);
     try {
       const common = ["--days", "2", "--seconds", "3600", "--quiet"];
       await cli(["run", ...flags, ...common, "--seed", "3", "--output", `${dir}/src`]);
       await cli(["calibrate", `${dir}/src`, "--output", `${dir}/c.json`]);
+      const written = JSON.parse(Deno.readTextFileSync(`${dir}/c.json`));
+      assert.ok(
+        Math.abs(written.spread_sensitivity - spread) < 0.05,
+        String(written.spread_sensitivity),
+      );
+      assert.equal(written.imbalance_sensitivity, 0);
       await cli([
         "run",
         "--hlr-curves",
@@ -126,7 +135,7 @@ Deno.test("LOBSTER and ITCH (gzip) exports of a run calibrate like the run: ever
     const real = { ...settings, tick: null, unit: "aes" as const, lot: 1 };
     const l = await calibrateLobster(lobsterPairs([`${dir}/lob`]), real);
     assert.equal(l.tick, 100);
-    assert.deepEqual(l.aes, [1, 1, 1, 1, 1]);
+    assert.deepEqual(l.aes, [100, 100, 100, 100, 100], "export's --lot-size: 100 shares a unit");
     assert.equal(l.trustedLevels, 5);
     const lobster = offCells(q.cells, l.cells);
     assert.ok(lobster.cells > 50, `only ${lobster.cells} cells`);

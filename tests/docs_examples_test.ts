@@ -5,6 +5,7 @@ import { programV8Flags, ROOT } from "./helpers.ts";
 /** The words after `sh` that mark a block the tests cannot run (docs/architecture.md). */
 const NOT_RUN = new Set(["server", "docker", "install", "suite"]);
 const SHELLS = /^(sh|bash|shell|console|zsh)\b/;
+const STOP_JOBS = "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n";
 /** What a clone of the repository needs to run the program. */
 const PROGRAM = ["deno.json", "deno.lock", "main.ts", "src", "sql", "docker"];
 
@@ -66,7 +67,8 @@ for (const { page, blocks } of pages) {
     try {
       for (const b of runnable) {
         const out = await new Deno.Command("bash", {
-          args: ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", b.body],
+          // A command started in the background (a listener) ends with its block.
+          args: ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", STOP_JOBS + b.body],
           cwd: dir,
           env,
           clearEnv: true,

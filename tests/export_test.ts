@@ -41,7 +41,7 @@ print(json.dumps({
   "groups": f.metadata.num_row_groups,
   "meta": {k.decode(): v.decode() for k, v in f.schema_arrow.metadata.items()},
   "rows": [[r["symbol"], r["date"].isoformat(), r["ts_ns"], r["type"], r["type_name"], r["side"],
-            str(r["price"]), r["price_ticks"], r["qty"], r["shares"], r["order_id"]] for r in t.to_pylist()],
+            str(r["price"]), r["price_ticks"], r["qty"], r["shares"], r["order_id"], r["order_ref"]] for r in t.to_pylist()],
 }))`,
     `${out}/AAPL_2026-03-06.parquet`,
   );
@@ -59,16 +59,25 @@ print(json.dumps({
     ["qty", "uint32", false],
     ["shares", "uint64", false],
     ["order_id", "uint64", false],
+    ["order_ref", "uint64", false],
   ]);
   assert.equal(got.meta["qrsdp.time_zone"], "America/New_York");
   assert.equal(got.meta["qrsdp.lot_size"], "100");
   assert.equal(got.meta["qrsdp.tick_size"], "100");
   assert.equal(got.meta["qrsdp.levels_per_side"], "4");
   const records = readRecords(`${MULTI}/AAPL/2026-03-06.qrsdp`);
+  // The order references are those of the CSV export, another writer.
+  const csv = tempDir("export_parquet_csv");
+  assert.equal((await runCli(["export", MULTI, "--format", "csv", "--output", csv])).code, 0);
+  const refs = Deno.readTextFileSync(`${csv}/AAPL_2026-03-06.csv`).trimEnd().split("\n").slice(1)
+    .map((line) => Number(line.split(",").at(-1)));
+  Deno.removeSync(csv, { recursive: true });
+  assert.ok(refs.some((ref) => ref > 0));
   assert.deepEqual(
     got.rows,
     records.map((
       r,
+      i,
     ) => [
       "AAPL",
       "2026-03-06",
@@ -81,6 +90,7 @@ print(json.dumps({
       r.qty,
       r.qty * 100,
       r.orderId,
+      refs[i],
     ]),
   );
   // The whole folder is one dataset for pyarrow: every session, every row.
@@ -147,7 +157,7 @@ Deno.test("export csv: Python's csv module reads it back", async () => {
       `
 import csv, json, sys
 with open(sys.argv[1], newline="") as f:
-    print(json.dumps([list(r.values()) for r in csv.DictReader(f)]))`,
+    print(json.dumps([list(r.values())[:-1] for r in csv.DictReader(f)]))`,
       `${out}/MSFT_2026-03-09.csv`,
     ),
   );

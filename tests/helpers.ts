@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { QrsdpReader } from "../src/format/reader.ts";
 import type { EventRecord } from "../src/core/events.ts";
 
@@ -99,4 +100,14 @@ export function procStatus(pid: number, mark: string): string | null {
     return null;
   }
   return ours() ? status : null;
+}
+
+/**
+ * Asserts two long lists of rows are equal, naming the count or the first row that differs: a
+ * deepEqual of thousands of rows that differ spends minutes building its diff.
+ */
+export function assertSameRows(actual: unknown[], expected: unknown[], what = "rows"): void {
+  const i = actual.findIndex((row, k) => JSON.stringify(row) !== JSON.stringify(expected[k]));
+  if (i >= 0) assert.deepEqual(actual[i], expected[i], `${what}: the first difference, at ${i}`);
+  assert.equal(actual.length, expected.length, `${what}: how many`);
 }

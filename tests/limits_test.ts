@@ -33,12 +33,14 @@ Deno.test("run --json: one document with the run, every session and the Kafka co
     "bytes",
     "seconds",
     "events_per_second",
+    "late_seconds",
     "sessions",
     "kafka",
     "errors",
     "ok",
   ]);
   assert.equal(s.output, dir);
+  assert.equal(s.late_seconds, null, "an unpaced run has no lateness");
   assert.equal(s.ok, true);
   assert.deepEqual(s.errors, []);
   assert.deepEqual(s.sessions.map((x: { file: string }) => x.file), qrsdpFiles(dir));
@@ -47,6 +49,7 @@ Deno.test("run --json: one document with the run, every session and the Kafka co
     assert.equal(x.bytes, Deno.statSync(`${dir}/${x.file}`).size);
     assert.equal(x.stopped, false);
     assert.equal(x.capped, false);
+    assert.equal(x.late_seconds, null);
   }
   assert.equal(s.events, s.sessions.reduce((n: number, x: { events: number }) => n + x.events, 0));
   const perSymbol = (sym: string) =>

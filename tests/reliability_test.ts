@@ -253,6 +253,23 @@ Deno.test("5. one run at a time in a run directory; the next one replaces it, an
     );
   }
   assert.deepEqual(qrsdpFiles(out), ["A/2026-01-02.qrsdp", "B/2026-01-02.qrsdp"]);
+
+  // The run that --continue reads is an input: never replaced.
+  const half = `${tempDir("continue")}/h1`;
+  assert.equal((await runCli(["run", "--seconds", "10", "--days", "2", "--output", half])).code, 0);
+  const same = await runCli([
+    "run",
+    "--seconds",
+    "10",
+    "--first-day",
+    "2",
+    "--continue",
+    half,
+    "--output",
+    half,
+  ]);
+  oneLine(same, 2, /--output: '.*h1' is inside the input run directory/);
+  assert.deepEqual(qrsdpFiles(half), ["2026-01-02.qrsdp", "2026-01-05.qrsdp"]);
 });
 
 // 7. Malformed manifests crashed info and replay with TypeErrors.

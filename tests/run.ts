@@ -48,7 +48,8 @@ Deno.addSignalListener("SIGTERM", onSignal);
 try {
   const args = Deno.args.length ? Deno.args : [`${HERE}`, SRC];
   ({ code } = await new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "--parallel", ...args],
+    // The tests' lock: deno.lock's packages and the tests' own (puppeteer-core).
+    args: ["test", "-A", "--parallel", `--lock=${HERE}deno.lock`, ...args],
     // Deno's temporary files, Chromium's profile and Python's tempfile all follow TMPDIR.
     env: { KAFKA_TEST_BROKERS: `127.0.0.1:${port}`, TMPDIR: scratch },
     stdout: "inherit",

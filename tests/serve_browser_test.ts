@@ -5,9 +5,9 @@
  * live `run --serve`. Every wait is for a condition on the page, never a fixed sleep.
  */
 import assert from "node:assert/strict";
-import type { Page } from "puppeteer-core";
 import { tempDir } from "./helpers.ts";
 import { launchBrowser, openPage, startDashboard } from "./browser/dashboard.ts";
+import type { Page } from "./browser/dashboard.ts";
 
 const WAIT = { timeout: 60_000, polling: 50 };
 

@@ -5,6 +5,8 @@ import { curvesJson } from "./curves_json.ts";
 import type { SourceDescription } from "./curves_json.ts";
 import { chunksOf, replayFile } from "./replay.ts";
 import { curveTables, SojournCells } from "./sojourns.ts";
+import { SPREAD_BUCKETS } from "./queue_estimator.ts";
+import { estimateSpreadSensitivity, tablesWithoutSpread } from "./spread_sensitivity.ts";
 
 /** A torn or damaged input in compat mode, where the C++ reference implementation gives up on it. */
 export class DamagedInputError extends DataError {
@@ -22,7 +24,8 @@ export interface CalibrateSettings {
   /** Levels per side of the curves; null takes the first file's (5 if that is 0). */
   levels: number | null;
   nMax: number;
-  spreadSensitivity: number;
+  /** Written into the file; null (not with compat) estimates it from the data. */
+  spreadSensitivity: number | null;
   imbalanceSensitivity: number;
   /** The C++ reference implementation's estimator and file, quirks included (calibration.md). */
   compat: boolean;
@@ -49,6 +52,8 @@ export interface Calibration {
   sojourns: number;
   files: FileSummary[];
   cells: SojournCells;
+  /** Written into the file (estimated unless given). */
+  spreadSensitivity: number;
   /** The curves file's text. */
   json: string;
 }
@@ -95,6 +100,7 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
   });
 
   const cells = new SojournCells(levels);
+  const bySpread = compat ? null : new SojournCells(levels * SPREAD_BUCKETS);
   const files: FileSummary[] = [];
   let events = 0, sojourns = 0;
   let chunks = 0;
@@ -108,7 +114,7 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
         compat,
         censored: settings.censored,
         onPriceMismatch: compat ? warn : () => {},
-      });
+      }, bySpread);
     } finally {
       reader.close();
     }
@@ -143,15 +149,19 @@ export function calibrate(settings: CalibrateSettings, warn: (line: string) => v
     );
   }
   for (const line of damaged) warn(`warning: ${line}`);
+  const spreadSensitivity = settings.spreadSensitivity ??
+    (bySpread ? estimateSpreadSensitivity(bySpread, levels) : 0.3);
   const json = curvesJson({
     levels,
     nMax: settings.nMax,
-    spreadSensitivity: settings.spreadSensitivity,
+    spreadSensitivity,
     imbalanceSensitivity: compat ? 1 : settings.imbalanceSensitivity,
-    tables: curveTables(cells, settings.nMax),
+    tables: bySpread
+      ? tablesWithoutSpread(cells, bySpread, spreadSensitivity, settings.nMax)
+      : curveTables(cells, settings.nMax),
     source: compat ? undefined : describeRun(headers, levels),
   });
-  return { levels, nMax: settings.nMax, events, sojourns, files, cells, json };
+  return { levels, nMax: settings.nMax, events, sojourns, files, cells, json, spreadSensitivity };
 }
 
 /** The generated source's book and session, from its headers (queue sizes are in its qty units). */

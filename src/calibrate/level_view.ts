@@ -63,9 +63,13 @@ export class LevelView implements LevelBook {
     }
   }
 
+  /** Called when a sampling period begins, with the book in view (what the open looks like). */
+  onBegin: (() => void) | null = null;
+
   begin(t: number, book: ShareBook): void {
     this.fill(book);
     for (const s of this.sinks) s.begin(t);
+    this.onBegin?.();
   }
 
   /** The share book changed without an observation: the next event reads it afresh. */

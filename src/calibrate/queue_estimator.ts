@@ -1,5 +1,8 @@
 import type { ObservationSink } from "./observations.ts";
 
+/** Spreads 0..SPREAD_BUCKETS-2 ticks each have cells of their own; wider ones share the last. */
+export const SPREAD_BUCKETS = 16;
+
 /** Where the estimator files sojourns: cells by queue size (in units, or in shares). */
 export interface CellSink {
   add(side: number, level: number, n: number, dt: number, type: number): void;
@@ -15,6 +18,8 @@ export interface CellSink {
  */
 export class QueueEstimator implements ObservationSink {
   sojourns = 0;
+  /** The spread (ticks) since the best prices last moved, with `bySpread`. */
+  private spread = 0;
   private readonly slots: number;
   private readonly lastTime: Float64Array;
   private readonly lastN: Int32Array;
@@ -29,6 +34,12 @@ export class QueueEstimator implements ObservationSink {
     /** Count the time at risk a price change (or the end) cuts short, without an event. */
     private readonly censored: boolean,
     t: number,
+    /**
+     * Also file each sojourn by the spread it had (constant: the trackers restart whenever a best
+     * price moves), as level `level * SPREAD_BUCKETS + spread`; reads the spread from `prices`.
+     */
+    private readonly bySpread: CellSink | null = null,
+    private readonly prices: { bidPrice: Int32Array; askPrice: Int32Array } | null = null,
   ) {
     this.slots = bidDepth.length;
     this.lastTime = new Float64Array(2 * this.slots);
@@ -49,6 +60,7 @@ export class QueueEstimator implements ObservationSink {
     const dt = t - this.lastTime[tracker];
     if (dt > 0) {
       this.cells.add(side, level, this.lastN[tracker], dt, type);
+      this.bySpread?.add(side, level * SPREAD_BUCKETS + this.spread, this.lastN[tracker], dt, type);
       this.sojourns++;
     }
     this.lastTime[tracker] = t;
@@ -74,6 +86,10 @@ export class QueueEstimator implements ObservationSink {
 
   /** Every queue's sojourn starts at t, at its current size (a new sampling period, too). */
   restart(t: number): void {
+    if (this.prices) {
+      const spread = this.prices.askPrice[0] - this.prices.bidPrice[0];
+      this.spread = Math.min(Math.max(spread, 0), SPREAD_BUCKETS - 1);
+    }
     const slots = this.slots;
     for (let k = 0; k < slots; k++) {
       this.lastTime[k] = t;
@@ -90,7 +106,15 @@ export class QueueEstimator implements ObservationSink {
       for (let k = 0; k < tracked; k++) {
         const tracker = side * this.slots + k;
         const dt = t - this.lastTime[tracker];
-        if (dt > 0) this.cells.addExposure(side, k, this.lastN[tracker], dt);
+        if (dt > 0) {
+          this.cells.addExposure(side, k, this.lastN[tracker], dt);
+          this.bySpread?.addExposure(
+            side,
+            k * SPREAD_BUCKETS + this.spread,
+            this.lastN[tracker],
+            dt,
+          );
+        }
       }
     }
   }

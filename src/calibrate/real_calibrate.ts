@@ -5,7 +5,8 @@ import { LevelView } from "./level_view.ts";
 import type { ObservationSink } from "./observations.ts";
 import { QueueEstimator } from "./queue_estimator.ts";
 import { ShareCells } from "./share_cells.ts";
-import { curveTables } from "./sojourns.ts";
+import { SPREAD_BUCKETS } from "./queue_estimator.ts";
+import { estimateSpreadSensitivity, tablesWithoutSpread } from "./spread_sensitivity.ts";
 import type { SojournCells } from "./sojourns.ts";
 
 export type QueueUnit = "aes" | "lots" | "shares";
@@ -18,7 +19,8 @@ export interface RealSettings {
   unit: QueueUnit;
   /** Shares per lot, for unit "lots". */
   lot: number;
-  spreadSensitivity: number;
+  /** Written into the file; null estimates it from the data. */
+  spreadSensitivity: number | null;
   imbalanceSensitivity: number;
 }
 
@@ -43,12 +45,13 @@ export interface RealCalibration {
   sojourns: number;
   trustedLevels: number;
   aes: number[];
+  spreadSensitivity: number;
   cells: SojournCells;
   json: string;
 }
 
 /** The queue sizes per level (both sides) when each input's first sampling period begins. */
-class OpeningBook implements ObservationSink {
+class OpeningBook {
   readonly samples: number[][];
   private seen = false;
 
@@ -61,17 +64,13 @@ class OpeningBook implements ObservationSink {
     this.seen = false;
   }
 
-  begin(): void {
+  sample(): void {
     if (this.seen) return;
     this.seen = true;
     for (let k = 0; k < this.view.levels; k++) {
       this.samples[k].push(this.view.bidDepth[k], this.view.askDepth[k]);
     }
   }
-
-  event(): void {}
-  after(): void {}
-  end(): void {}
 
   /** Per level, the median queue size in units (samples are in shares). */
   medians(unit: Float64Array): number[] {
@@ -101,14 +100,28 @@ export async function calibrateReal(
   const shareCells = new ShareCells(levels);
   const sinks: ObservationSink[] = [];
   const view = new LevelView(levels, new Float64Array(levels).fill(1), sinks);
-  const estimator = new QueueEstimator(shareCells, levels, view.bidDepth, view.askDepth, true, 0);
+  const bySpreadShares = new ShareCells(levels * SPREAD_BUCKETS);
+  const estimator = new QueueEstimator(
+    shareCells,
+    levels,
+    view.bidDepth,
+    view.askDepth,
+    true,
+    0,
+    bySpreadShares,
+    view,
+  );
   const opening = new OpeningBook(view);
-  sinks.push(estimator, opening);
+  sinks.push(estimator);
+  view.onBegin = () => opening.sample();
   const pass = await readAll(view, () => opening.nextInput());
   const unit = settings.unit === "aes"
     ? averageEventSizes(pass)
     : new Float64Array(levels).fill(settings.unit === "lots" ? settings.lot : 1);
   const cells = shareCells.inUnits(unit);
+  const bySpread = bySpreadShares.inUnits(unit, (level) => Math.floor(level / SPREAD_BUCKETS));
+  const spreadSensitivity = settings.spreadSensitivity ??
+    estimateSpreadSensitivity(bySpread, levels);
   const source: SourceDescription = {
     tick_size: tick,
     unit: settings.unit,
@@ -121,9 +134,9 @@ export async function calibrateReal(
   const json = curvesJson({
     levels,
     nMax: settings.nMax,
-    spreadSensitivity: settings.spreadSensitivity,
+    spreadSensitivity,
     imbalanceSensitivity: settings.imbalanceSensitivity,
-    tables: curveTables(cells, settings.nMax),
+    tables: tablesWithoutSpread(cells, bySpread, spreadSensitivity, settings.nMax),
     source,
   });
   return {
@@ -135,6 +148,7 @@ export async function calibrateReal(
     sojourns: estimator.sojourns,
     trustedLevels: pass.trustedLevels,
     aes: Array.from(unit),
+    spreadSensitivity,
     cells,
     json,
   };

@@ -39,6 +39,8 @@ export function replayFile(
   chunks: Iterable<Uint8Array>,
   cells: SojournCells,
   options: ReplayOptions,
+  /** Also files the sojourns by spread (see QueueEstimator). */
+  bySpread: SojournCells | null = null,
 ): ReplayCounts {
   // Levels tracked in this file: min(K, the file's levels), or K if its header says 0.
   const useK = header.levelsPerSide === 0
@@ -57,6 +59,8 @@ export function replayFile(
         book.askDepth,
         options.censored,
         t,
+        bySpread,
+        book,
       ),
   );
   return { ...counts, sojourns: estimator!.sojourns };

@@ -34,8 +34,11 @@ export class ShareCells {
     this.data[this.cell(side, level, shares)] += dt;
   }
 
-  /** The cells in units: `unit[level]` shares per unit, a queue's size rounded up. */
-  inUnits(unit: ArrayLike<number>): SojournCells {
+  /**
+   * The cells in units: `unit[unitOf(level)]` shares per unit (`unitOf` maps a level of these
+   * cells to one of `unit`'s, for cells filed by spread too), a queue's size rounded up.
+   */
+  inUnits(unit: ArrayLike<number>, unitOf = (level: number) => level): SojournCells {
     const out = new SojournCells(this.levels);
     const counts = new Float64Array(WIDTH - 2);
     for (let side = 0; side < 2; side++) {
@@ -45,7 +48,7 @@ export class ShareCells {
           out.merge(
             side,
             level,
-            Math.ceil(shares / unit[level]),
+            Math.ceil(shares / unit[unitOf(level)]),
             this.data[at],
             this.data[at + 1],
             counts,

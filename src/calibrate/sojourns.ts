@@ -52,6 +52,23 @@ export class SojournCells {
     for (let t = 0; t < TYPES; t++) this.counts[cell * COUNTS + 1 + t] += byType[t];
   }
 
+  /** Queue sizes 0..sizeLimit-1 may have data. */
+  get sizeLimit(): number {
+    return this.capacity;
+  }
+
+  /** Time at risk at queue size n. */
+  time(side: number, level: number, n: number): number {
+    if (n < 0 || n >= this.capacity) return 0;
+    return this.sumDt[(side * this.levels + level) * this.capacity + n];
+  }
+
+  /** Sojourns at queue size n that an event of `type` ended. */
+  countOf(side: number, level: number, n: number, type: number): number {
+    if (n < 0 || n >= this.capacity) return 0;
+    return this.counts[((side * this.levels + level) * this.capacity + n) * COUNTS + 1 + type];
+  }
+
   /** Sojourns recorded at queue size n (0 where none were). */
   count(side: number, level: number, n: number): number {
     if (n < 0 || n >= this.capacity) return 0;

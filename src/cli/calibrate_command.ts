@@ -42,8 +42,8 @@ const CALIBRATE_COMMAND = {
     "spread-sens": {
       type: "number",
       min: 0,
-      defaultHelp: "0; --compat: 0.3",
-      help: "spread sensitivity written into the file (not estimated)",
+      defaultHelp: "estimated; --compat: 0.3",
+      help: "spread sensitivity of the file (the curves are made to go with it)",
     },
     "imbalance-sens": {
       type: "number",
@@ -73,8 +73,9 @@ risk a price change cuts short counts too (unbiased rates; --uncensored drops it
 starts at the market open (not midnight), a header depth of 0 is replayed as 50 (as generated), a
 damaged file's sound chunks before the damage are used (the curves are written, the damage is
 named with its byte offset, exit 1), and --n-max below 0 or --levels above a file's levels is
-refused. The sensitivities default to 0: the curves are averages over the spreads and imbalances
-the source had, so a further multiplier would count them twice. The file also describes the
+refused. The spread sensitivity is estimated (maximum likelihood) and taken out of the add and
+market curves, so that run applies it once; the imbalance sensitivity is 0 (its effect stays
+averaged into the curves) unless given. The file also describes the
 source (tick size, units, opening depth, p0, open, session length), which run --hlr-curves takes
 as defaults. --compat reproduces the reference implementation's file exactly, and refuses a
 damaged input.
@@ -122,7 +123,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
       files: expandInputs(parsed.positionals),
       levels: v.levels ?? null,
       nMax: v["n-max"],
-      spreadSensitivity: v["spread-sens"] ?? (v.compat ? 0.3 : 0),
+      spreadSensitivity: v["spread-sens"] ?? (v.compat ? 0.3 : null),
       imbalanceSensitivity: v["imbalance-sens"] ?? 0,
       compat: v.compat,
       censored: !v.compat && !v.uncensored,
@@ -214,6 +215,7 @@ function summaryJson(
     mode: compat ? "compat" : censored ? "default" : "uncensored",
     levels: result.levels,
     n_max: result.nMax,
+    spread_sensitivity: result.spreadSensitivity,
     events: result.events,
     sojourns: result.sojourns,
     files: result.files.map((f) => ({

@@ -38,9 +38,8 @@ function settingsOf(v: RealFlags): RealSettings {
     tick: v.tick ?? null,
     unit: v.unit as QueueUnit,
     lot: v.lot ?? 1,
-    // The curves are averages over the spreads and imbalances seen: no further multiplier unless
-    // asked for.
-    spreadSensitivity: v["spread-sens"] ?? 0,
+    // Estimated unless given; the imbalance's effect stays averaged into the curves.
+    spreadSensitivity: v["spread-sens"] ?? null,
     imbalanceSensitivity: v["imbalance-sens"] ?? 0,
   };
 }
@@ -49,7 +48,7 @@ function summaryOf(result: RealCalibration, unit: string, what: string): string 
   return [
     `${what}: ${thousands(result.messages)} messages, ${thousands(result.events)} events, ` +
     `${thousands(result.sojourns)} sojourns; K=${result.levels}, n_max=${result.nMax}, ` +
-    `tick ${result.tick}, unit ${unit}`,
+    `tick ${result.tick}, unit ${unit}, spread sensitivity ${result.spreadSensitivity}`,
     `average event size per level (shares): ${result.aes.map((a) => a.toFixed(1)).join(" ")}`,
     `levels that can be trusted: ${result.trustedLevels} of ${result.levels}` +
     (result.trustedLevels < result.levels

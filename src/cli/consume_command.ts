@@ -102,7 +102,8 @@ export async function consumeCommand(args: string[]): Promise<number> {
     ? undefined
     : parseTime("--to-time", values["to-time"]);
   const format = values.format === undefined ? null : compileFormat(values.format);
-  const settings = requiredKafkaFromFlags(values);
+  // Packing is the producer's: KAFKA_RECORDS_PER_MESSAGE says nothing about what is read.
+  const settings = requiredKafkaFromFlags({ ...values, "kafka-records-per-message": 1 });
   const stop = new StopFlag();
   const removeSignals = onStopSignals(() => stop.request());
   const encoder = new TextEncoder();

@@ -91,7 +91,8 @@ export async function exportCommand(args: string[]): Promise<number> {
     force: values.force,
     verify: !values["no-verify"],
     note: (line) => console.error(`qrsdp export: ${line}`),
-    onSession: ({ session, files, events, damage }) => {
+    onSession: ({ session, files, events, damage, note }) => {
+      if (note) console.error(`qrsdp export: note: ${session.path}: ${note}`);
       if (damage) {
         damaged++;
         console.error(

@@ -2,7 +2,7 @@ import { openFeedOutputs } from "./feed_outputs.ts";
 import { senderSummary } from "./feed_summary.ts";
 import { checkPlan, feedFromFiles } from "../itch/feed_files.ts";
 import type { FeedStats } from "../itch/feed_files.ts";
-import { feedPlan } from "../itch/feed_plan.ts";
+import { feedOrderSizes, feedPlan } from "../itch/feed_plan.ts";
 import { itchEntryKind } from "../itch/itch_file.ts";
 import { ItchPriceError } from "../itch/order_image.ts";
 import { StopFlag } from "../run/stop.ts";
@@ -101,6 +101,7 @@ export async function itchCommand(args: string[]): Promise<number> {
   try {
     stats = await feedFromFiles(plan, output, {
       lot,
+      sizes: feedOrderSizes(positionals),
       realtime: values.realtime,
       speed,
       stop,

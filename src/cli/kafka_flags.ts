@@ -33,7 +33,7 @@ export function kafkaConnectionFlags(brokersNote: string) {
       default: 30,
       min: 0,
       max: MAX_RETRY_SECONDS,
-      help: "seconds to keep retrying an unreachable broker",
+      help: "seconds to keep retrying an unreachable broker (producing: also to wait for an ack)",
     },
   });
 }

@@ -41,7 +41,10 @@ const LISTEN_COMMAND = {
       help: "with --multicast: local address of the interface to join on",
     },
     json: { type: "boolean", help: "messages as JSON lines (default: text)" },
-    quiet: { type: "boolean", help: "no line per message, only the summary" },
+    quiet: {
+      type: "boolean",
+      help: "no line per message or event: the first line and the summary",
+    },
     book: {
       type: "boolean",
       help: "rebuild the book: unknown references, negative and crossed books, top of book",
@@ -90,10 +93,11 @@ bytes from the wire escaped); gaps, duplicates, late packets and sessions are re
 (--quiet: neither, only the first line and the summary). It follows one session at a time: a packet
 of another session is reported and ignored, until the followed one ends (or is silent for 3 s).
 A packet that fills a gap late is taken; the book is marked invalid from the first message given
-up until the next session. With --retransmit every gap is re-requested (one request of at most
-1,000 messages at a time, two at most in flight, asked again after 100 ms without an answer
-(then 200, 400, ... up to 1,000 ms), given up after
---retransmit-timeout), and what follows a gap is held until it is filled, so the book stays whole.
+up until the next session. With --retransmit every gap is re-requested (requests of at most
+1,000 messages, two at most in flight, asked again after 100 ms without an answer, then 200, 400,
+... up to 1,000 ms; a gap given up after --retransmit-timeout), and what follows a gap is held until
+it is filled, so the book stays whole; the next session's packets, ignored while it caught up, are
+re-requested once the session in hand ends.
 SIGINT/SIGTERM, --sessions, or a closed stdout prints a summary on stderr (packets, messages, gaps,
 missing, recovered by re-request, late, duplicates, foreign packets, counts per message type; with
 --book the book's problems and the best levels per symbol) and exits 0. The socket asks for a 16 MiB

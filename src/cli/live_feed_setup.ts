@@ -1,4 +1,5 @@
 import { openFeedOutputs } from "./feed_outputs.ts";
+import type { SizeDistribution } from "../model/order_sizes.ts";
 import { UsageError } from "../core/errors.ts";
 import { DEFAULT_SYMBOL } from "../itch/feed_day.ts";
 import type { ItchFileOutput } from "../itch/itch_file.ts";
@@ -24,6 +25,7 @@ export async function openLiveFeed(
   values: FlagValues<typeof LIVE_FEED_FLAGS>,
   securities: { symbol: string | null; p0Ticks: number }[],
   tickSize: number,
+  sizes: SizeDistribution | null = null,
 ): Promise<LiveFeedSetup | null> {
   const udp = udpFeedFromFlags(values);
   const dir = values["itch-dir"];
@@ -37,6 +39,6 @@ export async function openLiveFeed(
     udp,
     dir ? { flag: "--itch-dir", dir, gzip: false } : null,
   );
-  const feed = new LiveFeed(securities.map((s) => s.symbol), values["lot-size"], output);
+  const feed = new LiveFeed(securities.map((s) => s.symbol), values["lot-size"], output, sizes);
   return { feed, files, sender };
 }

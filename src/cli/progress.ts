@@ -1,4 +1,4 @@
-import { ownedSecurities } from "../run/config.ts";
+import { daySeconds, ownedSecurities } from "../run/config.ts";
 import type { RunConfig } from "../run/config.ts";
 import type { DayReport, SecurityProgress } from "../run/security_run.ts";
 import { progressLine } from "./progress_line.ts";
@@ -22,6 +22,8 @@ interface SecurityState {
   events: number;
   /** Events of the days finished. */
   done: number;
+  /** Length of the day in hand (shorter on an early close). */
+  seconds: number;
 }
 
 /**
@@ -42,7 +44,13 @@ export class Progress {
     private readonly width: () => number = terminalWidth,
   ) {
     this.states = new Map(
-      ownedSecurities(cfg).map((i) => [i, { day: 0, clockNs: null, events: 0, done: 0 }]),
+      ownedSecurities(cfg).map((i) => [i, {
+        day: 0,
+        clockNs: null,
+        events: 0,
+        done: 0,
+        seconds: cfg.session.seconds,
+      }]),
     );
     this.timer = setInterval(() => this.draw(), REDRAW_MS);
   }
@@ -53,6 +61,7 @@ export class Progress {
     s.day = p.day - (this.cfg.session.firstDay ?? 0);
     s.clockNs = p.clockNs;
     s.events = p.events;
+    s.seconds = daySeconds(this.cfg, p.date);
   }
 
   dayDone(d: DayReport): void {
@@ -84,9 +93,7 @@ export class Progress {
     const shares: number[] = [];
     if (session.days > 0) {
       const dayShare = (s: SecurityState) =>
-        s.clockNs === null
-          ? 0
-          : Math.min(Math.max((s.clockNs - openNs) / (session.seconds * 1e9), 0), 1);
+        s.clockNs === null ? 0 : Math.min(Math.max((s.clockNs - openNs) / (s.seconds * 1e9), 0), 1);
       const done = states.reduce((n, s) => n + s.day + dayShare(s), 0);
       shares.push(done / (states.length * session.days));
     }

@@ -11,6 +11,7 @@ import { parseCommand } from "./flags.ts";
 import { RUN_COMMAND, runConfigFromFlags } from "./run_options.ts";
 import { onStopSignals } from "./signals.ts";
 import { Progress } from "./progress.ts";
+import { ackLine, AckStats } from "./ack_stats.ts";
 import type { LiveFeedReport } from "../itch/live_feed.ts";
 
 /** How far behind its schedule a paced session fell, when that is worth a word (10 ms or more). */
@@ -28,6 +29,12 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   const parsed = await parseCommand(RUN_COMMAND, args);
   if (!parsed) return 0;
   const cfg = runConfigFromFlags(parsed.values, parsed.given);
+  if (cfg.session.startDate !== parsed.values["start-date"]) {
+    console.error(
+      `qrsdp run: note: --start-date ${parsed.values["start-date"]} is not a trading day ` +
+        `(--calendar ${cfg.session.calendar}): the run starts on ${cfg.session.startDate}`,
+    );
+  }
   const { quiet, json } = parsed.values;
   const v = parsed.values;
   const itchFeed = v["itch-dir"] || v.udp || v.multicast
@@ -35,6 +42,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       v,
       cfg.securities,
       cfg.book.tickSize,
+      cfg.model.sizes,
     )
     : null;
   const curves = cfg.model.hlrCurves;
@@ -70,7 +78,8 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   };
   try {
     // The run directory itself is checked, made and locked by the run (run_dir.ts).
-    checkOutputPath(cfg.output.dir, "--output");
+    // A previous run in --output is replaced: never the one --continue reads.
+    checkOutputPath(cfg.output.dir, "--output", { inputs: v.continue ? [v.continue] : [] });
   } catch (e) {
     await itchFeed?.feed.finish();
     throw e;
@@ -79,6 +88,13 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
   const live = serve
     ? await (await import("./serve_command.ts")).serveLive(serve, cfg, workerUrl)
     : null;
+  const ackStats = cfg.stats ? new AckStats() : null;
+  const statsTimer = ackStats
+    ? setInterval(() => {
+      progress?.clear();
+      console.error(ackLine(ackStats.tick(), "at"));
+    }, parsed.values["stats-interval"] * 1000)
+    : undefined;
   let result: RunResult;
   let itch: LiveFeedReport | undefined;
   try {
@@ -97,9 +113,11 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
         console.error(`qrsdp run: warning: ${message}`);
       },
       onNotice: (message) => console.error(`qrsdp run: ${message}`),
+      onStats: ackStats ? (w, stats) => ackStats.update(w, stats) : undefined,
       workerUrl,
     });
   } finally {
+    if (statsTimer !== undefined) clearInterval(statsTimer);
     itch = await itchFeed?.feed.finish();
     removeSignals();
     progress?.stop();
@@ -119,6 +137,11 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
     ),
     ...(itch?.error ? [`itch: ${itch.error}`] : []),
   ];
+  const ackTotal = ackStats?.whole();
+  if (ackTotal) {
+    progress?.clear();
+    console.error(ackLine(ackTotal, "total"));
+  }
   for (const e of errors) console.error(`qrsdp run: ${e}`);
   if (json) {
     console.log(toJson(runSummary(), 2));
@@ -152,6 +175,7 @@ export async function runCommand(args: string[], workerUrl?: string | URL): Prom
       seconds: result.seconds,
       events_per_second: result.seconds > 0 ? events / result.seconds : 0,
       late_seconds: late,
+      ...(ackStats ? { stats: { intervals: ackStats.intervals, total: ackTotal } } : {}),
       sessions: days.map((d) => ({
         symbol: d.symbol,
         date: d.date,

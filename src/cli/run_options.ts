@@ -3,10 +3,17 @@ import { isSymbol, SYMBOL_RULE } from "../core/symbol.ts";
 import { MAX_LEVELS } from "../book/book.ts";
 import { defaultHlrCurves, parseHlrCurves } from "../model/hlr_curves.ts";
 import { SIMPLE_DEFAULTS } from "../model/simple.ts";
+import {
+  clockSeconds,
+  firstTradingDay,
+  LAST_DATE,
+  lastTradingDate,
+  parseIsoDate,
+} from "../run/calendar.ts";
 import type { SimpleParams } from "../model/simple.ts";
-import { clockSeconds, LAST_DATE, lastTradingDate, parseIsoDate } from "../run/calendar.ts";
 import { applyCurvesSource } from "./curves_source.ts";
 import { readRegularText } from "../core/safe_read.ts";
+import { REALISM_FLAGS, realismFromFlags } from "./realism_flags.ts";
 import { bookSettings } from "../run/config.ts";
 import { ownedSecurities } from "../run/config.ts";
 import type { RunConfig, Security, Shard } from "../run/config.ts";
@@ -57,8 +64,9 @@ export const RUN_FLAGS = flags({
     type: "string",
     default: "2026-01-02",
     check: { test: (text) => parseIsoDate(text) !== null, what: "YYYY-MM-DD" },
-    help: "first trading date; then Monday-Friday",
+    help: "first trading date (the next trading day when it is not one); then --calendar's days",
   },
+
   "chunk-size": {
     type: "number",
     default: 4096,
@@ -132,6 +140,7 @@ export const RUN_FLAGS = flags({
     defaultHelp: "one per core; files only: per security when a few days cannot be shared evenly",
     help: "worker threads, at most one per security (results do not depend on it)",
   },
+  ...REALISM_FLAGS,
   ...PACING_FLAGS,
   rate: {
     type: "number",
@@ -155,6 +164,17 @@ export const RUN_FLAGS = flags({
   },
   quiet: { type: "boolean", help: "no per-day lines, no progress line" },
   json: { type: "boolean", help: "the summary as one JSON document on stdout (no per-day lines)" },
+  stats: {
+    type: "boolean",
+    help: "Kafka acknowledgements on stderr every --stats-interval: events/s, latency p50/p99/max",
+  },
+  "stats-interval": {
+    type: "number",
+    default: 5,
+    min: 0.1,
+    max: 3600,
+    help: "seconds between --stats lines",
+  },
   force: {
     type: "boolean",
     help:
@@ -309,8 +329,11 @@ export function runConfigFromFlags(
   if (model === "hlr" && securities.some((s) => s.model)) {
     throw new UsageError("--securities: per-security model parameters need --model simple");
   }
+  const realism = realismFromFlags(v, given);
+  const calendar = realism.calendar;
+  const startDate = firstTradingDay(v["start-date"], calendar);
   const firstDay = v["first-day"];
-  if (lastTradingDate(v["start-date"], firstDay + v.days) === null) {
+  if (startDate === null || lastTradingDate(startDate, firstDay + v.days, calendar) === null) {
     throw new UsageError(
       `--start-date: ${firstDay + v.days} trading days from ${
         v["start-date"]
@@ -331,6 +354,9 @@ export function runConfigFromFlags(
     throw new UsageError("--continue: give --first-day, the first day to run");
   }
   const kafka = kafkaFromFlags(v, env);
+  if (v.stats && !kafka) {
+    throw new UsageError("--stats reports Kafka acknowledgements: give --kafka-brokers too");
+  }
   const cores = navigator.hardwareConcurrency;
   const cfg: RunConfig = {
     seed: v.seed,
@@ -341,7 +367,8 @@ export function runConfigFromFlags(
     book: bookSettings(levels, v.depth),
     session: {
       days: v.days,
-      startDate: v["start-date"],
+      startDate,
+      calendar,
       seconds: v.seconds,
       marketOpenSeconds: clockSeconds(v["market-open"])!,
       maxEvents: v["max-events"] ?? null,
@@ -361,6 +388,8 @@ export function runConfigFromFlags(
       hlrCurves,
       thetaReinit: v["theta-reinit"],
       reinitDepthMean: v["reinit-depth-mean"],
+      sizes: realism.sizes,
+      activity: realism.activity,
     },
     pacing: { ...pacingFromFlags(v), rate: v.rate ?? null },
     kafka,
@@ -370,6 +399,7 @@ export function runConfigFromFlags(
       force: v.force,
     },
     ...(shard ? { shard } : {}),
+    ...(v.stats ? { stats: true } : {}),
   };
   const owned = ownedSecurities(cfg);
   if (owned.length === 0) {

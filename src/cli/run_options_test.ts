@@ -19,6 +19,7 @@ Deno.test("run flags: each group of the run configuration, with the defaults of 
   assert.deepEqual(cfg.session, {
     days: 1,
     startDate: "2026-01-02",
+    calendar: "weekdays",
     seconds: 23400,
     marketOpenSeconds: 34200,
     maxEvents: null,
@@ -28,6 +29,24 @@ Deno.test("run flags: each group of the run configuration, with the defaults of 
   assert.deepEqual(cfg.pacing, { realtime: false, speed: 100, overnightSeconds: 3, rate: null });
   assert.equal(cfg.kafka, null);
   assert.deepEqual(cfg.output, { dir: "output/run_42", chunkSize: 4096, force: false });
+});
+
+Deno.test("run flags: --realism turns on its set; a flag given on its own wins", async () => {
+  const cfg = await runConfigFromArgs(["--realism", "--regimes", "2:1,0.5:1@10"]);
+  assert.equal(cfg.session.calendar, "nyse");
+  assert.deepEqual(cfg.model.sizes, { kind: "lognormal", mu: 1, sigma: 1 });
+  assert.equal(cfg.model.activity?.intraday?.length, 13);
+  assert.deepEqual(cfg.model.activity?.regimes, {
+    multipliers: [2, 0.5],
+    weights: [1, 1],
+    meanSeconds: 600,
+  });
+  const plain = await runConfigFromArgs([]);
+  assert.equal(plain.model.activity, null);
+  assert.equal(plain.model.sizes, null);
+  await assert.rejects(runConfigFromArgs(["--regimes", "2:1@0"]), /--regimes: '2:1@0' is not/);
+  await assert.rejects(runConfigFromArgs(["--sizes", "geometric:0"]), /--sizes: 'geometric:0'/);
+  await assert.rejects(runConfigFromArgs(["--intraday", "/nonexistent.json"]), /--intraday: /);
 });
 
 Deno.test("run flags: securities, seeds, files, and the model chosen by --model", async () => {
@@ -81,6 +100,7 @@ Deno.test("the session, the file header and the manifest agree with the run conf
     marketOpenNs: 34200e9,
     thetaReinit: 0,
     reinitDepthMean: 10,
+    activity: null,
   });
   const header = fileHeader(cfg, 99n, 12345);
   assert.equal(header.seed, 99n);

@@ -234,6 +234,7 @@ export async function serveLive(
       startDate: cfg.session.startDate,
       levels: cfg.book.levels,
       ...(cfg.model.thetaReinit > 0 ? { thetaReinit: cfg.model.thetaReinit } : {}),
+      ...(cfg.session.calendar === "nyse" ? { calendar: cfg.session.calendar } : {}),
     },
     running: true,
     partial: cfg.securities.map(() => 0),

@@ -13,6 +13,7 @@ import { writeParquet } from "./parquet.ts";
 import { DEFAULT_LAYOUT } from "./rows.ts";
 import type { ExportLayout } from "./rows.ts";
 import { exportSessions } from "./sessions.ts";
+import { orderColumnsNote } from "./order_columns.ts";
 import type { ExportSession } from "./sessions.ts";
 
 type SessionWriter = (
@@ -38,6 +39,8 @@ export interface ExportedSession {
   events: number;
   /** Where the source file stops being usable (checksum, torn, never closed); null when sound. */
   damage: Damage | null;
+  /** What the user should know about the files (a column left 0, and why); null: nothing. */
+  note: string | null;
 }
 
 export interface ExportOptions {
@@ -98,6 +101,7 @@ export function exportRun(
           files: usable ? files.paths : [],
           events: log.records,
           damage: log.damage,
+          note: format === "lobster" ? null : orderColumnsNote(session),
         };
       } finally {
         log.close();

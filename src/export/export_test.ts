@@ -4,6 +4,9 @@ import { QrsdpReader } from "../format/reader.ts";
 import type { EventRecord } from "../core/events.ts";
 import { exportRun } from "./export.ts";
 import { exportSessions } from "./sessions.ts";
+import { decodeItch } from "../itch/decode.ts";
+import { FeedDay } from "../itch/feed_day.ts";
+import { ItchBuffer } from "../itch/messages.ts";
 
 const FIXTURES = new URL("../../tests/fixtures", import.meta.url).pathname;
 const MULTI = `${FIXTURES}/g2_seed7_multi`;
@@ -12,6 +15,42 @@ function records(path: string): EventRecord[] {
   const out: EventRecord[] = [];
   QrsdpReader.open(path).forEach((r) => out.push({ ...r }));
   return out;
+}
+
+/**
+ * Each record's order and shares as the ITCH feed of that one session says: the reference of
+ * the first Add, Delete or Executed message the record gives (0, 0 when it gives none).
+ */
+function itchOrders(path: string): [number, number][] {
+  const reader = QrsdpReader.open(path);
+  const out = new ItchBuffer();
+  const day = new FeedDay([{ symbol: "T", header: reader.header }], 1, out);
+  const orders: [number, number][] = [];
+  const shares = new Map<number, number>();
+  day.open();
+  const read = () => {
+    const b = out.data;
+    let first: [number, number] = [0, 0];
+    for (let o = 0; o < b.length;) {
+      const n = (b[o] << 8) | b[o + 1];
+      const m = decodeItch(b.subarray(o + 2, o + 2 + n)) as {
+        type: string;
+        ref: number;
+        shares: number;
+      };
+      if (m.type === "A") shares.set(m.ref, m.shares);
+      if (first[0] === 0 && "ref" in m) first = [m.ref, shares.get(m.ref)!];
+      o += 2 + n;
+    }
+    out.clear();
+    return first;
+  };
+  read();
+  reader.forEach((r) => {
+    day.apply(0, r);
+    orders.push(read());
+  });
+  return orders;
 }
 
 const TYPE_NAMES = [
@@ -70,8 +109,9 @@ Deno.test("csv: every session's file parses back to its records, with symbol and
     const lines = Deno.readTextFileSync(files[0]).split("\n");
     assert.deepEqual(
       lines[0],
-      "symbol,date,ts,ts_ns,type,type_name,side,price,price_ticks,qty,shares,order_id",
+      "symbol,date,ts,ts_ns,type,type_name,side,price,price_ticks,qty,shares,order_id,order_ref",
     );
+    const orders = itchOrders(session.path);
     assert.deepEqual(lines.at(-1), "");
     assert.deepEqual(lines.length - 2, expected.length);
     assert.deepEqual(events, expected.length);
@@ -90,6 +130,7 @@ Deno.test("csv: every session's file parses back to its records, with symbol and
         String(r.qty),
         String(r.qty * 100),
         String(r.orderId),
+        String(orders[i][0]),
       ]);
     });
   }
@@ -102,6 +143,7 @@ Deno.test("jsonl: every line is a JSON object with the record's fields", () => {
     layout: { lotSize: 25 },
   });
   const expected = records(done.session.path);
+  const orders = itchOrders(done.session.path);
   const lines = Deno.readTextFileSync(done.files[0]).trimEnd().split("\n");
   assert.deepEqual(lines.length, expected.length);
   expected.forEach((r, i) => {
@@ -118,6 +160,7 @@ Deno.test("jsonl: every line is a JSON object with the record's fields", () => {
       qty: r.qty,
       shares: r.qty * 25,
       order_id: r.orderId,
+      order_ref: orders[i][0],
     });
     // The price is written with its four decimals, exactly.
     assert.match(lines[i], new RegExp(`"price":${dollars(r.priceTicks).replace(".", "\\.")},`));
@@ -145,7 +188,10 @@ Deno.test("hive layout: symbol=S/date=D/ folders whose files leave out symbol an
       `${out}/symbol=${session.symbol}/date=${session.date}/${session.symbol}_${session.date}.csv`,
     ]);
     const [header, first] = Deno.readTextFileSync(files[0]).split("\n");
-    assert.deepEqual(header, "ts,ts_ns,type,type_name,side,price,price_ticks,qty,shares,order_id");
+    assert.deepEqual(
+      header,
+      "ts,ts_ns,type,type_name,side,price,price_ticks,qty,shares,order_id,order_ref",
+    );
     const r = records(session.path)[0];
     assert.deepEqual(first.split(",").slice(0, 2), [isoUtc(session.date, r.tsNs), String(r.tsNs)]);
   }

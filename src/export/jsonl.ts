@@ -4,6 +4,7 @@ import { priceText, sessionFileName, typeName } from "./rows.ts";
 import type { ExportLayout } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
 import type { SessionFiles } from "./output_files.ts";
+import { OrderColumns } from "./order_columns.ts";
 
 /**
  * One JSON Lines file per session: one object per event, keys as the CSV columns; `ts` is an
@@ -15,6 +16,7 @@ export function writeJsonl(
   files: SessionFiles,
   layout: ExportLayout,
 ): void {
+  const orders = new OrderColumns(log, session);
   const out = files.text(sessionFileName(files.dir, session, layout, "jsonl"));
   const clock = new MarketClock(session.date, layout.tz);
   const tick = log.header.tickSize;
@@ -22,15 +24,16 @@ export function writeJsonl(
   const prefix = layout.hive
     ? "{"
     : `{"symbol":${JSON.stringify(session.symbol)},"date":"${session.date}",`;
-  log.forEach((r) =>
+  log.forEach((r) => {
+    orders.next(r);
     out.line(
       `${prefix}"ts":"${clock.iso(r.tsNs)}","ts_ns":${r.tsNs},"type":${r.type},"type_name":"${
         typeName(r.type)
       }","side":${r.side},"price":${
         priceText(r.priceTicks * tick)
       },"price_ticks":${r.priceTicks},"qty":${r.qty},"shares":${
-        r.qty * lot
-      },"order_id":${r.orderId}}`,
-    )
-  );
+        orders.lots(r) * lot
+      },"order_id":${r.orderId},"order_ref":${orders.ref}}`,
+    );
+  });
 }

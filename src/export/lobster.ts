@@ -2,13 +2,14 @@ import { Book } from "../book/book.ts";
 import { DataError } from "../core/errors.ts";
 import type { FileHeader } from "../format/header.ts";
 import type { SessionLog } from "../format/input.ts";
-import { EventType } from "../core/events.ts";
-import type { EventRecord } from "../core/events.ts";
-import type { ExportLayout } from "./rows.ts";
+import { OrderFlow } from "./order_flow.ts";
+import type { OrderChange, SideLevels } from "./order_flow.ts";
+import { checkReplayable, orderSizes } from "./replayable.ts";
 import type { ExportSession } from "./sessions.ts";
+import type { ExportLayout } from "./rows.ts";
 import type { SessionFiles } from "./output_files.ts";
 
-/** LOBSTER's event types (lobsterdata.com, "Data structure"); 5-7 never occur here. */
+/** LOBSTER's event types (lobsterdata.com, "Data structure"); 2 and 5-7 never occur here. */
 export const LobsterType = { SUBMISSION: 1, CANCELLATION: 2, DELETION: 3, EXECUTION: 4 } as const;
 /** LOBSTER's direction: the side of the limit order concerned (an execution: the resting one). */
 export const LobsterDirection = { BUY: 1, SELL: -1 } as const;
@@ -18,61 +19,45 @@ export const EMPTY_BID_PRICE = -9_999_999_999;
 const EMPTY_ASK = `${EMPTY_ASK_PRICE},0`;
 const EMPTY_BID = `${EMPTY_BID_PRICE},0`;
 
-/** One message line: the LOBSTER view of an event, given the book before it. */
-export interface LobsterMessage {
-  type: number;
-  direction: number;
-}
-
 /** `ts_ns` as LOBSTER's time: seconds after midnight, nine decimals. */
 export function lobsterTime(tsNs: number): string {
   const s = Math.floor(tsNs / 1e9);
   return `${s}.${String(tsNs - s * 1e9).padStart(9, "0")}`;
 }
 
-/**
- * Our event as a LOBSTER message, from the book before it is applied: an add is a submission; a
- * cancel is a deletion when it takes the whole remaining depth of its price level, else a
- * (partial) cancellation; an execution is the execution of a visible limit order on the side it
- * hits (EXECUTE_BUY takes the best ask: direction -1, a buyer-initiated trade).
- */
-export function lobsterMessage(rec: EventRecord, book: Book): LobsterMessage {
-  switch (rec.type) {
-    case EventType.ADD_BID:
-      return { type: LobsterType.SUBMISSION, direction: LobsterDirection.BUY };
-    case EventType.ADD_ASK:
-      return { type: LobsterType.SUBMISSION, direction: LobsterDirection.SELL };
-    case EventType.CANCEL_BID: {
-      const idx = book.bidPrice[0] - rec.priceTicks;
-      const empties = idx >= 0 && idx < book.levels && rec.qty >= book.bidDepth[idx];
-      return { type: empties ? LobsterType.DELETION : LobsterType.CANCELLATION, direction: 1 };
-    }
-    case EventType.CANCEL_ASK: {
-      const idx = rec.priceTicks - book.askPrice[0];
-      const empties = idx >= 0 && idx < book.levels && rec.qty >= book.askDepth[idx];
-      return { type: empties ? LobsterType.DELETION : LobsterType.CANCELLATION, direction: -1 };
-    }
-    case EventType.EXECUTE_BUY:
-      return { type: LobsterType.EXECUTION, direction: LobsterDirection.SELL };
-    case EventType.EXECUTE_SELL:
-      return { type: LobsterType.EXECUTION, direction: LobsterDirection.BUY };
-  }
-  throw new DataError(`event type ${rec.type} is not one of the six`);
+/** LOBSTER's event type of an order entering or leaving the book. */
+const LOBSTER_TYPE = [LobsterType.SUBMISSION, LobsterType.DELETION, LobsterType.EXECUTION];
+
+/** A message line: time, type, order id, size (lots × `lot` shares), price (× tick size), direction. */
+export function lobsterMessageLine(
+  tsNs: number,
+  c: OrderChange,
+  tickSize: number,
+  lot: number,
+): string {
+  const direction = c.buy ? LobsterDirection.BUY : LobsterDirection.SELL;
+  return `${lobsterTime(tsNs)},${LOBSTER_TYPE[c.kind]},${c.ref},${c.shares * lot},${
+    c.priceTicks * tickSize
+  },${direction}`;
 }
 
 /**
- * The order book line after an event: K levels of ask price, ask size, bid price, bid size
- * (prices × tick_size, i.e. dollars × 10000; sizes in shares, depth × lot). Levels are the book's
- * non-empty slots, best first; missing levels are LOBSTER's dummies (±9999999999, size 0).
+ * The order book line: K levels of ask price, ask size, bid price, bid size (prices × tick_size,
+ * i.e. dollars × 10000), from the lots resting at each price (× `lot` shares), best first; missing
+ * levels are LOBSTER's dummies (±9999999999, size 0).
  */
-export function lobsterBookLine(book: Book, tickSize: number, lot: number): string {
-  const k = book.levels;
+export function lobsterBookLine(
+  bids: SideLevels,
+  asks: SideLevels,
+  k: number,
+  tickSize: number,
+  lot: number,
+): string {
   let line = "";
-  for (let level = 0, a = 0, b = 0; level < k; level++, a++, b++) {
-    while (a < k && book.askDepth[a] <= 0) a++;
-    while (b < k && book.bidDepth[b] <= 0) b++;
-    const ask = a < k ? `${book.askPrice[a] * tickSize},${book.askDepth[a] * lot}` : EMPTY_ASK;
-    const bid = b < k ? `${book.bidPrice[b] * tickSize},${book.bidDepth[b] * lot}` : EMPTY_BID;
+  for (let level = 0; level < k; level++) {
+    const a = asks.prices[level], b = bids.prices[level];
+    const ask = a === undefined ? EMPTY_ASK : `${a * tickSize},${asks.shares.get(a)! * lot}`;
+    const bid = b === undefined ? EMPTY_BID : `${b * tickSize},${bids.shares.get(b)! * lot}`;
     line += level === 0 ? `${ask},${bid}` : `,${ask},${bid}`;
   }
   return line;
@@ -94,9 +79,11 @@ export function lobsterNames(session: ExportSession, h: FileHeader, levels: numb
 }
 
 /**
- * LOBSTER's two files for a session, by replaying its events on the book seeded from the header.
- * An execution at a price other than the replayed best means the book cannot be replayed from
- * the records alone (a run with --theta-reinit redraws depths from the RNG): that is an error.
+ * LOBSTER's two files for a session: the orders of the ITCH feed's order image (order_flow.ts),
+ * one message line for each order that enters or leaves the book (the opening book's orders at
+ * the open, then each record's), each with the book it leaves. An execution at a price other than
+ * the replayed best means the book cannot be replayed from the records alone (a run with
+ * --theta-reinit redraws depths from the RNG): that is an error.
  */
 export function writeLobster(
   log: SessionLog,
@@ -113,33 +100,25 @@ export function writeLobster(
   }
   const h = log.header;
   const lot = layout.lotSize;
-  const book = openingBook(h);
-  const names = lobsterNames(session, h, book.levels);
+  const flow = new OrderFlow(h, orderSizes(session, h));
+  const k = flow.book.levels;
+  const names = lobsterNames(session, h, k);
   const messages = files.text(names.message);
   const orderbook = files.text(names.orderbook);
+  const write = (tsNs: number) => {
+    for (let i = 0; i < flow.count; i++) {
+      const c = flow.changes[i];
+      flow.step(c);
+      messages.line(lobsterMessageLine(tsNs, c, h.tickSize, lot));
+      orderbook.line(lobsterBookLine(flow.bids, flow.asks, k, h.tickSize, lot));
+    }
+  };
+  flow.opening(h.marketOpenNs);
+  write(h.marketOpenNs);
   let n = 0;
   log.forEach((r) => {
-    const best = r.type === EventType.EXECUTE_BUY
-      ? book.askPrice[0]
-      : r.type === EventType.EXECUTE_SELL
-      ? book.bidPrice[0]
-      : r.priceTicks;
-    if (best !== r.priceTicks) {
-      throw new DataError(
-        `record ${n} (order ${r.orderId}) executes at ${r.priceTicks} but the rebuilt book's ` +
-          `best is ${best}: the book cannot be rebuilt from the records ` +
-          `(was the run made with --theta-reinit?)`,
-        { source: log.name },
-      );
-    }
-    const m = lobsterMessage(r, book);
-    book.apply(r.type, r.priceTicks, r.qty);
-    messages.line(
-      `${lobsterTime(r.tsNs)},${m.type},${r.orderId},${r.qty * lot},${
-        r.priceTicks * h.tickSize
-      },${m.direction}`,
-    );
-    orderbook.line(lobsterBookLine(book, h.tickSize, lot));
-    n++;
+    checkReplayable(r, flow.book, n++, log);
+    flow.apply(r);
+    write(r.tsNs);
   });
 }

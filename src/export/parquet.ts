@@ -6,6 +6,7 @@ import { MarketClock } from "./market_time.ts";
 import { fileColumns, PRICE_SCALE, sessionFileName, typeName } from "./rows.ts";
 import type { ExportLayout } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
+import { OrderColumns } from "./order_columns.ts";
 
 /** Rows per row group: what is held in memory at once, whatever the session's length. */
 export const ROW_GROUP = 65_536;
@@ -30,6 +31,7 @@ const COLUMN_TYPES: Record<string, Record<string, unknown>> = {
   qty: { type: "INT32", converted_type: "UINT_32" },
   shares: { type: "INT64", converted_type: "UINT_64" },
   order_id: { type: "INT64", converted_type: "UINT_64" },
+  order_ref: { type: "INT64", converted_type: "UINT_64" },
 };
 
 function schema(columns: string[]) {
@@ -108,6 +110,8 @@ export function writeParquet(
   const qtys = new Uint32Array(ROW_GROUP);
   const shares = new BigInt64Array(ROW_GROUP);
   const ids = new BigInt64Array(ROW_GROUP);
+  const refs = new BigInt64Array(ROW_GROUP);
+  const orders = new OrderColumns(log, session);
   Object.assign(data, {
     ts,
     ts_ns: tsNs,
@@ -119,6 +123,7 @@ export function writeParquet(
     qty: qtys,
     shares,
     order_id: ids,
+    order_ref: refs,
   });
   let n = 0;
   const writeGroup = () => {
@@ -139,8 +144,10 @@ export function writeParquet(
     ticks[n] = r.priceTicks;
     prices[n] = BigInt(r.priceTicks) * tick;
     qtys[n] = r.qty;
-    shares[n] = BigInt(r.qty) * lot;
+    orders.next(r);
+    shares[n] = BigInt(orders.lots(r)) * lot;
     ids[n] = BigInt(r.orderId);
+    refs[n] = BigInt(orders.ref);
     if (++n === ROW_GROUP) writeGroup();
   });
   if (n > 0) writeGroup();

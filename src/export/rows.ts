@@ -4,7 +4,9 @@ import type { ExportSession } from "./sessions.ts";
 /**
  * The columns of the csv, jsonl and parquet exports: those of ClickHouse's `exchange_events`
  * (the symbol and trading date with each event's 26-byte record), the type's name, and the
- * analysis-ready forms: `ts` (the UTC instant), `price` (dollars) and `shares` (qty × lot size).
+ * analysis-ready forms: `ts` (the UTC instant), `price` (dollars) and `shares` (the lots of the
+ * order the event concerned × lot size; qty × lot size when it concerned none), and `order_ref`,
+ * the order the event concerned (order_columns.ts).
  */
 export const EVENT_COLUMNS = [
   "symbol",
@@ -19,6 +21,7 @@ export const EVENT_COLUMNS = [
   "qty",
   "shares",
   "order_id",
+  "order_ref",
 ] as const;
 
 /** Columns that a Hive-partitioned layout carries in its folder names instead. */

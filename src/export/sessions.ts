@@ -1,6 +1,7 @@
 import { DataError } from "../core/errors.ts";
 import { fileInput, isDirectory, listInputs, readRun, sessionPath } from "../format/input.ts";
 import type { InputSession } from "../format/input.ts";
+import type { SizeDistribution } from "../model/order_sizes.ts";
 
 /** The symbol of the unnamed security of a run without `--securities`, as its Kafka key. */
 export const UNNAMED_SYMBOL = "DEFAULT";
@@ -14,6 +15,8 @@ export interface ExportSession {
   input: InputSession;
   /** The run's --theta-reinit, from its manifest (0 when not recorded). */
   thetaReinit: number;
+  /** The run's order sizes (--sizes), from its manifest; null: one lot an order. */
+  sizes: SizeDistribution | null;
 }
 
 /**
@@ -26,12 +29,14 @@ export function exportSessions(path: string, symbol?: string): ExportSession[] {
   if (isDirectory(dir)) {
     const run = readRun(dir);
     const thetaReinit = Number(run.manifest.theta_reinit ?? 0);
+    const sizes = (run.manifest.order_sizes ?? null) as SizeDistribution | null;
     return listInputs([dir]).sessions.map((input) => ({
       symbol: input.symbol ?? UNNAMED_SYMBOL,
       date: input.date!,
       path: sessionPath(input),
       input,
       thetaReinit,
+      sizes,
     }));
   }
   const input = fileInput(dir);
@@ -44,5 +49,6 @@ export function exportSessions(path: string, symbol?: string): ExportSession[] {
     path: dir,
     input,
     thetaReinit: 0,
+    sizes: null,
   }];
 }

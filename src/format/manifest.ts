@@ -32,6 +32,10 @@ export interface RunSettings {
   initialDepth: number;
   /** Written only when above 0: a run whose books cannot be rebuilt from its records alone. */
   thetaReinit: number;
+  /** Written only when not weekdays (`nyse`). */
+  calendar?: string;
+  /** The run's order size distribution (`--sizes`), written only when given and not fixed. */
+  orderSizes?: { kind: string } | null;
   /** Written only for part of a run (`run --shard`): which part, and every symbol of the whole. */
   shard?: ManifestShard;
   /** Written only when above 0 (`run --first-day`): the day of the run's first sessions. */
@@ -63,6 +67,8 @@ export function buildManifest(run: RunSettings, securities: SecuritySessions[]) 
     seed_strategy: "sequential",
     session_seconds: run.sessionSeconds,
     ...(run.thetaReinit > 0 ? { theta_reinit: run.thetaReinit } : {}),
+    ...(run.calendar && run.calendar !== "weekdays" ? { calendar: run.calendar } : {}),
+    ...(run.orderSizes && run.orderSizes.kind !== "fixed" ? { order_sizes: run.orderSizes } : {}),
   };
   // After everything a whole run writes, so that without them the bytes are a whole run's.
   const part = {

@@ -3,6 +3,8 @@ import type { EventRecord } from "../core/events.ts";
 import { itchPriceProblem, itchSymbolProblem, stockField, SystemEventCode } from "./messages.ts";
 import type { ItchBuffer } from "./messages.ts";
 import { OrderImage } from "./order_image.ts";
+import { OrderSizes } from "../model/order_sizes.ts";
+import type { SizeDistribution } from "../model/order_sizes.ts";
 import type { DayNumbers } from "./order_image.ts";
 
 /** One security's session on a trading day: its ITCH symbol and its file header. */
@@ -37,13 +39,23 @@ export class FeedDay {
     readonly securities: FeedSecurity[],
     private readonly lot: number,
     private readonly out: ItchBuffer,
+    /** The run's order sizes (--sizes), in lots of `lot` shares; null or fixed: one lot each. */
+    sizes: SizeDistribution | null = null,
   ) {
     const first = securities[0].header;
     this.openNs = first.marketOpenNs;
     this.closeNs = first.marketOpenNs + first.sessionSeconds * 1e9;
     this.stocks = securities.map((s) => stockField(s.symbol));
     this.images = securities.map((s, i) =>
-      new OrderImage(i + 1, this.stocks[i], s.header, lot, this.numbers, out)
+      new OrderImage(
+        i + 1,
+        this.stocks[i],
+        s.header,
+        lot,
+        this.numbers,
+        out,
+        sizes && sizes.kind !== "fixed" ? new OrderSizes(sizes, s.header.seed) : null,
+      )
     );
   }
 

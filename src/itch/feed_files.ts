@@ -4,6 +4,7 @@ import { SessionLog } from "../format/input.ts";
 import { Pacer } from "../run/pacer.ts";
 import type { StopFlag } from "../run/stop.ts";
 import { FeedDay, feedProblem } from "./feed_day.ts";
+import type { SizeDistribution } from "../model/order_sizes.ts";
 import type { FeedSecurity } from "./feed_day.ts";
 import type { FeedOutput } from "./feed_output.ts";
 import type { FeedPlanDay } from "./feed_plan.ts";
@@ -14,6 +15,8 @@ import { RecordMerge } from "./record_merge.ts";
 export interface FeedOptions {
   /** Shares per order (`--lot-size`). */
   lot: number;
+  /** The run's order sizes (--sizes, from its manifest): each order's lots. */
+  sizes?: SizeDistribution | null;
   /** Pace messages to their events' times at `speed` simulated seconds per wall second. */
   realtime: boolean;
   speed: number;
@@ -122,7 +125,7 @@ export async function feedFromFiles(
         }
       })
     );
-    const feed = new FeedDay(checked[d], opts.lot, out);
+    const feed = new FeedDay(checked[d], opts.lot, out, opts.sizes);
     const pacer = opts.realtime
       ? new Pacer(opts.speed, feed.openNs, opts.stop, opts.recordLateness)
       : null;

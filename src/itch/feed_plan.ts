@@ -1,5 +1,6 @@
 import { UsageError } from "../core/errors.ts";
-import { listInputs, sessionPath } from "../format/input.ts";
+import { isDirectory, listInputs, sessionPath } from "../format/input.ts";
+import type { SizeDistribution } from "../model/order_sizes.ts";
 import { readManifest } from "../format/manifest.ts";
 import { DEFAULT_SYMBOL } from "./feed_day.ts";
 
@@ -60,4 +61,15 @@ export function feedPlan(inputs: string[]): FeedPlanDay[] {
       })),
     };
   });
+}
+
+/** The order sizes (--sizes) of the first run directory among the inputs that has them. */
+export function feedOrderSizes(inputs: string[]): SizeDistribution | null {
+  for (const raw of inputs) {
+    const input = raw.length > 1 ? raw.replace(/\/+$/, "") : raw;
+    if (!isDirectory(input)) continue;
+    const sizes = readManifest(input).raw.order_sizes as SizeDistribution | undefined;
+    if (sizes) return sizes;
+  }
+  return null;
 }

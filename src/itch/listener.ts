@@ -126,11 +126,6 @@ export class FeedListener {
     this.onEvent = opts.onEvent ?? (() => {});
   }
 
-  /** True while the followed session still waits for messages before its end. */
-  get waiting(): boolean {
-    return this.session !== "" && this.gapSince !== null;
-  }
-
   /** One datagram; `recovered`: it answers a re-request. */
   onPacket(packet: Uint8Array, recovered = false): void {
     const p = decodeMoldPacket(packet);

@@ -1,4 +1,5 @@
 import { RECORD_SIZE } from "../format/record.ts";
+import type { SizeDistribution } from "../model/order_sizes.ts";
 import { creditBatch } from "../sinks/tap_sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
 import { DEFAULT_SYMBOL, FeedDay } from "./feed_day.ts";
@@ -56,6 +57,7 @@ export class LiveFeed {
     private readonly symbols: (string | null)[],
     private readonly lot: number,
     private readonly output: FeedOutput,
+    private readonly sizes: SizeDistribution | null = null,
   ) {
     this.queues = symbols.map(() => []);
     this.credits = symbols.map(() => null);
@@ -133,7 +135,12 @@ export class LiveFeed {
         const begins = this.queues.map((q) => q.shift() as Extract<Pending, { kind: "begin" }>);
         await this.guard(async () => {
           await this.output.beginDay(begins[0].date);
-          this.day = new FeedDay(begins.map((b) => b.security), this.lot, this.out);
+          this.day = new FeedDay(
+            begins.map((b) => b.security),
+            this.lot,
+            this.out,
+            this.sizes,
+          );
           this.heap = [];
           this.missing = this.symbols.map((_, i) => i);
           this.day.open();

@@ -3,13 +3,36 @@ import type { FileHeader } from "../format/header.ts";
 import { EventType } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
 import { itchPriceProblem } from "./messages.ts";
-import type { ItchBuffer } from "./messages.ts";
 import { OrderQueue } from "./order_queue.ts";
 
 /** Order reference and match numbers of one day, shared by every security of the feed. */
 export interface DayNumbers {
   nextRef: number;
   nextMatch: number;
+}
+
+/**
+ * Where the image's order messages go: the ITCH buffer, or an export's recorder. `price` is the
+ * wire price (ticks × tick size).
+ */
+export interface OrderMessages {
+  time(tsNs: number): void;
+  addOrders(
+    locate: number,
+    firstRef: number,
+    count: number,
+    buy: boolean,
+    shares: number,
+    stock: Uint8Array,
+    price: number,
+  ): void;
+  orderExecuted(locate: number, ref: number, shares: number, match: number): void;
+  orderDelete(locate: number, ref: number): void;
+}
+
+/** Each new order's size in lots, in the order the image makes them (order_sizes.ts). */
+export interface OrderSizeStream {
+  next(): number;
 }
 
 /** A price on the feed that ITCH cannot carry. */
@@ -32,9 +55,10 @@ interface SideImage {
 
 /**
  * The order-level image of one security's book for one day (itch.md): the book replayed from
- * the session's records, every unit of depth one resting order of `lot` shares, kept in a FIFO
- * queue per price. After each record it writes the messages that move the image from the book
- * before the record to the book after it.
+ * the session's records, every unit of depth one resting order of `lot` shares (or, with a size
+ * stream, of its next size times `lot`), kept in a FIFO queue per price. After each record it
+ * writes the messages that move the image from the book before the record to the book after it,
+ * and `ref` names the order the record itself concerned.
  */
 export class OrderImage {
   readonly book: Book;
@@ -53,6 +77,14 @@ export class OrderImage {
   private readonly freshSlots: Int32Array;
   private freshCount = 0;
   private readonly tickSize: number;
+  /**
+   * The order the last record concerned: the one an add made, the youngest one a cancel removed,
+   * the oldest one an execution filled; 0 when it concerned none (a price outside the window, an
+   * empty level).
+   */
+  ref = 0;
+  /** Each live order's shares, with a size stream. */
+  private readonly shares: Map<number, number> | null;
 
   constructor(
     readonly locate: number,
@@ -60,8 +92,12 @@ export class OrderImage {
     header: FileHeader,
     private readonly lot: number,
     private readonly numbers: DayNumbers,
-    private readonly out: ItchBuffer,
+    private readonly out: OrderMessages,
+    private readonly sizes: OrderSizeStream | null = null,
+    /** Whether a price must fit ITCH's (an export's image takes any). */
+    private readonly itchPrices = true,
   ) {
+    this.shares = sizes ? new Map() : null;
     this.book = new Book(header.levelsPerSide, header.initialDepth);
     this.book.seed(header.p0Ticks, header.initialSpreadTicks);
     this.tickSize = header.tickSize;
@@ -90,6 +126,7 @@ export class OrderImage {
 
   apply(rec: EventRecord): void {
     this.out.time(rec.tsNs);
+    this.ref = 0;
     const book = this.book;
     switch (rec.type) {
       case EventType.ADD_BID:
@@ -113,12 +150,12 @@ export class OrderImage {
     if (price > book.bidPrice[0] && price < book.askPrice[0]) {
       book.apply(rec.type, price, rec.qty);
       this.insertBest(side);
-      this.addOrders(side, 0, side.depths[0]);
+      this.ref = this.addOrders(side, 0, side.depths[0]);
       this.deleteDropped();
     } else if (idx >= 0 && idx < book.levels) {
       const had = side.depths[idx];
       book.apply(rec.type, price, rec.qty);
-      this.addOrders(side, idx, side.depths[idx] - had);
+      this.ref = this.addOrders(side, idx, side.depths[idx] - had);
     }
   }
 
@@ -126,14 +163,15 @@ export class OrderImage {
     if (idx < 0 || idx >= this.book.levels) return;
     const removed = Math.min(side.depths[idx], rec.qty);
     const q = side.queues[idx];
-    for (let n = 0; n < removed; n++) this.out.orderDelete(this.locate, q.popYoungest());
+    for (let n = 0; n < removed; n++) this.delete(this.ref = q.popYoungest());
     this.applyMaybeShifting(side, rec);
   }
 
   private execute(side: SideImage, rec: EventRecord): void {
     if (side.depths[0] <= 0) return;
-    const ref = side.queues[0].popOldest();
-    this.out.orderExecuted(this.locate, ref, this.lot, this.numbers.nextMatch++);
+    const ref = this.ref = side.queues[0].popOldest();
+    const shares = this.shares ? this.takeShares(ref) : this.lot;
+    this.out.orderExecuted(this.locate, ref, shares, this.numbers.nextMatch++);
     this.applyMaybeShifting(side, rec);
   }
 
@@ -196,7 +234,7 @@ export class OrderImage {
   private deleteDropped(): void {
     for (let i = 0; i < this.droppedCount; i++) {
       const q = this.dropped[i];
-      while (q.size > 0) this.out.orderDelete(this.locate, q.popOldest());
+      while (q.size > 0) this.delete(q.popOldest());
       this.spare.push(q);
     }
     this.droppedCount = 0;
@@ -220,16 +258,37 @@ export class OrderImage {
     }
   }
 
-  private addOrders(side: SideImage, slot: number, count: number): void {
-    if (count <= 0) return;
+  private delete(ref: number): void {
+    if (this.shares) this.shares.delete(ref);
+    this.out.orderDelete(this.locate, ref);
+  }
+
+  private takeShares(ref: number): number {
+    const shares = this.shares!.get(ref)!;
+    this.shares!.delete(ref);
+    return shares;
+  }
+
+  /** Adds `count` orders to a slot; returns the first one's reference (0 for none). */
+  private addOrders(side: SideImage, slot: number, count: number): number {
+    if (count <= 0) return 0;
     const ticks = side.prices[slot];
     const price = ticks * this.tickSize;
-    if (!(price >= 0 && price <= 0xffffffff)) {
+    if (this.itchPrices && !(price >= 0 && price <= 0xffffffff)) {
       throw new ItchPriceError(itchPriceProblem(ticks, this.tickSize)!);
     }
     const first = this.numbers.nextRef;
     this.numbers.nextRef = first + count;
-    this.out.addOrders(this.locate, first, count, side.buy, this.lot, this.stock, price);
+    if (this.sizes) {
+      for (let n = 0; n < count; n++) {
+        const shares = this.sizes.next() * this.lot;
+        this.shares!.set(first + n, shares);
+        this.out.addOrders(this.locate, first + n, 1, side.buy, shares, this.stock, price);
+      }
+    } else {
+      this.out.addOrders(this.locate, first, count, side.buy, this.lot, this.stock, price);
+    }
     side.queues[slot].pushRange(first, count);
+    return first;
   }
 }

@@ -79,3 +79,44 @@ Deno.test("order image: opening book, FIFO executions and deletes, dropped and r
   day.close();
   assert.deepEqual(messages(out), ["S M", "S E", "S C"]);
 });
+
+Deno.test("order image: with sizes, each order's shares are its own, and an execution fills them", () => {
+  const out = new ItchBuffer();
+  const sizes = { kind: "geometric", mean: 5 } as const;
+  const day = new FeedDay([{ symbol: "T", header: HEADER }], 100, out, sizes);
+  day.open();
+  const shares = new Map<number, number>();
+  const read = () => {
+    const b = out.data, got: string[] = [];
+    for (let o = 0; o < b.length;) {
+      const n = (b[o] << 8) | b[o + 1];
+      const m = decodeItch(b.subarray(o + 2, o + 2 + n));
+      if (m.type === "A") shares.set(m.ref, m.shares);
+      if (m.type === "E") got.push(`E ${m.ref} ${m.shares}`);
+      o += 2 + n;
+    }
+    out.clear();
+    return got;
+  };
+  read();
+  assert.equal(shares.size, 8);
+  assert.ok(new Set(shares.values()).size > 1, "sizes differ");
+  for (const s of shares.values()) assert.equal(s % 100, 0, "whole lots");
+  day.apply(0, rec(EventType.EXECUTE_SELL, 99));
+  assert.deepEqual(read(), [`E 1 ${shares.get(1)}`]);
+  // The same session seed gives the same sizes to the same orders.
+  const again = new ItchBuffer();
+  const other = new FeedDay([{ symbol: "T", header: HEADER }], 100, again, sizes);
+  other.open();
+  const first = new Map(shares);
+  shares.clear();
+  out.clear();
+  const b = again.data;
+  for (let o = 0; o < b.length;) {
+    const n = (b[o] << 8) | b[o + 1];
+    const m = decodeItch(b.subarray(o + 2, o + 2 + n));
+    if (m.type === "A") shares.set(m.ref, m.shares);
+    o += 2 + n;
+  }
+  assert.deepEqual(shares, first);
+});

@@ -1,4 +1,5 @@
 import type { EventRecord } from "../core/events.ts";
+import { LatencyHistogram } from "../core/latency_histogram.ts";
 import { Packer } from "./packer.ts";
 import type { PackerLimits } from "./packer.ts";
 import { batchBound, encodeBatch } from "./record_batch.ts";
@@ -75,6 +76,8 @@ export class EventProducer {
   private linger: ReturnType<typeof setTimeout> | null = null;
   /** Counts over every key. */
   readonly counts: ProducerCounts = newCounts();
+  /** Per acknowledged event: from its batch's sealing to the batch's acknowledgement. */
+  readonly latency = new LatencyHistogram();
   /** The first send error. */
   firstError?: string;
 
@@ -154,8 +157,10 @@ export class EventProducer {
     let room = this.spareRooms.pop();
     if (!room || room.length < bound) room = new Uint8Array(bound);
     const encoded = encodeBatch(batch.records, batch.messages, Date.now(), room);
+    const sealed = performance.now();
     const sent: Promise<void> = this.sender.send(batch.partition, encoded).then(
       () => {
+        this.latency.add(performance.now() - sealed, batch.events);
         for (const c of [this.counts, counts]) {
           c.acknowledgedEvents += batch.events;
           c.acknowledgedMessages += batch.messages;

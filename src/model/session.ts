@@ -3,6 +3,8 @@ import { EventType, Side } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
 import type { IntensityModel } from "./intensity.ts";
 import { Mt19937_64 } from "../core/rng.ts";
+import { Activity } from "./activity.ts";
+import type { ActivitySettings } from "./activity.ts";
 
 export interface SessionConfig {
   seed: bigint;
@@ -14,6 +16,8 @@ export interface SessionConfig {
   marketOpenNs: number;
   thetaReinit: number;
   reinitDepthMean: number;
+  /** A multiplier on every intensity by time of day and regime; null or absent: none. */
+  activity?: ActivitySettings | null;
 }
 
 const ALPHA = 0.5;
@@ -35,11 +39,13 @@ export class Session {
   private ended = false;
   /** Cumulative weights exp(-alpha k) of the level an add lands on, without a level hint. */
   private readonly addLevelCum: Float64Array;
+  private readonly activity: Activity | null;
 
   constructor(readonly config: SessionConfig, private readonly model: IntensityModel) {
     this.rng = new Mt19937_64(config.seed);
     this.book = new Book(config.levelsPerSide, config.initialDepth);
     this.book.seed(config.p0Ticks, config.initialSpreadTicks);
+    this.activity = config.activity ? new Activity(config.activity, config.seed) : null;
     this.addLevelCum = new Float64Array(this.book.levels);
     let cum = 0;
     for (let k = 0; k < this.book.levels; k++) {
@@ -56,7 +62,9 @@ export class Session {
     if (lambda > 0 && Number.isFinite(lambda)) {
       let u = rng.uniform();
       if (u <= 0 || u >= 1 || u < MIN_UNIFORM) u = MIN_UNIFORM;
-      dt = -Math.log(u) / lambda;
+      dt = this.activity === null
+        ? -Math.log(u) / lambda
+        : -Math.log(u) / (lambda * this.activity.at(this.clock[0]));
     }
     const t = this.clock[0] += dt;
     if (t >= this.config.sessionSeconds) {

@@ -10,6 +10,10 @@ import { SimpleImbalanceModel } from "../model/simple.ts";
 import type { SimpleParams } from "../model/simple.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
 import type { PacingSettings } from "./pacer.ts";
+import { sessionSecondsOn } from "./calendar.ts";
+import type { CalendarName } from "./calendar.ts";
+import type { SizeDistribution } from "../model/order_sizes.ts";
+import type { ActivitySettings } from "../model/activity.ts";
 
 export interface Security {
   /** Null for the one unnamed security of a run without `--securities`. */
@@ -29,7 +33,10 @@ export interface BookSettings {
 export interface SessionSettings {
   /** 0 runs day after day until stopped. */
   days: number;
+  /** The first trading date: a trading day of `calendar`. */
   startDate: string;
+  /** Trading days and early closes; weekdays when not given. */
+  calendar?: CalendarName;
   seconds: number;
   marketOpenSeconds: number;
   /** Run-wide cap on events (`--max-events`), shared out among the securities; null: none. */
@@ -49,6 +56,10 @@ export interface ModelSettings {
   /** Probability of redrawing the book's depths after a price change. */
   thetaReinit: number;
   reinitDepthMean: number;
+  /** Order sizes (`--sizes`), which the exports and the ITCH feed give each order; null: one lot. */
+  sizes?: SizeDistribution | null;
+  /** Activity by time of day and regime (`--intraday`, `--regimes`); null or absent: none. */
+  activity?: ActivitySettings | null;
 }
 
 export interface OutputSettings {
@@ -73,6 +84,8 @@ export interface RunConfig {
   pacing: PacingSettings & { rate: number | null };
   kafka: KafkaSettings | null;
   output: OutputSettings;
+  /** `run --stats`: the workers report their Kafka acknowledgements as they come. */
+  stats?: boolean;
   /** `--shard I/N`: this process runs the securities whose index i has i mod N = I. */
   shard?: Shard;
 }
@@ -107,23 +120,43 @@ export function sessionFile(security: Security, date: string): string {
   return security.symbol === null ? `${date}.qrsdp` : `${security.symbol}/${date}.qrsdp`;
 }
 
-/** One trading session's settings, for the day seeded `seed` that opens at `p0Ticks`. */
-export function sessionConfig(cfg: RunConfig, seed: bigint, p0Ticks: number): SessionConfig {
+/** The length of the session on `date` (shorter on an early close of the run's calendar). */
+export function daySeconds(cfg: RunConfig, date: string): number {
+  const { calendar = "weekdays", marketOpenSeconds, seconds } = cfg.session;
+  return sessionSecondsOn(date, calendar, marketOpenSeconds, seconds);
+}
+
+/**
+ * One trading session's settings, for the day seeded `seed` that opens at `p0Ticks` and lasts
+ * `seconds` (the run's unless given).
+ */
+export function sessionConfig(
+  cfg: RunConfig,
+  seed: bigint,
+  p0Ticks: number,
+  seconds = cfg.session.seconds,
+): SessionConfig {
   return {
     seed,
     p0Ticks,
     levelsPerSide: cfg.book.levels,
     initialSpreadTicks: cfg.book.initialSpreadTicks,
     initialDepth: cfg.book.initialDepth,
-    sessionSeconds: cfg.session.seconds,
+    sessionSeconds: seconds,
     marketOpenNs: cfg.session.marketOpenSeconds * 1e9,
     thetaReinit: cfg.model.thetaReinit,
     reinitDepthMean: cfg.model.reinitDepthMean,
+    activity: cfg.model.activity ?? null,
   };
 }
 
 /** The `.qrsdp` header of that session's file. */
-export function fileHeader(cfg: RunConfig, seed: bigint, p0Ticks: number): FileHeader {
+export function fileHeader(
+  cfg: RunConfig,
+  seed: bigint,
+  p0Ticks: number,
+  seconds = cfg.session.seconds,
+): FileHeader {
   return {
     versionMajor: VERSION_MAJOR,
     versionMinor: VERSION_MINOR,
@@ -131,7 +164,7 @@ export function fileHeader(cfg: RunConfig, seed: bigint, p0Ticks: number): FileH
     seed,
     p0Ticks,
     tickSize: cfg.book.tickSize,
-    sessionSeconds: cfg.session.seconds,
+    sessionSeconds: seconds,
     levelsPerSide: cfg.book.levels,
     initialSpreadTicks: cfg.book.initialSpreadTicks,
     initialDepth: cfg.book.initialDepth,
@@ -151,6 +184,8 @@ export function manifestSettings(cfg: RunConfig): RunSettings {
     initialSpreadTicks: cfg.book.initialSpreadTicks,
     initialDepth: cfg.book.initialDepth,
     thetaReinit: cfg.model.thetaReinit,
+    ...(cfg.session.calendar === "nyse" ? { calendar: cfg.session.calendar } : {}),
+    ...(cfg.model.sizes ? { orderSizes: cfg.model.sizes } : {}),
     ...(cfg.session.firstDay ? { firstDay: cfg.session.firstDay } : {}),
     ...(cfg.shard
       ? { shard: { ...cfg.shard, symbols: cfg.securities.map((s) => s.symbol ?? "") } }

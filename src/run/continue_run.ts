@@ -62,6 +62,7 @@ export function openingPrices(cfg: RunConfig, runDir: string, indices: number[])
         cfg.securities[i],
         found.session.seed,
         log.header.p0Ticks,
+        log.header.sessionSeconds,
         log.records,
         lastTsNs,
         path,
@@ -85,11 +86,13 @@ function closeOf(
   security: Security,
   seed: bigint,
   p0: number,
+  /** The file's own session length (an early close's is shorter). */
+  seconds: number,
   records: number,
   lastTsNs: number | null,
   path: string,
 ): number {
-  const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg, security));
+  const session = new Session(sessionConfig(cfg, seed, p0, seconds), createModel(cfg, security));
   const rec = newRecord();
   let events = 0, last: number | null = null;
   while (session.next(rec)) {

@@ -6,7 +6,7 @@ import type { SessionSettings } from "./config.ts";
  * call gives the next one, null once they run past the last date a file can be named by.
  */
 export function datesFromFirstDay(session: SessionSettings): () => string | null {
-  const next = tradingDates(session.startDate);
+  const next = tradingDates(session.startDate, session.calendar);
   for (let d = 0; d < (session.firstDay ?? 0); d++) next();
   return next;
 }

@@ -1,6 +1,6 @@
 import { buildManifest, manifestJson, writeManifest } from "../format/manifest.ts";
 import type { ManifestSession, SecuritySessions } from "../format/manifest.ts";
-import type { SinkReport } from "../sinks/sink.ts";
+import type { SinkReport, SinkStats } from "../sinks/sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
 import { manifestSettings, ownedSecurities } from "./config.ts";
 import type { RunConfig, Security, SessionSettings } from "./config.ts";
@@ -38,6 +38,8 @@ export interface RunHooks {
    * ITCH feed). A throw is reported as the run's error; generation goes on.
    */
   onTap?(m: TapMessage): void;
+  /** `run --stats`: worker `worker`'s Kafka acknowledgements so far (cumulative). */
+  onStats?(worker: number, stats: SinkStats): void;
   /** Something the user should know at once, while the run goes on (Kafka unreachable). */
   onWarning?(message: string): void;
   /** What the run did that the user did not ask for in so many words (a previous run replaced). */
@@ -213,11 +215,13 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
           ran.add(m.report.securityIndex);
           result.days.push(m.report);
           const listed = sessions[m.report.securityIndex].find((s) => s.file === m.report.file);
-          // A file this thread failed to write stays marked: it is not complete.
-          if (!host.failed.has(`${cfg.output.dir}/${m.report.file}`)) delete listed?.in_progress;
-          // Cut short by a stop (SIGINT, say): complete as a file, not as a session. A run that
-          // failed says so itself, and its manifest is not rewritten for it.
-          if (listed && m.report.stopped && result.errors.length === 0) listed.stopped = true;
+          // A file this thread failed to write stays marked: it is not complete. One cut short
+          // by a stop (SIGINT, say) is complete as a file, not as a session; a run that failed
+          // says so itself, and its manifest is not rewritten for the mark.
+          if (listed && !host.failed.has(`${cfg.output.dir}/${m.report.file}`)) {
+            delete listed.in_progress;
+            if (m.report.stopped && result.errors.length === 0) listed.stopped = true;
+          }
           try {
             saveManifest();
             hooks.onDay?.(m.report);
@@ -234,6 +238,8 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
           next();
         } else if (m.kind === "progress") {
           hooks.onProgress?.(m.progress);
+        } else if (m.kind === "stats") {
+          hooks.onStats?.(w, m.stats);
         } else if (m.kind === "tap-begin" || m.kind === "tap-records" || m.kind === "tap-end") {
           try {
             hooks.onTap?.(m);

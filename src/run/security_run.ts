@@ -3,7 +3,14 @@ import { Session } from "../model/session.ts";
 import type { EventSink } from "../sinks/sink.ts";
 import { LAST_DATE } from "./calendar.ts";
 import { datesFromFirstDay } from "./first_day.ts";
-import { createModel, fileHeader, sessionConfig, sessionFile, sessionSeed } from "./config.ts";
+import {
+  createModel,
+  daySeconds,
+  fileHeader,
+  sessionConfig,
+  sessionFile,
+  sessionSeed,
+} from "./config.ts";
 import type { RunConfig } from "./config.ts";
 import { Pacer } from "./pacer.ts";
 import { eventQuota, RatePacer } from "./rate.ts";
@@ -137,8 +144,9 @@ export async function runDay(
   const pacer = hooks.pacer;
   const rec = newRecord();
   const seed = sessionSeed(cfg, securityIndex, day);
-  const session = new Session(sessionConfig(cfg, seed, p0), createModel(cfg, security));
-  const header = fileHeader(cfg, seed, p0);
+  const seconds = daySeconds(cfg, date);
+  const session = new Session(sessionConfig(cfg, seed, p0, seconds), createModel(cfg, security));
+  const header = fileHeader(cfg, seed, p0, seconds);
   const file = sessionFile(security, date);
   hooks.onBegin?.({ securityIndex, date, seed, file });
   await sink.beginSession({ symbol: security.symbol, date, header, file });
@@ -185,7 +193,7 @@ export async function runDay(
   }
   if (pacer && !stopped && !capped) {
     // A paced day lasts until its simulated close, not just until its last event.
-    await pacer.wait(openNs + cfg.session.seconds * 1e9);
+    await pacer.wait(openNs + seconds * 1e9);
   }
   await sink.endSession();
   const report: DayReport = {

@@ -8,8 +8,9 @@ import { RECORD_SIZE } from "../format/record.ts";
 import { RemoteChunkTarget } from "../sinks/chunk_target.ts";
 import type { ChunkMessage, ChunkTarget } from "../sinks/chunk_target.ts";
 import { closeRunSink, createRunSink } from "../sinks/factory.ts";
+import { sumStats } from "../sinks/multiplex_sink.ts";
 import type { MultiplexSink } from "../sinks/multiplex_sink.ts";
-import type { Sink, SinkReport } from "../sinks/sink.ts";
+import type { Sink, SinkReport, SinkStats } from "../sinks/sink.ts";
 import { TapSink } from "../sinks/tap_sink.ts";
 import type { TapMessage } from "../sinks/tap_sink.ts";
 import type { RunConfig } from "./config.ts";
@@ -52,7 +53,12 @@ export type WorkerMessage =
   | { kind: "day"; report: DayReport }
   | { kind: "failed"; task: DayTask; error: string }
   | { kind: "progress"; progress: SecurityProgress }
+  /** `run --stats`: this worker's Kafka acknowledgements so far (cumulative). */
+  | { kind: "stats"; stats: SinkStats }
   | { kind: "done"; reports: SinkReport[]; error?: string };
+
+/** How often a worker tells the main thread its acknowledgements (`run --stats`). */
+const STATS_POST_MS = 250;
 
 const message = (e: unknown) => e instanceof Error ? e.message : String(e);
 
@@ -72,6 +78,9 @@ export class WorkerRunner {
   private begun = new Int32Array(new SharedArrayBuffer(4));
   private sequence = 0;
   private sinks = 0;
+  /** Every sink opened, for `run --stats` (a closed one's figures stay valid). */
+  private readonly opened: (Sink | MultiplexSink)[] = [];
+  private statsTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly post: (m: WorkerMessage) => void) {}
 
@@ -99,6 +108,14 @@ export class WorkerRunner {
     } catch (e) {
       this.openError = message(e);
     }
+    if (job.cfg.stats && job.cfg.kafka) {
+      this.statsTimer = setInterval(() => this.postStats(), STATS_POST_MS);
+    }
+  }
+
+  private postStats(): void {
+    const stats = sumStats(this.opened.map((s) => s.stats?.() ?? null));
+    if (stats) this.post({ kind: "stats", stats });
   }
 
   /** Sinks for these securities (files, Kafka when configured, the tap). */
@@ -112,7 +129,7 @@ export class WorkerRunner {
       )
       : undefined;
     const symbols = indices.flatMap((i) => job.cfg.securities[i].symbol ?? []).join(",");
-    return await createRunSink(job.cfg.output.dir, job.cfg.kafka, {
+    const sink = await createRunSink(job.cfg.output.dir, job.cfg.kafka, {
       target,
       extra: job.tap ? [new TapSink(this.post)] : [],
       stop: this.stop,
@@ -122,6 +139,8 @@ export class WorkerRunner {
           message: `kafka${symbols ? ` (${symbols})` : ""}: ${why}; events go to the files only`,
         }),
     });
+    this.opened.push(sink);
+    return sink;
   }
 
   /** Tells the main thread a session starts, and waits until its manifest lists the file. */
@@ -198,6 +217,10 @@ export class WorkerRunner {
       this.error ??= message(e);
     }
     this.sink = null;
+    if (this.statsTimer !== null) {
+      clearInterval(this.statsTimer);
+      this.postStats();
+    }
     this.post({ kind: "done", reports, error: this.error });
   }
 }

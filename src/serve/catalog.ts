@@ -5,7 +5,8 @@ import { LogReader } from "../format/log_reader.ts";
 import { inspectFile } from "../format/input.ts";
 import { DataError } from "../core/errors.ts";
 import { readU64 } from "../format/record.ts";
-import { nextWeekday } from "../run/calendar.ts";
+import { nextTradingDay } from "../run/calendar.ts";
+import type { CalendarName } from "../run/calendar.ts";
 import { readRegularText } from "../core/safe_read.ts";
 import { BadRequest, HttpError, NotFound } from "./http_error.ts";
 import { checkPlan, PlanError } from "./plan.ts";
@@ -24,6 +25,8 @@ export interface RunPlan {
   preset?: string;
   /** Above 0, the generator redrew depths the log does not record: a replayed ladder's depths drift. */
   thetaReinit?: number;
+  /** Trading days of the run when not weekdays. */
+  calendar?: CalendarName;
 }
 
 export type RunStatus = "running" | "done" | "stopped" | "damaged" | "failed";
@@ -196,6 +199,7 @@ export class Catalog {
           (raw.securities as { levels_per_side: number }[])[0]?.levels_per_side ?? 5,
       ),
       ...(Number(raw.theta_reinit) > 0 ? { thetaReinit: Number(raw.theta_reinit) } : {}),
+      ...(raw.calendar === "nyse" ? { calendar: "nyse" as const } : {}),
     };
   }
 
@@ -217,7 +221,9 @@ export class Catalog {
       const planned = plan.days === 0 || out.length < plan.days;
       const writing = out.length > 0 && !out[out.length - 1].complete;
       if (this.active.get(id)?.running && planned && !writing) {
-        const date = out.length ? nextWeekday(out[out.length - 1].date) : plan.startDate;
+        const date = out.length
+          ? nextTradingDay(out[out.length - 1].date, plan.calendar)
+          : plan.startDate;
         if (date === null) return out;
         const file = symbol === null ? `${date}.qrsdp` : `${symbol}/${date}.qrsdp`;
         out.push({ date, path: `${dir}/${file}`, complete: false });

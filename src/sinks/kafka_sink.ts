@@ -11,7 +11,8 @@ import { ensureTopic } from "../kafka/topic.ts";
 import { producerValueEncoder } from "../kafka/schema_registry.ts";
 import type { ValueEncoder } from "../kafka/value_format.ts";
 import { withinBudget } from "../kafka/retry.ts";
-import type { SessionInfo, Sink, SinkReport, SymbolCounts } from "./sink.ts";
+import type { SessionInfo, Sink, SinkReport, SinkStats, SymbolCounts } from "./sink.ts";
+import { LatencyHistogram } from "../core/latency_histogram.ts";
 
 const ENCODER = new TextEncoder();
 
@@ -111,6 +112,13 @@ export class KafkaSink implements Sink {
       });
     }
     return null;
+  }
+
+  stats(): SinkStats {
+    return {
+      acknowledged: this.events?.counts.acknowledgedEvents ?? 0,
+      latency: this.events?.latency.snapshot() ?? new LatencyHistogram().snapshot(),
+    };
   }
 
   beginSession(session: SessionInfo): void {

@@ -1,5 +1,6 @@
 import type { EventRecord } from "../core/events.ts";
-import type { EventSink, SessionInfo, Sink, SinkReport } from "./sink.ts";
+import { LatencyHistogram } from "../core/latency_histogram.ts";
+import type { EventSink, SessionInfo, Sink, SinkReport, SinkStats } from "./sink.ts";
 
 /**
  * Forwards every call to each of its sinks, best effort: a sink that throws (or rejects) is
@@ -28,6 +29,11 @@ export class MultiplexSink implements EventSink {
 
   flush(): void | Promise<void> {
     return this.each((s) => s.flush(), null);
+  }
+
+  /** What its sending sinks have had acknowledged so far; null when none sends. */
+  stats(): SinkStats | null {
+    return sumStats(this.sinks.map((s) => s.stats?.() ?? null));
   }
 
   /** One report per sink, with the failures this multiplexer caught added in. */
@@ -72,3 +78,15 @@ export class MultiplexSink implements EventSink {
 
 // One function for every event, not a closure per event over it (100 bytes of garbage an event).
 const appendTo = (s: Sink, rec: EventRecord) => s.append(rec);
+
+/** Several sinks' stats added up; null when there are none. */
+export function sumStats(all: (SinkStats | null)[]): SinkStats | null {
+  const some = all.filter((x): x is SinkStats => x !== null);
+  if (some.length === 0) return null;
+  const latency = new LatencyHistogram();
+  for (const x of some) latency.merge(x.latency);
+  return {
+    acknowledged: some.reduce((n, x) => n + x.acknowledged, 0),
+    latency: latency.snapshot(),
+  };
+}

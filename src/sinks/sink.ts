@@ -1,3 +1,4 @@
+import type { LatencySnapshot } from "../core/latency_histogram.ts";
 import type { FileHeader } from "../format/header.ts";
 import type { EventRecord } from "../core/events.ts";
 
@@ -49,4 +50,12 @@ export interface EventSink {
 export interface Sink extends EventSink {
   readonly name: string;
   close(): Promise<SinkReport>;
+  /** What a sink that sends (Kafka) has had acknowledged so far, for `run --stats`. */
+  stats?(): SinkStats;
+}
+
+/** Acknowledged events so far and their acknowledgement latencies (cumulative). */
+export interface SinkStats {
+  acknowledged: number;
+  latency: LatencySnapshot;
 }

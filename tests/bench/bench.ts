@@ -427,7 +427,8 @@ async function itch(): Promise<void> {
 async function exports(): Promise<void> {
   const { dir, events } = await batch({ seed: "3", days: "1" });
   for (const format of Object.keys(EXPORT_FORMATS)) {
-    const out = `${dir}/${format}`;
+    // Beside the run, not in it: an export into its input run directory is refused.
+    const out = `${dir}.${format}`;
     const t0 = performance.now();
     const [done] = exportRun(dir, format, out);
     const seconds = (performance.now() - t0) / 1000;

@@ -3,7 +3,38 @@
  * command line; the cost per security at the largest N against the smallest (the target: within
  * 2x). QRSDP_BENCH_MARKET=100,1000 chooses the sizes (default 100,8000).
  */
+import { BookBuilder, decodeMessage } from "../itch/decoder.ts";
+
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** The test decoder's book over a day file, streamed: its unknown and duplicate references. */
+async function decodeStreamed(path: string): Promise<BookBuilder> {
+  const builder = new BookBuilder();
+  const file = await Deno.open(path);
+  let carry = new Uint8Array(0);
+  try {
+    for await (const chunk of file.readable) {
+      const b = new Uint8Array(carry.length + chunk.length);
+      b.set(carry);
+      b.set(chunk, carry.length);
+      let o = 0;
+      while (o + 2 <= b.length && o + 2 + ((b[o] << 8) | b[o + 1]) <= b.length) {
+        const n = (b[o] << 8) | b[o + 1];
+        builder.apply(decodeMessage(b.subarray(o + 2, o + 2 + n)));
+        o += 2 + n;
+      }
+      carry = b.slice(o);
+    }
+  } finally {
+    try {
+      file.close();
+    } catch {
+      // The stream closed it.
+    }
+  }
+  if (carry.length) throw new Error(`${path}: ${carry.length} bytes after the last message`);
+  return builder;
+}
 
 /** A symbol of 4 letters for each i (AAAA, AAAB, ...), and an opening price of its own. */
 function securitiesFile(path: string, n: number): void {
@@ -60,6 +91,10 @@ export async function fullMarket(): Promise<void> {
         } ms a security), itch ${itch.toFixed(1)} s (${
           (itch / n * 1000).toFixed(1)
         } ms a security)`,
+      );
+      const book = await decodeStreamed(`${dir}/itch${n}/20260102.qrsdp_ITCH50`);
+      console.log(
+        `full market ${n}: the test decoder finds ${book.unknownRefs} unknown and ${book.duplicateRefs} duplicate references`,
       );
       Deno.removeSync(`${dir}/run${n}`, { recursive: true });
       Deno.removeSync(`${dir}/itch${n}`, { recursive: true });

@@ -1,5 +1,10 @@
-import puppeteer from "puppeteer-core";
-import type { Browser, Page } from "puppeteer-core";
+// For the tests only, so neither in deno.json nor in deno.lock (tests/deno.lock has it): Deno's
+// `deno task` fetches every package of deno.lock before any task, `deno task run` included.
+// deno-lint-ignore no-import-prefix
+import puppeteer from "npm:puppeteer-core@25.16.0";
+// deno-lint-ignore no-import-prefix
+import type { Browser, Page } from "npm:puppeteer-core@25.16.0";
+export type { Page };
 import { spawnCli } from "../helpers.ts";
 
 /** Chromium from the Debian archive (tests/browser/setup.sh), driven headless. */

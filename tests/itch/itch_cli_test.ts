@@ -121,6 +121,34 @@ const BAD: {
     message: /--udp: .*no-such-host\.invalid/,
   },
   {
+    name: "a re-request port that is not one",
+    args: (run, out) => [run, "--udp", "127.0.0.1:5000", "--retransmit", "99999", "--output", out],
+    code: 2,
+    message: /--retransmit: '99999' is not \[HOST:\]PORT/,
+  },
+  {
+    name: "a fault probability above 1",
+    args: (run, out) => [run, "--udp", "127.0.0.1:5000", "--drop", "1.5", "--output", out],
+    code: 2,
+    message: /--drop: 1\.5 is out of range/,
+  },
+  {
+    name: "faults without a UDP feed",
+    args: (run, out) => [run, "--output", out, "--reorder", "0.1"],
+    code: 2,
+    message: /--reorder needs --udp or --multicast/,
+  },
+  {
+    name: "a capture through a symbolic link",
+    args: (run, out) => {
+      Deno.mkdirSync(out, { recursive: true });
+      Deno.symlinkSync("/dev/null", `${out}/../cap.pcap`);
+      return [run, "--udp", "127.0.0.1:5000", "--pcap", `${out}/../cap.pcap`];
+    },
+    code: 2,
+    message: /--pcap: .*cap\.pcap is a symbolic link/,
+  },
+  {
     name: "no output",
     args: (run) => [run],
     code: 2,
