@@ -239,9 +239,11 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
           result.days.push(m.report);
           // A file this thread failed to write stays marked: it is not complete.
           const complete = !host.failed.has(`${cfg.output.dir}/${m.report.file}`);
-          // Cut short by a stop (SIGINT, say): complete as a file, not as a session.
+          // Cut short by a stop (SIGINT, say): complete as a file, not as a session. A run that
+          // failed says so itself, and its manifest is not rewritten for the mark.
+          const stopped = m.report.stopped && result.errors.length === 0;
           try {
-            manifest.end(m.report.securityIndex, m.report.file, complete, m.report.stopped);
+            manifest.end(m.report.securityIndex, m.report.file, complete, stopped);
             hooks.onDay?.(m.report);
           } catch (e) {
             fail(e);
