@@ -240,7 +240,7 @@ Deno.test("the dashboard in a browser: create, list, replay, pause, speed, overl
           points: Number((c as HTMLElement).dataset.points),
           canvas: c.querySelector("canvas") !== null,
         })));
-      assert.equal(charts.length, 8);
+      assert.equal(charts.length, 9);
       for (const c of charts) {
         assert.ok(c.canvas && c.points > 0, JSON.stringify(c));
       }
@@ -252,8 +252,13 @@ Deno.test("the dashboard in a browser: create, list, replay, pause, speed, overl
         "Autocorrelation of 1 s returns",
         "Inter-arrival times (s) vs exponential",
         "Spread (ticks), share of time",
+        "Events per 30 minutes after the open",
         "Event mix",
       ]);
+      assert.match(
+        await page.$eval("#chart-activity .stat", (e) => e.textContent!),
+        /^first 30 min \d+\.\d\d×, last 30 min \d+\.\d\d× the middle 30$/,
+      );
       assert.equal(charts[0].points, 60);
       assert.match(
         await page.$eval(".chart-returns .stat", (e) => e.textContent!),

@@ -35,7 +35,11 @@ export interface Analysis {
   /** Share of session time at each spread in ticks (100 stands for 100 and wider). */
   spread: { ticks: number[]; share: number[] };
   eventMix: Record<string, number>;
+  /** Events in each 30 minutes of the session (the trading day's shape). */
+  activity: { minutes: number[]; events: number[] };
 }
+
+const HALF_HOUR_NS = 1800e9;
 
 const RETURN_HORIZONS = [1, 10, 60];
 const MAX_LAG = 50;
@@ -51,6 +55,7 @@ export function analyseSession(path: string, date: string): Analysis {
   const open = h.marketOpenNs;
   const seconds = h.sessionSeconds;
   const mix = new Array(EVENT_TYPE_NAMES.length).fill(0);
+  const halfHours = new Array(Math.max(1, Math.ceil(seconds / 1800))).fill(0);
   const candles: number[][] = [];
   // Mid at each whole second of the session (the state just before that second).
   const perSecond = new Float64Array(seconds + 1);
@@ -86,6 +91,7 @@ export function analyseSession(path: string, date: string): Analysis {
       lastTs = ts;
       book.apply(r.type, r.priceTicks, r.qty);
       mix[r.type]++;
+      halfHours[Math.min(Math.floor((ts - open) / HALF_HOUR_NS), halfHours.length - 1)]++;
       events++;
       mid = (book.bidPrice[0] + book.askPrice[0]) / 2;
       spread = book.askPrice[0] - book.bidPrice[0];
@@ -126,6 +132,7 @@ export function analyseSession(path: string, date: string): Analysis {
     interArrival: interArrivals(gaps.subarray(0, Math.max(events - 1, 0))),
     spread: { ticks, share: ticks.map((t) => spreadNs[t] / total) },
     eventMix: Object.fromEntries(EVENT_TYPE_NAMES.map((n, i) => [n, mix[i]])),
+    activity: { minutes: halfHours.map((_, i) => i * 30), events: halfHours },
   };
 }
 

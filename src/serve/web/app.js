@@ -873,6 +873,43 @@ async function analysisPage(id, symbolArg) {
       false,
       { scales: { x: padded, y: fromZero } },
     ).id = "chart-spread";
+    const act = a.activity;
+    const mid = act.events[Math.floor(act.events.length / 2)] || 1;
+    const shape = chart(
+      charts,
+      "Events per 30 minutes after the open",
+      [act.minutes, act.events],
+      [
+        {
+          label: "events",
+          stroke: "#4c9aff",
+          fill: "rgba(76,154,255,0.3)",
+          paths: uPlot.paths.bars({ size: [0.6] }),
+        },
+      ],
+      false,
+      {
+        scales: { x: { range: (_u, min, max) => [min - 15, max + 15] }, y: fromZero },
+        axes: [
+          {
+            stroke: "#8a96a6",
+            values: (_, vals) =>
+              vals.map((v) => `${Math.floor(v / 60)}:${String(v % 60).padStart(2, "0")}`),
+          },
+          yAxis((_, vals) => vals.map(int)),
+        ],
+      },
+    );
+    shape.id = "chart-activity";
+    shape.append(
+      h(
+        "div",
+        { class: "stat" },
+        `first 30 min ${(act.events[0] / mid).toFixed(2)}×, last 30 min ${
+          (act.events[act.events.length - 1] / mid).toFixed(2)
+        }× the middle 30`,
+      ),
+    );
     const mix = Object.entries(a.eventMix);
     chart(
       charts,
