@@ -8,11 +8,10 @@
  */
 import { DataError, UsageError } from "../core/errors.ts";
 import type { EventRecord } from "../core/events.ts";
-import { ReusedRecord } from "../core/events.ts";
 import { normalizePath } from "../core/output_path.ts";
 import { pathInside, statOrFail } from "../core/safe_read.ts";
 import type { FileHeader } from "./header.ts";
-import { LogReader } from "./log_reader.ts";
+import { forEachRecord, LogReader } from "./log_reader.ts";
 import type { ChunkInfo } from "./log_reader.ts";
 import type { RecordColumns } from "./lz4_decoder.ts";
 import { readManifest } from "./manifest.ts";
@@ -290,20 +289,7 @@ export class SessionLog {
 
   /** Calls `fn` for every record of the sound chunks, in order; the record object is reused. */
   forEach(fn: (rec: EventRecord) => void): void {
-    const rec = new ReusedRecord();
-    for (let c = this.next(); c; c = this.next()) {
-      const n = c.recordCount;
-      const { tsNs, orderId, priceTicks, qty, type, side } = this.columns();
-      for (let i = 0; i < n; i++) {
-        rec.tsNs = tsNs[i];
-        rec.type = type[i];
-        rec.side = side[i];
-        rec.priceTicks = priceTicks[i];
-        rec.qty = qty[i];
-        rec.orderId = orderId[i];
-        fn(rec);
-      }
-    }
+    forEachRecord(this, fn);
   }
 
   close(): void {

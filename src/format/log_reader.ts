@@ -273,20 +273,7 @@ export class LogReader {
 
   /** Calls `fn` for every record from where the walk is, in order; the record object is reused. */
   forEach(fn: (rec: EventRecord) => void): void {
-    const rec = new ReusedRecord();
-    for (let c = this.next(); c; c = this.next()) {
-      const n = c.recordCount;
-      const { tsNs, orderId, priceTicks, qty, type, side } = this.columns();
-      for (let i = 0; i < n; i++) {
-        rec.tsNs = tsNs[i];
-        rec.type = type[i];
-        rec.side = side[i];
-        rec.priceTicks = priceTicks[i];
-        rec.qty = qty[i];
-        rec.orderId = orderId[i];
-        fn(rec);
-      }
-    }
+    forEachRecord(this, fn);
   }
 
   private entryAgrees(number: number, c: ChunkInfo): boolean {
@@ -373,5 +360,29 @@ export class LogReader {
   private looksLikeIndex(): boolean {
     const present = this.decoder.input.subarray(0, Math.min(8, this.buffered));
     return present.every((b, i) => b === (i === 0 ? HEADER_SIZE : 0));
+  }
+}
+
+/** A walk over chunks: the next one (null at the end), and its records split into fields. */
+export interface ChunkWalk {
+  next(): ChunkInfo | null;
+  columns(): RecordColumns;
+}
+
+/** Calls `fn` for every record of the chunks `walk` gives, in order; the record object is reused. */
+export function forEachRecord(walk: ChunkWalk, fn: (rec: EventRecord) => void): void {
+  const rec = new ReusedRecord();
+  for (let c = walk.next(); c; c = walk.next()) {
+    const n = c.recordCount;
+    const { tsNs, orderId, priceTicks, qty, type, side } = walk.columns();
+    for (let i = 0; i < n; i++) {
+      rec.tsNs = tsNs[i];
+      rec.type = type[i];
+      rec.side = side[i];
+      rec.priceTicks = priceTicks[i];
+      rec.qty = qty[i];
+      rec.orderId = orderId[i];
+      fn(rec);
+    }
   }
 }
