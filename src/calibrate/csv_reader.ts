@@ -1,25 +1,43 @@
 import { DataError } from "../core/errors.ts";
 
 const CHUNK = 1 << 20;
+/** Read more when fewer bytes than this are left unread (a line longer than it still works). */
+const LOW = 1 << 16;
 const NEWLINE = 10, CR = 13, COMMA = 44, MINUS = 45, DOT = 46, ZERO = 48;
 
 /**
  * Reads a file of comma-separated numbers line by line in constant memory: `next` parses the
  * next line's fields into `fields` and says how many there were (null at the end). Numbers are
  * decimal, with an optional sign and fraction; anything else is an error naming the line.
+ *
+ * With `reuse`, a line is compared with the line before it, from both ends, and only the fields
+ * between the part they begin with alike and the part they end with alike are parsed; the others
+ * keep their values (a LOBSTER orderbook row repeats most of the row before it). Every byte is
+ * still checked: it is a copy of a byte of a field already parsed, or it is parsed.
  */
 export class CsvReader {
   /** 1-based number of the line last read. */
   line = 0;
   readonly fields: Float64Array;
+  /** The fields of the line last read that may differ from the line before: [changedFrom, changedTo). */
+  changedFrom = 0;
+  changedTo = 0;
   private readonly file: Deno.FsFile;
+  /** Unread bytes are [start, end); buffer[end] is always a line end, so a scan stops there. */
   private buffer = new Uint8Array(CHUNK);
+  private words = new DataView(this.buffer.buffer);
   private start = 0;
   private end = 0;
   private eof = false;
+  /** Where the previous line begins in the buffer (kept there when reused), and its field count. */
+  private previous = -1;
+  private count = 0;
+  /** Where each field of the previous line begins, from the line's start; then the line end + 1. */
+  private readonly offsets: Int32Array;
 
-  constructor(readonly path: string, maxFields: number) {
+  constructor(readonly path: string, maxFields: number, private readonly reuse = false) {
     this.fields = new Float64Array(maxFields);
+    this.offsets = new Int32Array(maxFields + 1);
     try {
       this.file = Deno.openSync(path);
     } catch (e) {
@@ -38,71 +56,153 @@ export class CsvReader {
   next(): number | null {
     for (;;) {
       if (this.start >= this.end && this.eof) return null;
+      if (this.end - this.start < LOW && !this.eof) this.fill();
       const count = this.parseLine();
       if (count >= 0) return count;
       this.fill();
     }
   }
 
-  /** Moves the unread bytes to the front and reads more after them. */
+  /** Moves the unread bytes (and the previous line, when reused) to the front and reads more. */
   private fill(): void {
-    const rest = this.end - this.start;
-    if (rest === this.buffer.length) {
+    const keep = this.previous >= 0 ? this.previous : this.start;
+    const rest = this.end - keep;
+    if (rest + LOW >= this.buffer.length) {
       const bigger = new Uint8Array(this.buffer.length * 2);
-      bigger.set(this.buffer.subarray(this.start, this.end));
+      bigger.set(this.buffer.subarray(keep, this.end));
       this.buffer = bigger;
-    } else this.buffer.copyWithin(0, this.start, this.end);
-    this.start = 0;
+      this.words = new DataView(bigger.buffer);
+    } else this.buffer.copyWithin(0, keep, this.end);
+    this.start -= keep;
+    if (this.previous >= 0) this.previous -= keep;
     this.end = rest;
-    const n = this.file.readSync(this.buffer.subarray(this.end));
+    const n = this.file.readSync(this.buffer.subarray(this.end, this.buffer.length - 1));
     if (n === null) this.eof = true;
     else this.end += n;
+    this.buffer[this.end] = NEWLINE;
   }
 
   /**
-   * Parses the line at `start` in one pass and moves past it; -1 when the buffer ends before the
-   * line does (and more is to come), with nothing consumed.
+   * Parses the line at `start` and moves past it; -1 when the buffer ends before the line does
+   * (and more is to come), with nothing consumed.
    */
   private parseLine(): number {
-    const b = this.buffer, fields = this.fields, end = this.end, max = fields.length;
-    let i = this.start, count = 0;
+    const b = this.buffer, s = this.start;
+    let newline = b.indexOf(NEWLINE, s);
+    if (newline < 0 || newline > this.end) newline = this.end; // bytes from an earlier read
+    if (newline === this.end && !this.eof) return -1;
+    const e = newline > s && b[newline - 1] === CR ? newline - 1 : newline;
+    this.start = newline + 1;
+    const count = this.previous >= 0
+      ? this.parseChanged(s, e)
+      : this.parseFields(s, e, 0, 0, -1, 0);
+    this.line++;
+    this.count = count;
+    if (this.reuse) this.previous = s;
+    return count;
+  }
+
+  /** Parses the line [s, e) where it differs from the previous line (which has `count` fields). */
+  private parseChanged(s: number, e: number): number {
+    const words = this.words, b = this.buffer, p = this.previous, offsets = this.offsets;
+    const count = this.count, length = e - s, before = offsets[count] - 1;
+    const common = Math.min(length, before);
+    let head = 0;
+    while (head + 4 <= common && words.getUint32(s + head) === words.getUint32(p + head)) head += 4;
+    while (head < common && b[s + head] === b[p + head]) head++;
+    if (head === length && length === before) {
+      this.changedFrom = this.changedTo = count;
+      return count;
+    }
+    const rest = common - head;
+    let tail = 0;
+    while (
+      tail + 4 <= rest && words.getUint32(e - tail - 4) === words.getUint32(p + before - tail - 4)
+    ) {
+      tail += 4;
+    }
+    while (tail < rest && b[e - 1 - tail] === b[p + before - 1 - tail]) tail++;
+    let from = 0;
+    while (from + 1 < count && offsets[from + 1] <= head) from++;
+    let to = from + 1;
+    while (to < count && offsets[to] < before - tail) to++;
+    return this.parseFields(
+      s,
+      e,
+      offsets[from],
+      from,
+      to < count ? offsets[to] + length - before : -1,
+      to,
+    );
+  }
+
+  /**
+   * Parses the fields of the line [s, e) from byte s + `at` on, field `k` the first, and returns
+   * how many fields the line has. Should a field end where the previous line's field `to` begins
+   * (`stop`, from the line's start) with no more fields parsed than `to`, the previous line's
+   * fields from `to` on are kept: the two lines end alike from there.
+   */
+  private parseFields(
+    s: number,
+    e: number,
+    at: number,
+    k: number,
+    stop: number,
+    to: number,
+  ): number {
+    const b = this.buffer, fields = this.fields, offsets = this.offsets, max = fields.length;
+    let i = s + at;
+    this.changedFrom = k;
     for (;;) {
-      let c = i < end ? b[i] : NEWLINE;
+      if (k === max) this.failNext(`more than ${max - 1} fields`);
+      offsets[k] = i - s;
+      let c = b[i];
       const negative = c === MINUS;
-      if (negative) c = ++i < end ? b[i] : NEWLINE;
+      if (negative) c = b[++i];
       let value = 0, digits = 0;
       while (c >= ZERO && c <= ZERO + 9) {
         value = value * 10 + (c - ZERO);
         digits++;
-        c = ++i < end ? b[i] : NEWLINE;
+        c = b[++i];
       }
       if (c === DOT) {
         let fraction = 0, scale = 1;
-        c = ++i < end ? b[i] : NEWLINE;
+        c = b[++i];
         while (c >= ZERO && c <= ZERO + 9) {
           fraction = fraction * 10 + (c - ZERO);
           scale *= 10;
           digits++;
-          c = ++i < end ? b[i] : NEWLINE;
+          c = b[++i];
         }
         value += fraction / scale;
       }
-      if (i >= end && !this.eof) return -1;
-      if (c === CR && (i + 1 >= end ? this.eof : b[i + 1] === NEWLINE)) c = b[++i] ?? NEWLINE;
-      if (digits === 0 || (c !== COMMA && c !== NEWLINE)) {
-        this.line++;
-        this.fail(`field ${count + 1} is not a number`);
+      if (digits === 0 || (c !== COMMA && i !== e)) this.failNext(`field ${k + 1} is not a number`);
+      fields[k++] = negative ? -value : value;
+      if (i === e) {
+        offsets[k] = i - s + 1;
+        this.changedTo = k;
+        return k;
       }
-      if (count === max) {
-        this.line++;
-        this.fail(`more than ${max - 1} fields`);
-      }
-      fields[count++] = negative ? -value : value;
       i++;
-      if (c === NEWLINE) break;
+      if (i - s === stop && k <= to) return this.keep(k, to, stop);
     }
-    this.start = i;
+  }
+
+  /** Keeps the previous line's fields from `to` on as fields `k`..., which now begin at `at`. */
+  private keep(k: number, to: number, at: number): number {
+    const offsets = this.offsets, count = this.count, total = k + count - to;
+    const shift = at - offsets[to];
+    if (k !== to) {
+      this.fields.copyWithin(k, to, count);
+      offsets.copyWithin(k, to, count + 1);
+    }
+    if (shift !== 0) { for (let j = k; j <= total; j++) offsets[j] += shift; }
+    this.changedTo = k === to ? k : total;
+    return total;
+  }
+
+  private failNext(detail: string): never {
     this.line++;
-    return count;
+    this.fail(detail);
   }
 }

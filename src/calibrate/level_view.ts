@@ -14,7 +14,12 @@ export interface ShareBook {
  * strictly inside the spread (or on an empty side) is level 0; a removal on the wrong side of the
  * best is on no level (-1).
  */
-export function levelOf(book: ShareBook, side: number, tick: number, isAdd: boolean): number {
+export function levelOf(
+  book: Pick<ShareBook, "bestBid" | "bestAsk">,
+  side: number,
+  tick: number,
+  isAdd: boolean,
+): number {
   const best = side === 0 ? book.bestBid : book.bestAsk;
   if (best < 0) return isAdd ? 0 : -1;
   const k = side === 0 ? best - tick : tick - best;
@@ -77,8 +82,13 @@ export class LevelView implements LevelBook {
     this.stale = true;
   }
 
-  event(t: number, side: number, level: number, type: number, book: ShareBook): void {
+  /** Reads the share book now if it changed unobserved (what `event` would do with it). */
+  refresh(book: ShareBook): void {
     if (this.stale) this.fill(book);
+  }
+
+  event(t: number, side: number, level: number, type: number, book: ShareBook): void {
+    this.refresh(book);
     for (const s of this.sinks) s.event(t, side, level, type);
   }
 

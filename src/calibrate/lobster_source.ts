@@ -36,28 +36,62 @@ export interface LobsterPass {
 class RowBook implements ShareBook {
   bestBid = -1;
   bestAsk = -1;
+  /** Tick levels known on both sides. */
+  known = 0;
+  /** After `update`: the side and tick of the one queue that changed, side -1 when more may have. */
+  changedSide = -1;
+  changedTick = 0;
+  private readonly askPrice: Float64Array;
   private readonly askTicks: Float64Array;
   private readonly askShares: Float64Array;
+  private readonly bidPrice: Float64Array;
   private readonly bidTicks: Float64Array;
   private readonly bidShares: Float64Array;
-  private depth = 0;
+  private readonly depth: number;
 
   constructor(levels: number) {
+    this.depth = levels;
+    this.askPrice = new Float64Array(levels).fill(NaN);
     this.askTicks = new Float64Array(levels);
     this.askShares = new Float64Array(levels);
+    this.bidPrice = new Float64Array(levels).fill(NaN);
     this.bidTicks = new Float64Array(levels);
     this.bidShares = new Float64Array(levels);
   }
 
-  /** Reads a row (ask price, ask size, bid price, bid size per level); returns the tick levels known on both sides. */
-  set(fields: Float64Array, count: number, tick: number, reader: CsvReader): number {
-    this.depth = count / 4;
+  /**
+   * Takes the reader's row (ask price, ask size, bid price, bid size per level). A row that
+   * differs from the one before only in one level's size changes that queue alone.
+   */
+  update(reader: CsvReader, tick: number): void {
+    const from = reader.changedFrom, to = reader.changedTo, f = reader.fields;
+    if (to === from + 1 && (from & 1) === 1) {
+      const l = from >> 2, bid = (from & 2) !== 0;
+      const ticks = bid ? this.bidTicks[l] : this.askTicks[l];
+      if (ticks >= 0) {
+        (bid ? this.bidShares : this.askShares)[l] = f[from];
+        this.changedSide = bid ? 0 : 1;
+        this.changedTick = ticks;
+        return;
+      }
+    }
+    this.changedSide = -1;
+    if (from !== to) this.set(f, tick, reader);
+  }
+
+  private set(fields: Float64Array, tick: number, reader: CsvReader): void {
     let askReal = 0, bidReal = 0;
     for (let l = 0; l < this.depth; l++) {
       const ap = fields[4 * l], bp = fields[4 * l + 2];
-      this.askTicks[l] = Math.abs(ap) >= DUMMY_PRICE ? -1 : toTicks(ap, tick, reader);
+      if (ap !== this.askPrice[l]) {
+        this.askPrice[l] = ap;
+        this.askTicks[l] = Math.abs(ap) >= DUMMY_PRICE ? -1 : toTicks(ap, tick, reader);
+      }
+      if (bp !== this.bidPrice[l]) {
+        this.bidPrice[l] = bp;
+        this.bidTicks[l] = Math.abs(bp) >= DUMMY_PRICE ? -1 : toTicks(bp, tick, reader);
+      }
       this.askShares[l] = fields[4 * l + 1];
-      this.bidTicks[l] = Math.abs(bp) >= DUMMY_PRICE ? -1 : toTicks(bp, tick, reader);
       this.bidShares[l] = fields[4 * l + 3];
       if (this.askTicks[l] >= 0) askReal++;
       if (this.bidTicks[l] >= 0) bidReal++;
@@ -71,7 +105,7 @@ class RowBook implements ShareBook {
     const bidKnown = bidReal === this.depth
       ? this.bestBid - this.bidTicks[this.depth - 1] + 1
       : Infinity;
-    return Math.min(askKnown, bidKnown);
+    this.known = Math.min(askKnown, bidKnown);
   }
 
   shares(side: number, tick: number): number {
@@ -146,10 +180,13 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
     end: NaN,
   };
   const messages = new CsvReader(pair.message, MESSAGE_FIELDS + 1);
-  const orderbook = pair.orderbook === null ? null : new CsvReader(pair.orderbook, 4 * 200 + 1);
+  const orderbook = pair.orderbook === null
+    ? null
+    : new CsvReader(pair.orderbook, 4 * 200 + 1, true);
   const ladder = new PriceLadder();
-  let before: RowBook | null = null, after: RowBook | null = null;
-  let rowWidth = 0;
+  let row: RowBook | null = null;
+  const before = { bestBid: -1, bestAsk: -1 };
+  let rowWidth = 0, lastPrice = NaN, lastTicks = 0;
   const window = lobsterWindow(pair.message);
   /** Removals larger than the rebuilt level, per level (a book that began before the file). */
   const deficits = new Float64Array(levels);
@@ -179,21 +216,24 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
         if (rowWidth === 0) {
           if (m === 0 || m % 4 !== 0) orderbook.fail(`${m} fields, not 4 per level`);
           rowWidth = m;
-          before = new RowBook(m / 4);
-          after = new RowBook(m / 4);
+          row = new RowBook(m / 4);
         } else if (m !== rowWidth) orderbook.fail(`${m} fields, the first row has ${rowWidth}`);
-        [before, after] = [after!, before!];
-        const known = after.set(orderbook.fields, m, tick, orderbook);
+        // The book before this message is the row read last: the view reads it now if it must,
+        // and the event its best prices, before the row after the message replaces it.
+        before.bestBid = row!.bestBid;
+        before.bestAsk = row!.bestAsk;
+        if (started && trading && type <= 4) view.refresh(row!);
+        row!.update(orderbook, tick);
         if (!started) {
           // The book before the first message is not in the files: it starts the sampling period.
           started = true;
           pass.start = window?.start ?? t;
-          pass.firstMid = (after.bestBid + after.bestAsk) / 2;
-          view.begin(t, after);
+          pass.firstMid = (row!.bestBid + row!.bestAsk) / 2;
+          view.begin(t, row!);
           continue;
         }
-        if (trading && type <= 4) pass.trustedLevels = Math.min(pass.trustedLevels, known);
-        book = before; // which the view shows already, unless a message went unobserved
+        if (trading && type <= 4) pass.trustedLevels = Math.min(pass.trustedLevels, row!.known);
+        book = row!;
       } else {
         if (!started) {
           started = true;
@@ -208,7 +248,7 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
           view.end(t);
         } else if (price === TRADING_RESUMES && !trading) {
           trading = true;
-          view.begin(t, orderbook ? after! : ladder);
+          view.begin(t, book);
         }
         view.touch();
         continue;
@@ -218,14 +258,19 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
         continue;
       }
       const side = direction === 1 ? 0 : 1;
-      const ticks = toTicks(price, tick, messages);
+      if (price !== lastPrice) {
+        lastTicks = toTicks(price, tick, messages);
+        lastPrice = price;
+      }
+      const ticks = lastTicks;
       const isAdd = type === 1;
       if (!trading) {
         if (!orderbook) ladder.change(side, ticks, isAdd ? size : -size);
         view.touch();
         continue;
       }
-      const level = type === 4 ? 0 : levelOf(book, side, ticks, isAdd);
+      const bests = orderbook ? before : book;
+      const level = type === 4 ? 0 : levelOf(bests, side, ticks, isAdd);
       const eventType = type === 1
         ? (side === 0 ? EventType.ADD_BID : EventType.ADD_ASK)
         : type === 4
@@ -236,16 +281,18 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
         pass.sizeSum[level] += size;
         pass.sizeCount[level]++;
       }
-      if (Number.isNaN(pass.firstMid) && book.bestBid >= 0 && book.bestAsk >= 0) {
-        pass.firstMid = (book.bestBid + book.bestAsk) / 2;
+      if (Number.isNaN(pass.firstMid) && bests.bestBid >= 0 && bests.bestAsk >= 0) {
+        pass.firstMid = (bests.bestBid + bests.bestAsk) / 2;
       }
       view.event(t, side, level, eventType, book);
       if (!orderbook) {
         const missing = ladder.change(side, ticks, isAdd ? size : -size);
         if (missing > 0 && level >= 0 && level < levels) deficits[level] += missing;
       }
-      if (orderbook) view.after(t, after!);
-      else view.after(t, ladder, side, ticks);
+      if (!orderbook) view.after(t, ladder, side, ticks);
+      else if (row!.changedSide >= 0) view.after(t, book, row!.changedSide, row!.changedTick);
+      else if (orderbook.changedFrom === orderbook.changedTo) view.after(t, book, side, ticks);
+      else view.after(t, book);
     }
     if (!started) throw new DataError("no messages", { source: pair.message });
     pass.end = Math.max(window?.end ?? lastTime, lastTime);
