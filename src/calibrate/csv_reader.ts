@@ -87,34 +87,34 @@ export class CsvReader {
    * (and more is to come), with nothing consumed.
    */
   private parseLine(): number {
-    const b = this.buffer, s = this.start;
-    let newline = b.indexOf(NEWLINE, s);
-    if (newline < 0 || newline > this.end) newline = this.end; // bytes from an earlier read
-    if (newline === this.end && !this.eof) return -1;
-    const e = newline > s && b[newline - 1] === CR ? newline - 1 : newline;
-    this.start = newline + 1;
-    const count = this.previous >= 0
-      ? this.parseChanged(s, e)
-      : this.parseFields(s, e, 0, 0, -1, 0);
+    const s = this.start;
+    const count = this.previous >= 0 ? this.parseChanged(s) : this.parseFields(s, 0, 0, -1, 0);
+    if (count < 0) return -1;
     this.line++;
     this.count = count;
     if (this.reuse) this.previous = s;
     return count;
   }
 
-  /** Parses the line [s, e) where it differs from the previous line (which has `count` fields). */
-  private parseChanged(s: number, e: number): number {
+  /** Parses the line at `s` where it differs from the previous line (which has `count` fields). */
+  private parseChanged(s: number): number {
     const words = this.words, b = this.buffer, p = this.previous, offsets = this.offsets;
-    const count = this.count, length = e - s, before = offsets[count] - 1;
-    const common = Math.min(length, before);
+    const count = this.count, before = offsets[count] - 1, end = this.end;
+    // The previous line holds no line end, so neither does what this one begins with alike.
+    const reach = Math.min(before, end - s);
     let head = 0;
-    while (head + 4 <= common && words.getUint32(s + head) === words.getUint32(p + head)) head += 4;
-    while (head < common && b[s + head] === b[p + head]) head++;
+    while (head + 4 <= reach && words.getUint32(s + head) === words.getUint32(p + head)) head += 4;
+    while (head < reach && b[s + head] === b[p + head]) head++;
+    let newline = b.indexOf(NEWLINE, s + head);
+    if (newline < 0 || newline > end) newline = end; // bytes from an earlier read
+    if (newline >= end - 1 && !this.eof) return -1;
+    const e = newline > s && b[newline - 1] === CR ? newline - 1 : newline, length = e - s;
+    this.start = newline + 1;
     if (head === length && length === before) {
       this.changedFrom = this.changedTo = count;
       return count;
     }
-    const rest = common - head;
+    const rest = Math.min(length, before) - head;
     let tail = 0;
     while (
       tail + 4 <= rest && words.getUint32(e - tail - 4) === words.getUint32(p + before - tail - 4)
@@ -126,25 +126,18 @@ export class CsvReader {
     while (from + 1 < count && offsets[from + 1] <= head) from++;
     let to = from + 1;
     while (to < count && offsets[to] < before - tail) to++;
-    return this.parseFields(
-      s,
-      e,
-      offsets[from],
-      from,
-      to < count ? offsets[to] + length - before : -1,
-      to,
-    );
+    const stop = to < count ? offsets[to] + length - before : -1;
+    return this.parseFields(s, offsets[from], from, stop, to);
   }
 
   /**
-   * Parses the fields of the line [s, e) from byte s + `at` on, field `k` the first, and returns
-   * how many fields the line has. Should a field end where the previous line's field `to` begins
+   * Parses the fields of the line at `s` from byte s + `at` on, field `k` the first, and returns
+   * how many fields the line has (-1 when the buffer ends first, and more is to come). Should a field end where the previous line's field `to` begins
    * (`stop`, from the line's start) with no more fields parsed than `to`, the previous line's
    * fields from `to` on are kept: the two lines end alike from there.
    */
   private parseFields(
     s: number,
-    e: number,
     at: number,
     k: number,
     stop: number,
@@ -176,11 +169,16 @@ export class CsvReader {
         }
         value += fraction / scale;
       }
-      if (digits === 0 || (c !== COMMA && i !== e)) this.failNext(`field ${k + 1} is not a number`);
+      if (i >= this.end - 1 && !this.eof) return -1;
+      const lineEnd = c === NEWLINE || (c === CR && b[i + 1] === NEWLINE);
+      if (digits === 0 || (c !== COMMA && !lineEnd)) {
+        this.failNext(`field ${k + 1} is not a number`);
+      }
       fields[k++] = negative ? -value : value;
-      if (i === e) {
+      if (lineEnd) {
         offsets[k] = i - s + 1;
         this.changedTo = k;
+        this.start = c === CR ? i + 2 : i + 1;
         return k;
       }
       i++;
