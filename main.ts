@@ -11,6 +11,9 @@ async function workerHandler(kind: unknown): Promise<MessageHandler> {
     case "analysis":
       return (await import("./src/serve/analysis_worker.ts"))
         .analysisWorkerHandler() as MessageHandler;
+    case "realism":
+      return (await import("./src/serve/realism_worker.ts"))
+        .realismWorkerHandler() as MessageHandler;
     default:
       throw new Error(`a worker cannot start with a message of kind ${String(kind)}`);
   }

@@ -59,6 +59,17 @@ export function lobsterPairs(inputs: string[]): LobsterPair[] {
   return pairs;
 }
 
+/** A LOBSTER message file and its orderbook file beside it, when there is one. */
+export function withOrderbook(message: string): string[] {
+  const book = message.replace(MESSAGE, "_orderbook_$1.csv");
+  if (book === message) return [message];
+  try {
+    return Deno.statSync(book).isFile ? [message, book] : [message];
+  } catch {
+    return [message];
+  }
+}
+
 export function calibrateLobster(
   pairs: LobsterPair[],
   settings: RealSettings,

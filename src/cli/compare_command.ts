@@ -2,7 +2,7 @@ import { expandInputs } from "../calibrate/calibrate.ts";
 import { compareStats } from "../calibrate/realism_compare.ts";
 import type { FigureDistance } from "../calibrate/realism_compare.ts";
 import { itchRealism, lobsterRealism, qrsdpRealism } from "../calibrate/realism_sources.ts";
-import { lobsterPairs } from "../calibrate/lobster_calibrate.ts";
+import { lobsterPairs, withOrderbook } from "../calibrate/lobster_calibrate.ts";
 import type { QueueUnit } from "../calibrate/real_calibrate.ts";
 import { REAL_DATA_FLAGS } from "./calibrate_real_flags.ts";
 import type { RealismStats } from "../calibrate/realism_stats.ts";
@@ -112,12 +112,6 @@ function statsOf(source: string, v: SourceFlags): Promise<RealismStats> | Realis
     throw new UsageError(`${source}: an ITCH file needs its security: ${source}:SYM or --symbol`);
   }
   return itchRealism(source, v.symbol, real);
-}
-
-/** A LOBSTER message file and its orderbook file beside it, when there is one. */
-function withOrderbook(message: string): string[] {
-  const book = message.replace(/_message_(\d+)\.csv$/, "_orderbook_$1.csv");
-  return book !== message && isFile(book) ? [message, book] : [message];
 }
 
 function isFile(path: string): boolean {

@@ -1,6 +1,11 @@
 import { DataError } from "../core/errors.ts";
 import { redact, secretsFrom } from "../core/redact.ts";
 import { analyseInWorker } from "./analysis_worker.ts";
+import { compareStats } from "../calibrate/realism_compare.ts";
+import type { RealismStats } from "../calibrate/realism_stats.ts";
+import { fileSource, realDataFiles } from "./compare_sources.ts";
+import type { CompareSource } from "./compare_sources.ts";
+import { realismInWorker } from "./realism_worker.ts";
 import { Catalog } from "./catalog.ts";
 import { ASSETS } from "./assets.ts";
 import {
@@ -104,18 +109,27 @@ export function startServer(opts: ServerOptions): Promise<Server> {
   /** Analyses by file, size and modification time; concurrent requests share one. */
   const analyses = new Map<string, Promise<string>>();
 
-  const analysis = async (id: string, url: URL): Promise<Response> => {
+  /** A complete, undamaged session of a run: the security's (the first) on the date (its first). */
+  const session = (id: string, symbol: string | null, date: string | null) => {
     const plan = catalog.plan(id);
     const sessions = catalog.sessions(id);
-    const symbol = url.searchParams.get("symbol");
     const i = symbol === null ? 0 : plan.symbols.indexOf(symbol);
     if (i < 0) throw new NotFound(`no security '${symbol}' in run '${id}'`);
-    const date = url.searchParams.get("date") ?? sessions[i][0]?.date;
-    const ref = sessions[i].find((s) => s.date === date);
-    if (!ref) throw new NotFound(`no session ${date ?? ""} in run '${id}'`);
-    if (!ref.complete) return error(409, `the session ${date} is still being generated`);
+    const day = date ?? sessions[i][0]?.date;
+    const ref = sessions[i].find((s) => s.date === day);
+    if (!ref) throw new NotFound(`no session ${day ?? ""} in run '${id}'`);
+    if (!ref.complete) throw new HttpError(409, `the session ${day} is still being generated`);
     const damage = catalog.damage(ref.path);
-    if (damage) return error(422, `the session ${date} is damaged (${damage}): not analysed`);
+    if (damage) throw new HttpError(422, `the session ${day} is damaged (${damage}): not analysed`);
+    return { plan, sessions, i, ref };
+  };
+
+  const analysis = async (id: string, url: URL): Promise<Response> => {
+    const { plan, sessions, i, ref } = session(
+      id,
+      url.searchParams.get("symbol"),
+      url.searchParams.get("date"),
+    );
     const st = Deno.statSync(ref.path);
     const stamp = `${ref.path}:${st.size}:${st.mtime?.getTime()}`;
     let body = analyses.get(stamp);
@@ -133,6 +147,63 @@ export function startServer(opts: ServerOptions): Promise<Server> {
       body.catch(() => analyses.delete(stamp));
     }
     return new Response(await body, { headers: { "content-type": "application/json" } });
+  };
+
+  /** Realism figures by source and its files' sizes and times; concurrent requests share one. */
+  const realisms = new Map<string, Promise<RealismStats>>();
+  const realism = (source: CompareSource, levels: number) => {
+    const files = source.kind === "lobster"
+      ? source.pairs.flatMap((p) => p.orderbook ? [p.message, p.orderbook] : [p.message])
+      : [source.path];
+    const stamp = JSON.stringify([
+      source,
+      levels,
+      files.map((f) => {
+        const st = Deno.statSync(f);
+        return `${st.size}:${st.mtime?.getTime()}`;
+      }),
+    ]);
+    let stats = realisms.get(stamp);
+    if (!stats) {
+      stats = realismInWorker(source, levels, opts.workerUrl);
+      realisms.set(stamp, stats);
+      stats.catch(() => realisms.delete(stamp));
+    }
+    return stats;
+  };
+
+  /** The realism report of a session against another run's session or a real-data file. */
+  const compare = async (id: string, url: URL): Promise<Response> => {
+    const q = url.searchParams;
+    const a = session(id, q.get("symbol"), q.get("date"));
+    const withRun = q.get("with"), file = q.get("file");
+    if ((withRun === null) === (file === null)) {
+      throw new BadRequest("give one of with (a run) and file (a real-data file)");
+    }
+    let source: CompareSource, label: string;
+    if (withRun !== null) {
+      const b = session(withRun, q.get("withSymbol"), q.get("withDate"));
+      source = { kind: "qrsdp", path: b.ref.path };
+      label = `${withRun} ${b.plan.symbols[b.i] ?? "DEFAULT"} ${b.ref.date}`;
+    } else {
+      source = fileSource(file!, q.get("withSymbol"), catalog.root, (p) => catalog.inside(p));
+      label = source.kind === "itch" ? `${file} ${source.symbol}` : file!;
+    }
+    const levels = a.plan.levels;
+    let stats: RealismStats[];
+    try {
+      stats = await Promise.all([
+        realism({ kind: "qrsdp", path: a.ref.path }, levels),
+        realism(source, levels),
+      ]);
+    } catch (e) {
+      throw new HttpError(422, (e as Error).message.replaceAll(`${catalog.root}/`, ""));
+    }
+    return json({
+      a: { label: `${id} ${a.plan.symbols[a.i] ?? "DEFAULT"} ${a.ref.date}`, stats: stats[0] },
+      b: { label, stats: stats[1] },
+      figures: compareStats(stats[0], stats[1]),
+    });
   };
 
   const runDetail = (id: string) => {
@@ -226,6 +297,9 @@ export function startServer(opts: ServerOptions): Promise<Server> {
       });
     }
     if (kind === "live" && !id && method === "GET") return json({ run: opts.liveRun ?? null });
+    if (kind === "files" && !id && method === "GET") {
+      return json({ files: realDataFiles(catalog.root) });
+    }
     if (kind === "platform" && !id && method === "GET") {
       if (!opts.platform) return json({ configured: false });
       try {
@@ -264,6 +338,9 @@ export function startServer(opts: ServerOptions): Promise<Server> {
     }
     if (sub === "analysis" && method === "GET" && parts.length === 3) {
       return await analysis(id, url);
+    }
+    if (sub === "compare" && method === "GET" && parts.length === 3) {
+      return await compare(id, url);
     }
     if (sub === "stream" && method === "GET" && parts.length === 3) return stream(req, id, url);
     return error(404, "no such API path");

@@ -939,9 +939,174 @@ async function analysisPage(id, symbolArg) {
       },
     ).id = "chart-mix";
     view.dataset.analysis = "ready";
+    compareControls(id, a);
   };
   view.dataset.analysis = "";
   load(undefined);
+}
+
+// ---------------------------------------------------------------- analysis: a second source
+
+const A_COLOUR = "#4c9aff", B_COLOUR = "#e0b341";
+
+/** The sources the shown session can be compared with: other runs' securities, real-data files. */
+async function compareControls(id, a) {
+  const page = location.hash;
+  const sel = $("#compare-with");
+  const [{ runs }, { files }] = await Promise.all([api("runs"), api("files")]);
+  if (location.hash !== page) return;
+  const options = [];
+  for (const r of runs) {
+    if (r.status === "failed") continue;
+    for (const s of r.symbols ?? [null]) {
+      if (r.id === id && s === a.symbol) continue;
+      options.push({ label: `run ${r.id} ${symName(s)}`, query: { with: r.id, withSymbol: s } });
+    }
+  }
+  for (const f of files) {
+    options.push({
+      label: `${f.kind} ${f.path}`,
+      query: { file: f.path },
+      itch: f.kind === "itch",
+    });
+  }
+  sel.replaceChildren(
+    sel.options[0],
+    ...options.map((o, i) => h("option", { value: String(i) }, o.label)),
+  );
+  sel.onchange = () => {
+    $("#compare-symbol-label").hidden = !options[Number(sel.value)]?.itch;
+  };
+  $("#compare-go").onclick = async () => {
+    const o = options[Number(sel.value)];
+    if (!o || sel.value === "") return;
+    const q = new URLSearchParams({ date: a.date });
+    if (a.symbol !== null) q.set("symbol", a.symbol);
+    for (const [k, v] of Object.entries(o.query)) if (v !== null) q.set(k, v);
+    if (o.itch) q.set("withSymbol", $("#compare-symbol").value.trim());
+    view.dataset.compare = "";
+    $("#compare-msg").className = "msg";
+    $("#compare-msg").textContent = "comparing…";
+    let c;
+    try {
+      c = await api(`runs/${encodeURIComponent(id)}/compare?${q}`);
+    } catch (err) {
+      if (location.hash !== page) return;
+      $("#compare-msg").className = "msg error";
+      $("#compare-msg").textContent = err.message;
+      view.dataset.compare = "error";
+      return;
+    }
+    if (location.hash !== page) return;
+    $("#compare-msg").textContent = "";
+    drawComparison(c);
+    view.dataset.compare = "ready";
+  };
+}
+
+/** Both sources' figures on the same charts (A blue, B yellow), and every distance. */
+function drawComparison(c) {
+  const A = c.a.stats, B = c.b.stats;
+  const flagged = c.figures.filter((f) => f.flagged).length;
+  $("#compare-summary").replaceChildren(
+    ...[
+      ["A", c.a.label],
+      ["B", c.b.label],
+      ["differ", `${flagged} of ${c.figures.length} figures beyond their threshold`],
+    ].map(([k, v]) => h("div", {}, h("span", { class: "k" }, k), h("span", { class: "v" }, v))),
+  );
+  const charts = $("#compare-charts");
+  charts.replaceChildren();
+  const pad = (xs, n) => Array.from({ length: n }, (_, i) => xs[i] ?? 0);
+  const both = (title, key, x, a, b, extra = {}) => {
+    const box = chart(
+      charts,
+      title,
+      [x, a, b],
+      [
+        { label: "A", stroke: A_COLOUR, width: 2 },
+        { label: "B", stroke: B_COLOUR, width: 2 },
+      ],
+      false,
+      extra,
+    );
+    box.id = `compare-${key}`;
+    box.classList.add("chart-compare");
+    return box;
+  };
+  const upTo = (a, b) => Array.from({ length: Math.max(a.length, b.length) }, (_, i) => i);
+  const q0 = upTo(A.queueSizes[0] ?? [], B.queueSizes[0] ?? []);
+  both(
+    "Queue size at level 0 (share of time): A and B",
+    "queue",
+    q0,
+    pad(A.queueSizes[0] ?? [], q0.length),
+    pad(B.queueSizes[0] ?? [], q0.length),
+    { scales: { y: fromZero } },
+  );
+  const sp = upTo(A.spread, B.spread);
+  both(
+    "Spread (ticks, share of time): A and B",
+    "spread",
+    sp,
+    pad(A.spread, sp.length),
+    pad(B.spread, sp.length),
+    { scales: { y: fromZero } },
+  );
+  const lags = A.returns[0].acfAbs.map((_, i) => i + 1);
+  both("ACF of |1 s returns|: A and B", "acf", lags, A.returns[0].acfAbs, B.returns[0].acfAbs);
+  both(
+    "Signature plot (realised variance per s by interval): A and B",
+    "signature",
+    A.signature.map((s) => s.interval),
+    A.signature.map((s) => s.rv),
+    B.signature.map((s) => s.rv),
+    { scales: { x: { distr: 3 }, y: fromZero } },
+  );
+  const hh = upTo(A.intraday, B.intraday);
+  both(
+    "Events per 30 minutes: A and B",
+    "intraday",
+    hh.map((i) => i * 30),
+    pad(A.intraday, hh.length),
+    pad(B.intraday, hh.length),
+    { scales: { y: fromZero } },
+  );
+  both(
+    "Events per second at level 0 by type: A and B",
+    "rates",
+    TYPES.map((_, i) => i),
+    A.rates.map((r) => r[0] ?? 0),
+    B.rates.map((r) => r[0] ?? 0),
+    {
+      scales: { x: padded, y: fromZero },
+      axes: [
+        {
+          stroke: "#8a96a6",
+          values: (_, vals) =>
+            vals.map((v) =>
+              Number.isInteger(v) ? (TYPES[v] ?? "").toLowerCase().replace("_", " ") : ""
+            ),
+        },
+        yAxis(),
+      ],
+    },
+  );
+  const num = (v) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
+  $("#compare-table tbody").replaceChildren(
+    ...c.figures.map((f) =>
+      h(
+        "tr",
+        { class: f.flagged ? "flagged" : null },
+        h("td", {}, f.name),
+        h("td", {}, num(f.a)),
+        h("td", {}, num(f.b)),
+        h("td", {}, `${f.measure} ${f.distance.toFixed(4)}`),
+        h("td", {}, f.flagged ? "*" : ""),
+      )
+    ),
+  );
+  $("#compare-table-box").hidden = false;
 }
 
 route();
