@@ -1,11 +1,12 @@
 /// <reference lib="dom" />
 /**
  * The dashboard in a real headless Chromium: create, list, replay (ladder, chart, pause, speed,
- * the overnight overlay), several securities, a bad form value, the analysis page, delete, and a
+ * the overnight overlay), several securities, a bad form value, the analysis page and its
+ * comparison with a second source (another run, a LOBSTER file under --data), delete, and a
  * live `run --serve`. Every wait is for a condition on the page, never a fixed sleep.
  */
 import assert from "node:assert/strict";
-import { tempDir } from "./helpers.ts";
+import { runCli, tempDir } from "./helpers.ts";
 import { launchBrowser, openPage, startDashboard } from "./browser/dashboard.ts";
 import type { Page } from "./browser/dashboard.ts";
 
@@ -312,6 +313,75 @@ Deno.test("the dashboard in a browser: create, list, replay, pause, speed, overl
         WAIT,
       );
       assert.match(await page.$eval("#summary", (e) => e.textContent!), /BBB/);
+      assert.deepEqual(page.errors, []);
+    });
+
+    await t.step("the analysis page compares with another run and a LOBSTER file", async () => {
+      const exported = await runCli([
+        "export",
+        `${dir}/TEST-5`,
+        "--format",
+        "lobster",
+        "--output",
+        `${dir}/real`,
+      ]);
+      assert.equal(exported.code, 0, exported.stderr);
+      // The page lists the sources when it opens: opened again, it finds the new file.
+      await page.reload();
+      await page.waitForFunction(
+        () => document.querySelector<HTMLElement>("#view")!.dataset.analysis === "ready",
+        WAIT,
+      );
+      const compareWith = async (label: RegExp) => {
+        await page.waitForFunction(
+          () => document.querySelectorAll("#compare-with option").length > 1,
+          WAIT,
+        );
+        const options = await page.$$eval(
+          "#compare-with option",
+          (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent!]),
+        );
+        const chosen = options.find(([, text]) => label.test(text));
+        assert.ok(chosen, JSON.stringify(options));
+        await page.select("#compare-with", chosen[0]);
+        await page.click("#compare-go");
+        await page.waitForFunction(
+          () => document.querySelector<HTMLElement>("#view")!.dataset.compare === "ready",
+          WAIT,
+        );
+        const charts = await page.$$eval(".chart-compare", (cs) =>
+          cs.map((c) => ({
+            title: c.querySelector("h2")!.textContent!,
+            points: Number((c as HTMLElement).dataset.points),
+            canvas: c.querySelector("canvas") !== null,
+            legend: [...c.querySelectorAll(".u-legend .u-label")].map((l) => l.textContent),
+          })));
+        assert.deepEqual(charts.map((c) => c.title), [
+          "Queue size at level 0 (share of time): A and B",
+          "Spread (ticks, share of time): A and B",
+          "ACF of |1 s returns|: A and B",
+          "Signature plot (realised variance per s by interval): A and B",
+          "Events per 30 minutes: A and B",
+          "Events per second at level 0 by type: A and B",
+        ]);
+        for (const c of charts) {
+          assert.ok(c.canvas && c.points > 0, JSON.stringify(c));
+          assert.deepEqual(c.legend.slice(-2), ["A", "B"], JSON.stringify(c));
+        }
+        const rows = await page.$$eval("#compare-table tbody tr", (rs) => rs.length);
+        const summary = await page.$eval("#compare-summary", (e) => e.textContent!);
+        const m = /(\d+) of (\d+) figures beyond their threshold/.exec(summary);
+        assert.ok(m, summary);
+        assert.equal(Number(m[2]), rows);
+        assert.equal(
+          await page.$$eval("#compare-table tbody tr.flagged", (rs) => rs.length),
+          Number(m[1]),
+        );
+        return summary;
+      };
+      // The page shows AAA-BBB-9's BBB: another run, then the LOBSTER export of TEST-5.
+      assert.match(await compareWith(/^run TEST-5 TEST$/), /BTEST-5 TEST 2026-01-02/);
+      assert.match(await compareWith(/^lobster real\/TEST_.*_message_5\.csv$/), /Breal\/TEST_/);
       assert.deepEqual(page.errors, []);
     });
 
