@@ -377,11 +377,34 @@ Deno.test("the dashboard in a browser: create, list, replay, pause, speed, overl
           await page.$$eval("#compare-table tbody tr.flagged", (rs) => rs.length),
           Number(m[1]),
         );
-        return summary;
+        const top = await page.$$eval("#charts .chart", (cs) =>
+          cs.map((c) => ({
+            id: c.id,
+            overlay: (c as HTMLElement).dataset.overlay ?? "",
+            points: Number((c as HTMLElement).dataset.points),
+            legend: [...c.querySelectorAll(".u-legend .u-label")].map((l) => l.textContent),
+          })));
+        assert.equal(top.length, 9);
+        for (const c of top) assert.ok(c.points > 0, JSON.stringify(c));
+        return { summary, top };
       };
       // The page shows AAA-BBB-9's BBB: another run, then the LOBSTER export of TEST-5.
-      assert.match(await compareWith(/^run TEST-5 TEST$/), /BTEST-5 TEST 2026-01-02/);
-      assert.match(await compareWith(/^lobster real\/TEST_.*_message_5\.csv$/), /Breal\/TEST_/);
+      // Another run: drawn over the session's charts too, all but the candles.
+      const run = await compareWith(/^run TEST-5 TEST$/);
+      assert.match(run.summary, /BTEST-5 TEST 2026-01-02/);
+      assert.deepEqual(run.top.map((c) => c.overlay), ["", ...new Array(8).fill("B")]);
+      for (const c of run.top.slice(1)) {
+        assert.ok(c.legend.some((l) => /^B/.test(l!)), JSON.stringify(c));
+      }
+      assert.deepEqual(run.top.find((c) => c.id === "chart-acf")!.legend.slice(-2), [
+        "B returns",
+        "B |returns|",
+      ]);
+      // A LOBSTER file: on the comparison's charts only, which the page says.
+      const file = await compareWith(/^lobster real\/TEST_.*_message_5\.csv$/);
+      assert.match(file.summary, /Breal\/TEST_/);
+      assert.deepEqual(file.top.map((c) => c.overlay), new Array(9).fill(""));
+      assert.match(await page.$eval("#compare-msg", (e) => e.textContent!), /B is real data/);
       assert.deepEqual(page.errors, []);
     });
 

@@ -709,24 +709,31 @@ async function replayPage(id, live) {
 
 // ---------------------------------------------------------------- analysis
 
-function barsChart(el, title, edges, counts, fitted, fitLabel) {
-  const x = counts.map((_, i) => (edges[i] + edges[i + 1]) / 2);
-  return chart(
-    el,
-    title,
-    [x, counts, fitted],
-    [
-      {
-        label: "observed",
-        stroke: "#4c9aff",
-        fill: "rgba(76,154,255,0.3)",
-        paths: uPlot.paths.bars({ size: [0.9] }),
-      },
-      { label: fitLabel, stroke: "#e0b341", width: 2 },
-    ],
-    false,
-    { scales: { y: fromZero } },
-  );
+/** Centres of histogram bins. */
+const centres = (edges) => edges.slice(1).map((e, i) => (edges[i] + e) / 2);
+
+/**
+ * A histogram against its fit; with `other` ({edges, counts} of a second source), that one too,
+ * as a line scaled to this one's total (its bins are its own: the x values are joined).
+ */
+function barsChart(el, title, edges, counts, fitted, fitLabel, other = null) {
+  const series = [
+    {
+      label: "observed",
+      stroke: "#4c9aff",
+      fill: "rgba(76,154,255,0.3)",
+      paths: uPlot.paths.bars({ size: [0.9] }),
+    },
+    { label: fitLabel, stroke: "#e0b341", width: 2 },
+  ];
+  let data = [centres(edges), counts, fitted];
+  if (other) {
+    const total = (xs) => xs.reduce((a, b) => a + b, 0);
+    const scale = total(other.counts) > 0 ? total(counts) / total(other.counts) : 0;
+    data = uPlot.join([data, [centres(other.edges), other.counts.map((n) => n * scale)]]);
+    series.push({ label: "B", stroke: B_COLOUR, width: 2, spanGaps: true });
+  }
+  return chart(el, title, data, series, false, { scales: { y: fromZero } });
 }
 
 const fromZero = { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] };
@@ -797,147 +804,7 @@ async function analysisPage(id, symbolArg) {
         ["gap CV", ia.cv.toFixed(3)],
       ].map(([k, v]) => h("div", {}, h("span", { class: "k" }, k), h("span", { class: "v" }, v))),
     );
-    const charts = $("#charts");
-    charts.replaceChildren();
-    const base = dateSeconds(a.date) + 34200;
-    const c = a.candles;
-    const candles = chart(
-      charts,
-      "Mid price, 1-minute candles",
-      [
-        c.map((k) => base + k[0] * 60),
-        c.map((k) => k[1]),
-        c.map((k) => k[2]),
-        c.map((k) => k[3]),
-        c.map((k) => k[4]),
-      ],
-      [
-        { label: "open", show: false },
-        { label: "high", stroke: "#2fbf71", width: 1 },
-        { label: "low", stroke: "#e5534b", width: 1 },
-        { label: "close", stroke: "#e0b341", width: 1.5 },
-      ],
-      true,
-      {
-        bands: [{ series: [2, 3], fill: "rgba(76,154,255,0.15)" }],
-        axes: [AXIS, yAxis((_, v) => v.map(price))],
-      },
-    );
-    candles.id = "chart-candles";
-    for (const r of a.returns) {
-      const box = barsChart(
-        charts,
-        `${r.horizonSeconds} s log returns (bp) vs normal`,
-        r.histogram.edges,
-        r.histogram.counts,
-        r.histogram.fitted,
-        "normal",
-      );
-      box.append(
-        h(
-          "div",
-          { class: "stat" },
-          `n ${int(r.n)} · mean ${r.mean.toFixed(3)} · sd ${r.std.toFixed(3)} · excess kurtosis ${
-            r.kurtosis.toFixed(2)
-          }`,
-        ),
-      );
-      box.classList.add("chart-returns");
-    }
-    chart(charts, "Autocorrelation of 1 s returns", [a.acf.lags, a.acf.returns, a.acf.absReturns], [
-      { label: "returns", stroke: "#4c9aff", width: 1.5 },
-      { label: "|returns|", stroke: "#e0b341", width: 1.5 },
-    ], false).id = "chart-acf";
-    const gaps = barsChart(
-      charts,
-      "Inter-arrival times (s) vs exponential",
-      ia.edges,
-      ia.counts,
-      ia.fitted,
-      `exponential, rate ${ia.rate.toFixed(1)}/s`,
-    );
-    gaps.id = "chart-gaps";
-    const sp = a.spread;
-    chart(
-      charts,
-      "Spread (ticks), share of time",
-      [sp.ticks, sp.share],
-      [
-        {
-          label: "share",
-          stroke: "#4c9aff",
-          fill: "rgba(76,154,255,0.3)",
-          paths: uPlot.paths.bars({ size: [0.6] }),
-        },
-      ],
-      false,
-      { scales: { x: padded, y: fromZero } },
-    ).id = "chart-spread";
-    const act = a.activity;
-    const mid = act.events[Math.floor(act.events.length / 2)] || 1;
-    const shape = chart(
-      charts,
-      "Events per 30 minutes after the open",
-      [act.minutes, act.events],
-      [
-        {
-          label: "events",
-          stroke: "#4c9aff",
-          fill: "rgba(76,154,255,0.3)",
-          paths: uPlot.paths.bars({ size: [0.6] }),
-        },
-      ],
-      false,
-      {
-        scales: { x: { range: (_u, min, max) => [min - 15, max + 15] }, y: fromZero },
-        axes: [
-          {
-            stroke: "#8a96a6",
-            values: (_, vals) =>
-              vals.map((v) => `${Math.floor(v / 60)}:${String(v % 60).padStart(2, "0")}`),
-          },
-          yAxis((_, vals) => vals.map(int)),
-        ],
-      },
-    );
-    shape.id = "chart-activity";
-    shape.append(
-      h(
-        "div",
-        { class: "stat" },
-        `first 30 min ${(act.events[0] / mid).toFixed(2)}×, last 30 min ${
-          (act.events[act.events.length - 1] / mid).toFixed(2)
-        }× the middle 30`,
-      ),
-    );
-    const mix = Object.entries(a.eventMix);
-    chart(
-      charts,
-      "Event mix",
-      [mix.map((_, i) => i), mix.map(([, n]) => n)],
-      [
-        {
-          label: "events",
-          stroke: "#4c9aff",
-          fill: "rgba(76,154,255,0.3)",
-          paths: uPlot.paths.bars({ size: [0.6] }),
-        },
-      ],
-      false,
-      {
-        axes: [
-          {
-            stroke: "#8a96a6",
-            values: (_, vals) =>
-              vals.map((v) =>
-                Number.isInteger(v) ? (mix[v]?.[0] ?? "").toLowerCase().replace("_", " ") : ""
-              ),
-          },
-          yAxis((_, vals) => vals.map(int)),
-        ],
-        scales: { x: padded, y: fromZero },
-      },
-    ).id = "chart-mix";
+    drawAnalysis(a, null);
     view.dataset.analysis = "ready";
     compareControls(id, a);
   };
@@ -945,9 +812,197 @@ async function analysisPage(id, symbolArg) {
   load(undefined);
 }
 
+/**
+ * The analysis charts of session `a`; with `b` (another run's session analysed the same way),
+ * b drawn over them (the candles excepted: two price paths at other levels say little).
+ */
+function drawAnalysis(a, b) {
+  const ia = a.interArrival;
+  const charts = $("#charts");
+  charts.replaceChildren();
+  const base = dateSeconds(a.date) + 34200;
+  const c = a.candles;
+  const candles = chart(
+    charts,
+    "Mid price, 1-minute candles",
+    [
+      c.map((k) => base + k[0] * 60),
+      c.map((k) => k[1]),
+      c.map((k) => k[2]),
+      c.map((k) => k[3]),
+      c.map((k) => k[4]),
+    ],
+    [
+      { label: "open", show: false },
+      { label: "high", stroke: "#2fbf71", width: 1 },
+      { label: "low", stroke: "#e5534b", width: 1 },
+      { label: "close", stroke: "#e0b341", width: 1.5 },
+    ],
+    true,
+    {
+      bands: [{ series: [2, 3], fill: "rgba(76,154,255,0.15)" }],
+      axes: [AXIS, yAxis((_, v) => v.map(price))],
+    },
+  );
+  candles.id = "chart-candles";
+  a.returns.forEach((r, i) => {
+    const other = b ? b.returns[i].histogram : null;
+    const box = barsChart(
+      charts,
+      `${r.horizonSeconds} s log returns (bp) vs normal`,
+      r.histogram.edges,
+      r.histogram.counts,
+      r.histogram.fitted,
+      "normal",
+      other,
+    );
+    box.append(
+      h(
+        "div",
+        { class: "stat" },
+        `n ${int(r.n)} · mean ${r.mean.toFixed(3)} · sd ${r.std.toFixed(3)} · excess kurtosis ${
+          r.kurtosis.toFixed(2)
+        }`,
+        b
+          ? ` · B sd ${b.returns[i].std.toFixed(3)} · B excess kurtosis ${
+            b.returns[i].kurtosis.toFixed(2)
+          }`
+          : "",
+      ),
+    );
+    box.classList.add("chart-returns");
+  });
+  const acfSeries = [
+    { label: "returns", stroke: "#4c9aff", width: 1.5 },
+    { label: "|returns|", stroke: "#e0b341", width: 1.5 },
+  ];
+  const acfData = [a.acf.lags, a.acf.returns, a.acf.absReturns];
+  if (b) {
+    acfData.push(a.acf.lags.map((_, i) => b.acf.returns[i] ?? null));
+    acfData.push(a.acf.lags.map((_, i) => b.acf.absReturns[i] ?? null));
+    acfSeries.push(
+      { label: "B returns", stroke: B_COLOUR, width: 1, dash: [4, 4] },
+      { label: "B |returns|", stroke: B_COLOUR, width: 1.5 },
+    );
+  }
+  chart(charts, "Autocorrelation of 1 s returns", acfData, acfSeries, false).id = "chart-acf";
+  const gaps = barsChart(
+    charts,
+    "Inter-arrival times (s) vs exponential",
+    ia.edges,
+    ia.counts,
+    ia.fitted,
+    `exponential, rate ${ia.rate.toFixed(1)}/s`,
+    b ? b.interArrival : null,
+  );
+  gaps.id = "chart-gaps";
+  const sp = a.spread;
+  const spreadSeries = [
+    {
+      label: "share",
+      stroke: "#4c9aff",
+      fill: "rgba(76,154,255,0.3)",
+      paths: uPlot.paths.bars({ size: [0.6] }),
+    },
+  ];
+  let spreadData = [sp.ticks, sp.share];
+  if (b) {
+    spreadData = uPlot.join([spreadData, [b.spread.ticks, b.spread.share]]);
+    spreadSeries.push({ label: "B", stroke: B_COLOUR, width: 2, spanGaps: true });
+  }
+  chart(
+    charts,
+    "Spread (ticks), share of time",
+    spreadData,
+    spreadSeries,
+    false,
+    { scales: { x: padded, y: fromZero } },
+  ).id = "chart-spread";
+  const act = a.activity;
+  const mid = act.events[Math.floor(act.events.length / 2)] || 1;
+  const activitySeries = [
+    {
+      label: "events",
+      stroke: "#4c9aff",
+      fill: "rgba(76,154,255,0.3)",
+      paths: uPlot.paths.bars({ size: [0.6] }),
+    },
+  ];
+  let activityData = [act.minutes, act.events];
+  if (b) {
+    activityData = uPlot.join([activityData, [b.activity.minutes, b.activity.events]]);
+    activitySeries.push({ label: "B", stroke: B_COLOUR, width: 2, spanGaps: true });
+  }
+  const shape = chart(
+    charts,
+    "Events per 30 minutes after the open",
+    activityData,
+    activitySeries,
+    false,
+    {
+      scales: { x: { range: (_u, min, max) => [min - 15, max + 15] }, y: fromZero },
+      axes: [
+        {
+          stroke: "#8a96a6",
+          values: (_, vals) =>
+            vals.map((v) => `${Math.floor(v / 60)}:${String(v % 60).padStart(2, "0")}`),
+        },
+        yAxis((_, vals) => vals.map(int)),
+      ],
+    },
+  );
+  shape.id = "chart-activity";
+  shape.append(
+    h(
+      "div",
+      { class: "stat" },
+      `first 30 min ${(act.events[0] / mid).toFixed(2)}×, last 30 min ${
+        (act.events[act.events.length - 1] / mid).toFixed(2)
+      }× the middle 30`,
+    ),
+  );
+  const mix = Object.entries(a.eventMix);
+  const mixSeries = [
+    {
+      label: "events",
+      stroke: "#4c9aff",
+      fill: "rgba(76,154,255,0.3)",
+      paths: uPlot.paths.bars({ size: [0.6] }),
+    },
+  ];
+  const mixData = [mix.map((_, i) => i), mix.map(([, n]) => n)];
+  if (b) {
+    mixData.push(mix.map(([type]) => b.eventMix[type] ?? 0));
+    mixSeries.push({ label: "B", stroke: B_COLOUR, width: 2 });
+  }
+  chart(
+    charts,
+    "Event mix",
+    mixData,
+    mixSeries,
+    false,
+    {
+      axes: [
+        {
+          stroke: "#8a96a6",
+          values: (_, vals) =>
+            vals.map((v) =>
+              Number.isInteger(v) ? (mix[v]?.[0] ?? "").toLowerCase().replace("_", " ") : ""
+            ),
+        },
+        yAxis((_, vals) => vals.map(int)),
+      ],
+      scales: { x: padded, y: fromZero },
+    },
+  ).id = "chart-mix";
+  for (const box of charts.querySelectorAll(".chart")) {
+    if (b && box.id !== "chart-candles") box.dataset.overlay = "B";
+  }
+}
+
 // ---------------------------------------------------------------- analysis: a second source
 
-const A_COLOUR = "#4c9aff", B_COLOUR = "#e0b341";
+const A_COLOUR = "#4c9aff", B_COLOUR = "#c678dd";
 
 /** The sources the shown session can be compared with: other runs' securities, real-data files. */
 async function compareControls(id, a) {
@@ -987,9 +1042,15 @@ async function compareControls(id, a) {
     view.dataset.compare = "";
     $("#compare-msg").className = "msg";
     $("#compare-msg").textContent = "comparing…";
-    let c;
+    let c, b = null;
     try {
       c = await api(`runs/${encodeURIComponent(id)}/compare?${q}`);
+      // Another run's session is analysed as this one is, and drawn over its charts.
+      if (o.query.with !== undefined) {
+        const bq = new URLSearchParams();
+        if (o.query.withSymbol !== null) bq.set("symbol", o.query.withSymbol);
+        b = await api(`runs/${encodeURIComponent(o.query.with)}/analysis?${bq}`);
+      }
     } catch (err) {
       if (location.hash !== page) return;
       $("#compare-msg").className = "msg error";
@@ -998,7 +1059,10 @@ async function compareControls(id, a) {
       return;
     }
     if (location.hash !== page) return;
-    $("#compare-msg").textContent = "";
+    $("#compare-msg").textContent = b
+      ? ""
+      : "B is real data: it is drawn on the charts below, not on the session's charts above";
+    drawAnalysis(a, b);
     drawComparison(c);
     view.dataset.compare = "ready";
   };
