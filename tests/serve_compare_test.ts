@@ -83,6 +83,7 @@ Deno.test("serve: a session compared with another run, itself, LOBSTER and ITCH 
       );
       assert.deepEqual(body.figures, printed.figures);
       assert.deepEqual(body.b.stats, printed.stats.b);
+      assert.equal(body.b.analysis, undefined, "a run's session has its own analysis");
       assert.ok(
         body.figures.some((f: Figure) => f.flagged),
         "the run with more market orders differs",
@@ -90,6 +91,7 @@ Deno.test("serve: a session compared with another run, itself, LOBSTER and ITCH 
     });
 
     await t.step("against the LOBSTER and ITCH files of the same run", async () => {
+      const own = (await get(`${api}/runs/run_7/analysis`)).body;
       for (
         const [query, source] of [
           [`file=real/lob/${message}`, `${data}/real/lob/${message}`],
@@ -103,6 +105,20 @@ Deno.test("serve: a session compared with another run, itself, LOBSTER and ITCH 
         );
         assert.deepEqual(body.figures, printed.figures, query);
         assert.ok(body.b.stats.events > 1000, query);
+        // The analysis page's figures from the same pass: its events, and the run's own book
+        // (the export's messages are more than the run's events: an order taken in parts is a
+        // message each), so its spread is the run's within a point.
+        const b = body.b.analysis;
+        const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
+        assert.equal(b.events, body.b.stats.events, query);
+        assert.equal(sum(Object.values(b.eventMix)), b.events, query);
+        assert.equal(sum(b.activity.events), b.events, query);
+        assert.deepEqual(b.spread.ticks, own.spread.ticks, query);
+        b.spread.share.forEach((x: number, i: number) =>
+          assert.ok(Math.abs(x - own.spread.share[i]) < 0.01, `${query}: ${x} ${i}`)
+        );
+        assert.equal(b.candles.length, own.candles.length, query);
+        assert.ok(b.returns.every((r: { std: number }) => r.std > 0), query);
         assert.ok(!text.includes(data), "a response names the data directory");
       }
     });

@@ -1,6 +1,7 @@
 import { SessionLog } from "../format/input.ts";
 import { inferItchTick, readItch } from "./itch_source.ts";
 import { LevelView } from "./level_view.ts";
+import type { LevelBook, ObservationSink } from "./observations.ts";
 import { inferTick, readLobster } from "./lobster_source.ts";
 import type { LobsterPair } from "./lobster_source.ts";
 import { unitsOf } from "./real_calibrate.ts";
@@ -36,10 +37,17 @@ export interface RealSourceOptions {
   tick: number | null;
 }
 
-/** The realism figures of LOBSTER days, queue sizes in the model's units (as calibrate). */
+/** Other consumers of a real source's observations, given the book they are made on. */
+export type MoreSinks = (book: LevelBook) => ObservationSink[];
+
+/**
+ * The realism figures of LOBSTER days, queue sizes in the model's units (as calibrate); `more`
+ * sinks observe the same pass.
+ */
 export async function lobsterRealism(
   pairs: LobsterPair[],
   o: RealSourceOptions,
+  more: MoreSinks = () => [],
 ): Promise<RealismStats> {
   const tick = o.tick ?? inferTick(pairs[0].message);
   const readAll = (view: LevelView) => {
@@ -49,25 +57,30 @@ export async function lobsterRealism(
   };
   const unit = await unitsOf(o, readAll);
   const acc = new RealismAccumulator(o.levels);
-  const view = new LevelView(o.levels, unit, [acc]);
+  const sinks: ObservationSink[] = [acc];
+  const view = new LevelView(o.levels, unit, sinks);
   acc.attach(view);
+  sinks.push(...more(view));
   readAll(view);
   return acc.stats();
 }
 
-/** The realism figures of one security of an ITCH 5.0 file, in the model's units. */
+/** The realism figures of one security of an ITCH 5.0 file, in the model's units (`more` as for LOBSTER). */
 export async function itchRealism(
   path: string,
   symbol: string,
   o: RealSourceOptions,
+  more: MoreSinks = () => [],
 ): Promise<RealismStats> {
   const tick = o.tick ?? await inferItchTick(path);
   const readAll = async (view: LevelView) =>
     (await readItch(path, tick, new Map([[symbol, view]]))).get(symbol)!;
   const unit = await unitsOf(o, readAll);
   const acc = new RealismAccumulator(o.levels);
-  const view = new LevelView(o.levels, unit, [acc]);
+  const sinks: ObservationSink[] = [acc];
+  const view = new LevelView(o.levels, unit, sinks);
   acc.attach(view);
+  sinks.push(...more(view));
   await readAll(view);
   return acc.stats();
 }

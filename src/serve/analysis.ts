@@ -111,28 +111,64 @@ export function analyseSession(path: string, date: string): Analysis {
   }
   while (second <= seconds) perSecond[second++] = mid;
   spreadNs[spread < MAX_SPREAD ? spread : MAX_SPREAD] += open + seconds * 1e9 - lastTs;
-
-  const returns = RETURN_HORIZONS.map((k) => returnStats(perSecond, k));
-  const r1 = logReturns(perSecond, 1);
-  const lags = Array.from({ length: MAX_LAG }, (_, i) => i + 1);
-  const ticks: number[] = [];
-  for (let t = 0; t <= MAX_SPREAD; t++) if (spreadNs[t] > 0) ticks.push(t);
-  const total = seconds * 1e9;
-  return {
+  return analysisOf({
     date,
     events,
-    sessionSeconds: seconds,
+    seconds,
     candles,
+    perSecond,
+    spreadTime: spreadNs,
+    totalTime: seconds * 1e9,
+    gaps: gaps.subarray(0, Math.max(events - 1, 0)),
+    mix,
+    halfHours,
+  });
+}
+
+/** What a pass over a session gathers, for `analysisOf`. */
+export interface SessionParts {
+  date: string;
+  events: number;
+  seconds: number;
+  /** 1-minute candles of the mid in ticks: [minute, open, high, low, close]. */
+  candles: number[][];
+  /** The mid at each whole second of the session, from its start. */
+  perSecond: ArrayLike<number>;
+  /** Time at each spread in ticks (the last slot: that and wider), and the session's, in one unit. */
+  spreadTime: Float64Array;
+  totalTime: number;
+  /** Seconds between events. */
+  gaps: Float64Array;
+  /** Events by type (EVENT_TYPE_NAMES order) and by 30 minutes from the start. */
+  mix: number[];
+  halfHours: number[];
+}
+
+/** Spreads at or beyond this share the last slot of `spreadTime`. */
+export const MAX_SPREAD_TICKS = MAX_SPREAD;
+
+/** The analysis of a session from what a pass over it gathered. */
+export function analysisOf(p: SessionParts): Analysis {
+  const returns = RETURN_HORIZONS.map((k) => returnStats(p.perSecond, k));
+  const r1 = logReturns(p.perSecond, 1);
+  const lags = Array.from({ length: MAX_LAG }, (_, i) => i + 1);
+  const ticks: number[] = [];
+  for (let t = 0; t <= MAX_SPREAD; t++) if (p.spreadTime[t] > 0) ticks.push(t);
+  return {
+    date: p.date,
+    events: p.events,
+    sessionSeconds: p.seconds,
+    candles: p.candles,
     returns,
     acf: {
       lags,
       returns: lags.map((l) => autocorrelation(r1, l)),
       absReturns: lags.map((l) => autocorrelation(r1.map(Math.abs), l)),
     },
-    interArrival: interArrivals(gaps.subarray(0, Math.max(events - 1, 0))),
-    spread: { ticks, share: ticks.map((t) => spreadNs[t] / total) },
-    eventMix: Object.fromEntries(EVENT_TYPE_NAMES.map((n, i) => [n, mix[i]])),
-    activity: { minutes: halfHours.map((_, i) => i * 30), events: halfHours },
+    interArrival: interArrivals(p.gaps),
+    spread: { ticks, share: ticks.map((t) => p.spreadTime[t] / p.totalTime) },
+    eventMix: Object.fromEntries(EVENT_TYPE_NAMES.map((n, i) => [n, p.mix[i]])),
+    activity: { minutes: p.halfHours.map((_, i) => i * 30), events: p.halfHours },
   };
 }
 
@@ -161,7 +197,7 @@ export function moments(xs: ArrayLike<number>): { mean: number; std: number; kur
   return { mean, std: Math.sqrt(m2), kurtosis: m2 > 0 ? m4 / (m2 * m2) - 3 : 0 };
 }
 
-function returnStats(perSecond: Float64Array, horizon: number): ReturnStats {
+function returnStats(perSecond: ArrayLike<number>, horizon: number): ReturnStats {
   const xs = logReturns(perSecond, horizon);
   const { mean, std, kurtosis } = moments(xs);
   const half = Math.max(4 * std, 1e-9);

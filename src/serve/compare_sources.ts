@@ -2,7 +2,10 @@ import { lobsterPairs, withOrderbook } from "../calibrate/lobster_calibrate.ts";
 import type { LobsterPair } from "../calibrate/lobster_source.ts";
 import { itchRealism, lobsterRealism, qrsdpRealism } from "../calibrate/realism_sources.ts";
 import type { RealismStats } from "../calibrate/realism_stats.ts";
+import type { LevelBook } from "../calibrate/observations.ts";
+import type { Analysis } from "./analysis.ts";
 import { BadRequest, NotFound } from "./http_error.ts";
+import { ObservedAnalysis } from "./observed_analysis.ts";
 
 /** What the analysis page may compare a session with: a run's session, LOBSTER days, an ITCH security. */
 export type CompareSource =
@@ -79,15 +82,29 @@ export function fileSource(
   throw new NotFound(`${rel}: not a LOBSTER message file or an ITCH file`);
 }
 
-/** The realism figures of a source, queue sizes of real data in average event sizes (as compare's default). */
-export function realismOf(source: CompareSource, levels: number | null): Promise<RealismStats> {
+/**
+ * The realism figures of a source, queue sizes of real data in average event sizes (as compare's
+ * default); for real data also the analysis page's figures, from the same pass (a run's session
+ * has its own analysis).
+ */
+export async function realismOf(
+  source: CompareSource,
+  levels: number | null,
+): Promise<{ stats: RealismStats; analysis: Analysis | null }> {
   const real = { levels: levels ?? 5, unit: "aes" as const, lot: 1, tick: null };
+  let observed: ObservedAnalysis | null = null;
+  const more = (book: LevelBook) => [observed = new ObservedAnalysis(book)];
+  let stats: RealismStats;
   switch (source.kind) {
     case "qrsdp":
-      return Promise.resolve(qrsdpRealism([source.path], levels));
+      return { stats: qrsdpRealism([source.path], levels), analysis: null };
     case "lobster":
-      return lobsterRealism(source.pairs, real);
+      stats = await lobsterRealism(source.pairs, real, more);
+      break;
     case "itch":
-      return itchRealism(source.path, source.symbol, real);
+      stats = await itchRealism(source.path, source.symbol, real, more);
+      break;
   }
+  const name = source.kind === "itch" ? source.path : source.pairs[0].message;
+  return { stats, analysis: observed!.analysis(name.slice(name.lastIndexOf("/") + 1)) };
 }

@@ -4,6 +4,7 @@
  * module, which hands its messages to `realismWorkerHandler` when the first is a realism job.
  */
 import type { RealismStats } from "../calibrate/realism_stats.ts";
+import type { Analysis } from "./analysis.ts";
 import { realismOf } from "./compare_sources.ts";
 import type { CompareSource } from "./compare_sources.ts";
 
@@ -13,14 +14,20 @@ interface RealismJob {
   levels: number | null;
 }
 
-type RealismReply = { kind: "realism"; result: RealismStats } | { kind: "realism"; error: string };
+/** A source's realism figures, and for real data the analysis page's. */
+export interface Realism {
+  stats: RealismStats;
+  analysis: Analysis | null;
+}
+
+type RealismReply = { kind: "realism"; result: Realism } | { kind: "realism"; error: string };
 
 /** The figures of `source` from a new worker started from `workerUrl`, or on this thread without one. */
 export function realismInWorker(
   source: CompareSource,
   levels: number | null,
   workerUrl?: string | URL,
-): Promise<RealismStats> {
+): Promise<Realism> {
   if (!workerUrl) return Promise.resolve().then(() => realismOf(source, levels));
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerUrl, { type: "module" });

@@ -2,10 +2,10 @@ import { DataError } from "../core/errors.ts";
 import { redact, secretsFrom } from "../core/redact.ts";
 import { analyseInWorker } from "./analysis_worker.ts";
 import { compareStats } from "../calibrate/realism_compare.ts";
-import type { RealismStats } from "../calibrate/realism_stats.ts";
 import { fileSource, realDataFiles } from "./compare_sources.ts";
 import type { CompareSource } from "./compare_sources.ts";
 import { realismInWorker } from "./realism_worker.ts";
+import type { Realism } from "./realism_worker.ts";
 import { Catalog } from "./catalog.ts";
 import { ASSETS } from "./assets.ts";
 import {
@@ -150,7 +150,7 @@ export function startServer(opts: ServerOptions): Promise<Server> {
   };
 
   /** Realism figures by source and its files' sizes and times; concurrent requests share one. */
-  const realisms = new Map<string, Promise<RealismStats>>();
+  const realisms = new Map<string, Promise<Realism>>();
   const realism = (source: CompareSource, levels: number) => {
     const files = source.kind === "lobster"
       ? source.pairs.flatMap((p) => p.orderbook ? [p.message, p.orderbook] : [p.message])
@@ -190,19 +190,20 @@ export function startServer(opts: ServerOptions): Promise<Server> {
       label = source.kind === "itch" ? `${file} ${source.symbol}` : file!;
     }
     const levels = a.plan.levels;
-    let stats: RealismStats[];
+    let both: Realism[];
     try {
-      stats = await Promise.all([
+      both = await Promise.all([
         realism({ kind: "qrsdp", path: a.ref.path }, levels),
         realism(source, levels),
       ]);
     } catch (e) {
       throw new HttpError(422, (e as Error).message.replaceAll(`${catalog.root}/`, ""));
     }
+    const [sa, sb] = both;
     return json({
-      a: { label: `${id} ${a.plan.symbols[a.i] ?? "DEFAULT"} ${a.ref.date}`, stats: stats[0] },
-      b: { label, stats: stats[1] },
-      figures: compareStats(stats[0], stats[1]),
+      a: { label: `${id} ${a.plan.symbols[a.i] ?? "DEFAULT"} ${a.ref.date}`, stats: sa.stats },
+      b: { label, stats: sb.stats, ...(sb.analysis ? { analysis: sb.analysis } : {}) },
+      figures: compareStats(sa.stats, sb.stats),
     });
   };
 

@@ -813,8 +813,8 @@ async function analysisPage(id, symbolArg) {
 }
 
 /**
- * The analysis charts of session `a`; with `b` (another run's session analysed the same way),
- * b drawn over them (the candles excepted: two price paths at other levels say little).
+ * The analysis charts of session `a`; with `b` (another run's session, or real data, analysed the
+ * same way), b drawn over them (the candles excepted: two price paths at other levels say little).
  */
 function drawAnalysis(a, b) {
   const ia = a.interArrival;
@@ -1045,7 +1045,9 @@ async function compareControls(id, a) {
     let c, b = null;
     try {
       c = await api(`runs/${encodeURIComponent(id)}/compare?${q}`);
-      // Another run's session is analysed as this one is, and drawn over its charts.
+      // Real data's figures come with the comparison; another run's session is analysed as
+      // this one is. Either is drawn over this session's charts.
+      b = c.b.analysis ?? null;
       if (o.query.with !== undefined) {
         const bq = new URLSearchParams();
         if (o.query.withSymbol !== null) bq.set("symbol", o.query.withSymbol);
@@ -1059,9 +1061,7 @@ async function compareControls(id, a) {
       return;
     }
     if (location.hash !== page) return;
-    $("#compare-msg").textContent = b
-      ? ""
-      : "B is real data: it is drawn on the charts below, not on the session's charts above";
+    $("#compare-msg").textContent = "";
     drawAnalysis(a, b);
     drawComparison(c);
     view.dataset.compare = "ready";
