@@ -3,6 +3,15 @@ import { DataError } from "../core/errors.ts";
 const CHUNK = 1 << 20;
 /** Read more when fewer bytes than this are left unread (a line longer than it still works). */
 const LOW = 1 << 16;
+/** 10 to the n as n multiplications by 10 make it, the first 32 kept. */
+const POWERS: number[] = [1];
+while (POWERS.length < 32) POWERS.push(POWERS[POWERS.length - 1] * 10);
+function tenTo(n: number): number {
+  if (n < POWERS.length) return POWERS[n];
+  let p = POWERS[POWERS.length - 1];
+  for (let k = POWERS.length - 1; k < n; k++) p *= 10;
+  return p;
+}
 const NEWLINE = 10, CR = 13, COMMA = 44, MINUS = 45, DOT = 46, ZERO = 48;
 
 /**
@@ -152,22 +161,23 @@ export class CsvReader {
       let c = b[i];
       const negative = c === MINUS;
       if (negative) c = b[++i];
-      let value = 0, digits = 0;
+      const first = i;
+      let value = 0;
       while (c >= ZERO && c <= ZERO + 9) {
         value = value * 10 + (c - ZERO);
-        digits++;
         c = b[++i];
       }
+      let digits = i - first;
       if (c === DOT) {
-        let fraction = 0, scale = 1;
-        c = b[++i];
+        const point = ++i;
+        let fraction = 0;
+        c = b[i];
         while (c >= ZERO && c <= ZERO + 9) {
           fraction = fraction * 10 + (c - ZERO);
-          scale *= 10;
-          digits++;
           c = b[++i];
         }
-        value += fraction / scale;
+        digits += i - point;
+        value += fraction / tenTo(i - point);
       }
       if (i >= this.end - 1 && !this.eof) return -1;
       const lineEnd = c === NEWLINE || (c === CR && b[i + 1] === NEWLINE);
