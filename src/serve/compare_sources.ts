@@ -24,14 +24,18 @@ const LOBSTER_MESSAGE = /_message_\d+\.csv$/;
 const ITCH = /ITCH50(\.gz)?$|\.itch(\.gz)?$/i;
 const MAX_FILES = 200;
 const MAX_DEPTH = 3;
+/** Folders looked into at most, so that a data directory of many runs is listed quickly. */
+const MAX_FOLDERS = 500;
 
 /**
  * The LOBSTER message files and ITCH files under `root` (a few folders deep, hidden ones
- * skipped, the first MAX_FILES by name), as paths from `root`.
+ * skipped, the first MAX_FILES by name, in the first MAX_FOLDERS folders), as paths from `root`.
  */
 export function realDataFiles(root: string): RealDataFile[] {
   const out: RealDataFile[] = [];
+  let folders = 0;
   const walk = (dir: string, rel: string, depth: number) => {
+    if (++folders > MAX_FOLDERS) return;
     let entries: Deno.DirEntry[];
     try {
       entries = [...Deno.readDirSync(dir)].sort((a, b) => a.name < b.name ? -1 : 1);
