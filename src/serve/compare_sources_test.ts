@@ -83,6 +83,7 @@ Deno.test("a file source is a LOBSTER pair or an ITCH security inside the data d
 Deno.test("real-data files: the listing looks into a bounded number of folders", () => {
   const root = Deno.makeTempDirSync({ prefix: "qrsdp_compare_folders_" });
   for (let i = 0; i < 600; i++) Deno.mkdirSync(`${root}/a${String(i).padStart(3, "0")}`);
+  Deno.mkdirSync(`${root}/z`);
   for (const d of ["a000", "z"]) {
     Deno.writeTextFileSync(`${root}/${d}/X_2026-01-02_0_1_message_5.csv`, "");
   }
