@@ -8,14 +8,15 @@ import Cluster from "kafkajs/src/cluster/index.js";
 import { createLogger, LEVELS } from "kafkajs/src/loggers/index.js";
 import LoggerConsole from "kafkajs/src/loggers/console.js";
 import socketFactory from "kafkajs/src/network/socketFactory.js";
+import { Buffer } from "node:buffer";
 import {
+  decodeProduce,
   MAX_PRODUCE_VERSION,
   MIN_PRODUCE_VERSION,
   PRODUCE_API_KEY,
-  produceProtocolRequest,
+  produceFrame,
 } from "./produce_request.ts";
 import type { ProduceAnswer } from "./produce_request.ts";
-import { encodeProduce } from "./produce_request.ts";
 import { CONNECTION_TIMEOUT_MS, requestTimeoutMs } from "./retry.ts";
 import type { ProduceTransport } from "./idempotent_sender.ts";
 import type { KafkaSettings } from "./settings.ts";
@@ -101,8 +102,7 @@ export class KafkajsTransport implements ProduceTransport {
       }
       this.versions.set(node, version);
     }
-    const body = encodeProduce(this.settings.topic, partition, batch, -1, PRODUCE_TIMEOUT_MS);
-    return connection.send(produceProtocolRequest(version, body));
+    return sendProduce(connection, version, this.settings.topic, partition, batch);
   }
 
   async initProducerId(): Promise<{ producerId: bigint; epoch: number }> {
@@ -115,4 +115,39 @@ export class KafkajsTransport implements ProduceTransport {
   async disconnect(): Promise<void> {
     await this.cluster.disconnect();
   }
+}
+
+/**
+ * What kafkajs's `Connection.send` does for a request on a connection already open and
+ * authenticated, with our framing: the request is queued (kafkajs's queue keeps the order, the
+ * timeout and the correlation), written to the socket once, and its answer decoded by us.
+ */
+async function sendProduce(
+  connection: Any,
+  version: number,
+  topic: string,
+  partition: number,
+  batch: Uint8Array,
+): Promise<ProduceAnswer> {
+  connection.failIfNotConnected();
+  const correlationId = connection.nextCorrelationId();
+  const frame = produceFrame(
+    { version, correlationId, clientId: connection.clientId },
+    topic,
+    partition,
+    batch,
+    -1,
+    PRODUCE_TIMEOUT_MS,
+  );
+  const bytes = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  const { payload } = await new Promise<{ payload: Buffer }>((resolve, reject) => {
+    const entry = { apiKey: PRODUCE_API_KEY, apiName: "Produce", apiVersion: version };
+    connection.requestQueue.push({
+      entry: { ...entry, correlationId, resolve, reject },
+      expectResponse: true,
+      requestTimeout: null,
+      sendRequest: () => connection.socket.write(bytes, "binary"),
+    });
+  });
+  return decodeProduce(version, new Uint8Array(payload.buffer, payload.byteOffset, payload.length));
 }
