@@ -23,6 +23,10 @@ import type { KafkaSettings } from "./settings.ts";
 
 /** The broker's wait for replicas before it answers (acks = all). */
 const PRODUCE_TIMEOUT_MS = 30_000;
+/** A request's buffer: room for a batch of the producer's size and more (a larger one gets its own). */
+const FRAME_BYTES = 384 * 1024;
+/** Answered requests' buffers kept: as many as may be in flight to a broker, and one more. */
+const SPARE_FRAMES = 6;
 /** InitProducerId's transaction timeout, unused by an idempotent producer but sent. */
 const TRANSACTION_TIMEOUT_MS = 60_000;
 
@@ -32,6 +36,12 @@ type Any = any;
 export class KafkajsTransport implements ProduceTransport {
   private readonly cluster: Any;
   private readonly versions = new Map<number, number>();
+  /**
+   * Buffers of answered requests, for the next ones: a request is garbage once written, and the
+   * main thread that sends them collects rarely, so new ones piled up (30 MiB in a day of three
+   * securities).
+   */
+  private readonly frames: Uint8Array[] = [];
 
   constructor(private readonly settings: KafkaSettings, clientId: string) {
     const sasl = settings.saslMechanism
@@ -102,7 +112,13 @@ export class KafkajsTransport implements ProduceTransport {
       }
       this.versions.set(node, version);
     }
-    return sendProduce(connection, version, this.settings.topic, partition, batch);
+    const frames = this.frames;
+    const room = frames.pop() ?? new Uint8Array(FRAME_BYTES);
+    return sendProduce(connection, version, this.settings.topic, partition, batch, room).finally(
+      () => {
+        if (frames.length < SPARE_FRAMES) frames.push(room);
+      },
+    );
   }
 
   async initProducerId(): Promise<{ producerId: bigint; epoch: number }> {
@@ -128,6 +144,7 @@ async function sendProduce(
   topic: string,
   partition: number,
   batch: Uint8Array,
+  room: Uint8Array,
 ): Promise<ProduceAnswer> {
   connection.failIfNotConnected();
   const correlationId = connection.nextCorrelationId();
@@ -138,6 +155,7 @@ async function sendProduce(
     batch,
     -1,
     PRODUCE_TIMEOUT_MS,
+    room,
   );
   const bytes = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
   const { payload } = await new Promise<{ payload: Buffer }>((resolve, reject) => {

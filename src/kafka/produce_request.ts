@@ -26,7 +26,8 @@ export interface ProduceAnswer {
 /**
  * The whole Produce request as it goes on the wire: its size, the request header (api key,
  * version, correlation id, client id) and the body, written once (kafkajs's encoder copies a
- * request twice more, into buffers it grows).
+ * request twice more, into buffers it grows); in `room` when it is long enough (the request is
+ * then a view of it), else in a new buffer.
  */
 export function produceFrame(
   header: { version: number; correlationId: number; clientId: string },
@@ -35,10 +36,11 @@ export function produceFrame(
   batch: Uint8Array,
   acks: number,
   timeoutMs: number,
+  room?: Uint8Array,
 ): Uint8Array {
   const client = ENCODER.encode(header.clientId);
   const headerSize = 4 + 2 + 2 + 4 + 2 + client.length;
-  const out = writeProduce(headerSize, topic, partition, batch, acks, timeoutMs);
+  const out = writeProduce(headerSize, topic, partition, batch, acks, timeoutMs, room);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setInt32(0, out.length - 4);
   view.setInt16(4, PRODUCE_API_KEY);
@@ -49,7 +51,7 @@ export function produceFrame(
   return out;
 }
 
-/** A Produce body at `at` of a new buffer, whose first `at` bytes are left for a header. */
+/** A Produce body at `at` of a buffer, whose first `at` bytes are left for a header. */
 function writeProduce(
   at: number,
   topic: string,
@@ -57,10 +59,12 @@ function writeProduce(
   batch: Uint8Array,
   acks: number,
   timeoutMs: number,
+  room?: Uint8Array,
 ): Uint8Array {
   const name = ENCODER.encode(topic);
-  const out = new Uint8Array(at + 2 + 2 + 4 + 4 + 2 + name.length + 4 + 4 + 4 + batch.length);
-  const view = new DataView(out.buffer);
+  const size = at + 2 + 2 + 4 + 4 + 2 + name.length + 4 + 4 + 4 + batch.length;
+  const out = room && room.length >= size ? room.subarray(0, size) : new Uint8Array(size);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setInt16(at, -1); // no transactional id
   view.setInt16(at += 2, acks);
   view.setInt32(at += 2, timeoutMs);

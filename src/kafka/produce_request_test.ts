@@ -53,3 +53,16 @@ Deno.test("produceFrame is the request kafkajs would frame around the same body,
     assert.deepEqual(ours, new Uint8Array(theirs.buffer), `version ${version}`);
   }
 });
+
+Deno.test("produceFrame writes into the room it is given when it is long enough, else anew", () => {
+  const header = { version: 7, correlationId: 1, clientId: "c" };
+  const fresh = produceFrame(header, "t", 0, batch, -1, 1000);
+  const room = new Uint8Array(fresh.length + 100).fill(0xee);
+  const inRoom = produceFrame(header, "t", 0, batch, -1, 1000, room);
+  assert.equal(inRoom.buffer, room.buffer);
+  assert.deepEqual(inRoom, fresh);
+  const short = new Uint8Array(fresh.length - 1);
+  const anew = produceFrame(header, "t", 0, batch, -1, 1000, short);
+  assert.notEqual(anew.buffer, short.buffer);
+  assert.deepEqual(anew, fresh);
+});
