@@ -1,9 +1,13 @@
 /**
  * A full market: N securities x 60 s in one `run`, then one `qrsdp itch` of it, timed at the
  * command line; the cost per security at the largest N against the smallest (the target: within
- * 2x). QRSDP_BENCH_MARKET=100,1000 chooses the sizes (default 100,8000).
+ * 2x). Each day file is then rebuilt by itch-book (an independent C++ ITCH book builder,
+ * itch_book.ts) and by the test decoder: their messages and missing and duplicate references (the
+ * target: the feed's own count of messages, 0 and 0). QRSDP_BENCH_MARKET=100,1000 chooses the
+ * sizes (default 100,8000).
  */
 import { BookBuilder, decodeMessage } from "../itch/decoder.ts";
+import { itchBookRebuild } from "./itch_book.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -49,15 +53,18 @@ function securitiesFile(path: string, n: number): void {
   Deno.writeTextFileSync(path, lines.join("\n") + "\n");
 }
 
-async function timed(args: string[]): Promise<number> {
+/** Wall seconds of a command, and what it printed. */
+async function timed(args: string[]): Promise<{ seconds: number; said: string }> {
   const started = performance.now();
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--v8-flags=--max-semi-space-size=8", MAIN, ...args],
     stdout: "piped",
     stderr: "piped",
   }).output();
-  if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
-  return (performance.now() - started) / 1000;
+  const text = new TextDecoder();
+  if (out.code !== 0) throw new Error(text.decode(out.stderr));
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, said: text.decode(out.stdout) + text.decode(out.stderr) };
 }
 
 export async function fullMarket(): Promise<void> {
@@ -67,7 +74,7 @@ export async function fullMarket(): Promise<void> {
   try {
     for (const n of sizes) {
       securitiesFile(`${dir}/s${n}.txt`, n);
-      const run = await timed([
+      const { seconds: run } = await timed([
         "run",
         "--securities",
         `@${dir}/s${n}.txt`,
@@ -77,13 +84,14 @@ export async function fullMarket(): Promise<void> {
         `${dir}/run${n}`,
         "--quiet",
       ]);
-      const itch = await timed([
+      const { seconds: itch, said } = await timed([
         "itch",
         `${dir}/run${n}`,
         "--output",
         `${dir}/itch${n}`,
         "--quiet",
       ]);
+      const messages = Number(/([\d,]+) messages/.exec(said)?.[1].replaceAll(",", ""));
       perSecurity.push({ n, run: run / n * 1000, itch: itch / n * 1000 });
       console.log(
         `full market ${n} securities x 60 s: run ${run.toFixed(1)} s (${
@@ -92,7 +100,15 @@ export async function fullMarket(): Promise<void> {
           (itch / n * 1000).toFixed(1)
         } ms a security)`,
       );
-      const book = await decodeStreamed(`${dir}/itch${n}/20260102.qrsdp_ITCH50`);
+      const file = `${dir}/itch${n}/20260102.qrsdp_ITCH50`;
+      const rebuilt = await itchBookRebuild(file);
+      console.log(
+        `full market ${n}: itch-book rebuilds ${rebuilt.messages} messages (the feed wrote ${messages}) ` +
+          `in ${rebuilt.wall.toFixed(1)} s: ${rebuilt.missing_refs} missing and ` +
+          `${rebuilt.duplicate_refs} duplicate references, ${rebuilt.crossed_books} books crossed, ` +
+          `${rebuilt.malformed} malformed, ${rebuilt.pending_bytes} bytes left over`,
+      );
+      const book = await decodeStreamed(file);
       console.log(
         `full market ${n}: the test decoder finds ${book.unknownRefs} unknown and ${book.duplicateRefs} duplicate references`,
       );
