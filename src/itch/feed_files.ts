@@ -11,6 +11,7 @@ import type { FeedPlanDay } from "./feed_plan.ts";
 import { ItchBuffer } from "./messages.ts";
 import { RecordCursor } from "./record_cursor.ts";
 import { RecordMerge } from "./record_merge.ts";
+import { FeedWindows } from "./feed_window.ts";
 
 export interface FeedOptions {
   /** Shares per order (`--lot-size`). */
@@ -45,32 +46,11 @@ export interface FeedStats {
 
 /** Messages are handed on in batches of about this many bytes when not paced. */
 const BATCH_BYTES = 1 << 18;
-const STOP_CHECK_MASK = 1023;
 
 function readHeader(path: string): FileHeader {
   const log = SessionLog.open(path);
   log.close();
   return log.header;
-}
-
-/**
- * Feeds records until `out` holds `batchBytes`: true then, false once the records are all fed
- * or a stop is asked for. The loop of a conversion, apart from the async code around it so that
- * its optimised code is kept from day to day.
- */
-function feedBatch(
-  merge: RecordMerge,
-  feed: FeedDay,
-  out: ItchBuffer,
-  batchBytes: number,
-  stop: StopFlag,
-): boolean {
-  while (out.length < batchBytes) {
-    if (!merge.next()) return false;
-    if ((feed.records & STOP_CHECK_MASK) === 0 && stop.requested) return false;
-    feed.apply(merge.security, merge.rec);
-  }
-  return true;
 }
 
 /**
@@ -107,6 +87,8 @@ export async function feedFromFiles(
   };
   const batchBytes = opts.batchBytes ?? BATCH_BYTES;
   const out = new ItchBuffer(batchBytes + 4096);
+  // Where the order images write when the feed is not paced (FeedWindows).
+  const scratch = opts.realtime ? out : new ItchBuffer(batchBytes + 4096);
   const flush = async (due?: number) => {
     if (out.length === 0) return;
     stats.messages += out.messages;
@@ -125,17 +107,19 @@ export async function feedFromFiles(
         }
       })
     );
-    const feed = new FeedDay(checked[d], opts.lot, out, opts.sizes);
+    const feed = new FeedDay(checked[d], opts.lot, scratch, opts.sizes);
     const pacer = opts.realtime
       ? new Pacer(opts.speed, feed.openNs, opts.stop, opts.recordLateness)
       : null;
     try {
       await output.beginDay(day.date);
+      const windows = opts.realtime ? null : new FeedWindows(feed, scratch, cursors, out);
       pacer?.startSession();
-      feed.open();
+      if (windows) windows.open();
+      else feed.open();
       await flush(pacer ? performance.now() : undefined);
-      const merge = new RecordMerge(cursors);
       if (pacer) {
+        const merge = new RecordMerge(cursors);
         while (merge.next()) {
           const due = pacer.wait(merge.rec.tsNs);
           if (due) {
@@ -148,9 +132,9 @@ export async function feedFromFiles(
           await flush(pacer.dueMs(merge.rec.tsNs));
         }
       } else {
-        while (feedBatch(merge, feed, out, batchBytes, opts.stop)) await flush();
+        while (windows!.fill(batchBytes, opts.stop)) await flush();
       }
-      stats.records += feed.records;
+      stats.records += windows ? windows.records : feed.records;
       if (opts.stop.requested) {
         stats.stopped = true;
         await output.abort();
@@ -161,7 +145,8 @@ export async function feedFromFiles(
         await output.idle?.();
         await pacer.wait(feed.closeNs);
       }
-      feed.close();
+      if (windows) windows.close();
+      else feed.close();
       await flush(pacer ? pacer.dueMs(feed.closeNs) : undefined);
       await output.endDay();
       stats.days++;
