@@ -90,8 +90,11 @@ Deno.test("run --itch-dir, 300 securities with sizes of their own: the live feed
   ]);
   for (const name of NAMES) {
     const live = Deno.readFileSync(`${base}/live/${name}`);
-    assert.ok(new Set(decodeFile(live).map((m) => m.locate)).size === 301, name);
-    assert.deepEqual(live, Deno.readFileSync(`${base}/conv/${name}`), name);
+    const conv = Deno.readFileSync(`${base}/conv/${name}`);
+    assert.equal(new Set(decodeFile(live).map((m) => m.locate)).size, 301, name);
+    // The first byte that differs, not a diff of two 20 MB arrays.
+    const differs = live.findIndex((b, i) => b !== conv[i]);
+    assert.deepEqual([differs, live.length], [-1, conv.length], name);
   }
 });
 
