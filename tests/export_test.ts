@@ -204,7 +204,7 @@ Deno.test("export lobster: LOBSTER's two files per session, and the summary name
   Deno.removeSync(out, { recursive: true });
 });
 
-Deno.test("export lobster: a run with --theta-reinit cannot be rebuilt, and says so", async () => {
+Deno.test("export lobster and hftbacktest: a run with --theta-reinit cannot be rebuilt, and says so", async () => {
   const run = tempDir("export_reinit");
   const out = tempDir("export_reinit_out");
   assert.equal(
@@ -212,27 +212,30 @@ Deno.test("export lobster: a run with --theta-reinit cannot be rebuilt, and says
       .code,
     0,
   );
-  // The run directory's manifest says so: refused before anything is written.
-  const r = await runCli(["export", run, "--format", "lobster", "--output", out]);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /^qrsdp export: .*2026-01-02\.qrsdp: made with --theta-reinit 0\.5, /);
-  assert.equal(r.stderr.trim().split("\n").length, 1);
-  assert.deepEqual([...Deno.readDirSync(out)], []);
-  // A file alone does not say: the first execution away from the rebuilt book's best stops it.
-  const alone = await runCli([
-    "export",
-    `${run}/2026-01-02.qrsdp`,
-    "--format",
-    "lobster",
-    "--output",
-    out,
-  ]);
-  assert.equal(alone.code, 2);
-  assert.match(
-    alone.stderr.trim(),
-    /^qrsdp export: .*: record \d+ \(order \d+\) executes at \d+ but .*--theta-reinit\?\)$/,
-  );
-  assert.equal(alone.stderr.trim().split("\n").length, 1);
+  for (const format of ["lobster", "hftbacktest"]) {
+    // The run directory's manifest says so: refused before anything is written.
+    const r = await runCli(["export", run, "--format", format, "--output", out]);
+    assert.equal(r.code, 2, format);
+    assert.match(r.stderr, /^qrsdp export: .*2026-01-02\.qrsdp: made with --theta-reinit 0\.5, /);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+    assert.deepEqual([...Deno.readDirSync(out)], []);
+    // A file alone does not say: the first execution away from the rebuilt book's best stops it.
+    const alone = await runCli([
+      "export",
+      `${run}/2026-01-02.qrsdp`,
+      "--format",
+      format,
+      "--output",
+      out,
+    ]);
+    assert.equal(alone.code, 2, format);
+    assert.match(
+      alone.stderr.trim(),
+      /^qrsdp export: .*: record \d+ \(order \d+\) executes at \d+ but .*--theta-reinit\?\)$/,
+    );
+    assert.equal(alone.stderr.trim().split("\n").length, 1);
+    assert.deepEqual([...Deno.readDirSync(out)], [], format);
+  }
   Deno.removeSync(run, { recursive: true });
   Deno.removeSync(out, { recursive: true });
 });

@@ -34,6 +34,11 @@ export function checkOutputPath(path: string, flag: string, rules: OutputPathRul
   }
 }
 
+/** `name` inside the folder `dir`, however many slashes `dir` ends with. */
+export function pathInside(dir: string, name: string): string {
+  return `${dir.replace(/\/+$/, "")}/${name}`;
+}
+
 /** An absolute path with `.`, `..` and repeated slashes resolved (symbolic links are kept). */
 export function normalizePath(path: string): string {
   const abs = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;

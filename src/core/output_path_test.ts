@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkOutputPath } from "./output_path.ts";
+import { checkOutputPath, pathInside } from "./output_path.ts";
 
 Deno.test("empty, control characters, the root and '-' are refused, naming the flag", () => {
   for (
@@ -32,4 +32,10 @@ Deno.test("an output inside an input run directory is refused, through links too
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("a name inside a folder given with trailing slashes has one slash before it", () => {
+  assert.equal(pathInside("out", "a.csv"), "out/a.csv");
+  assert.equal(pathInside("out//", "a.csv"), "out/a.csv");
+  assert.equal(pathInside("/tmp/x/", "y/z"), "/tmp/x/y/z");
 });

@@ -1,14 +1,14 @@
-import { DataError } from "../core/errors.ts";
 import { EventType } from "../core/events.ts";
-import { newRecord } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
 import type { FileHeader } from "../format/header.ts";
 import { SessionLog } from "../format/input.ts";
+import { forEachRecord } from "../format/log_reader.ts";
 import type { Book } from "../book/book.ts";
 import type { SessionFiles } from "./output_files.ts";
 import { openingBook } from "./lobster.ts";
 import { MarketClock } from "./market_time.ts";
 import { NpzWriter } from "./npz.ts";
+import { checkReplayable, refuseThetaReinit } from "./replayable.ts";
 import { sessionFileName } from "./rows.ts";
 import type { ExportLayout } from "./rows.ts";
 import type { ExportSession } from "./sessions.ts";
@@ -41,23 +41,10 @@ function levels(prices: Int32Array | number[], depths: Int32Array | number[], k:
 
 /** Calls `fn` for each record of the first `chunks` chunks (the ones the first pass found sound). */
 function forEachIn(log: SessionLog, chunks: number, fn: (rec: EventRecord) => void): void {
-  const rec = newRecord();
-  for (
-    let c = log.chunks < chunks ? log.next() : null;
-    c;
-    c = log.chunks < chunks ? log.next() : null
-  ) {
-    const { tsNs, orderId, priceTicks, qty, type, side } = log.columns();
-    for (let i = 0; i < c.recordCount; i++) {
-      rec.tsNs = tsNs[i];
-      rec.type = type[i];
-      rec.side = side[i];
-      rec.priceTicks = priceTicks[i];
-      rec.qty = qty[i];
-      rec.orderId = orderId[i];
-      fn(rec);
-    }
-  }
+  forEachRecord({
+    next: () => log.chunks < chunks ? log.next() : null,
+    columns: () => log.columns(),
+  }, fn);
 }
 
 /** One row of hftbacktest's feed: flags, price in ticks, quantity in units of depth. */
@@ -78,6 +65,7 @@ function feed(
   const book: Book = openingBook(header);
   const k = book.levels;
   const clock = new MarketClock(session.date, layout.tz);
+  const source = { name: session.path };
   let exch = clock.epochNs(header.marketOpenNs);
   const changes = (before: Map<number, number>, after: Map<number, number>, side: number) => {
     for (const [price, depth] of after) {
@@ -99,15 +87,7 @@ function feed(
     exch = clock.epochNs(r.tsNs);
     if (r.type === EventType.EXECUTE_BUY || r.type === EventType.EXECUTE_SELL) {
       const buy = r.type === EventType.EXECUTE_BUY;
-      const best = buy ? book.askPrice[0] : book.bidPrice[0];
-      if (best !== r.priceTicks) {
-        throw new DataError(
-          `record ${n} (order ${r.orderId}) executes at ${r.priceTicks} but the rebuilt book's ` +
-            `best is ${best}: the book cannot be rebuilt from the records ` +
-            `(was the run made with --theta-reinit?)`,
-          { source: session.path },
-        );
-      }
+      checkReplayable(r, book, n, source);
       emit(
         BOTH + HFT.TRADE_EVENT + (buy ? HFT.BUY_EVENT : HFT.SELL_EVENT),
         r.priceTicks,
@@ -137,13 +117,7 @@ export function writeHftbacktest(
   files: SessionFiles,
   layout: ExportLayout,
 ): void {
-  if (session.thetaReinit > 0) {
-    throw new DataError(
-      `made with --theta-reinit ${session.thetaReinit}, which redraws the book's depths from the ` +
-        `random generator: the book cannot be rebuilt from the records`,
-      { source: session.path },
-    );
-  }
+  refuseThetaReinit(session);
   const h = log.header;
   let rows = 0;
   feed(h, session, layout, (fn) => log.forEach(fn), () => rows++);

@@ -1,10 +1,9 @@
 import { Book } from "../book/book.ts";
-import { DataError } from "../core/errors.ts";
 import type { FileHeader } from "../format/header.ts";
 import type { SessionLog } from "../format/input.ts";
 import { OrderFlow } from "./order_flow.ts";
 import type { OrderChange, SideLevels } from "./order_flow.ts";
-import { checkReplayable, orderSizes } from "./replayable.ts";
+import { checkReplayable, orderSizes, refuseThetaReinit } from "./replayable.ts";
 import type { ExportSession } from "./sessions.ts";
 import type { ExportLayout } from "./rows.ts";
 import type { SessionFiles } from "./output_files.ts";
@@ -91,13 +90,7 @@ export function writeLobster(
   files: SessionFiles,
   layout: ExportLayout,
 ): void {
-  if (session.thetaReinit > 0) {
-    throw new DataError(
-      `made with --theta-reinit ${session.thetaReinit}, which redraws the book's depths from the ` +
-        `random generator: the book cannot be rebuilt from the records`,
-      { source: session.path },
-    );
-  }
+  refuseThetaReinit(session);
   const h = log.header;
   const lot = layout.lotSize;
   const flow = new OrderFlow(h, orderSizes(session, h));

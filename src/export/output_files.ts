@@ -1,4 +1,5 @@
 import { AtomicFile } from "../core/atomic_file.ts";
+import { pathInside } from "../core/output_path.ts";
 import type { EntryKind } from "../core/output_dir.ts";
 
 /** Bytes gathered before a write: large enough to be fast, small enough to stay constant. */
@@ -44,7 +45,7 @@ export class SessionFiles {
   }
 
   binary(name: string): AtomicFile {
-    const f = AtomicFile.create(`${this.dir}/${name}`, "--output");
+    const f = AtomicFile.create(pathInside(this.dir, name), "--output");
     this.files.push(f);
     return f;
   }

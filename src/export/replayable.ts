@@ -7,6 +7,20 @@ import { OrderSizes } from "../model/order_sizes.ts";
 import type { ExportSession } from "./sessions.ts";
 
 /**
+ * Refuses, before anything is written, a session whose book cannot be rebuilt from its records:
+ * one made with --theta-reinit, which redraws the book's depths from the random generator.
+ */
+export function refuseThetaReinit(session: ExportSession): void {
+  if (session.thetaReinit > 0) {
+    throw new DataError(
+      `made with --theta-reinit ${session.thetaReinit}, which redraws the book's depths from the ` +
+        `random generator: the book cannot be rebuilt from the records`,
+      { source: session.path },
+    );
+  }
+}
+
+/**
  * Stops an export that needs the book when an execution is away from the replayed best: the
  * book cannot then be rebuilt from the records alone (a run made with --theta-reinit).
  */

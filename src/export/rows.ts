@@ -1,4 +1,5 @@
 import { EVENT_TYPE_NAMES } from "../core/events.ts";
+import { pathInside } from "../core/output_path.ts";
 import type { ExportSession } from "./sessions.ts";
 
 /**
@@ -71,7 +72,7 @@ export function sessionFileName(
   const name = `${baseName(session.symbol, session.date)}.${ext}`;
   if (!layout.hive) return name;
   const partition = `symbol=${session.symbol}/date=${session.date}`;
-  Deno.mkdirSync(`${dir}/${partition}`, { recursive: true });
+  Deno.mkdirSync(pathInside(dir, partition), { recursive: true });
   return `${partition}/${name}`;
 }
 

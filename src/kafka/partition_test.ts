@@ -21,3 +21,28 @@ Deno.test("partitionOf matches the Java client's murmur2 partitioning", () => {
     assert.equal(partitionOf(bytes(key), 7), of7, `${key} of 7`);
   }
 });
+
+Deno.test("partitionOf agrees with kafkajs's default partitioner on many keys", async () => {
+  const { Partitioners } = await import("kafkajs");
+  const { Buffer } = await import("node:buffer");
+  const kafkajs = Partitioners.DefaultPartitioner();
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
+  for (let n = 0; n < 2000; n++) {
+    const key = Uint8Array.from({ length: next() % 40 }, () => next() & 0xff);
+    const partitions = 1 + (next() % 12);
+    const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+      partitionErrorCode: 0,
+    }));
+    const theirs = kafkajs({
+      topic: "",
+      partitionMetadata,
+      message: { key: Buffer.from(key), value: null },
+    });
+    assert.equal(partitionOf(key, partitions), theirs, `key ${key.join(",")} of ${partitions}`);
+  }
+});

@@ -1,6 +1,6 @@
 /**
  * The Produce request for one partition's record batch, and its response, written by us and sent
- * through kafkajs's connection (which adds the request header and the correlation id). Versions
+ * on kafkajs's connection (whose queue matches the answer by the correlation id). Versions
  * 3 to 7 share one layout (7 is the last before the flexible encoding of version 9; 5 added the
  * log start offset to the response):
  *
@@ -9,8 +9,6 @@
  *   response => [topic STRING, [partition INT32, error_code INT16, base_offset INT64,
  *               log_append_time INT64, (v5+) log_start_offset INT64]], throttle_time_ms INT32
  */
-import { Buffer } from "node:buffer";
-
 export const PRODUCE_API_KEY = 0;
 export const MIN_PRODUCE_VERSION = 3;
 export const MAX_PRODUCE_VERSION = 7;
@@ -25,18 +23,48 @@ export interface ProduceAnswer {
   logStartOffset: bigint;
 }
 
-/** The body of a Produce request (after the request header). */
-export function encodeProduce(
+/**
+ * The whole Produce request as it goes on the wire: its size, the request header (api key,
+ * version, correlation id, client id) and the body, written once (kafkajs's encoder copies a
+ * request twice more, into buffers it grows); in `room` when it is long enough (the request is
+ * then a view of it), else in a new buffer.
+ */
+export function produceFrame(
+  header: { version: number; correlationId: number; clientId: string },
   topic: string,
   partition: number,
   batch: Uint8Array,
   acks: number,
   timeoutMs: number,
+  room?: Uint8Array,
+): Uint8Array {
+  const client = ENCODER.encode(header.clientId);
+  const headerSize = 4 + 2 + 2 + 4 + 2 + client.length;
+  const out = writeProduce(headerSize, topic, partition, batch, acks, timeoutMs, room);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  view.setInt32(0, out.length - 4);
+  view.setInt16(4, PRODUCE_API_KEY);
+  view.setInt16(6, header.version);
+  view.setInt32(8, header.correlationId);
+  view.setInt16(12, client.length);
+  out.set(client, 14);
+  return out;
+}
+
+/** A Produce body at `at` of a buffer, whose first `at` bytes are left for a header. */
+function writeProduce(
+  at: number,
+  topic: string,
+  partition: number,
+  batch: Uint8Array,
+  acks: number,
+  timeoutMs: number,
+  room?: Uint8Array,
 ): Uint8Array {
   const name = ENCODER.encode(topic);
-  const out = new Uint8Array(2 + 2 + 4 + 4 + 2 + name.length + 4 + 4 + 4 + batch.length);
-  const view = new DataView(out.buffer);
-  let at = 0;
+  const size = at + 2 + 2 + 4 + 4 + 2 + name.length + 4 + 4 + 4 + batch.length;
+  const out = room && room.length >= size ? room.subarray(0, size) : new Uint8Array(size);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setInt16(at, -1); // no transactional id
   view.setInt16(at += 2, acks);
   view.setInt32(at += 2, timeoutMs);
@@ -62,28 +90,4 @@ export function decodeProduce(version: number, body: Uint8Array): ProduceAnswer 
   at += 16; // base offset, log append time
   const logStartOffset = version >= 5 ? view.getBigInt64(at) : -1n;
   return { errorCode, baseOffset, logStartOffset };
-}
-
-/**
- * The request as kafkajs's `Connection.send` takes it: its `encode` gives what kafkajs's
- * Encoder would (an object with the bytes as `buf` and `buffer`), its response is decoded by us.
- */
-export function produceProtocolRequest(version: number, body: Uint8Array) {
-  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  return {
-    request: {
-      apiKey: PRODUCE_API_KEY,
-      apiVersion: version,
-      apiName: "Produce",
-      expectResponse: () => true,
-      encode: () => Promise.resolve({ buf: bytes, buffer: bytes }),
-    },
-    response: {
-      decode: (raw: Buffer) =>
-        Promise.resolve(
-          decodeProduce(version, new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)),
-        ),
-      parse: (answer: ProduceAnswer) => Promise.resolve(answer),
-    },
-  };
 }

@@ -2,15 +2,14 @@ import assert from "node:assert/strict";
 import type { EventRecord } from "../core/events.ts";
 import { EventProducer } from "./producer.ts";
 import type { ProducerOptions } from "./producer.ts";
-import type { RecordBatch } from "./record_batch.ts";
 
 /** Stands in for the idempotent sender: records each batch, settles it when told. */
 class FakeSender {
   sends: { messages: number; partition: number; settle: (error?: Error) => void }[] = [];
-  send(partition: number, batch: RecordBatch): Promise<void> {
+  send(partition: number, _records: Uint8Array, messages: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.sends.push({
-        messages: batch.records,
+        messages,
         partition,
         settle: (error) => error ? reject(error) : resolve(),
       });

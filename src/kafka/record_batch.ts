@@ -38,7 +38,7 @@ export function batchBound(recordsBytes: number): number {
 /**
  * Builds a batch of `count` records (the encoded records section `records`, offset deltas from
  * 0, timestamp deltas 0) timestamped `timestamp`, in `room` (at least `batchBound` long); the
- * batch is a view of `room`. Not yet stamped: no producer id.
+ * batch is a view of `room`. Not yet stamped: no producer id, sequence or CRC.
  */
 export function encodeBatch(
   records: Uint8Array,
@@ -59,7 +59,7 @@ export function encodeBatch(
   view.setBigInt64(27, BigInt(timestamp));
   view.setBigInt64(35, BigInt(timestamp));
   view.setInt32(57, count);
-  stampBatch(bytes, -1n, -1, -1);
+  // The producer id, epoch, sequence and CRC are the sender's to write (stampBatch).
   return { bytes, records: count };
 }
 

@@ -9,6 +9,7 @@ import { securityQuota } from "./security_run.ts";
 import type { DayReport, DayTask, SecurityProgress } from "./security_run.ts";
 import type { StopFlag } from "./stop.ts";
 import { WorkerRunner } from "./worker.ts";
+import { isKafkaRequest, KafkaHost } from "../sinks/kafka_remote.ts";
 import type { WorkerMessage, WorkerRequest } from "./worker.ts";
 import { ChunkWriterHost } from "../sinks/chunk_target.ts";
 import { UNNAMED_KEY } from "../kafka/message.ts";
@@ -187,6 +188,9 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
   // With a core to spare per worker, this thread compresses and writes the files.
   const offloadWrites = !here && workers * 2 <= navigator.hardwareConcurrency;
   const host = new ChunkWriterHost();
+  // Every worker's Kafka batches go out through this thread's one connection, opened now.
+  const kafka = cfg.kafka ? new KafkaHost(cfg.kafka, stop) : null;
+  kafka?.start();
   // A failure ends the run as a stop does, reported once; a day that fails ends its security.
   const fail = (e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
@@ -260,6 +264,8 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
           hooks.onProgress?.(m.progress);
         } else if (m.kind === "stats") {
           hooks.onStats?.(w, m.stats);
+        } else if (isKafkaRequest(m)) {
+          kafka!.handle(m, post);
         } else if (m.kind === "tap-begin" || m.kind === "tap-records" || m.kind === "tap-end") {
           try {
             hooks.onTap?.(m);
@@ -311,6 +317,7 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
       if (queue) next();
     });
   await Promise.all(Array.from({ length: workers }, (_, w) => runWorker(w)));
+  await kafka?.close();
   try {
     manifest.finish();
   } catch (e) {

@@ -17,6 +17,8 @@ import type { RunConfig } from "./config.ts";
 import { LATE_WARNING_MS, runDay, runSecurity } from "./security_run.ts";
 import type { DayReport, DayTask, SecurityProgress, SessionStart } from "./security_run.ts";
 import { StopFlag } from "./stop.ts";
+import { isKafkaReply, RemoteKafka } from "../sinks/kafka_remote.ts";
+import type { KafkaReply, KafkaRequest } from "../sinks/kafka_remote.ts";
 import { UNNAMED_KEY } from "../kafka/message.ts";
 
 /** Opens a worker's sinks: then either every day of `securityIndices`, or tasks one by one. */
@@ -43,11 +45,14 @@ export type WorkerRequest =
   | WorkerJob
   | { kind: "task"; task: DayTask }
   /** No more tasks: close the sinks and report. */
-  | { kind: "finish" };
+  | { kind: "finish" }
+  /** The main thread's answers to this worker's Kafka sinks (they share its connection). */
+  | KafkaReply;
 
 export type WorkerMessage =
   | ChunkMessage
   | TapMessage
+  | KafkaRequest
   | { kind: "begin"; start: SessionStart; sequence: number }
   | { kind: "warning"; message: string }
   | { kind: "day"; report: DayReport }
@@ -82,13 +87,19 @@ export class WorkerRunner {
   private readonly opened: (Sink | MultiplexSink)[] = [];
   private statsTimer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly post: (m: WorkerMessage) => void) {}
+  private readonly kafka: RemoteKafka;
+
+  constructor(private readonly post: (m: WorkerMessage) => void) {
+    this.kafka = new RemoteKafka(post);
+  }
 
   handle(request: WorkerRequest): void {
+    // Not behind the day in hand: it waits for these.
+    if (isKafkaReply(request)) return this.kafka.receive(request);
     this.queue = this.queue.then(() => this.run(request));
   }
 
-  private async run(request: WorkerRequest): Promise<void> {
+  private async run(request: Exclude<WorkerRequest, KafkaReply>): Promise<void> {
     if (request.kind === "job") {
       await this.open(request);
       if (request.securityIndices.length > 0) await this.runSecurities(request.securityIndices);
@@ -133,6 +144,7 @@ export class WorkerRunner {
       target,
       extra: job.tap ? [new TapSink(this.post)] : [],
       stop: this.stop,
+      kafkaConnector: this.kafka.connector(),
       onKafkaDown: (why) =>
         this.post({
           kind: "warning",

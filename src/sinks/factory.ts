@@ -1,5 +1,6 @@
 import type { KafkaSettings } from "../kafka/settings.ts";
 import type { ChunkTarget } from "./chunk_target.ts";
+import type { KafkaConnector } from "./kafka_link.ts";
 import { FileSink } from "./file_sink.ts";
 import { MultiplexSink } from "./multiplex_sink.ts";
 import type { Sink, SinkReport } from "./sink.ts";
@@ -13,6 +14,8 @@ export interface RunSinkOptions {
   stop?: { readonly requested: boolean };
   /** Hears at once why Kafka cannot be reached: the run goes on to its files. */
   onKafkaDown?: (why: string) => void;
+  /** How the Kafka sink reaches the topic; its own connection in this thread by default. */
+  kafkaConnector?: KafkaConnector;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface RunSinkOptions {
 export async function createRunSink(
   output: string,
   kafkaSettings: KafkaSettings | null,
-  { target, extra = [], stop, onKafkaDown }: RunSinkOptions = {},
+  { target, extra = [], stop, onKafkaDown, kafkaConnector }: RunSinkOptions = {},
 ): Promise<Sink | MultiplexSink> {
   const file = new FileSink(output, target);
   if (!kafkaSettings && extra.length === 0) return file;
@@ -31,7 +34,7 @@ export async function createRunSink(
   if (kafkaSettings) {
     // Loaded only when needed: kafkajs adds start-up time to every worker of a file-only run.
     const { KafkaSink } = await import("./kafka_sink.ts");
-    const kafka = new KafkaSink(kafkaSettings);
+    const kafka = new KafkaSink(kafkaSettings, kafkaConnector);
     const down = await kafka.connect(stop);
     if (down) onKafkaDown?.(down);
     sinks.push(kafka);

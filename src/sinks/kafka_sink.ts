@@ -1,18 +1,13 @@
-import type { Kafka } from "kafkajs";
 import type { EventRecord } from "../core/events.ts";
-import { kafkaClient } from "../kafka/client.ts";
-import { DEFAULT_SENDER_OPTIONS, IdempotentSender } from "../kafka/idempotent_sender.ts";
-import { KafkajsTransport } from "../kafka/kafkajs_transport.ts";
 import { DATE_HEADER, UNNAMED_KEY } from "../kafka/message.ts";
 import { partitionOf } from "../kafka/partition.ts";
 import { BATCH_BYTES, BATCH_MESSAGES, BATCHES_AHEAD, EventProducer } from "../kafka/producer.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
-import { ensureTopic } from "../kafka/topic.ts";
 import { producerValueEncoder } from "../kafka/schema_registry.ts";
 import type { ValueEncoder } from "../kafka/value_format.ts";
-import { withinBudget } from "../kafka/retry.ts";
 import type { SessionInfo, Sink, SinkReport, SinkStats, SymbolCounts } from "./sink.ts";
 import { LatencyHistogram } from "../core/latency_histogram.ts";
+import type { KafkaConnector, KafkaLink } from "./kafka_link.ts";
 
 const ENCODER = new TextEncoder();
 
@@ -23,13 +18,13 @@ const ENCODER = new TextEncoder();
  * that we encode, up to five requests in flight per broker, keeping each symbol's order through
  * retries; `append` holds the generator back while `maxInFlight` events await acknowledgement.
  * A broker that stays away longer than the retry budget fails the batches: their events are
- * counted as not acknowledged, never dropped silently.
+ * counted as not acknowledged, never dropped silently. The connection is this thread's
+ * (kafka_connect.ts) unless a connector says otherwise: a run's workers hand their batches to
+ * the main thread's (kafka_remote.ts).
  */
 export class KafkaSink implements Sink {
   readonly name = "kafka";
-  private readonly kafka: Kafka;
-  private transport: KafkajsTransport | null = null;
-  private sender: IdempotentSender | null = null;
+  private link: KafkaLink | null = null;
   private events: EventProducer | null = null;
   /** Events appended while no producer could be had, per symbol. */
   private readonly unsent = new Map<string, number>();
@@ -38,9 +33,11 @@ export class KafkaSink implements Sink {
   private firstError?: string;
   private connectError?: string;
 
-  constructor(private readonly settings: KafkaSettings) {
-    this.kafka = kafkaClient(settings, "qrsdp-producer", settings.timeoutMs);
-  }
+  constructor(
+    private readonly settings: KafkaSettings,
+    private readonly connector: KafkaConnector = async (stop) =>
+      (await import("./kafka_connect.ts")).connectKafka(settings, stop),
+  ) {}
 
   /**
    * Connects and creates the topic if needed, retrying for the settings' timeout (bounded, see
@@ -48,69 +45,25 @@ export class KafkaSink implements Sink {
    * the reason is returned.
    */
   async connect(stop?: { readonly requested: boolean }): Promise<string | null> {
-    const brokers = this.settings.brokers.join(",");
     let valueEncoder: ValueEncoder | null;
     try {
       valueEncoder = await producerValueEncoder(this.settings);
+      this.link = await this.connector(stop);
     } catch (e) {
       this.connectError = (e as Error).message;
       this.noteError(this.connectError);
       return this.connectError;
     }
-    const attempt = withinBudget(
-      (async () => {
-        const partitions = await ensureTopic(
-          this.kafka,
-          this.settings.topic,
-          undefined,
-          this.settings.timeoutMs,
-        );
-        const transport = new KafkajsTransport(this.settings, "qrsdp-producer");
-        try {
-          const sender = new IdempotentSender(transport, {
-            ...DEFAULT_SENDER_OPTIONS,
-            timeoutMs: this.settings.timeoutMs,
-          });
-          await sender.start();
-          return { transport, sender, partitions };
-        } catch (e) {
-          await transport.disconnect().catch(() => {});
-          throw e;
-        }
-      })(),
-      this.settings.timeoutMs,
-    );
-    let stopped = false, settled = false;
-    const outcome = await Promise.race([
-      attempt.then((p) => p, (e: Error) => e).finally(() => settled = true),
-      untilRequested(stop, () => settled).then(() => {
-        stopped = true;
-        return null;
-      }),
-    ]);
-    if (!outcome || outcome instanceof Error) {
-      // A connection that comes after the stop is let go.
-      if (stopped) attempt.then((p) => p.transport.disconnect(), () => {});
-      this.connectError = stopped
-        ? `stopped while still trying to reach ${brokers}`
-        : `cannot reach ${brokers}: ${(outcome as Error).message}`;
-      this.noteError(this.connectError);
-      return this.connectError;
-    }
-    const { transport, sender, partitions } = outcome;
-    {
-      this.transport = transport;
-      this.sender = sender;
-      this.events = new EventProducer(sender, (key) => partitionOf(key, partitions), {
-        recordsPerMessage: this.settings.recordsPerMessage,
-        lingerMs: this.settings.lingerMs,
-        maxInFlight: this.settings.maxInFlight,
-        batchesAhead: BATCHES_AHEAD,
-        batchBytes: BATCH_BYTES,
-        batchMessages: BATCH_MESSAGES,
-        valueEncoder,
-      });
-    }
+    const partitions = this.link.partitions;
+    this.events = new EventProducer(this.link.sender, (key) => partitionOf(key, partitions), {
+      recordsPerMessage: this.settings.recordsPerMessage,
+      lingerMs: this.settings.lingerMs,
+      maxInFlight: this.settings.maxInFlight,
+      batchesAhead: BATCHES_AHEAD,
+      batchBytes: BATCH_BYTES,
+      batchMessages: BATCH_MESSAGES,
+      valueEncoder,
+    });
     return null;
   }
 
@@ -147,8 +100,7 @@ export class KafkaSink implements Sink {
   async close(): Promise<SinkReport> {
     await this.endSession();
     this.events?.close();
-    this.sender?.close();
-    await this.transport?.disconnect().catch((e) => this.noteError(e.message));
+    await this.link?.close().catch((e) => this.noteError(e.message));
     const bySymbol = this.symbols.map((symbol): SymbolCounts => {
       const c = this.events?.countsOf(ENCODER.encode(symbol));
       return {
@@ -192,18 +144,4 @@ export class KafkaSink implements Sink {
   private noteError(message: string): void {
     this.firstError ??= message;
   }
-}
-
-/** Resolves once `stop` is requested (checked every 50 ms); never without one, or once `over`. */
-function untilRequested(stop: { readonly requested: boolean } | undefined, over: () => boolean) {
-  return new Promise<void>((resolve) => {
-    if (!stop) return;
-    const timer = setInterval(() => {
-      if (over()) clearInterval(timer);
-      else if (stop.requested) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 50);
-  });
 }

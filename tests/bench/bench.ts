@@ -14,7 +14,8 @@
  * security; 581 k under load, 799 k on a quiet machine) and 1.33 M (three), and with Kafka's own
  * ProducerPerformance on the same broker; then one case on a three-broker cluster
  * (tests/kafka/cluster.ts, replication factor 3, acks all; ports from 19110, or
- * KAFKA_BENCH_CLUSTER_PORT).
+ * KAFKA_BENCH_CLUSTER_PORT): ProducerPerformance, ours packed, ours one per message, in the
+ * single broker's order.
  */
 import process from "node:process";
 import { calibrate, expandInputs } from "../../src/calibrate/calibrate.ts";
@@ -243,14 +244,24 @@ async function kafkaRun(
   return figures;
 }
 
-/** Kafka's own producer (ProducerPerformance from the broker's jars), 26-byte records. */
-async function producerPerformance(port: number, records: number): Promise<number> {
+/**
+ * Kafka's own producer (ProducerPerformance from the broker's jars), 26-byte records, acks all,
+ * LZ4, into a new topic of three partitions with `replicationFactor` replicas.
+ */
+async function producerPerformance(target: KafkaTarget, records: number): Promise<number> {
+  const topic = `bench.pp.${crypto.randomUUID().slice(0, 8)}`;
+  const settings = kafkaSettings(
+    { brokers: target.brokers, topic, maxInFlight: 1, timeoutSeconds: 30 },
+    () => undefined,
+  )!;
+  const client = kafkaClient(settings, "qrsdp-bench", 30_000);
+  await ensureTopic(client, topic, { partitions: 3, replicationFactor: target.replicationFactor });
   const out = await new Deno.Command("java", {
     args: [
       ...["-cp", `${KAFKA_WORK}/libs/*`, "org.apache.kafka.tools.ProducerPerformance"],
-      ...["--topic", `bench.pp.${crypto.randomUUID().slice(0, 8)}`],
+      ...["--topic", topic],
       ...["--num-records", String(records), "--record-size", "26", "--throughput", "-1"],
-      ...["--producer-props", `bootstrap.servers=127.0.0.1:${port}`, "acks=all"],
+      ...["--producer-props", `bootstrap.servers=${target.brokers}`, "acks=all"],
       "compression.type=lz4",
     ],
     stdout: "piped",
@@ -272,7 +283,7 @@ async function kafka(): Promise<void> {
   let singleOne = 0;
   await startBroker(KAFKA_PORT);
   try {
-    const anchor = await producerPerformance(KAFKA_PORT, ONE_DAY_EVENTS);
+    const anchor = await producerPerformance(singleBroker(KAFKA_PORT), ONE_DAY_EVENTS);
     console.log(
       `kafka: Kafka's ProducerPerformance, ${ONE_DAY_EVENTS.toLocaleString("en-US")} records ` +
         `of 26 bytes, acks=all, lz4: ${(anchor / 1e3).toFixed(0)} k records/s; the C++ ` +
@@ -297,19 +308,27 @@ async function kafka(): Promise<void> {
   } finally {
     await stopBroker(KAFKA_PORT);
   }
+  // The same order as on the single broker (Kafka's own producer, then ours packed, then one
+  // per message), so the brokers' JIT has warmed up as far as the single broker's had.
   const cluster = new KafkaCluster(KAFKA_CLUSTER_PORT);
   await cluster.start();
   try {
-    const f = await kafkaRun("1", "ONE:10000", {
+    const target = {
       brokers: cluster.brokers,
       brokerCpuSeconds: () => cluster.cpuSeconds(),
       replicationFactor: 3,
-    });
-    console.log(
-      `${kafkaLine("three brokers, RF 3, 1 security", "1", f)}; ${
-        (f.events / f.seconds / singleOne).toFixed(2)
-      }x the single broker`,
-    );
+    };
+    const anchor = await producerPerformance(target, ONE_DAY_EVENTS);
+    for (const perMessage of ["64", "1"]) {
+      const f = await kafkaRun(perMessage, "ONE:10000", target);
+      const rate = f.events / f.seconds;
+      console.log(
+        `${kafkaLine("three brokers, RF 3, 1 security", perMessage, f)}; ` +
+          (perMessage === "1" ? `${(rate / singleOne).toFixed(2)}x the single broker, ` : "") +
+          `${(rate / anchor).toFixed(2)}x Kafka's ProducerPerformance on the three brokers ` +
+          `(${(anchor / 1e3).toFixed(0)} k records/s)`,
+      );
+    }
   } finally {
     await cluster.destroy();
   }
