@@ -11,6 +11,7 @@ import type { FeedPlanDay } from "./feed_plan.ts";
 import { ItchBuffer } from "./messages.ts";
 import { RecordCursor } from "./record_cursor.ts";
 import { RecordMerge } from "./record_merge.ts";
+import { FeedWindows } from "./feed_window.ts";
 
 export interface FeedOptions {
   /** Shares per order (`--lot-size`). */
@@ -46,6 +47,12 @@ export interface FeedStats {
 /** Messages are handed on in batches of about this many bytes when not paced. */
 const BATCH_BYTES = 1 << 18;
 const STOP_CHECK_MASK = 1023;
+/**
+ * From this many securities a day is made in time windows (FeedWindows): about where their order
+ * images stop fitting in the processor's cache. Below it the windows' extra copy costs more than
+ * it saves (100 securities: 25% more CPU), above it they save (1,000: 10-40% less; 8,000: half).
+ */
+const WINDOWS_FROM = 256;
 
 function readHeader(path: string): FileHeader {
   const log = SessionLog.open(path);
@@ -107,6 +114,8 @@ export async function feedFromFiles(
   };
   const batchBytes = opts.batchBytes ?? BATCH_BYTES;
   const out = new ItchBuffer(batchBytes + 4096);
+  // Where the order images write when a day is made in windows.
+  const scratch = new ItchBuffer(batchBytes + 4096);
   const flush = async (due?: number) => {
     if (out.length === 0) return;
     stats.messages += out.messages;
@@ -125,17 +134,20 @@ export async function feedFromFiles(
         }
       })
     );
-    const feed = new FeedDay(checked[d], opts.lot, out, opts.sizes);
+    const windowed = !opts.realtime && cursors.length >= WINDOWS_FROM;
+    const feed = new FeedDay(checked[d], opts.lot, windowed ? scratch : out, opts.sizes);
     const pacer = opts.realtime
       ? new Pacer(opts.speed, feed.openNs, opts.stop, opts.recordLateness)
       : null;
     try {
       await output.beginDay(day.date);
+      const windows = windowed ? new FeedWindows(feed, scratch, cursors, out) : null;
       pacer?.startSession();
-      feed.open();
+      if (windows) windows.open();
+      else feed.open();
       await flush(pacer ? performance.now() : undefined);
-      const merge = new RecordMerge(cursors);
       if (pacer) {
+        const merge = new RecordMerge(cursors);
         while (merge.next()) {
           const due = pacer.wait(merge.rec.tsNs);
           if (due) {
@@ -147,10 +159,13 @@ export async function feedFromFiles(
           feed.apply(merge.security, merge.rec);
           await flush(pacer.dueMs(merge.rec.tsNs));
         }
+      } else if (windows) {
+        while (windows.fill(batchBytes, opts.stop)) await flush();
       } else {
+        const merge = new RecordMerge(cursors);
         while (feedBatch(merge, feed, out, batchBytes, opts.stop)) await flush();
       }
-      stats.records += feed.records;
+      stats.records += windows ? windows.records : feed.records;
       if (opts.stop.requested) {
         stats.stopped = true;
         await output.abort();
@@ -161,7 +176,8 @@ export async function feedFromFiles(
         await output.idle?.();
         await pacer.wait(feed.closeNs);
       }
-      feed.close();
+      if (windows) windows.close();
+      else feed.close();
       await flush(pacer ? pacer.dueMs(feed.closeNs) : undefined);
       await output.endDay();
       stats.days++;

@@ -7,6 +7,7 @@ import { ReusedRecord } from "../core/events.ts";
 import type { FeedSecurity } from "./feed_day.ts";
 import type { FeedOutput } from "./feed_output.ts";
 import { ItchBuffer } from "./messages.ts";
+import { TimeHeap } from "./time_heap.ts";
 
 export interface LiveFeedReport {
   days: number;
@@ -42,8 +43,8 @@ export class LiveFeed {
   private readonly queues: Pending[][];
   private readonly credits: (SharedArrayBuffer | null)[];
   private readonly heads: (Head | null)[];
-  /** Indices of the securities with a record in hand, a heap on (ts_ns, index). */
-  private heap: number[] = [];
+  /** The securities with a record in hand, in line by (ts_ns, index). */
+  private readonly heap: TimeHeap;
   /** Securities with no record in hand that have not ended the day. */
   private missing: number[] = [];
   private readonly out = new ItchBuffer(1 << 16);
@@ -62,6 +63,7 @@ export class LiveFeed {
     this.queues = symbols.map(() => []);
     this.credits = symbols.map(() => null);
     this.heads = symbols.map(() => null);
+    this.heap = new TimeHeap(symbols.length);
   }
 
   /** Takes one message of a worker's tap; the feed works through it in the background. */
@@ -141,7 +143,7 @@ export class LiveFeed {
             this.out,
             this.sizes,
           );
-          this.heap = [];
+          this.heap.clear();
           this.missing = this.symbols.map((_, i) => i);
           this.day.open();
           await this.flush();
@@ -169,7 +171,7 @@ export class LiveFeed {
       if (h) creditBatch(h.credits);
       this.heads[i] = null;
     }
-    this.heap = [];
+    this.heap.clear();
   }
 
   /**
@@ -191,62 +193,23 @@ export class LiveFeed {
         }
         const p = q.shift() as Extract<Pending, { kind: "records" }>;
         const view = new DataView(p.records.buffer, p.records.byteOffset, p.records.byteLength);
-        heads[i] = { records: p.records, view, at: 0, credits: p.credits };
-        heap.push(i);
-        this.up(heap.length - 1);
+        const h = heads[i] = { records: p.records, view, at: 0, credits: p.credits };
+        heap.push(i, tsAt(h));
       }
       this.missing = waiting;
       if (waiting.length > 0) return false;
-      if (heap.length === 0) return true;
+      if (heap.size === 0) return true;
       // The first goes on up to the next record of any other security (a tie goes to the lower).
-      const pick = heap[0];
-      let next = -1;
-      for (const c of [1, 2]) {
-        if (c < heap.length && (next < 0 || this.before(heap[c], next))) next = heap[c];
-      }
+      const pick = heap.top, next = heap.second;
       const h = heads[pick]!;
-      await this.apply(
-        pick,
-        h,
-        next < 0 ? Infinity : tsAt(heads[next]!),
-        next < 0 || pick < next,
-      );
-      if (h.at >= h.records.length) {
+      await this.apply(pick, h, heap.secondTs, next < 0 || pick < next);
+      if (h.at < h.records.length) heap.replaceTop(tsAt(h));
+      else {
         creditBatch(h.credits);
         heads[pick] = null;
-        const last = heap.pop()!;
-        if (heap.length > 0) heap[0] = last;
+        heap.pop();
         this.missing = [pick];
       }
-      if (heap.length > 0) this.down(0);
-    }
-  }
-
-  private before(a: number, b: number): boolean {
-    const ta = tsAt(this.heads[a]!), tb = tsAt(this.heads[b]!);
-    return ta < tb || (ta === tb && a < b);
-  }
-
-  private up(k: number): void {
-    const heap = this.heap;
-    while (k > 0) {
-      const parent = (k - 1) >> 1;
-      if (!this.before(heap[k], heap[parent])) return;
-      [heap[k], heap[parent]] = [heap[parent], heap[k]];
-      k = parent;
-    }
-  }
-
-  private down(k: number): void {
-    const heap = this.heap, n = heap.length;
-    for (;;) {
-      const l = 2 * k + 1, r = l + 1;
-      let m = k;
-      if (l < n && this.before(heap[l], heap[m])) m = l;
-      if (r < n && this.before(heap[r], heap[m])) m = r;
-      if (m === k) return;
-      [heap[k], heap[m]] = [heap[m], heap[k]];
-      k = m;
     }
   }
 

@@ -91,6 +91,15 @@ export class ItchBuffer {
     this.messages = 0;
   }
 
+  /** Appends `messages` framed messages copied from `bytes[from, to)`. */
+  append(bytes: Uint8Array, from: number, to: number, messages: number): void {
+    const n = to - from;
+    if (this.length + n > this.bytes.length) this.grow(n);
+    this.bytes.set(bytes.subarray(from, to), this.length);
+    this.length += n;
+    this.messages += messages;
+  }
+
   /** Sets the timestamp (nanoseconds since midnight) of the messages written after it. */
   time(tsNs: number): void {
     if (tsNs === this.tsNs) return;

@@ -144,6 +144,21 @@ export class OrderImage {
     }
   }
 
+  /**
+   * Each live order numbered `base + i` (i >= 0) becomes `map[i]`: for a feed that numbers a
+   * stretch of records after the image has made their messages (feed_window.ts).
+   */
+  renumber(base: number, map: Float64Array): void {
+    for (const q of this.bid.queues) q.renumber(base, map);
+    for (const q of this.ask.queues) q.renumber(base, map);
+    if (!this.shares) return;
+    for (const [ref, shares] of [...this.shares]) {
+      if (ref < base) continue;
+      this.shares.delete(ref);
+      this.shares.set(map[ref - base], shares);
+    }
+  }
+
   private add(side: SideImage, rec: EventRecord, idx: number): void {
     const book = this.book;
     const price = rec.priceTicks;

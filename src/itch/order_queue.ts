@@ -31,6 +31,15 @@ export class OrderQueue {
     return this.refs[(this.head + i) & (this.refs.length - 1)];
   }
 
+  /** Each reference `base + i` (i >= 0) becomes `map[i]`. */
+  renumber(base: number, map: Float64Array): void {
+    const mask = this.refs.length - 1;
+    for (let i = 0; i < this.size; i++) {
+      const k = (this.head + i) & mask, ref = this.refs[k];
+      if (ref >= base) this.refs[k] = map[ref - base];
+    }
+  }
+
   clear(): void {
     this.head = 0;
     this.size = 0;

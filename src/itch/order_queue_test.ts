@@ -26,3 +26,12 @@ Deno.test("order queue: a run of references wraps around the ring's end", () => 
   assert.deepEqual(all(q), range(6, 9));
   assert.equal(q.popYoungest(), 14);
 });
+
+Deno.test("order queue: renumbering changes the references from a base on, across the ring", () => {
+  const q = new OrderQueue(100);
+  q.pushRange(1, 6);
+  for (let n = 0; n < 5; n++) q.popOldest();
+  q.pushRange(1000, 5);
+  q.renumber(1000, new Float64Array([40, 41, 42, 43, 44]));
+  assert.deepEqual(all(q), [6, 40, 41, 42, 43, 44]);
+});

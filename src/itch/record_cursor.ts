@@ -1,19 +1,14 @@
-import type { EventRecord } from "../core/events.ts";
-import { ReusedRecord } from "../core/events.ts";
 import type { SessionLog } from "../format/input.ts";
 import { RECORD_SIZE } from "../format/record.ts";
 
 /**
- * Walks a session file's records one at a time, streaming a chunk at a time (only its sound
- * chunks: SessionLog). Only what the feed uses is decoded: `ts_ns`, `type`, `price_ticks`, `qty`
- * (not `side` nor `order_id`). At the end of the file (or on `close()`) it closes the log and
- * calls `onEnd` with it (to report damage).
+ * Walks a session file's records, streaming a chunk at a time (only its sound chunks:
+ * SessionLog), and copies them out a few at a time as raw records. At the end of the file (or on
+ * `close()`) it closes the log and calls `onEnd` with it (to report damage).
  */
 export class RecordCursor {
-  readonly rec: EventRecord = new ReusedRecord();
   private offset = 0;
-  private size = 0;
-  private view = new DataView(new ArrayBuffer(0));
+  private bytes: Uint8Array = new Uint8Array(0);
   private closed = false;
 
   constructor(
@@ -21,30 +16,30 @@ export class RecordCursor {
     private readonly onEnd: (log: SessionLog) => void = () => {},
   ) {}
 
-  /** Loads the next record into `rec`; false at the end. */
-  next(): boolean {
-    while (this.offset >= this.size) {
-      const chunk = this.closed ? null : this.log.next();
-      if (!chunk) {
+  /**
+   * Copies up to `max` of the next records (RECORD_SIZE bytes each, as in the file) to
+   * `into[at...]`; returns how many, 0 at the end.
+   */
+  fill(into: Uint8Array, at: number, max: number): number {
+    while (this.offset >= this.bytes.length) {
+      if (this.closed || !this.log.next()) {
         this.close();
-        return false;
+        return 0;
       }
-      this.size = chunk.recordCount * RECORD_SIZE;
-      this.view = this.log.view;
+      this.bytes = this.log.recordBytes();
       this.offset = 0;
     }
-    const v = this.view, o = this.offset, rec = this.rec;
-    rec.tsNs = v.getUint32(o + 4, true) * 4294967296 + v.getUint32(o, true);
-    rec.type = v.getUint8(o + 8);
-    rec.priceTicks = v.getInt32(o + 10, true);
-    rec.qty = v.getUint32(o + 14, true);
-    this.offset = o + RECORD_SIZE;
-    return true;
+    const n = Math.min(max, (this.bytes.length - this.offset) / RECORD_SIZE);
+    const end = this.offset + n * RECORD_SIZE;
+    into.set(this.bytes.subarray(this.offset, end), at);
+    this.offset = end;
+    return n;
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.bytes = new Uint8Array(0);
     this.log.close();
     this.onEnd(this.log);
   }

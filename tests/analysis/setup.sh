@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates tests/analysis/.venv with the pinned packages of requirements.txt (DuckDB, hftbacktest).
+# Creates tests/analysis/.venv with the pinned packages of requirements.txt (DuckDB, hftbacktest,
+# itch-book).
 # Does nothing when the venv already has exactly those requirements; concurrent callers wait for
 # one install.
 set -euo pipefail
@@ -17,6 +18,6 @@ installed && exit 0
 rm -rf "$venv"
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-"$venv/bin/python" -c 'import duckdb, hftbacktest'
+"$venv/bin/python" -c 'import duckdb, hftbacktest, itch_book'
 cp "$here/requirements.txt" "$stamp"
 echo "analysis venv ready in $venv" >&2

@@ -2,8 +2,8 @@
  * Bench cases of calibration from real-data formats, on files our own tools write:
  * - calibrate_itch: `calibrate --itch` of one security from a >= 1 GB ITCH 5.0 file of twelve
  *   securities (`qrsdp itch` of a 12-security day), against itch-book (PyPI, an independent C++
- *   ITCH book builder) rebuilding every book of the same file (tests/bench/itch_book_rebuild.py;
- *   ITCH_BOOK_PYTHON names a Python that can import itch_book, else python3). Peak RSS here and
+ *   ITCH book builder) rebuilding every book of the same file (tests/bench/itch_book.ts: the
+ *   analysis venv's itch-book, or ITCH_BOOK_PYTHON's). Peak RSS here and
  *   in calibrate_itch_day (one security-day, 13x smaller) shows whether memory is flat.
  * - calibrate_lobster: `calibrate --lobster` of a day's LOBSTER pair, messages alone and with the
  *   orderbook file.
@@ -13,9 +13,9 @@
 import { calibrateItch } from "../../src/calibrate/itch_calibrate.ts";
 import { calibrateLobster, lobsterPairs } from "../../src/calibrate/lobster_calibrate.ts";
 import type { RealSettings } from "../../src/calibrate/real_calibrate.ts";
+import { itchBookRebuild } from "./itch_book.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const ITCH_BOOK = new URL("./itch_book_rebuild.py", import.meta.url).pathname;
 const TWELVE = Array.from({ length: 12 }, (_, i) => `S${i + 1}:${10000 + 100 * i}`).join(",");
 const SETTINGS: RealSettings = {
   levels: 5,
@@ -83,21 +83,6 @@ async function timeOurs(file: string, symbol: string) {
   return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0, events: result.events };
 }
 
-async function timeItchBook(file: string) {
-  const python = Deno.env.get("ITCH_BOOK_PYTHON") ?? "python3";
-  try {
-    const out = await new Deno.Command(python, { args: [ITCH_BOOK, file] }).output();
-    if (out.code !== 0) return null;
-    return JSON.parse(new TextDecoder().decode(out.stdout)) as {
-      messages: number;
-      wall: number;
-      cpu: number;
-    };
-  } catch {
-    return null;
-  }
-}
-
 export async function calibrateItchCase(): Promise<void> {
   const dir = workDir();
   const file = await itchFile(dir, "twelve", TWELVE);
@@ -108,11 +93,9 @@ export async function calibrateItchCase(): Promise<void> {
     const o = await timeOurs(file, "S5");
     ours.push(o);
     if (i === 0) rss = peakRssMiB(); // of one calibration, as calibrate_itch_day's
-    const t = await timeItchBook(file);
-    if (t) {
-      theirs.push(t);
-      messages = t.messages;
-    }
+    const t = await itchBookRebuild(file);
+    theirs.push(t);
+    messages = t.messages;
   }
   const best = (xs: { wall: number; cpu: number }[], k: "wall" | "cpu") =>
     Math.min(...xs.map((x) => x[k]));
@@ -122,10 +105,6 @@ export async function calibrateItchCase(): Promise<void> {
         ours.map((x) => x.cpu.toFixed(2)).join(", ")
       } s; peak RSS ${rss.toFixed(0)} MiB`,
   );
-  if (theirs.length === 0) {
-    console.log("calibrate_itch: itch-book not available (set ITCH_BOOK_PYTHON): no comparison");
-    return;
-  }
   const rate = (s: number) => `${(messages / s / 1e6).toFixed(1)} M messages/s`;
   console.log(
     `calibrate_itch: itch-book rebuild wall ${

@@ -94,6 +94,36 @@ export function decodeFile(bytes: Uint8Array): Message[] {
   return out;
 }
 
+/**
+ * A set of order references as a bitmap in pages of 2^16 references, made as references come:
+ * a day's references run 1, 2, 3, ..., tens of millions of them for a full market (a Set holds at
+ * most 2^24).
+ */
+export class RefSet {
+  private readonly pages = new Map<number, Uint32Array>();
+  size = 0;
+
+  has(ref: number): boolean {
+    const page = this.pages.get(Math.floor(ref / 65536));
+    const bit = ref % 65536;
+    return page !== undefined && (page[bit >>> 5] & (1 << (bit & 31))) !== 0;
+  }
+
+  add(ref: number): void {
+    const key = Math.floor(ref / 65536);
+    let page = this.pages.get(key);
+    if (!page) this.pages.set(key, page = new Uint32Array(2048));
+    const bit = ref % 65536, word = bit >>> 5, mask = 1 << (bit & 31);
+    if ((page[word] & mask) === 0) this.size++;
+    page[word] |= mask;
+  }
+
+  clear(): void {
+    this.pages.clear();
+    this.size = 0;
+  }
+}
+
 interface Order {
   locate: number;
   buy: boolean;
@@ -106,7 +136,7 @@ export class BookBuilder {
   readonly orders = new Map<number, Order>();
   /** Per locate: bid and ask shares by price. */
   readonly levels = new Map<number, { bid: Map<number, number>; ask: Map<number, number> }>();
-  readonly seenRefs = new Set<number>();
+  readonly seenRefs = new RefSet();
   unknownRefs = 0;
   duplicateRefs = 0;
   negative = 0;

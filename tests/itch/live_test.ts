@@ -70,6 +70,34 @@ for (
   });
 }
 
+Deno.test("run --itch-dir, 300 securities with sizes of their own: the live feed (one event at a time) is byte for byte qrsdp itch (made in time windows)", async () => {
+  const dir = tempDir("itch_live_market");
+  const lines = Array.from({ length: 300 }, (_, i) => `S${i}:${1000 + 37 * i}`);
+  Deno.writeTextFileSync(`${dir}/securities.txt`, lines.join("\n") + "\n");
+  const base = await liveAndConverted([
+    "--seed",
+    "13",
+    "--days",
+    "2",
+    "--seconds",
+    "30",
+    "--sizes",
+    "geometric:3",
+    "--securities",
+    `@${dir}/securities.txt`,
+    "--workers",
+    "2",
+  ]);
+  for (const name of NAMES) {
+    const live = Deno.readFileSync(`${base}/live/${name}`);
+    const conv = Deno.readFileSync(`${base}/conv/${name}`);
+    assert.equal(new Set(decodeFile(live).map((m) => m.locate)).size, 301, name);
+    // The first byte that differs, not a diff of two 20 MB arrays.
+    const differs = live.findIndex((b, i) => b !== conv[i]);
+    assert.deepEqual([differs, live.length], [-1, conv.length], name);
+  }
+});
+
 Deno.test("run with a live feed that fails (a host that does not resolve): the files are complete, exit 1, one line", async () => {
   const out = `${tempDir("itch_live_fail")}/run`;
   const res = await runCli([
