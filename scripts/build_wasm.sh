@@ -8,6 +8,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 # source, generated module, exported constant
 modules=(
   "src/format/wasm/lz4.c src/format/wasm/lz4_wasm.ts LZ4_WASM"
+  "src/calibrate/wasm/csv_rows.c src/calibrate/wasm/csv_rows_wasm.ts CSV_ROWS_WASM"
 )
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -8,24 +8,23 @@ function file(text: string): string {
   return path;
 }
 
-/** Every line's fields, and (reused) the fields it says may have changed. */
-function readAll(path: string, max: number, reuse: boolean) {
-  const reader = new CsvReader(path, max, reuse);
-  const lines: number[][] = [], changed: [number, number][] = [];
+/** Every line's fields. */
+function readAll(path: string, max: number): number[][] {
+  const reader = new CsvReader(path, max);
+  const lines: number[][] = [];
   try {
     for (let n = reader.next(); n !== null; n = reader.next()) {
       lines.push(Array.from(reader.fields.subarray(0, n)));
-      changed.push([reader.changedFrom, reader.changedTo]);
     }
   } finally {
     reader.close();
   }
-  return { lines, changed };
+  return lines;
 }
 
-function errorOf(path: string, max: number, reuse: boolean): string {
+function errorOf(path: string, max: number): string {
   try {
-    readAll(path, max, reuse);
+    readAll(path, max);
   } catch (e) {
     assert.ok(e instanceof DataError);
     return e.message;
@@ -35,74 +34,28 @@ function errorOf(path: string, max: number, reuse: boolean): string {
 
 Deno.test("numbers with signs and fractions, CRLF line ends and a last line without one", () => {
   const path = file("1,-2.5,30\r\n0.125,-0,9999999999\n34200.000000001,7,8");
-  for (const reuse of [false, true]) {
-    const { lines } = readAll(path, 4, reuse);
-    assert.deepEqual(lines, [[1, -2.5, 30], [0.125, -0, 9999999999], [34200.000000001, 7, 8]]);
-  }
+  assert.deepEqual(readAll(path, 4), [[1, -2.5, 30], [0.125, -0, 9999999999], [
+    34200.000000001,
+    7,
+    8,
+  ]]);
 });
 
 Deno.test("a bad field or too many fields: an error naming the line and the field", () => {
-  for (const reuse of [false, true]) {
-    assert.match(errorOf(file("1,2\n1,x\n"), 4, reuse), /line 2: field 2 is not a number$/);
-    assert.match(errorOf(file("1,2\n1,2\n1,,2\n"), 4, reuse), /line 3: field 2 is not a number$/);
-    assert.match(errorOf(file("1,2\n1,2\n\n"), 4, reuse), /line 3: field 1 is not a number$/);
-    assert.match(errorOf(file("1,2\n1,2\r3\n"), 4, reuse), /line 2: field 2 is not a number$/);
-    assert.match(errorOf(file("1,2,3\n1,2,3,4,5\n"), 4, reuse), /line 2: more than 3 fields$/);
-    // The differing byte is in the middle of a line that otherwise repeats the one before.
-    assert.match(
-      errorOf(file("10,20,30,40\n10,20,3a,40\n"), 5, reuse),
-      /line 2: field 3 is not a number$/,
-    );
-  }
+  assert.match(errorOf(file("1,2\n1,x\n"), 4), /line 2: field 2 is not a number$/);
+  assert.match(errorOf(file("1,2\n1,2\n1,,2\n"), 4), /line 3: field 2 is not a number$/);
+  assert.match(errorOf(file("1,2\n1,2\n\n"), 4), /line 3: field 1 is not a number$/);
+  assert.match(errorOf(file("1,2\n1,2\r3\n"), 4), /line 2: field 2 is not a number$/);
+  assert.match(errorOf(file("1,2,3\n1,2,3,4,5\n"), 4), /line 2: more than 3 fields$/);
 });
 
-/** A small deterministic generator (the test must read the same lines every run). */
-function lcg(seed: number) {
-  let s = seed >>> 0;
-  return (n: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s % n;
-  };
-}
-
-Deno.test("reused lines read as parsed afresh, across buffer refills, with what changed marked", () => {
-  // Rows that each change the one before a little: a value, its length, a field more or fewer,
-  // levels shifted, or nothing; 200,000 rows (several MB) so lines straddle the buffer's refills.
-  const random = lcg(7);
-  let row = Array.from({ length: 20 }, (_, i) => (i % 2 ? 100 * (1 + random(9)) : 1000000 + i));
-  const rows: number[][] = [];
-  for (let i = 0; i < 200_000; i++) {
-    const next = [...row];
-    const what = random(10), at = random(next.length);
-    if (what < 4) next[at] = random(3) === 0 ? random(100000) : next[at] + 100;
-    else if (what === 4) next.splice(at, 0, random(1000));
-    else if (what === 5 && next.length > 2) next.splice(at, 1);
-    else if (what === 6) next.unshift(next.pop()!, next.pop()!);
-    else if (what === 7) next[at] = -9999999999;
-    row = next.length > 40 ? next.slice(0, 20) : next;
-    rows.push(row);
-  }
-  const path = file(rows.map((r) => r.join(",")).join("\n") + "\n");
-  const fresh = readAll(path, 41, false), reused = readAll(path, 41, true);
-  assert.deepEqual(reused.lines, rows);
-  assert.deepEqual(fresh.lines, rows);
-  for (let i = 1; i < rows.length; i++) {
-    const [from, to] = reused.changed[i], a = rows[i - 1], b = rows[i];
-    for (let k = 0; k < b.length; k++) {
-      if (k < from || k >= to) assert.equal(b[k], a[k], `row ${i + 1} field ${k + 1}`);
-    }
-  }
-  // The changed range is narrow: most rows change one field or none.
-  const narrow = reused.changed.filter(([from, to]) => to - from <= 1).length;
-  assert.ok(narrow > rows.length * 0.4, `${narrow} of ${rows.length}`);
-});
-
-Deno.test("a line longer than the buffer's reserve is read whole", () => {
+Deno.test("lines across buffer refills, and a line longer than the buffer's reserve, read whole", () => {
   const long = Array.from({ length: 30_000 }, (_, i) => i).join(",");
-  const path = file(`1,2\n${long}\n${long}\n3\n`);
-  for (const reuse of [false, true]) {
-    const { lines } = readAll(path, 30_001, reuse);
-    assert.deepEqual(lines.map((l) => l.length), [2, 30_000, 30_000, 1]);
-    assert.equal(lines[2][29_999], 29_999);
-  }
+  const many = Array.from({ length: 200_000 }, (_, i) => `${i},${i * 7}.5`);
+  const lines = readAll(file(`1,2\n${long}\n${long}\n${many.join("\n")}\n3\n`), 30_001);
+  assert.deepEqual(lines.slice(0, 3).map((l) => l.length), [2, 30_000, 30_000]);
+  assert.equal(lines[2][29_999], 29_999);
+  assert.equal(lines.length, 200_004);
+  assert.deepEqual(lines[3 + 123_456], [123_456, 123_456 * 7 + 0.5]);
+  assert.deepEqual(lines[200_003], [3]);
 });

@@ -1,6 +1,8 @@
 import { DataError } from "../core/errors.ts";
 import { EventType } from "../core/events.ts";
 import { CsvReader } from "./csv_reader.ts";
+import { RepeatingCsvReader } from "./repeating_csv_reader.ts";
+import type { ChangedRow } from "./repeating_csv_reader.ts";
 import { levelOf } from "./level_view.ts";
 import type { LevelView, ShareBook } from "./level_view.ts";
 import { PriceLadder } from "./price_ladder.ts";
@@ -63,7 +65,7 @@ class RowBook implements ShareBook {
    * Takes the reader's row (ask price, ask size, bid price, bid size per level). A row that
    * differs from the one before only in one level's size changes that queue alone.
    */
-  update(reader: CsvReader, tick: number): void {
+  update(reader: ChangedRow, tick: number): void {
     const from = reader.changedFrom, to = reader.changedTo, f = reader.fields;
     if (to === from + 1 && (from & 1) === 1) {
       const l = from >> 2, bid = (from & 2) !== 0;
@@ -79,7 +81,7 @@ class RowBook implements ShareBook {
     if (from !== to) this.set(f, tick, reader);
   }
 
-  private set(fields: Float64Array, tick: number, reader: CsvReader): void {
+  private set(fields: Float64Array, tick: number, reader: ChangedRow): void {
     let askReal = 0, bidReal = 0;
     for (let l = 0; l < this.depth; l++) {
       const ap = fields[4 * l], bp = fields[4 * l + 2];
@@ -117,7 +119,7 @@ class RowBook implements ShareBook {
   }
 }
 
-function toTicks(price: number, tick: number, reader: CsvReader): number {
+function toTicks(price: number, tick: number, reader: Pick<ChangedRow, "fail">): number {
   const ticks = Math.round(price / tick);
   if (Math.abs(ticks * tick - price) > 1e-6 * tick) {
     reader.fail(`price ${price} is not a multiple of the tick size ${tick}`);
@@ -182,7 +184,7 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
   const messages = new CsvReader(pair.message, MESSAGE_FIELDS + 1);
   const orderbook = pair.orderbook === null
     ? null
-    : new CsvReader(pair.orderbook, 4 * 200 + 1, true);
+    : new RepeatingCsvReader(pair.orderbook, 4 * 200 + 1);
   const ladder = new PriceLadder();
   let row: RowBook | null = null;
   const before = { bestBid: -1, bestAsk: -1 };
