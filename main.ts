@@ -11,6 +11,8 @@ async function workerHandler(kind: unknown): Promise<MessageHandler> {
     case "analysis":
       return (await import("./src/serve/analysis_worker.ts"))
         .analysisWorkerHandler() as MessageHandler;
+    case "orderbook-check":
+      return (await import("./src/calibrate/orderbook_check.ts")).orderbookCheckHandler();
     case "realism":
       return (await import("./src/serve/realism_worker.ts"))
         .realismWorkerHandler() as MessageHandler;

@@ -229,6 +229,21 @@ Deno.test("calibrate --lobster on bad input: one line naming the file and line, 
       `qrsdp calibrate: ${msg}: line 2: 4 fields, a LOBSTER message line has 6\n`,
     );
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [msg.split("/").pop()]);
+    // With an orderbook file, a bad row the calibration does not read for the book: the check
+    // beside the messages (a worker thread) names it, as if the rows were read in step.
+    Deno.writeTextFileSync(msg, "34200.1,1,1,100,1000000,1\n34200.2,1,2,100,1000100,-1\n");
+    const book = msg.replace("_message_", "_orderbook_");
+    Deno.writeTextFileSync(book, "1000100,100,1000000,100\n1000100,100,1000000,2O0\n");
+    const bad = await runCli(["calibrate", "--lobster", msg, book, "--output", `${dir}/c.json`]);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr, `qrsdp calibrate: ${book}: line 2: field 4 is not a number\n`);
+    assert.deepEqual(
+      [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
+      [
+        msg.split("/").pop(),
+        book.split("/").pop(),
+      ].sort(),
+    );
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

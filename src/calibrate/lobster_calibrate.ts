@@ -70,16 +70,18 @@ export function withOrderbook(message: string): string[] {
   }
 }
 
+/** Calibrates from LOBSTER pairs; orderbook files are checked in a worker from `workerUrl` if given. */
 export function calibrateLobster(
   pairs: LobsterPair[],
   settings: RealSettings,
+  workerUrl?: string | URL,
 ): Promise<RealCalibration> {
   const tick = settings.tick ?? inferTick(pairs[0].message);
   return calibrateReal(settings, tick, (view, nextInput) => {
     let total: PassSummary | null = null;
     for (const pair of pairs) {
       nextInput();
-      total = addPass(total, readLobster(pair, tick, view));
+      total = addPass(total, readLobster(pair, tick, view, workerUrl));
     }
     return total!;
   });

@@ -5,6 +5,15 @@ import { RepeatingCsvReader } from "./repeating_csv_reader.ts";
 import type { ChangedRow } from "./repeating_csv_reader.ts";
 import { levelOf } from "./level_view.ts";
 import type { LevelView, ShareBook } from "./level_view.ts";
+import {
+  checkPrices,
+  checkWidth,
+  DUMMY_PRICE,
+  ORDERBOOK_FIELDS,
+  startOrderbookCheck,
+  toTicks,
+} from "./orderbook_check.ts";
+import type { OrderbookVerdict, PendingCheck } from "./orderbook_check.ts";
 import { PriceLadder } from "./price_ladder.ts";
 
 /** LOBSTER's message file and, when there is one, its orderbook file (the book after each message). */
@@ -14,8 +23,6 @@ export interface LobsterPair {
 }
 
 const MESSAGE_FIELDS = 6;
-/** LOBSTER's dummy price of a missing level (±9999999999). */
-const DUMMY_PRICE = 9_999_999_999;
 const HALT = 7, HALT_BEGINS = -1, TRADING_RESUMES = 1;
 
 /** What one pass over a LOBSTER day saw, beyond the observations. */
@@ -119,12 +126,55 @@ class RowBook implements ShareBook {
   }
 }
 
-function toTicks(price: number, tick: number, reader: Pick<ChangedRow, "fail">): number {
-  const ticks = Math.round(price / tick);
-  if (Math.abs(ticks * tick - price) > 1e-6 * tick) {
-    reader.fail(`price ${price} is not a multiple of the tick size ${tick}`);
+/**
+ * The book rebuilt from the messages, set from an orderbook row (the book after the message)
+ * wherever it cannot be trusted: at the start, and when a price beyond the ones it knows comes
+ * into the model's levels (the row lists `depth` prices a side, at least as many as the levels).
+ */
+class RebuiltBook {
+  readonly ladder = new PriceLadder();
+  /** Prices known exactly: asks up to askBound, bids down to bidBound (ticks). */
+  private askBound = -Infinity;
+  private bidBound = Infinity;
+  private readonly ticks: Float64Array;
+  private readonly shares: Float64Array;
+
+  constructor(private readonly depth: number, private readonly levels: number) {
+    this.ticks = new Float64Array(depth);
+    this.shares = new Float64Array(depth);
   }
-  return ticks;
+
+  /** Whether levels 0..K-1 of both sides are known. */
+  trusted(): boolean {
+    const ask = this.ladder.bestAsk, bid = this.ladder.bestBid, k = this.levels - 1;
+    return (ask >= 0 ? ask + k <= this.askBound : this.askBound === Infinity) &&
+      (bid >= 0 ? bid - k >= this.bidBound : this.bidBound === -Infinity);
+  }
+
+  /**
+   * Takes the row's book (ask price, ask size, bid price, bid size per level; prices already
+   * checked on the tick); returns how many tick levels it knows on both sides.
+   */
+  load(fields: Float64Array, tick: number): number {
+    let known = Infinity;
+    for (let side = 0; side < 2; side++) {
+      let n = 0;
+      for (let l = 0; l < this.depth; l++) {
+        const price = fields[4 * l + 2 - 2 * side];
+        const ticks = Math.abs(price) >= DUMMY_PRICE ? -1 : Math.round(price / tick);
+        if (ticks < 0) continue;
+        this.ticks[n] = ticks;
+        this.shares[n++] = fields[4 * l + 3 - 2 * side];
+      }
+      // A side listing all its levels is known down to its last price; a side with fewer is whole.
+      const whole = n < this.depth, last = this.ticks[n - 1];
+      this.ladder.load(side, this.ticks, this.shares, n, whole);
+      if (side === 0) this.bidBound = whole ? -Infinity : last;
+      else this.askBound = whole ? Infinity : last;
+      if (!whole) known = Math.min(known, Math.abs(last - this.ticks[0]) + 1);
+    }
+    return known;
+  }
 }
 
 /** The start and end (seconds after midnight) in LOBSTER's file name, TICKER_DATE_START_END_message_L.csv, or null. */
@@ -169,7 +219,12 @@ function gcd(a: number, b: number): number {
  * rebuilt from the messages (the first row is the state after the first message, which is not
  * observed).
  */
-export function readLobster(pair: LobsterPair, tick: number, view: LevelView): LobsterPass {
+export function readLobster(
+  pair: LobsterPair,
+  tick: number,
+  view: LevelView,
+  workerUrl?: string | URL,
+): LobsterPass {
   const levels = view.levels;
   const pass: LobsterPass = {
     messages: 0,
@@ -184,15 +239,25 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
   const messages = new CsvReader(pair.message, MESSAGE_FIELDS + 1);
   const orderbook = pair.orderbook === null
     ? null
-    : new RepeatingCsvReader(pair.orderbook, 4 * 200 + 1);
-  const ladder = new PriceLadder();
-  let row: RowBook | null = null;
+    : new RepeatingCsvReader(pair.orderbook, ORDERBOOK_FIELDS);
+  let row: RowBook | null = null, rebuilt: RebuiltBook | null = null, ladder = new PriceLadder();
   const before = { bestBid: -1, bestAsk: -1 };
   let rowWidth = 0, lastPrice = NaN, lastTicks = 0;
   const window = lobsterWindow(pair.message);
   /** Removals larger than the rebuilt level, per level (a book that began before the file). */
   const deficits = new Float64Array(levels);
   let trading = true, started = false, lastTime = -Infinity;
+  /** With the rebuilt book: the check of every orderbook row, and the last message whose row is due. */
+  let check: PendingCheck | null = null, rowDue = 0;
+  /** Row i of the orderbook (the book after message i), the rows between skipped. */
+  const rowAt = (i: number): Float64Array => {
+    const reader = orderbook!;
+    reader.skip(i - 1 - reader.line);
+    const m = reader.next() ?? reader.fail(`ends before the message file's line ${i}`);
+    checkWidth(reader, m, rowWidth);
+    checkPrices(reader, tick);
+    return reader.fields;
+  };
   try {
     for (;;) {
       const n = messages.next();
@@ -211,15 +276,39 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
         messages.fail(`direction ${direction} is not 1 or -1`);
       }
       pass.messages++;
+      rowDue = messages.line;
       let book: ShareBook;
-      if (orderbook) {
+      if (orderbook && !rebuilt) {
         const m = orderbook.next() ??
           orderbook.fail(`ends before the message file's line ${messages.line}`);
+        checkWidth(orderbook, m, rowWidth);
         if (rowWidth === 0) {
-          if (m === 0 || m % 4 !== 0) orderbook.fail(`${m} fields, not 4 per level`);
           rowWidth = m;
-          row = new RowBook(m / 4);
-        } else if (m !== rowWidth) orderbook.fail(`${m} fields, the first row has ${rowWidth}`);
+          // A row as deep as the levels or deeper: the book rebuilt from the messages, set from
+          // the rows where it cannot be trusted (see RebuiltBook), every row checked beside;
+          // shallower, the rows themselves.
+          if (m / 4 >= levels) {
+            rebuilt = new RebuiltBook(m / 4, levels);
+            ladder = rebuilt.ladder;
+            checkPrices(orderbook, tick);
+            check = startOrderbookCheck(orderbook.path, tick, workerUrl);
+          } else row = new RowBook(m / 4);
+        }
+      }
+      if (rebuilt) {
+        if (!started) {
+          // The book before the first message is not in the files: it starts the sampling period.
+          started = true;
+          pass.start = window?.start ?? t;
+          rebuilt.load(orderbook!.fields, tick);
+          pass.firstMid = (ladder.bestBid + ladder.bestAsk) / 2;
+          view.begin(t, ladder);
+          continue;
+        }
+        // A cross or a halt: the row says what the book is after it.
+        if (type >= 6) rebuilt.load(rowAt(messages.line), tick);
+        book = ladder;
+      } else if (orderbook) {
         // The book before this message is the row read last: the view reads it now if it must,
         // and the event its best prices, before the row after the message replaces it.
         before.bestBid = row!.bestBid;
@@ -267,11 +356,12 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
       const ticks = lastTicks;
       const isAdd = type === 1;
       if (!trading) {
-        if (!orderbook) ladder.change(side, ticks, isAdd ? size : -size);
+        if (!row) ladder.change(side, ticks, isAdd ? size : -size);
+        if (rebuilt && !rebuilt.trusted()) rebuilt.load(rowAt(messages.line), tick);
         view.touch();
         continue;
       }
-      const bests = orderbook ? before : book;
+      const bests = row ? before : book;
       const level = type === 4 ? 0 : levelOf(bests, side, ticks, isAdd);
       const eventType = type === 1
         ? (side === 0 ? EventType.ADD_BID : EventType.ADD_ASK)
@@ -287,14 +377,22 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
         pass.firstMid = (bests.bestBid + bests.bestAsk) / 2;
       }
       view.event(t, side, level, eventType, book);
-      if (!orderbook) {
+      if (!row) {
         const missing = ladder.change(side, ticks, isAdd ? size : -size);
-        if (missing > 0 && level >= 0 && level < levels) deficits[level] += missing;
+        if (!orderbook && missing > 0 && level >= 0 && level < levels) deficits[level] += missing;
       }
-      if (!orderbook) view.after(t, ladder, side, ticks);
+      if (rebuilt && !rebuilt.trusted()) {
+        const known = rebuilt.load(rowAt(messages.line), tick);
+        pass.trustedLevels = Math.min(pass.trustedLevels, known);
+        view.after(t, ladder);
+      } else if (!row) view.after(t, ladder, side, ticks);
       else if (row!.changedSide >= 0) view.after(t, book, row!.changedSide, row!.changedTick);
-      else if (orderbook.changedFrom === orderbook.changedTo) view.after(t, book, side, ticks);
+      else if (orderbook!.changedFrom === orderbook!.changedTo) view.after(t, book, side, ticks);
       else view.after(t, book);
+    }
+    if (check) {
+      const verdict = check.verdict();
+      if (verdict.rows < messages.line) throw orderbookError(pair.orderbook!, verdict);
     }
     if (!started) throw new DataError("no messages", { source: pair.message });
     pass.end = Math.max(window?.end ?? lastTime, lastTime);
@@ -304,8 +402,29 @@ export function readLobster(pair: LobsterPair, tick: number, view: LevelView): L
       pass.trustedLevels = firstDeficit < 0 ? levels : firstDeficit;
     }
     return pass;
+  } catch (e) {
+    if (!check || !(e instanceof DataError)) throw e;
+    // The orderbook's rows are checked beside the messages: the error of the first bad line,
+    // messages and rows taken in the order they are read in step (a message's fields, its row,
+    // its price).
+    const verdict = check.verdict(), line = messages.line;
+    const after = e.source === pair.orderbook || rowDue === line && e.source === pair.message;
+    if (verdict.rows + 1 < line || (verdict.rows + 1 === line && after)) {
+      throw orderbookError(pair.orderbook!, verdict);
+    }
+    throw e;
   } finally {
+    check?.stop();
     messages.close();
     orderbook?.close();
   }
+}
+
+/** The error of the first row that is bad, or missing, in a checked orderbook file. */
+function orderbookError(path: string, verdict: OrderbookVerdict): DataError {
+  return new DataError(
+    verdict.error ??
+      `line ${verdict.rows}: ends before the message file's line ${verdict.rows + 1}`,
+    { source: path },
+  );
 }

@@ -87,12 +87,19 @@ function recorder(view: { bidDepth: Int32Array; askDepth: Int32Array }) {
   return { seen, sink };
 }
 
-function observe(pair: { message: string; orderbook: string | null }) {
+/** The program's entry module, which a worker thread starts from. */
+const MAIN = new URL("../../main.ts", import.meta.url);
+
+function observe(
+  pair: { message: string; orderbook: string | null },
+  levels = 2,
+  workerUrl?: URL,
+) {
   const sinks: ObservationSink[] = [];
-  const view = new LevelView(2, Float64Array.of(1, 1), sinks);
+  const view = new LevelView(levels, new Float64Array(levels).fill(1), sinks);
   const { seen, sink } = recorder(view);
   sinks.push(sink);
-  const pass = readLobster(pair, 100, view);
+  const pass = readLobster(pair, 100, view, workerUrl);
   return { seen, pass };
 }
 
@@ -144,6 +151,24 @@ Deno.test("LOBSTER pair: the observations, worked out by hand (queue sizes in sh
   }
 });
 
+Deno.test("LOBSTER pair, the orderbook shallower than the levels: its rows are the book, and the same observations", () => {
+  const { dir, pair } = writePair();
+  try {
+    // 3 levels from a 2-level orderbook: the rows themselves are the book, a third level
+    // beyond them is never known. Levels 0 and 1 are seen as with 2 levels, where the book is
+    // rebuilt from the messages and the rows are read where it cannot be trusted.
+    const deep = observe(pair, 3), shallow = observe(pair, 2);
+    assert.equal(deep.pass.trustedLevels, 2);
+    assert.equal(shallow.pass.trustedLevels, 2);
+    const firstTwo = (o: unknown[]) => o.map((x) => Array.isArray(x) ? x.slice(0, 2) : x);
+    assert.deepEqual(deep.seen.map(firstTwo), shallow.seen.map(firstTwo));
+    assert.deepEqual(deep.seen[0], ["begin", 34200.5, [200, 300, 0], [100, 400, 0]]);
+    assert.deepEqual(deep.pass.sizeSum.slice(0, 2), shallow.pass.sizeSum);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("LOBSTER messages alone: the book is rebuilt, and removals it never saw distrust the levels", () => {
   const { dir, pair } = writePair(MESSAGES, null);
   try {
@@ -183,14 +208,73 @@ for (
       BOOKS.slice(0, 10),
       /_orderbook_2\.csv: line 10: ends before the message file's line 11$/,
     ],
+    // Rows the rebuilt book does not read are checked all the same, in the order they would be
+    // read in step with the messages.
+    [
+      "an orderbook row that is not numbers, the book rebuilt",
+      MESSAGES,
+      BOOKS.map((b, i) => i === 13 ? b.replace(",400,", ",4x0,") : b),
+      /_orderbook_2\.csv: line 14: field 6 is not a number$/,
+    ],
+    [
+      "an orderbook price off the tick, the book rebuilt",
+      MESSAGES,
+      BOOKS.map((b, i) => i === 12 ? b.replace("999900,200", "999950,200") : b),
+      /_orderbook_2\.csv: line 13: price 999950 is not a multiple of the tick size 100$/,
+    ],
+    [
+      "a message error after an orderbook error",
+      MESSAGES.map((m, i) => i === 16 ? m + ",1" : m),
+      BOOKS.map((b, i) => i === 13 ? b + ",1,2,3,4" : b),
+      /_orderbook_2\.csv: line 14: 12 fields, the first row has 8$/,
+    ],
+    [
+      "a message error before an orderbook error",
+      MESSAGES.map((m, i) => i === 12 ? m + ",1" : m),
+      BOOKS.map((b, i) => i === 13 ? b + ",1,2,3,4" : b),
+      /_message_2\.csv: line 13: 7 fields, a LOBSTER message line has 6$/,
+    ],
+    [
+      "a message's fields bad on the line of a bad orderbook row",
+      MESSAGES.map((m, i) => i === 13 ? m + ",1" : m),
+      BOOKS.map((b, i) => i === 13 ? b + ",1,2,3,4" : b),
+      /_message_2\.csv: line 14: 7 fields, a LOBSTER message line has 6$/,
+    ],
+    [
+      "a message's price off the tick on the line of a bad orderbook row",
+      MESSAGES.map((m, i) => i === 13 ? m.replace("1000300", "1000350") : m),
+      BOOKS.map((b, i) => i === 13 ? b + ",1,2,3,4" : b),
+      /_orderbook_2\.csv: line 14: 12 fields, the first row has 8$/,
+    ],
+    [
+      "a message error after the orderbook file's end",
+      MESSAGES.map((m, i) => i === 16 ? m + ",1" : m),
+      BOOKS.slice(0, 15),
+      /_orderbook_2\.csv: line 15: ends before the message file's line 16$/,
+    ],
   ] as const
 ) {
-  Deno.test(`LOBSTER input with ${what}: one error naming the file and line`, () => {
-    const { dir, pair } = writePair([...messages], [...books]);
-    try {
-      assert.throws(() => observe(pair), (e) => e instanceof DataError && expected.test(e.message));
-    } finally {
-      Deno.removeSync(dir, { recursive: true });
-    }
-  });
+  for (const workerUrl of [undefined, MAIN]) {
+    Deno.test(`LOBSTER input with ${what}${workerUrl ? ", checked in a worker" : ""}: one error naming the file and line`, () => {
+      const { dir, pair } = writePair([...messages], [...books]);
+      try {
+        assert.throws(
+          () => observe(pair, 2, workerUrl),
+          (e) => e instanceof DataError && expected.test(e.message),
+        );
+      } finally {
+        Deno.removeSync(dir, { recursive: true });
+      }
+    });
+  }
 }
+
+Deno.test("LOBSTER pair: rows past the last message are not read", () => {
+  const { dir, pair } = writePair(MESSAGES, [...BOOKS, "x"]);
+  try {
+    assert.equal(observe(pair, 2, MAIN).pass.messages, 20);
+    assert.equal(observe(pair, 2).pass.messages, 20);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -47,6 +47,37 @@ export class PriceLadder {
     return after < 0 ? -after : 0;
   }
 
+  /**
+   * Sets one side to the `n` levels given (ticks best first, and their shares): the side's best
+   * becomes the first, and every other price from the best (the old one too, when it was better)
+   * to the last level is emptied; `whole`: every price beyond the last as well.
+   */
+  load(side: number, ticks: Float64Array, shares: Float64Array, n: number, whole: boolean): void {
+    const levels = side === 0 ? this.bids : this.asks;
+    if (n === 0) {
+      levels.fill(0);
+      if (side === 0) this.bestBidIndex = -1;
+      else this.bestAskIndex = -1;
+      return;
+    }
+    this.reach(ticks[0]);
+    this.reach(ticks[n - 1]);
+    const target = side === 0 ? this.bids : this.asks, base = this.base;
+    const best = ticks[0] - base, last = ticks[n - 1] - base;
+    if (side === 0) {
+      const old = this.bestBidIndex;
+      if (whole) target.fill(0, 0, Math.max(old, best) + 1);
+      else target.fill(0, last, Math.max(old, best) + 1);
+      this.bestBidIndex = best;
+    } else {
+      const old = this.bestAskIndex;
+      const from = old >= 0 ? Math.min(old, best) : best;
+      target.fill(0, from, whole ? target.length : last + 1);
+      this.bestAskIndex = best;
+    }
+    for (let l = 0; l < n; l++) target[ticks[l] - base] = shares[l];
+  }
+
   /** Empties both sides. */
   clear(): void {
     this.bids.fill(0);

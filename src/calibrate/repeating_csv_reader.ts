@@ -7,6 +7,7 @@ interface CsvRowsExports {
   memory: WebAssembly.Memory;
   setup(base: number, fields: number, offsets: number, state: number, max: number): void;
   row(start: number, previous: number, count: number, end: number, eof: number): number;
+  skip(start: number, end: number, n: number, eof: number): number;
   __heap_base: WebAssembly.Global;
 }
 
@@ -111,6 +112,22 @@ export class RepeatingCsvReader implements ChangedRow {
             ? `more than ${this.maxFields - 1} fields`
             : `field ${NOT_A_NUMBER - n + 1} is not a number`,
         );
+      }
+    }
+  }
+
+  /** Moves past the next `n` lines unread (fewer at the end of the file). */
+  skip(n: number): void {
+    this.previous = -1; // the line after those is parsed afresh
+    while (n > 0 && !(this.start >= this.end && this.eof)) {
+      if (this.end - this.start < LOW && !this.eof) this.fill();
+      const k = this.wasm.skip(this.start, this.end, n, this.eof ? 1 : 0);
+      this.start = this.state[0];
+      this.line += k;
+      n -= k;
+      if (k === 0) {
+        if (this.eof) return;
+        this.fill();
       }
     }
   }

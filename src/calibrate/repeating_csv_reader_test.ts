@@ -130,3 +130,41 @@ Deno.test("a line longer than the buffer's reserve is read whole", () => {
   assert.deepEqual(lines.map((l) => l.length), [2, 30_000, 30_000, 1]);
   assert.equal(lines[2][29_999], 29_999);
 });
+
+Deno.test("skip moves past lines unread, across refills; the next line is parsed afresh", () => {
+  const rows = Array.from({ length: 100_000 }, (_, i) => `${i},${i % 7},1000000`);
+  const path = file(rows.join("\n") + "\n7,8");
+  const reader = new RepeatingCsvReader(path, 4);
+  try {
+    assert.equal(reader.next(), 3);
+    reader.skip(0);
+    assert.equal(reader.next(), 3);
+    assert.deepEqual([reader.line, reader.fields[0]], [2, 1]);
+    reader.skip(60_000); // past several buffers
+    assert.equal(reader.next(), 3);
+    assert.deepEqual([reader.line, ...reader.fields.subarray(0, 3)], [
+      60_003,
+      60_002,
+      60_002 % 7,
+      1e6,
+    ]);
+    assert.deepEqual([reader.changedFrom, reader.changedTo], [0, 3]);
+    reader.skip(39_997);
+    assert.equal(reader.line, 100_000);
+    assert.equal(reader.next(), 2);
+    assert.deepEqual([...reader.fields.subarray(0, 2)], [7, 8]);
+    reader.skip(5);
+    assert.equal(reader.next(), null);
+  } finally {
+    reader.close();
+  }
+  // A last line without a line end is a line to skip.
+  const last = new RepeatingCsvReader(file("1\n2"), 2);
+  try {
+    last.skip(2);
+    assert.equal(last.line, 2);
+    assert.equal(last.next(), null);
+  } finally {
+    last.close();
+  }
+});

@@ -85,7 +85,10 @@ Exit status: 0 on success, 1 when an input is damaged, no input has a sound chun
 written) or the output cannot be written, 2 for a usage error or an input that cannot be read.`,
 };
 
-export async function calibrateCommand(args: string[]): Promise<number> {
+export async function calibrateCommand(
+  args: string[],
+  workerUrl?: string | URL,
+): Promise<number> {
   const parsed = await parseCommand(CALIBRATE_COMMAND, args);
   if (!parsed) return 0;
   const v = parsed.values;
@@ -100,7 +103,7 @@ export async function calibrateCommand(args: string[]): Promise<number> {
   const toStdout = v.output === "-";
   if (v.lobster || v.itch !== undefined) {
     checkOutputPath(v.output, "--output", { stdout: true });
-    const outputs = await calibrateRealInputs(parsed.positionals, v);
+    const outputs = await calibrateRealInputs(parsed.positionals, v, workerUrl);
     if (outputs.length > 1) Deno.mkdirSync(v.output, { recursive: true });
     for (const out of outputs) {
       if (toStdout) writeAll(Deno.stdout, new TextEncoder().encode(out.json));

@@ -61,12 +61,13 @@ function summaryOf(result: RealCalibration, unit: string, what: string): string 
 export async function calibrateRealInputs(
   positionals: string[],
   v: RealFlags,
+  workerUrl?: string | URL,
 ): Promise<CurvesOutput[]> {
   const settings = settingsOf(v);
   if (v.lobster) {
     if (v.itch !== undefined) throw new UsageError("--lobster and --itch exclude each other");
     if (v.symbol !== undefined) throw new UsageError("--symbol goes with --itch");
-    const result = await calibrateLobster(lobsterPairs(positionals), settings);
+    const result = await calibrateLobster(lobsterPairs(positionals), settings, workerUrl);
     return [{ path: v.output, json: result.json, summary: summaryOf(result, v.unit, "LOBSTER") }];
   }
   if (positionals.length > 0) throw new UsageError("--itch takes its file as its value, not more");

@@ -158,7 +158,8 @@ export async function calibrateLobsterCase(): Promise<void> {
     let messages = 0;
     for (let i = 0; i < 3; i++) {
       const c0 = cpuSeconds(), t0 = performance.now();
-      messages = (await calibrateLobster([p], SETTINGS)).messages;
+      messages = (await calibrateLobster([p], SETTINGS, new URL("../../main.ts", import.meta.url)))
+        .messages;
       walls.push((performance.now() - t0) / 1000);
       cpus.push(cpuSeconds() - c0);
     }

@@ -191,3 +191,26 @@ __attribute__((export_name("row"))) int row(int s, int p, int count, int end, in
   const int stop = to < count ? offsets[to] + length - before : -1;
   return parse_fields(b, s, offsets[from], from, stop, to, end, eof, count);
 }
+
+/*
+ * Skips up to n whole lines from `s` (a last line without a line end counts when `eof`): returns
+ * how many, and where the next line begins in state[0].
+ */
+__attribute__((export_name("skip"))) int skip(int s, int end, int n, int eof) {
+  const u8 *b = mem;
+  int k = 0, i = s;
+  while (k < n) {
+    const int newline = first_newline(b, i);
+    if (newline >= end) {
+      if (eof && i < end) {
+        k++;
+        i = end;
+      }
+      break;
+    }
+    k++;
+    i = newline + 1;
+  }
+  state[0] = i;
+  return k;
+}
