@@ -82,6 +82,30 @@ Deno.test("the bundled program runs self-contained and writes the same files as 
     );
   }
 
+  // calibrate --lobster with an orderbook file checks its rows in a worker thread, the bundle
+  // itself: the curves are the source tree's.
+  const lobster = await runCli([
+    "export",
+    `${dir}/source`,
+    "--format",
+    "lobster",
+    "--output",
+    `${dir}/lob`,
+    "--quiet",
+  ]);
+  assert.equal(lobster.code, 0, lobster.stderr);
+  const curves = await runBundle(["calibrate", "--lobster", `${dir}/lob`, "--output", "b.json"]);
+  assert.equal(curves.code, 0, curves.stderr);
+  const curvesSource = await runCli([
+    "calibrate",
+    "--lobster",
+    `${dir}/lob`,
+    "--output",
+    `${dir}/s.json`,
+  ]);
+  assert.equal(curvesSource.code, 0, curvesSource.stderr);
+  assert.equal(Deno.readTextFileSync(`${dir}/b.json`), Deno.readTextFileSync(`${dir}/s.json`));
+
   // The npm clients are inside the bundle too: kafkajs answers for an unreachable broker and
   // @clickhouse/client for an unreachable server.
   const replay = await runBundle([
