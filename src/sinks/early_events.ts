@@ -8,12 +8,11 @@ export interface EarlySession {
   date: string;
 }
 
-const FIRST_BYTES = 64 * 1024;
-
 /**
  * The events a sink takes while its connection is still being made, in order, with the session
  * each belongs to: the generator goes on meanwhile instead of waiting, up to `capacity` bytes of
- * records (the buffer grows as needed, so a quick connection costs little memory).
+ * records. The buffer is made whole at the first event, not grown by copies: the system gives it
+ * memory only as it is written, so a quick connection costs little.
  */
 export class EarlyEvents {
   private bytes = new Uint8Array(0);
@@ -45,7 +44,11 @@ export class EarlyEvents {
   /** Holds one event; false when there is no room left (the event is not held). */
   add(rec: EventRecord): boolean {
     const at = this.count * RECORD_SIZE;
-    if (at + RECORD_SIZE > this.bytes.length && !this.grow(at + RECORD_SIZE)) return false;
+    if (at + RECORD_SIZE > this.bytes.length) {
+      if (at + RECORD_SIZE > this.capacity) return false;
+      this.bytes = new Uint8Array(this.capacity);
+      this.view = new DataView(this.bytes.buffer);
+    }
     encodeRecord(rec, this.view, at);
     this.count++;
     return true;
@@ -82,15 +85,5 @@ export class EarlyEvents {
     this.view = new DataView(this.bytes.buffer);
     this.count = this.taken = this.nextSession = 0;
     this.sessions.length = 0;
-  }
-
-  private grow(need: number): boolean {
-    if (need > this.capacity) return false;
-    const size = Math.min(this.capacity, Math.max(FIRST_BYTES, 2 * this.bytes.length, need));
-    const bytes = new Uint8Array(size);
-    bytes.set(this.bytes.subarray(0, this.count * RECORD_SIZE));
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer);
-    return true;
   }
 }

@@ -12,8 +12,8 @@ import { EarlyEvents } from "./early_events.ts";
 import type { EarlySession } from "./early_events.ts";
 
 const ENCODER = new TextEncoder();
-/** Records held while the connection is being made (about 160,000 events). */
-const EARLY_BYTES = 4 * 1024 * 1024;
+/** Records held while the connection is being made (about 40,000 events: more cost memory). */
+const EARLY_BYTES = 1024 * 1024;
 
 /**
  * Events to Kafka: key = symbol, header `date`, value = up to `recordsPerMessage` 26-byte records
