@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { newRecord } from "../core/events.ts";
-import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
 import type { EventRecord } from "../core/events.ts";
 import { Packer } from "./packer.ts";
 import type { PackedBatch } from "./packer.ts";
 import { EncodedFrame, readZigzag } from "./records.ts";
+import { messagesOf as recordsOf } from "./test_records.ts";
 
 const frame = (key: string, date: string) =>
   new EncodedFrame({ key: Buffer.from(key), headerKey: "date", headerValue: date });
@@ -16,23 +15,7 @@ function event(i: number): EventRecord {
 
 /** Each record of a batch as [key, value records, date header]. */
 function messagesOf(batch: PackedBatch): [string, EventRecord[], string][] {
-  const out: [string, EventRecord[], string][] = [];
-  const b = batch.records;
-  let at = 0;
-  while (at < b.length) {
-    const [length, bodyAt] = readZigzag(b, at);
-    let p = bodyAt + 2;
-    [, p] = readZigzag(b, p); // offset delta
-    const [kl, kAt] = readZigzag(b, p);
-    const key = new TextDecoder().decode(b.subarray(kAt, kAt + kl));
-    const [vl, vAt] = readZigzag(b, kAt + kl);
-    const view = new DataView(b.buffer, b.byteOffset + vAt, vl);
-    const recs = [];
-    for (let o = 0; o < vl; o += RECORD_SIZE) recs.push(decodeRecord(view, o, newRecord()));
-    const date = new TextDecoder().decode(b.subarray(bodyAt + length - 10, bodyAt + length));
-    out.push([key, recs, date]);
-    at = bodyAt + length;
-  }
+  const out = recordsOf(batch.records);
   assert.equal(out.length, batch.messages);
   return out;
 }

@@ -30,7 +30,10 @@ export interface WorkerJob {
   /** Names this worker's files to the thread that writes them. */
   owner: string;
   stop: SharedArrayBuffer;
-  /** Hand full chunks to the main thread to compress and write (it has a core to spare). */
+  /**
+   * Hand full chunks to the main thread to compress and write, and Kafka batches to frame (it
+   * has a core to spare).
+   */
   offloadWrites: boolean;
   /** Hand every record to the main thread too (the live ITCH feed). */
   tap: boolean;
@@ -87,15 +90,14 @@ export class WorkerRunner {
   private readonly opened: (Sink | MultiplexSink)[] = [];
   private statsTimer: ReturnType<typeof setInterval> | null = null;
 
-  private readonly kafka: RemoteKafka;
+  /** Made with the job: only it says which thread frames the Kafka batches. */
+  private kafka: RemoteKafka | null = null;
 
-  constructor(private readonly post: (m: WorkerMessage) => void) {
-    this.kafka = new RemoteKafka(post);
-  }
+  constructor(private readonly post: (m: WorkerMessage) => void) {}
 
   handle(request: WorkerRequest): void {
     // Not behind the day in hand: it waits for these.
-    if (isKafkaReply(request)) return this.kafka.receive(request);
+    if (isKafkaReply(request)) return this.kafka!.receive(request);
     this.queue = this.queue.then(() => this.run(request));
   }
 
@@ -112,6 +114,7 @@ export class WorkerRunner {
 
   private async open(job: WorkerJob): Promise<void> {
     this.job = job;
+    this.kafka = new RemoteKafka(this.post, !job.offloadWrites);
     this.stop = new StopFlag(job.stop);
     this.begun = new Int32Array(job.begun);
     try {
@@ -144,7 +147,7 @@ export class WorkerRunner {
       target,
       extra: job.tap ? [new TapSink(this.post)] : [],
       stop: this.stop,
-      kafkaConnector: this.kafka.connector(),
+      kafkaConnector: this.kafka!.connector(),
       onKafkaDown: (why) =>
         this.post({
           kind: "warning",

@@ -19,9 +19,10 @@ export interface RunSinkOptions {
 }
 
 /**
- * The sinks of a run: always the `.qrsdp` files; Kafka too when brokers are configured; and any
- * `extra` ones. When Kafka cannot be reached (or `stop` comes first), `onKafkaDown` hears why at
- * once, and the shortfall is reported at the end.
+ * The sinks of a run: always the `.qrsdp` files; Kafka too when brokers are configured (it
+ * connects while the run starts); and any `extra` ones. When Kafka cannot be reached (or `stop`
+ * comes first), `onKafkaDown` hears why as soon as that is known, and the shortfall is reported
+ * at the end.
  */
 export async function createRunSink(
   output: string,
@@ -35,8 +36,8 @@ export async function createRunSink(
     // Loaded only when needed: kafkajs adds start-up time to every worker of a file-only run.
     const { KafkaSink } = await import("./kafka_sink.ts");
     const kafka = new KafkaSink(kafkaSettings, kafkaConnector);
-    const down = await kafka.connect(stop);
-    if (down) onKafkaDown?.(down);
+    // Not awaited: the sink holds the first events while it connects.
+    kafka.connect(stop).then((down) => down && onKafkaDown?.(down));
     sinks.push(kafka);
   }
   return new MultiplexSink([...sinks, ...extra]);

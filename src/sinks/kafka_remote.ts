@@ -1,11 +1,14 @@
 /**
  * A run's workers share one connection to Kafka, the main thread's: a worker packs its events
- * into batches (producer.ts) and frames each as a record batch (record_batch.ts: LZ4) in a
- * buffer it shares with the main thread, which sends it through the idempotent sender (that
- * stamps the producer id, sequence and CRC) and answers with the acknowledgement. The main thread
- * loads kafkajs and connects while the workers start; the workers load no kafkajs.
+ * into batches (producer.ts) in a buffer it shares with the main thread, which sends each through
+ * the idempotent sender (that stamps the producer id, sequence and CRC) and answers with the
+ * acknowledgement. The worker frames each batch as a record batch (record_batch.ts: LZ4) itself,
+ * unless the main thread has a core to spare (one security on two cores): then the main thread
+ * does, as it compresses that worker's files. The main thread loads kafkajs and connects while
+ * the workers start; the workers load no kafkajs.
  */
 import { batchBound, encodeBatch } from "../kafka/record_batch.ts";
+import type { RecordBatch } from "../kafka/record_batch.ts";
 import { BATCH_BYTES } from "../kafka/producer.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
 import type { KafkaConnection, KafkaLink } from "./kafka_link.ts";
@@ -18,10 +21,16 @@ export type KafkaRequest =
     link: number;
     id: number;
     partition: number;
-    /** The record batch: the first `bytes` bytes of a buffer the worker keeps until answered. */
+    /**
+     * The record batch, or only its encoded records when `framed` is false: the first `bytes`
+     * bytes of a buffer the worker keeps until answered.
+     */
     slot: SharedArrayBuffer;
     bytes: number;
     messages: number;
+    framed: boolean;
+    /** The batch's timestamp (the worker's clock when the batch was sealed). */
+    timestamp: number;
   };
 
 /** From the main thread to a worker. */
@@ -50,7 +59,11 @@ export class RemoteKafka {
    */
   private readonly spare: Uint8Array[] = [];
 
-  constructor(private readonly post: (m: KafkaRequest) => void) {}
+  /** `frameHere`: false when the main thread frames the batches (it has a core to spare). */
+  constructor(
+    private readonly post: (m: KafkaRequest) => void,
+    private readonly frameHere = true,
+  ) {}
 
   /** A connector for one sink: each gets a link of its own over the shared connection. */
   connector(): () => Promise<KafkaLink> {
@@ -90,11 +103,18 @@ export class RemoteKafka {
           if (!room || room.length < bound) {
             room = new Uint8Array(new SharedArrayBuffer(Math.max(bound, SLOT_BYTES)));
           }
-          const bytes = encodeBatch(records, messages, Date.now(), room).bytes.length;
+          const timestamp = Date.now(), framed = this.frameHere;
+          if (!framed) room.set(records);
+          const bytes = framed
+            ? encodeBatch(records, messages, timestamp, room).bytes.length
+            : records.length;
           const slot = room.buffer as SharedArrayBuffer;
           return new Promise<void>((resolve, reject) => {
             this.waiting.set(id, { resolve, reject });
-            this.post({ kind: "kafka-batch", link, id, partition, slot, bytes, messages });
+            this.post({
+              kind: "kafka-batch",
+              ...{ link, id, partition, slot, bytes, messages, framed, timestamp },
+            });
           }).finally(() => this.spare.push(room));
         },
       },
@@ -110,6 +130,8 @@ export class RemoteKafka {
  */
 export class KafkaHost {
   private connection: Promise<KafkaConnection> | null = null;
+  /** Rooms for the batches this thread frames, each back once its batch is answered. */
+  private readonly spare: Uint8Array[] = [];
 
   constructor(
     private readonly settings: KafkaSettings,
@@ -138,8 +160,19 @@ export class KafkaHost {
       return;
     }
     const { id } = m;
-    const batch = { bytes: new Uint8Array(m.slot, 0, m.bytes), records: m.messages };
-    this.start().then((c) => c.framed.send(m.partition, batch)).then(
+    const bytes = new Uint8Array(m.slot, 0, m.bytes);
+    let room: Uint8Array | undefined;
+    let batch: RecordBatch = { bytes, records: m.messages };
+    if (!m.framed) {
+      room = this.spare.pop();
+      if (!room || room.length < batchBound(m.bytes)) {
+        room = new Uint8Array(Math.max(batchBound(m.bytes), SLOT_BYTES));
+      }
+      batch = encodeBatch(bytes, m.messages, m.timestamp, room);
+    }
+    this.start().then((c) => c.framed.send(m.partition, batch)).finally(() => {
+      if (room) this.spare.push(room);
+    }).then(
       () => reply({ kind: "kafka-acked", link, id }),
       (e: Error) => reply({ kind: "kafka-acked", link, id, error: e.message }),
     );

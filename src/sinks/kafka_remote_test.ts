@@ -33,13 +33,13 @@ function fakeConnection() {
 }
 
 /** A worker's side and the main thread's, wired as run.ts and worker.ts wire them. */
-function wired(connect: () => Promise<KafkaConnection>) {
+function wired(connect: () => Promise<KafkaConnection>, frameHere = true) {
   const posted: KafkaRequest[] = [];
   const host = new KafkaHost({} as KafkaSettings, { requested: false }, connect);
   const remote: RemoteKafka = new RemoteKafka((m) => {
     posted.push(m);
     host.handle(m, (r) => remote.receive(r));
-  });
+  }, frameHere);
   return { host, remote, posted };
 }
 
@@ -76,6 +76,35 @@ Deno.test("a worker's batch is framed where it is packed and sent on the main th
   assert.equal(fake.closed(), 0, "the connection is the run's, not the sink's");
   await host.close();
   assert.equal(fake.closed(), 1);
+});
+
+Deno.test("with a core to spare, the main thread frames what a worker packed", async () => {
+  const fake = fakeConnection();
+  const { remote, posted } = wired(() => Promise.resolve(fake.connection), false);
+  const link = await remote.connector()();
+  const records = packed([7, 8]);
+  const first = link.sender.send(1, records, 2);
+  await tick();
+  const request = posted.find((m) => m.kind === "kafka-batch")!;
+  assert.ok(request.kind === "kafka-batch" && !request.framed);
+  assert.deepEqual(
+    new Uint8Array(request.slot, 0, request.bytes),
+    records,
+    "the records as packed",
+  );
+  assert.equal(fake.sends[0].partition, 1);
+  assert.deepEqual(await valuesOf(fake.sends[0].batch), [7, 8]);
+  const room = fake.sends[0].batch.bytes.buffer;
+  link.sender.send(1, packed([9]), 1);
+  await tick();
+  assert.notEqual(fake.sends[1].batch.bytes.buffer, room, "not while the first is unanswered");
+  fake.sends[0].settle();
+  await first;
+  link.sender.send(1, packed([10]), 1);
+  await tick();
+  assert.equal(fake.sends[2].batch.bytes.buffer, room, "reused once answered");
+  assert.deepEqual(await valuesOf(fake.sends[1].batch), [9], "the second is intact");
+  assert.deepEqual(await valuesOf(fake.sends[2].batch), [10]);
 });
 
 Deno.test("a batch's room serves a later batch only once the first is answered", async () => {

@@ -8,8 +8,12 @@ import type { ValueEncoder } from "../kafka/value_format.ts";
 import type { SessionInfo, Sink, SinkReport, SinkStats, SymbolCounts } from "./sink.ts";
 import { LatencyHistogram } from "../core/latency_histogram.ts";
 import type { KafkaConnector, KafkaLink } from "./kafka_link.ts";
+import { EarlyEvents } from "./early_events.ts";
+import type { EarlySession } from "./early_events.ts";
 
 const ENCODER = new TextEncoder();
+/** Records held while the connection is being made (about 40,000 events: more cost memory). */
+const EARLY_BYTES = 1024 * 1024;
 
 /**
  * Events to Kafka: key = symbol, header `date`, value = up to `recordsPerMessage` 26-byte records
@@ -32,6 +36,13 @@ export class KafkaSink implements Sink {
   private readonly symbols: string[] = [];
   private firstError?: string;
   private connectError?: string;
+  /** The outcome of `connect` (null: connected), once asked for. */
+  private connecting: Promise<string | null> | null = null;
+  private settled = false;
+  /** Events appended while the connection was being made, sent once it is. */
+  private readonly early = new EarlyEvents(EARLY_BYTES);
+  private readonly setFrame = (s: EarlySession) =>
+    this.events!.setFrame(ENCODER.encode(s.symbol), DATE_HEADER, s.date);
 
   constructor(
     private readonly settings: KafkaSettings,
@@ -41,10 +52,16 @@ export class KafkaSink implements Sink {
 
   /**
    * Connects and creates the topic if needed, retrying for the settings' timeout (bounded, see
-   * retry.ts), or until `stop` is requested. On failure the sink stays usable but failing, and
-   * the reason is returned.
+   * retry.ts), or until `stop` is requested. Events appended meanwhile are held (up to
+   * EARLY_BYTES; then `append` waits) and sent once connected. On failure the sink stays usable
+   * but failing (what it held counts as not acknowledged), and the reason is returned.
    */
-  async connect(stop?: { readonly requested: boolean }): Promise<string | null> {
+  connect(stop?: { readonly requested: boolean }): Promise<string | null> {
+    this.connecting ??= this.open(stop);
+    return this.connecting;
+  }
+
+  private async open(stop?: { readonly requested: boolean }): Promise<string | null> {
     let valueEncoder: ValueEncoder | null;
     try {
       valueEncoder = await producerValueEncoder(this.settings);
@@ -52,6 +69,11 @@ export class KafkaSink implements Sink {
     } catch (e) {
       this.connectError = (e as Error).message;
       this.noteError(this.connectError);
+      for (const [symbol, n] of this.early.countsBySymbol()) {
+        this.unsent.set(symbol, (this.unsent.get(symbol) ?? 0) + n);
+      }
+      this.early.clear();
+      this.settled = true;
       return this.connectError;
     }
     const partitions = this.link.partitions;
@@ -64,6 +86,7 @@ export class KafkaSink implements Sink {
       batchMessages: BATCH_MESSAGES,
       valueEncoder,
     });
+    this.settled = true;
     return null;
   }
 
@@ -77,17 +100,42 @@ export class KafkaSink implements Sink {
   beginSession(session: SessionInfo): void {
     this.symbol = session.symbol ?? UNNAMED_KEY;
     if (!this.symbols.includes(this.symbol)) this.symbols.push(this.symbol);
-    this.events?.setFrame(ENCODER.encode(this.symbol), DATE_HEADER, session.date);
+    const early = { symbol: this.symbol, date: session.date };
+    if (this.waiting || !this.early.isEmpty) this.early.begin(early);
+    else if (this.events) this.setFrame(early);
   }
 
   append(rec: EventRecord): void | Promise<void> {
+    if (this.waiting) {
+      if (this.early.add(rec)) return;
+      return this.connecting!.then(() => this.append(rec));
+    }
+    if (!this.early.isEmpty) return this.sendEarly(rec);
     if (this.events) return this.events.append(rec);
     this.unsent.set(this.symbol, (this.unsent.get(this.symbol) ?? 0) + 1);
   }
 
   /** Sends everything appended so far and waits for the acknowledgements. */
   async endSession(): Promise<void> {
+    await this.connecting;
+    if (!this.early.isEmpty) await this.sendEarly(null);
     await this.events?.flush();
+  }
+
+  /** Still connecting: events are held. */
+  private get waiting(): boolean {
+    return this.connecting !== null && !this.settled;
+  }
+
+  /** Sends the held events, then `rec`; held back as `append` is. */
+  private sendEarly(rec: EventRecord | null): void | Promise<void> {
+    const events = this.events!;
+    for (let e; (e = this.early.take(this.setFrame)) !== null;) {
+      const held = events.append(e);
+      if (held) return held.then(() => this.sendEarly(rec));
+    }
+    this.early.clear();
+    if (rec) return events.append(rec);
   }
 
   /**

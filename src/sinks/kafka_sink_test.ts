@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import type { EventRecord } from "../core/events.ts";
+import { kafkaSettings } from "../kafka/settings.ts";
+import { messagesOf } from "../kafka/test_records.ts";
+import type { KafkaLink } from "./kafka_link.ts";
+import { KafkaSink } from "./kafka_sink.ts";
+
+const settings = (perMessage: number) =>
+  kafkaSettings({
+    brokers: "127.0.0.1:9",
+    topic: "t",
+    maxInFlight: 1_000_000,
+    timeoutSeconds: 1,
+    recordsPerMessage: perMessage,
+  }, () => undefined)!;
+
+const event = (i: number): EventRecord => ({
+  tsNs: 34_200e9 + i,
+  type: i % 6,
+  side: i % 3,
+  priceTicks: 1000 + i,
+  qty: 1,
+  orderId: i + 1,
+});
+
+/** A connection made only when `connect` is called, whose sender keeps what it is sent. */
+function slowLink() {
+  const sent: [string, number, string][] = [];
+  const link: KafkaLink = {
+    partitions: 3,
+    sender: {
+      send(_partition, records) {
+        for (const [key, recs, date] of messagesOf(records)) {
+          for (const r of recs) sent.push([key, r.orderId - 1, date]);
+        }
+        return Promise.resolve();
+      },
+    },
+    close: () => Promise.resolve(),
+  };
+  const made = Promise.withResolvers<KafkaLink>();
+  return {
+    sent,
+    connector: () => made.promise,
+    connect: () => made.resolve(link),
+    fail: (why: string) => made.reject(new Error(why)),
+  };
+}
+
+for (const perMessage of [1, 64]) {
+  Deno.test(`kafka sink: events taken while it connects are sent once connected, in order (${perMessage} per message)`, async () => {
+    const fake = slowLink();
+    const sink = new KafkaSink(settings(perMessage), fake.connector);
+    const connected = sink.connect();
+    sink.beginSession({ symbol: "AAA", date: "2026-01-02", header: null!, file: "" });
+    for (let i = 0; i < 100; i++) assert.equal(sink.append(event(i)), undefined, "not held");
+    sink.beginSession({ symbol: "BBB", date: "2026-01-05", header: null!, file: "" });
+    for (let i = 100; i < 150; i++) sink.append(event(i));
+    assert.equal(fake.sent.length, 0);
+    fake.connect();
+    assert.equal(await connected, null);
+    for (let i = 150; i < 200; i++) await sink.append(event(i));
+    await sink.endSession();
+    const expected = Array.from(
+      { length: 200 },
+      (_, i): [string, number, string] =>
+        i < 100 ? ["AAA", i, "2026-01-02"] : ["BBB", i, "2026-01-05"],
+    );
+    assert.deepEqual(fake.sent, expected);
+    const report = await sink.close();
+    assert.equal(report.appended, 200);
+    assert.equal(report.delivered, 200);
+  });
+}
+
+Deno.test("kafka sink: when the connection fails, the events it held count as not acknowledged", async () => {
+  const fake = slowLink();
+  const sink = new KafkaSink(settings(1), fake.connector);
+  const connected = sink.connect();
+  sink.beginSession({ symbol: "AAA", date: "2026-01-02", header: null!, file: "" });
+  for (let i = 0; i < 30; i++) sink.append(event(i));
+  sink.beginSession({ symbol: "BBB", date: "2026-01-02", header: null!, file: "" });
+  for (let i = 0; i < 12; i++) sink.append(event(i));
+  fake.fail("cannot reach 127.0.0.1:9: connection refused");
+  assert.match((await connected)!, /connection refused/);
+  for (let i = 12; i < 20; i++) sink.append(event(i));
+  const report = await sink.close();
+  assert.deepEqual(
+    report.bySymbol!.map((c) => [c.symbol, c.events, c.acknowledgedEvents]),
+    [["AAA", 30, 0], ["BBB", 20, 0]],
+  );
+  assert.equal(report.delivered, 0);
+  assert.equal(report.failures, 50);
+  assert.match(report.firstError!, /^50 of 50 events not acknowledged \(cannot reach/);
+});
+
+Deno.test("kafka sink: past what it may hold while connecting, append waits for the connection", async () => {
+  const fake = slowLink();
+  const sink = new KafkaSink(settings(64), fake.connector);
+  sink.connect();
+  sink.beginSession({ symbol: "AAA", date: "2026-01-02", header: null!, file: "" });
+  let i = 0, held: void | Promise<void>;
+  while ((held = sink.append(event(i++))) === undefined) if (i > 1_000_000) break;
+  assert.ok(held instanceof Promise, "held back");
+  // 1 MiB of 26-byte records fit, then the next one is held.
+  assert.equal(i, Math.floor(1024 * 1024 / 26) + 1, "every event that fits was taken first");
+  let resumed = false;
+  held.then(() => resumed = true);
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(resumed, false);
+  fake.connect();
+  await held;
+  await sink.endSession();
+  assert.equal(fake.sent.length, i);
+  assert.ok(fake.sent.every(([, n], k) => n === k));
+});
