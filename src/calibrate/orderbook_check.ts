@@ -79,11 +79,13 @@ interface CheckJob {
   kind: "orderbook-check";
   path: string;
   tick: number;
-  /** [state (0 running, 1 done), rows, error length in bytes], then the error's bytes. */
+  /** [state (0 running, 1 done), rows, error length in bytes, started], then the error's bytes. */
   shared: SharedArrayBuffer;
 }
 
-const ERROR_BYTES = 4096;
+const ERROR_BYTES = 4096, HEADER = 16;
+/** A worker that has not begun the check this long after it was sent is not waited for. */
+const START_MS = 2000;
 
 /**
  * Checks an orderbook file (checkOrderbook) in a worker thread started from `workerUrl` (the
@@ -99,8 +101,8 @@ export function startOrderbookCheck(
     let verdict: OrderbookVerdict | null = null;
     return { verdict: () => verdict ??= checkOrderbook(path, tick), stop: () => {} };
   }
-  const shared = new SharedArrayBuffer(12 + ERROR_BYTES);
-  const state = new Int32Array(shared, 0, 3);
+  const shared = new SharedArrayBuffer(HEADER + ERROR_BYTES);
+  const state = new Int32Array(shared, 0, 4);
   const worker = new Worker(workerUrl, { type: "module" });
   // The worker writes a verdict whatever happens; its error event could not reach a thread
   // that waits for that verdict anyway.
@@ -108,13 +110,19 @@ export function startOrderbookCheck(
   worker.postMessage({ kind: "orderbook-check", path, tick, shared } satisfies CheckJob);
   return {
     verdict() {
+      // A worker that could not start (its error event cannot reach this waiting thread): the
+      // check is made here instead, with the same verdict.
+      if (Atomics.wait(state, 3, 0, START_MS) === "timed-out" && Atomics.load(state, 3) === 0) {
+        worker.terminate();
+        return checkOrderbook(path, tick);
+      }
       while (Atomics.load(state, 0) === 0) Atomics.wait(state, 0, 0);
       const length = state[2];
       return {
         rows: state[1],
         error: length < 0
           ? null
-          : new TextDecoder().decode(new Uint8Array(shared, 12, length).slice()),
+          : new TextDecoder().decode(new Uint8Array(shared, HEADER, length).slice()),
       };
     },
     stop: () => worker.terminate(),
@@ -125,7 +133,9 @@ export function startOrderbookCheck(
 export function orderbookCheckHandler(): MessageHandler {
   return (data) => {
     const job = data as CheckJob;
-    const state = new Int32Array(job.shared, 0, 3);
+    const state = new Int32Array(job.shared, 0, 4);
+    Atomics.store(state, 3, 1);
+    Atomics.notify(state, 3);
     let verdict: OrderbookVerdict;
     try {
       verdict = checkOrderbook(job.path, job.tick);
@@ -136,7 +146,7 @@ export function orderbookCheckHandler(): MessageHandler {
     if (verdict.error === null) state[2] = -1;
     else {
       const bytes = new TextEncoder().encode(verdict.error).subarray(0, ERROR_BYTES);
-      new Uint8Array(job.shared, 12, ERROR_BYTES).set(bytes);
+      new Uint8Array(job.shared, HEADER, ERROR_BYTES).set(bytes);
       state[2] = bytes.length;
     }
     Atomics.store(state, 0, 1);

@@ -52,3 +52,17 @@ Deno.test("the check in a worker thread gives the verdict it gives on this threa
   const here = startOrderbookCheck(file(GOOD), 100);
   assert.deepEqual(here.verdict(), { rows: 4, error: null });
 });
+
+Deno.test("a worker that never begins the check: the check is made on this thread", () => {
+  const path = file(GOOD.map((r, i) => i === 2 ? r + ",1" : r));
+  // A worker that ignores what it is sent.
+  const pending = startOrderbookCheck(path, 100, "data:application/javascript,");
+  try {
+    assert.deepEqual(pending.verdict(), {
+      rows: 2,
+      error: "line 3: 5 fields, the first row has 4",
+    });
+  } finally {
+    pending.stop();
+  }
+});
