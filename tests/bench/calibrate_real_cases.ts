@@ -6,7 +6,8 @@
  *   analysis venv's itch-book, or ITCH_BOOK_PYTHON's). Peak RSS here and
  *   in calibrate_itch_day (one security-day, 13x smaller) shows whether memory is flat.
  * - calibrate_lobster: `calibrate --lobster` of a day's LOBSTER pair, messages alone and with the
- *   orderbook file.
+ *   orderbook file (its rows checked in a worker thread started from main.ts, as the CLI does: the
+ *   CPU figure includes that thread's time).
  * Each prints wall and CPU seconds (the machine is shared: CPU time is the steadier figure) and
  * rates per message; nothing is asserted. QRSDP_BENCH_DIR keeps the generated files between runs.
  */
