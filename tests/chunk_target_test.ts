@@ -6,7 +6,12 @@ import type { FileHeader } from "../src/format/header.ts";
 import { RECORD_SIZE } from "../src/format/record.ts";
 import { runSecurity } from "../src/run/security_run.ts";
 import { StopFlag } from "../src/run/stop.ts";
-import { ChunkWriterHost, RemoteChunkTarget } from "../src/sinks/chunk_target.ts";
+import {
+  ChoosingChunkTarget,
+  ChunkWriterHost,
+  LocalChunkTarget,
+  RemoteChunkTarget,
+} from "../src/sinks/chunk_target.ts";
 import type { ChunkMessage, ChunkSlots } from "../src/sinks/chunk_target.ts";
 import { FileSink } from "../src/sinks/file_sink.ts";
 import { qrsdpFiles, tempDir } from "./helpers.ts";
@@ -49,6 +54,45 @@ Deno.test("a file sink writing through shared slots writes the same files as one
     assert.ok(a.length > HEADER_SIZE + 10 * CHUNK);
     assert.equal(b.length, a.length, f);
     assert.equal(b.findIndex((x, i) => x !== a[i]), -1, `${f}: first different byte`);
+  }
+});
+
+Deno.test("a file sink choosing, file by file, to write itself or hand its chunks over writes the same files", async () => {
+  const local = tempDir("local");
+  await generate(local, new FileSink(local));
+  const chosen = tempDir("chosen");
+  const handled: string[] = [];
+  const host = new ChunkWriterHost();
+  const away = new RemoteChunkTarget(
+    (m) => {
+      handled.push(m.kind);
+      host.handle(m);
+    },
+    "t",
+    CHUNK * RECORD_SIZE,
+  );
+  const target = new ChoosingChunkTarget(new LocalChunkTarget(), away);
+  const sink = new FileSink(chosen, target);
+  // The first day written here, the second handed over.
+  const cfg = await runConfigFromArgs(
+    ["--seed", "5", "--days", "2", "--seconds", "200", "--chunk-size", String(CHUNK)],
+  );
+  await runSecurity(cfg, 0, {
+    beginSession: (s) => {
+      target.away = s.date !== "2026-01-02";
+      return sink.beginSession(s);
+    },
+    append: (r) => sink.append(r),
+    endSession: () => sink.endSession(),
+    flush: () => sink.flush(),
+  }, new StopFlag());
+  await sink.close();
+  assert.equal(handled.filter((k) => k === "open").length, 1, "one file handed over");
+  assert.ok(handled.filter((k) => k === "chunk").length > 10);
+  const files = qrsdpFiles(local);
+  assert.deepEqual(qrsdpFiles(chosen), files);
+  for (const f of files) {
+    assert.deepEqual(Deno.readFileSync(`${chosen}/${f}`), Deno.readFileSync(`${local}/${f}`), f);
   }
 });
 

@@ -136,7 +136,7 @@ export const RUN_FLAGS = flags({
     integer: true,
     min: 1,
     max: 256,
-    defaultHelp: "one per core; per security when a few days cannot be shared evenly",
+    defaultHelp: "one per core; files only: per security when a few days cannot be shared evenly",
     help: "worker threads, at most one per security (results do not depend on it)",
   },
   ...REALISM_FLAGS,
@@ -360,8 +360,9 @@ export function runConfigFromFlags(
   const cfg: RunConfig = {
     seed: v.seed,
     securities,
-    // Never one per security by default: that took 7.9 GB for a thousand securities.
-    workers: v.workers ?? defaultWorkers(securities.length, v.days, cores),
+    // Never one per security by default: that took 7.9 GB for a thousand securities. A run to
+    // Kafka shares the cores with the broker: one worker per core.
+    workers: v.workers ?? (kafka ? cores : defaultWorkers(securities.length, v.days, cores)),
     book: bookSettings(levels, v.depth),
     session: {
       days: v.days,

@@ -129,15 +129,6 @@ Deno.test("run flags: workers default to one per core, whatever the number of se
   assert.equal((await runConfigFromArgs(["--securities", many, "--workers", "7"])).workers, 7);
 });
 
-Deno.test("run flags: a run to Kafka gets the same workers as a run to files", async () => {
-  // Three securities x one day on two cores: a worker each, so no core idles for the last day.
-  const three = ["--securities", "A:1,B:2,C:3", "--days", "1"];
-  const files = (await runConfigFromArgs(three)).workers;
-  const kafka = await runConfigFromArgs([...three, "--kafka-brokers", "127.0.0.1:9092"]);
-  assert.equal(kafka.workers, files);
-  if (navigator.hardwareConcurrency === 2) assert.equal(kafka.workers, 3);
-});
-
 Deno.test("run flags: the errors a user meets, one line each", async () => {
   const bad: [string[], RegExp][] = [
     [["--securities", "AAPL"], /^--securities: 'AAPL' is not SYM:P0$/],

@@ -26,10 +26,12 @@ export interface BatchSender {
 }
 
 /**
- * Encoded records per record batch (about 50 KiB once compressed at one event per message). A
+ * Encoded records per record batch (about 160 KiB once compressed at one event per message). A
  * batch must in any case stay under the broker's default limit of 1 MiB (`message.max.bytes`).
+ * Against 240 KiB, 480 gave 11 % more events a second at one event per message and 7 % at 64
+ * (medians of interleaved runs), at the same peak memory.
  */
-export const BATCH_BYTES = 240 * 1024;
+export const BATCH_BYTES = 480 * 1024;
 /** Messages per batch: a bound that the byte limit reaches first. */
 export const BATCH_MESSAGES = 100_000;
 /**

@@ -24,3 +24,13 @@ export function messagesOf(b: Uint8Array): [string, EventRecord[], string][] {
   }
   return out;
 }
+
+/** The i-th of a run of distinct events (order id i + 1), for tests that check order. */
+export const numberedEvent = (i: number): EventRecord => ({
+  tsNs: 34_200e9 + i,
+  type: i % 6,
+  side: i % 3,
+  priceTicks: 1000 + i,
+  qty: 1,
+  orderId: i + 1,
+});

@@ -1,5 +1,5 @@
 /**
- * Worker threads for a run when --workers is not given: one per core. But when there are more
+ * Worker threads for a file-only run when --workers is not given: one per core. But when there are more
  * securities than cores and so few days that the day tasks cannot be shared out evenly (3
  * securities x 1 day on 2 cores: one core idle for the last day), one per security, up to four
  * per core, so that the operating system shares the cores among them to the end. A continuous run

@@ -118,6 +118,17 @@ export class DayQueue {
     });
   }
 
+  /** Days not yet handed out (a running security's next ones included). */
+  remaining(): number {
+    const days = (this.session.firstDay ?? 0) + this.session.days;
+    let n = 0;
+    for (let i = 0; i < this.nextDay.length; i++) {
+      if (this.quotas[i] <= 0 || this.nextDay[i] >= days) continue;
+      n += days - this.nextDay[i] - (this.running[i] ? 1 : 0);
+    }
+    return n;
+  }
+
   /** A day finished: the next one opens at its close (none follows a day cut short). */
   done(report: DayReport): void {
     const i = report.securityIndex;
@@ -224,7 +235,10 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
       const begun = new Int32Array(new SharedArrayBuffer(4));
       const next = () => {
         const task = stop.requested ? null : queue!.take();
-        post(task ? { kind: "task", task } : { kind: "finish" });
+        // The run's last day: the other workers have nothing left, so this thread has a core
+        // for its compression.
+        const offload = offloadWrites || (!here && queue!.remaining() === 0);
+        post(task ? { kind: "task", task, offload } : { kind: "finish" });
       };
       const onMessage = (m: WorkerMessage) => {
         if (m.kind === "begin") {

@@ -68,3 +68,21 @@ Deno.test("day queue: each day gets what is left of its security's --max-events 
   q.done(report(b0, 201, false, 12));
   assert.equal(q.take(), null, "so has B");
 });
+
+Deno.test("day queue: the days not yet handed out, a running security's next ones included", () => {
+  const securities = [{ symbol: "A", p0Ticks: 100 }, { symbol: "B", p0Ticks: 200 }];
+  const session = { days: 2, startDate: "2026-01-02", seconds: 60, marketOpenSeconds: 34200 };
+  const q = new DayQueue(securities, { ...session, maxEvents: null });
+  assert.equal(q.remaining(), 4);
+  const a0 = q.take()!;
+  assert.equal(q.remaining(), 3);
+  const b0 = q.take()!;
+  assert.equal(q.remaining(), 2, "each security's second day");
+  q.done(report(a0, 101));
+  const a1 = q.take()!;
+  assert.equal(q.remaining(), 1);
+  q.done(report(b0, 201, true));
+  assert.equal(q.remaining(), 0, "no day follows one cut short");
+  q.done(report(a1, 102));
+  assert.equal(q.remaining(), 0);
+});

@@ -5,7 +5,7 @@
  * `WorkerRunner` in the main thread.
  */
 import { RECORD_SIZE } from "../format/record.ts";
-import { RemoteChunkTarget } from "../sinks/chunk_target.ts";
+import { ChoosingChunkTarget, LocalChunkTarget, RemoteChunkTarget } from "../sinks/chunk_target.ts";
 import type { ChunkMessage, ChunkTarget } from "../sinks/chunk_target.ts";
 import { closeRunSink, createRunSink } from "../sinks/factory.ts";
 import { sumStats } from "../sinks/multiplex_sink.ts";
@@ -46,7 +46,8 @@ export interface WorkerJob {
 
 export type WorkerRequest =
   | WorkerJob
-  | { kind: "task"; task: DayTask }
+  /** `offload`: this day's files and Kafka batches go to the main thread to compress. */
+  | { kind: "task"; task: DayTask; offload: boolean }
   /** No more tasks: close the sinks and report. */
   | { kind: "finish" }
   /** The main thread's answers to this worker's Kafka sinks (they share its connection). */
@@ -90,6 +91,8 @@ export class WorkerRunner {
   private readonly opened: (Sink | MultiplexSink)[] = [];
   private statsTimer: ReturnType<typeof setInterval> | null = null;
 
+  /** The files' target of a worker running day tasks without a core to spare. */
+  private chooser: ChoosingChunkTarget | null = null;
   /** Made with the job: only it says which thread frames the Kafka batches. */
   private kafka: RemoteKafka | null = null;
 
@@ -106,7 +109,7 @@ export class WorkerRunner {
       await this.open(request);
       if (request.securityIndices.length > 0) await this.runSecurities(request.securityIndices);
     } else if (request.kind === "task") {
-      await this.runTask(request.task);
+      await this.runTask(request.task, request.offload);
     } else {
       await this.close();
     }
@@ -135,13 +138,18 @@ export class WorkerRunner {
   /** Sinks for these securities (files, Kafka when configured, the tap). */
   private async openSinks(indices: number[]): Promise<Sink | MultiplexSink> {
     const job = this.job!;
-    const target: ChunkTarget | undefined = job.offloadWrites
-      ? new RemoteChunkTarget(
+    const away = () =>
+      new RemoteChunkTarget(
         this.post,
         `${job.owner}.${this.sinks++}`,
         job.cfg.output.chunkSize * RECORD_SIZE,
-      )
-      : undefined;
+      );
+    let target: ChunkTarget | undefined;
+    if (job.offloadWrites) target = away();
+    else if (indices.length === 0) {
+      // Day tasks: a day may be handed to the main thread when the others are done (runTask).
+      target = this.chooser = new ChoosingChunkTarget(new LocalChunkTarget(), away());
+    }
     const symbols = indices.flatMap((i) => job.cfg.securities[i].symbol ?? []).join(",");
     const sink = await createRunSink(job.cfg.output.dir, job.cfg.kafka, {
       target,
@@ -212,11 +220,13 @@ export class WorkerRunner {
     await this.close(reports);
   }
 
-  private async runTask(task: DayTask): Promise<void> {
+  private async runTask(task: DayTask, offload: boolean): Promise<void> {
     if (!this.sink) {
       this.post({ kind: "failed", task, error: this.openError! });
       return;
     }
+    if (this.chooser) this.chooser.away = offload;
+    this.kafka!.frameHere = !offload;
     try {
       await runDay(this.job!.cfg, task, this.sink, this.stop, this.hooks());
     } catch (e) {

@@ -39,6 +39,29 @@ export class LocalChunkTarget implements ChunkTarget {
   }
 }
 
+/** Each file written here or handed away (`away`), as chosen before it opens. */
+export class ChoosingChunkTarget implements ChunkTarget {
+  away = false;
+  private current: ChunkTarget;
+
+  constructor(private readonly here: ChunkTarget, private readonly elsewhere: ChunkTarget) {
+    this.current = here;
+  }
+
+  open(path: string, header: FileHeader): void {
+    this.current = this.away ? this.elsewhere : this.here;
+    this.current.open(path, header);
+  }
+
+  write(chunk: ChunkBuffer): void {
+    this.current.write(chunk);
+  }
+
+  close(): void {
+    this.current.close();
+  }
+}
+
 /**
  * Chunks travel between threads in slots of one shared buffer, so nothing is copied or
  * transferred, and a slot comes back without a message: the writing thread clears the slot's

@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
-import type { EventRecord } from "../core/events.ts";
 import { EarlyEvents } from "./early_events.ts";
+import { numberedEvent as event } from "../kafka/test_records.ts";
 import type { EarlySession } from "./early_events.ts";
-
-const event = (i: number): EventRecord => ({
-  tsNs: 34_200e9 + i,
-  type: i % 6,
-  side: i % 3,
-  priceTicks: 1000 + i,
-  qty: 1,
-  orderId: i + 1,
-});
 
 function takeAll(early: EarlyEvents): (string | number)[] {
   const seen: (string | number)[] = [];

@@ -59,11 +59,11 @@ export class RemoteKafka {
    */
   private readonly spare: Uint8Array[] = [];
 
-  /** `frameHere`: false when the main thread frames the batches (it has a core to spare). */
-  constructor(
-    private readonly post: (m: KafkaRequest) => void,
-    private readonly frameHere = true,
-  ) {}
+  /**
+   * `frameHere`: false while the main thread frames the batches (it has a core to spare); each
+   * batch goes as it says when the batch is sent.
+   */
+  constructor(private readonly post: (m: KafkaRequest) => void, public frameHere = true) {}
 
   /** A connector for one sink: each gets a link of its own over the shared connection. */
   connector(): () => Promise<KafkaLink> {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import type { EventRecord } from "../core/events.ts";
 import { kafkaSettings } from "../kafka/settings.ts";
-import { messagesOf } from "../kafka/test_records.ts";
+import { messagesOf, numberedEvent as event } from "../kafka/test_records.ts";
 import type { KafkaLink } from "./kafka_link.ts";
 import { KafkaSink } from "./kafka_sink.ts";
 
@@ -13,15 +12,6 @@ const settings = (perMessage: number) =>
     timeoutSeconds: 1,
     recordsPerMessage: perMessage,
   }, () => undefined)!;
-
-const event = (i: number): EventRecord => ({
-  tsNs: 34_200e9 + i,
-  type: i % 6,
-  side: i % 3,
-  priceTicks: 1000 + i,
-  qty: 1,
-  orderId: i + 1,
-});
 
 /** A connection made only when `connect` is called, whose sender keeps what it is sent. */
 function slowLink() {
