@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
 import { AtomicFile, writeFileAtomic } from "./atomic_file.ts";
 import { UsageError } from "./errors.ts";
-
-function withDir(fn: (dir: string) => void): void {
-  const dir = Deno.makeTempDirSync();
-  try {
-    fn(dir);
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-}
-
-const names = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+import { names, withDir } from "./test_dirs.ts";
 
 Deno.test("an atomic file appears under its name only when committed", () =>
   withDir((dir) => {

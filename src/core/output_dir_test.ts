@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
 import { claimOutputDir } from "./output_dir.ts";
 import type { EntryKind } from "./output_dir.ts";
-
-function withDir(fn: (dir: string) => void): void {
-  const dir = Deno.makeTempDirSync();
-  try {
-    fn(dir);
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-}
-
-const names = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+import { names, withDir } from "./test_dirs.ts";
 
 function claim(dir: string, force = false): string[] {
   const notes: string[] = [];

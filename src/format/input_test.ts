@@ -3,6 +3,7 @@ import { newRecord } from "../core/events.ts";
 import { listInputs, SessionLog } from "./input.ts";
 import { HEADER_SIZE } from "./header.ts";
 import { testLogBytes } from "./test_log.ts";
+import { withDir } from "../core/test_dirs.ts";
 
 /** 3 chunks of 4 records. */
 const BYTES = testLogBytes(
@@ -11,15 +12,6 @@ const BYTES = testLogBytes(
 const compressed = (bytes: Uint8Array, at: number) =>
   new DataView(bytes.buffer, bytes.byteOffset).getUint32(at + 4, true);
 const CHUNK1 = 64 + 32 + compressed(BYTES, 64);
-
-function withDir(fn: (dir: string) => void): void {
-  const dir = Deno.makeTempDirSync();
-  try {
-    fn(dir);
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-}
 
 function read(path: string, verify = true) {
   const log = SessionLog.open(path, { verify });

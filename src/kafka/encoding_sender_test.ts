@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
-// kafkajs's batch decoder, what a consumer reads our batches with.
-import decodeBatch from "kafkajs/src/protocol/recordBatch/v0/decoder.js";
-import Decoder from "kafkajs/src/protocol/decoder.js";
-import "./lz4_codec.ts";
 import { EncodingSender } from "./encoding_sender.ts";
 import type { RecordBatch } from "./record_batch.ts";
-import { EncodedFrame, RecordsWriter } from "./records.ts";
+import { packed, valuesOf } from "./test_records.ts";
 
 class FakeSender {
   sends: { partition: number; batch: RecordBatch; settle: (error?: Error) => void }[] = [];
@@ -16,18 +11,6 @@ class FakeSender {
     });
   }
 }
-
-function packed(values: number[]): Uint8Array {
-  const writer = new RecordsWriter(16);
-  const frame = new EncodedFrame({ key: Buffer.from("AAA"), headerKey: "date", headerValue: "D" });
-  for (const v of values) writer.add(frame, new Uint8Array(26).fill(v));
-  return writer.bytes();
-}
-
-const valuesOf = async (batch: RecordBatch) =>
-  (await decodeBatch(new Decoder(Buffer.from(batch.bytes)))).records.map((r: { value: Buffer }) =>
-    r.value[0]
-  );
 
 Deno.test("packed messages go on as a record batch of theirs, with its partition and count", async () => {
   const fake = new FakeSender();

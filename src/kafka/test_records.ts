@@ -1,8 +1,14 @@
 // Fixtures for the unit tests of the modules that pack events into Kafka records.
+import { Buffer } from "node:buffer";
+// kafkajs's batch decoder, what a consumer reads our batches with.
+import decodeBatch from "kafkajs/src/protocol/recordBatch/v0/decoder.js";
+import Decoder from "kafkajs/src/protocol/decoder.js";
+import "./lz4_codec.ts";
+import type { RecordBatch } from "./record_batch.ts";
 import { newRecord } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
 import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
-import { readZigzag } from "./records.ts";
+import { EncodedFrame, readZigzag, RecordsWriter } from "./records.ts";
 
 /** Each record of an encoded records section as [key, value records, date header]. */
 export function messagesOf(b: Uint8Array): [string, EventRecord[], string][] {
@@ -34,3 +40,17 @@ export const numberedEvent = (i: number): EventRecord => ({
   qty: 1,
   orderId: i + 1,
 });
+
+/** A records section of one message per value, each value 26 bytes of that number. */
+export function packed(values: number[]): Uint8Array {
+  const writer = new RecordsWriter(16);
+  const frame = new EncodedFrame({ key: Buffer.from("AAA"), headerKey: "date", headerValue: "D" });
+  for (const v of values) writer.add(frame, new Uint8Array(26).fill(v));
+  return writer.bytes();
+}
+
+/** The first byte of each message's value in a framed batch, as a consumer decodes it. */
+export const valuesOf = async (batch: RecordBatch): Promise<number[]> =>
+  (await decodeBatch(new Decoder(Buffer.from(batch.bytes)))).records.map((r: { value: Buffer }) =>
+    r.value[0]
+  );

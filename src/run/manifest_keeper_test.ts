@@ -3,6 +3,7 @@ import { buildManifest, manifestJson } from "../format/manifest.ts";
 import type { ManifestSession, RunSettings } from "../format/manifest.ts";
 import { ManifestKeeper } from "./manifest_keeper.ts";
 import type { SessionStart } from "./security_run.ts";
+import { withDir } from "../core/test_dirs.ts";
 
 const SETTINGS: RunSettings = {
   baseSeed: 2n ** 64n - 5n,
@@ -13,15 +14,6 @@ const SETTINGS: RunSettings = {
   initialDepth: 50,
   thetaReinit: 0,
 };
-
-function withDir(fn: (dir: string) => void): void {
-  const dir = Deno.makeTempDirSync();
-  try {
-    fn(dir);
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-}
 
 const start = (securityIndex: number, day: number, symbol: string | null): SessionStart => {
   const date = `2026-01-0${day + 2}`;

@@ -26,6 +26,7 @@ import type { Limits } from "./limits.ts";
 import { openFront } from "./front.ts";
 import type { Front } from "./front.ts";
 import type { RunConfig } from "../run/config.ts";
+import { Memo } from "./memo.ts";
 
 /** The platform's view from ClickHouse, or null when ClickHouse is not configured. */
 export type PlatformView = () => Promise<unknown>;
@@ -50,6 +51,8 @@ export interface ServerOptions {
 
 export const DEFAULT_IDLE_SECONDS = 60;
 const MAX_CONNECTIONS = 512;
+/** Analyses and realism reports kept for the requests that follow. */
+const MEMO_LIMIT = 64;
 
 /** A create request is a few hundred bytes; anything far larger is refused unread. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -107,7 +110,7 @@ export function startServer(opts: ServerOptions): Promise<Server> {
   const simulations = new Simulations(catalog, opts.baseConfig, opts.workerUrl, opts.limits);
   const streams = new Set<ReplayStream>();
   /** Analyses by file, size and modification time; concurrent requests share one. */
-  const analyses = new Map<string, Promise<string>>();
+  const analyses = new Memo<string>(MEMO_LIMIT);
 
   /** A complete, undamaged session of a run: the security's (the first) on the date (its first). */
   const session = (id: string, symbol: string | null, date: string | null) => {
@@ -132,25 +135,24 @@ export function startServer(opts: ServerOptions): Promise<Server> {
     );
     const st = Deno.statSync(ref.path);
     const stamp = `${ref.path}:${st.size}:${st.mtime?.getTime()}`;
-    let body = analyses.get(stamp);
-    if (!body) {
-      body = analyseInWorker(ref.path, ref.date, opts.workerUrl).then((a) =>
-        JSON.stringify({
-          run: id,
-          symbol: plan.symbols[i],
-          symbols: plan.symbols,
-          dates: sessions[i].filter((s) => s.complete).map((s) => s.date),
-          ...a,
-        })
-      );
-      analyses.set(stamp, body);
-      body.catch(() => analyses.delete(stamp));
-    }
+    const body = analyses.get(
+      stamp,
+      () =>
+        analyseInWorker(ref.path, ref.date, opts.workerUrl).then((a) =>
+          JSON.stringify({
+            run: id,
+            symbol: plan.symbols[i],
+            symbols: plan.symbols,
+            dates: sessions[i].filter((s) => s.complete).map((s) => s.date),
+            ...a,
+          })
+        ),
+    );
     return new Response(await body, { headers: { "content-type": "application/json" } });
   };
 
   /** Realism figures by source and its files' sizes and times; concurrent requests share one. */
-  const realisms = new Map<string, Promise<Realism>>();
+  const realisms = new Memo<Realism>(MEMO_LIMIT);
   const realism = (source: CompareSource, levels: number) => {
     const files = source.kind === "lobster"
       ? source.pairs.flatMap((p) => p.orderbook ? [p.message, p.orderbook] : [p.message])
@@ -163,13 +165,7 @@ export function startServer(opts: ServerOptions): Promise<Server> {
         return `${st.size}:${st.mtime?.getTime()}`;
       }),
     ]);
-    let stats = realisms.get(stamp);
-    if (!stats) {
-      stats = realismInWorker(source, levels, opts.workerUrl);
-      realisms.set(stamp, stats);
-      stats.catch(() => realisms.delete(stamp));
-    }
-    return stats;
+    return realisms.get(stamp, () => realismInWorker(source, levels, opts.workerUrl));
   };
 
   /** The realism report of a session against another run's session or a real-data file. */

@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
-// kafkajs's batch decoder, what a consumer reads our batches with.
-import decodeBatch from "kafkajs/src/protocol/recordBatch/v0/decoder.js";
-import Decoder from "kafkajs/src/protocol/decoder.js";
-import "../kafka/lz4_codec.ts";
 import type { RecordBatch } from "../kafka/record_batch.ts";
-import { EncodedFrame, RecordsWriter } from "../kafka/records.ts";
 import { KafkaHost, RemoteKafka } from "./kafka_remote.ts";
 import type { KafkaRequest } from "./kafka_remote.ts";
 import type { KafkaConnection } from "./kafka_link.ts";
 import type { KafkaSettings } from "../kafka/settings.ts";
+import { packed, valuesOf } from "../kafka/test_records.ts";
 
 /** The main thread's connection, faked: it keeps each framed batch and settles it when told. */
 function fakeConnection() {
@@ -42,18 +37,6 @@ function wired(connect: () => Promise<KafkaConnection>, frameHere = true) {
   }, frameHere);
   return { host, remote, posted };
 }
-
-function packed(values: number[]): Uint8Array {
-  const writer = new RecordsWriter(16);
-  const frame = new EncodedFrame({ key: Buffer.from("AAA"), headerKey: "date", headerValue: "D" });
-  for (const v of values) writer.add(frame, new Uint8Array(26).fill(v));
-  return writer.bytes();
-}
-
-const valuesOf = async (batch: RecordBatch) =>
-  (await decodeBatch(new Decoder(Buffer.from(batch.bytes)))).records.map((r: { value: Buffer }) =>
-    r.value[0]
-  );
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
