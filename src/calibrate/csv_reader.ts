@@ -1,4 +1,5 @@
 import { DataError } from "../core/errors.ts";
+import { openForReading } from "../core/safe_read.ts";
 
 const CHUNK = 1 << 20;
 /** Read more when fewer bytes than this are left unread (a line longer than it still works). */
@@ -32,11 +33,7 @@ export class CsvReader {
 
   constructor(readonly path: string, maxFields: number) {
     this.fields = new Float64Array(maxFields);
-    try {
-      this.file = Deno.openSync(path);
-    } catch (e) {
-      throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
-    }
+    this.file = openForReading(path);
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import { DataError } from "../core/errors.ts";
+import { openForReading } from "../core/safe_read.ts";
 import { memoryOf } from "../format/wasm/instance.ts";
 import { CSV_ROWS_WASM } from "./wasm/csv_rows_wasm.ts";
 
@@ -59,11 +60,7 @@ export class RepeatingCsvReader implements ChangedRow {
   private count = 0;
 
   constructor(readonly path: string, private readonly maxFields: number) {
-    try {
-      this.file = Deno.openSync(path);
-    } catch (e) {
-      throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
-    }
+    this.file = openForReading(path);
     compiled ??= new WebAssembly.Module(Uint8Array.fromBase64(CSV_ROWS_WASM));
     this.wasm = new WebAssembly.Instance(compiled, {}).exports as unknown as CsvRowsExports;
     const fields = (this.wasm.__heap_base.value as number + 15) & ~15;

@@ -50,6 +50,15 @@ export function readRegularText(path: string, maxBytes = MAX_TEXT_BYTES): string
   return new TextDecoder().decode(readRegularFile(path, maxBytes));
 }
 
+/** The file opened for reading; a DataError naming it when it cannot be. */
+export function openForReading(path: string): Deno.FsFile {
+  try {
+    return Deno.openSync(path);
+  } catch (e) {
+    throw new DataError(`cannot read (${(e as Error).message})`, { source: path });
+  }
+}
+
 /** The file's information when it is a regular file; else a DataError saying what it is. */
 export function checkRegularFile(path: string): Deno.FileInfo {
   const info = statOrFail(path);
