@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
-import { DataError } from "../core/errors.ts";
-import { CsvReader } from "./csv_reader.ts";
+import { csvFile, csvLines, dataErrorOf } from "./test_csv.ts";
 import { RepeatingCsvReader } from "./repeating_csv_reader.ts";
-
-function file(text: string): string {
-  const path = Deno.makeTempFileSync({ suffix: ".csv" });
-  Deno.writeTextFileSync(path, text);
-  return path;
-}
 
 /** Every line's fields and the fields it says may have changed since the line before. */
 function readAll(path: string, max: number) {
@@ -24,54 +17,32 @@ function readAll(path: string, max: number) {
   return { lines, changed };
 }
 
-/** What CsvReader, which parses every line afresh, reads of the file. */
-function fresh(path: string, max: number): number[][] {
-  const reader = new CsvReader(path, max);
-  const lines: number[][] = [];
-  try {
-    for (let n = reader.next(); n !== null; n = reader.next()) {
-      lines.push(Array.from(reader.fields.subarray(0, n)));
-    }
-  } finally {
-    reader.close();
-  }
-  return lines;
-}
-
-function errorOf(path: string, max: number): string {
-  try {
-    readAll(path, max);
-  } catch (e) {
-    assert.ok(e instanceof DataError);
-    return e.message;
-  }
-  throw new Error("no error");
-}
+const errorOf = (path: string, max: number) => dataErrorOf(() => readAll(path, max));
 
 Deno.test("numbers with signs and fractions, CRLF line ends and a last line without one", () => {
-  const path = file("1,-2.5,30\r\n0.125,-0,9999999999\n34200.000000001,7,8");
+  const path = csvFile("1,-2.5,30\r\n0.125,-0,9999999999\n34200.000000001,7,8");
   const { lines } = readAll(path, 4);
   assert.deepEqual(lines, [[1, -2.5, 30], [0.125, -0, 9999999999], [34200.000000001, 7, 8]]);
   assert.ok(Object.is(lines[1][1], -0));
 });
 
 Deno.test("a bad field or too many fields: an error naming the line and the field", () => {
-  assert.match(errorOf(file("1,2\n1,x\n"), 4), /line 2: field 2 is not a number$/);
-  assert.match(errorOf(file("1,2\n1,2\n1,,2\n"), 4), /line 3: field 2 is not a number$/);
-  assert.match(errorOf(file("1,2\n1,2\n\n"), 4), /line 3: field 1 is not a number$/);
-  assert.match(errorOf(file("1,2\n1,2\r3\n"), 4), /line 2: field 2 is not a number$/);
-  assert.match(errorOf(file("1,2,3\n1,2,3,4,5\n"), 4), /line 2: more than 3 fields$/);
-  assert.match(errorOf(file("x\n"), 4), /line 1: field 1 is not a number$/);
+  assert.match(errorOf(csvFile("1,2\n1,x\n"), 4), /line 2: field 2 is not a number$/);
+  assert.match(errorOf(csvFile("1,2\n1,2\n1,,2\n"), 4), /line 3: field 2 is not a number$/);
+  assert.match(errorOf(csvFile("1,2\n1,2\n\n"), 4), /line 3: field 1 is not a number$/);
+  assert.match(errorOf(csvFile("1,2\n1,2\r3\n"), 4), /line 2: field 2 is not a number$/);
+  assert.match(errorOf(csvFile("1,2,3\n1,2,3,4,5\n"), 4), /line 2: more than 3 fields$/);
+  assert.match(errorOf(csvFile("x\n"), 4), /line 1: field 1 is not a number$/);
   // The differing byte is in the middle of a line that otherwise repeats the one before, past
   // the first 16 bytes (compared 16 at a time) and with more than 16 alike after it.
   const row = Array.from({ length: 12 }, (_, i) => 1000000 + i);
   const bad = [...row.slice(0, 6), "10000a6", ...row.slice(7)];
   assert.match(
-    errorOf(file(`${row.join(",")}\n${row.join(",")}\n${bad.join(",")}\n`), 13),
+    errorOf(csvFile(`${row.join(",")}\n${row.join(",")}\n${bad.join(",")}\n`), 13),
     /line 3: field 7 is not a number$/,
   );
   assert.match(
-    errorOf(file("10,20,30,40\n10,20,3a,40\n"), 5),
+    errorOf(csvFile("10,20,30,40\n10,20,3a,40\n"), 5),
     /line 2: field 3 is not a number$/,
   );
 });
@@ -103,10 +74,10 @@ Deno.test("repeating lines read as parsed afresh, across buffer refills, with wh
     row = next.length > 40 ? next.slice(0, 20) : next;
     rows.push(row);
   }
-  const path = file(rows.map((r) => r.join(",")).join("\n") + "\n");
+  const path = csvFile(rows.map((r) => r.join(",")).join("\n") + "\n");
   const repeating = readAll(path, 41);
   assert.deepEqual(repeating.lines, rows);
-  assert.deepEqual(fresh(path, 41), rows);
+  assert.deepEqual(csvLines(path, 41), rows);
   for (let i = 1; i < rows.length; i++) {
     const [from, to] = repeating.changed[i], a = rows[i - 1], b = rows[i];
     for (let k = 0; k < b.length; k++) {
@@ -119,13 +90,13 @@ Deno.test("repeating lines read as parsed afresh, across buffer refills, with wh
 });
 
 Deno.test("numbers of more than 15 digits read as CsvReader reads them", () => {
-  const path = file("12345678901234567890.12345678901234567,1\n12345678901234567891.5,1\n");
-  assert.deepEqual(readAll(path, 3).lines, fresh(path, 3));
+  const path = csvFile("12345678901234567890.12345678901234567,1\n12345678901234567891.5,1\n");
+  assert.deepEqual(readAll(path, 3).lines, csvLines(path, 3));
 });
 
 Deno.test("a line longer than the buffer's reserve is read whole", () => {
   const long = Array.from({ length: 30_000 }, (_, i) => i).join(",");
-  const path = file(`1,2\n${long}\n${long}\n3\n`);
+  const path = csvFile(`1,2\n${long}\n${long}\n3\n`);
   const { lines } = readAll(path, 30_001);
   assert.deepEqual(lines.map((l) => l.length), [2, 30_000, 30_000, 1]);
   assert.equal(lines[2][29_999], 29_999);
@@ -133,7 +104,7 @@ Deno.test("a line longer than the buffer's reserve is read whole", () => {
 
 Deno.test("skip moves past lines unread, across refills; the next line is parsed afresh", () => {
   const rows = Array.from({ length: 100_000 }, (_, i) => `${i},${i % 7},1000000`);
-  const path = file(rows.join("\n") + "\n7,8");
+  const path = csvFile(rows.join("\n") + "\n7,8");
   const reader = new RepeatingCsvReader(path, 4);
   try {
     assert.equal(reader.next(), 3);
@@ -159,7 +130,7 @@ Deno.test("skip moves past lines unread, across refills; the next line is parsed
     reader.close();
   }
   // A last line without a line end is a line to skip.
-  const last = new RepeatingCsvReader(file("1\n2"), 2);
+  const last = new RepeatingCsvReader(csvFile("1\n2"), 2);
   try {
     last.skip(2);
     assert.equal(last.line, 2);
