@@ -3,8 +3,8 @@
  * into batches (producer.ts) in a buffer it shares with the main thread, which sends each through
  * the idempotent sender (that stamps the producer id, sequence and CRC) and answers with the
  * acknowledgement. The worker frames each batch as a record batch (record_batch.ts: LZ4) itself,
- * unless the main thread has a core to spare (one security on two cores): then the main thread
- * does, as it compresses that worker's files. The main thread loads kafkajs and connects while
+ * unless the main thread has a core to spare (one security on two cores, or the run's last day):
+ * then the main thread does, as it compresses that worker's files. The main thread loads kafkajs and connects while
  * the workers start; the workers load no kafkajs.
  */
 import { batchBound, encodeBatch } from "../kafka/record_batch.ts";
@@ -46,6 +46,14 @@ export const isKafkaRequest = (m: { kind: string }): m is KafkaRequest =>
 
 /** A batch's room: a little over the producer's batch size (a batch ends at a message's end). */
 const SLOT_BYTES = batchBound(BATCH_BYTES + 64 * 1024);
+
+/** A spare room of at least `bound` bytes (one is pushed back once its batch is answered). */
+function roomFor(spare: Uint8Array[], bound: number, shared: boolean): Uint8Array {
+  const room = spare.pop();
+  if (room && room.length >= bound) return room;
+  const bytes = Math.max(bound, SLOT_BYTES);
+  return new Uint8Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+}
 
 /** A worker's side: links whose batches go out through the main thread. */
 export class RemoteKafka {
@@ -98,11 +106,7 @@ export class RemoteKafka {
       sender: {
         send: (partition, records, messages) => {
           const id = this.batches++;
-          const bound = batchBound(records.length);
-          let room = this.spare.pop();
-          if (!room || room.length < bound) {
-            room = new Uint8Array(new SharedArrayBuffer(Math.max(bound, SLOT_BYTES)));
-          }
+          const room = roomFor(this.spare, batchBound(records.length), true);
           const timestamp = Date.now(), framed = this.frameHere;
           if (!framed) room.set(records);
           const bytes = framed
@@ -164,10 +168,7 @@ export class KafkaHost {
     let room: Uint8Array | undefined;
     let batch: RecordBatch = { bytes, records: m.messages };
     if (!m.framed) {
-      room = this.spare.pop();
-      if (!room || room.length < batchBound(m.bytes)) {
-        room = new Uint8Array(Math.max(batchBound(m.bytes), SLOT_BYTES));
-      }
+      room = roomFor(this.spare, batchBound(m.bytes), false);
       batch = encodeBatch(bytes, m.messages, m.timestamp, room);
     }
     this.start().then((c) => c.framed.send(m.partition, batch)).finally(() => {
