@@ -5,14 +5,15 @@
  */
 import { Buffer } from "node:buffer";
 import { CompressionCodecs, CompressionTypes } from "kafkajs";
-import { compressFrame, decompressFrame } from "../format/lz4_frame.ts";
+import lz4 from "lz4js";
+import { compressFrame } from "../format/lz4_frame.ts";
 
 const codec = () => ({
   compress: (encoder: { buffer: Buffer }) => {
     const frame = compressFrame(new Uint8Array(encoder.buffer));
     return Promise.resolve(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
   },
-  decompress: (buffer: Buffer) => Promise.resolve(Buffer.from(decompressFrame(buffer))),
+  decompress: (buffer: Buffer) => Promise.resolve(Buffer.from(lz4.decompress(buffer))),
 });
 
 CompressionCodecs[CompressionTypes.LZ4] = codec;
