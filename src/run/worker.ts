@@ -39,7 +39,8 @@ export interface WorkerJob {
   tap: boolean;
   /**
    * One Int32: how many "begin" messages the main thread has handled. A session's file is
-   * created only once the manifest lists it, so no file is ever on disk unlisted.
+   * created only once the manifest lists it, so no file is ever on disk unlisted. (A day task's
+   * session is listed before the task is sent: only a job of securities sends "begin".)
    */
   begun: SharedArrayBuffer;
 }
@@ -228,7 +229,11 @@ export class WorkerRunner {
     if (this.chooser) this.chooser.away = offload;
     this.kafka!.frameHere = !offload;
     try {
-      await runDay(this.job!.cfg, task, this.sink, this.stop, this.hooks());
+      // The main thread listed the task's session before handing it over.
+      await runDay(this.job!.cfg, task, this.sink, this.stop, {
+        ...this.hooks(),
+        onBegin: undefined,
+      });
     } catch (e) {
       this.post({ kind: "failed", task, error: message(e) });
     }
