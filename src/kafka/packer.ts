@@ -73,6 +73,41 @@ export class Packer {
     return this.full();
   }
 
+  /**
+   * Adds events `from` to `to` of `records` (26-byte records, a file chunk's layout); stops once
+   * the batch is full (take it, then add the rest). Returns how many it added. The messages are
+   * those `add` would make of the same events one by one.
+   */
+  addRecords(records: Uint8Array, from: number, to: number): number {
+    const per = this.limits.recordsPerMessage;
+    let i = from;
+    while (i < to) {
+      if (this.inValue === 0 && to - i >= per) {
+        // A whole message: straight from the records.
+        this.writer.add(this.frame!, records, i * RECORD_SIZE, (i + per) * RECORD_SIZE);
+        this.batchEvents += per;
+        i += per;
+      } else {
+        const n = Math.min(per - this.inValue, to - i);
+        this.value.set(
+          records.subarray(i * RECORD_SIZE, (i + n) * RECORD_SIZE),
+          this.inValue * RECORD_SIZE,
+        );
+        this.inValue += n;
+        i += n;
+        if (this.inValue < per) break;
+        this.closeMessage();
+      }
+      if (this.full()) break;
+    }
+    return i - from;
+  }
+
+  /** The batch is full: take it before adding more. */
+  get isFull(): boolean {
+    return this.full();
+  }
+
   private full(): boolean {
     return this.writer.byteLength >= this.limits.batchBytes ||
       this.writer.count >= this.limits.batchMessages;
@@ -81,7 +116,7 @@ export class Packer {
   /** Ends the message being filled, however few records it holds. */
   closeMessage(): void {
     if (this.inValue === 0) return;
-    this.writer.add(this.frame!, this.value.subarray(0, this.inValue * RECORD_SIZE));
+    this.writer.add(this.frame!, this.value, 0, this.inValue * RECORD_SIZE);
     this.batchEvents += this.inValue;
     this.inValue = 0;
   }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import type { EventRecord } from "../core/events.ts";
+import { encodeRecord, RECORD_SIZE } from "../format/record.ts";
 import { Packer } from "./packer.ts";
 import type { PackedBatch } from "./packer.ts";
 import { EncodedFrame, readZigzag } from "./records.ts";
@@ -85,4 +86,46 @@ Deno.test("with a value encoder, each event is one message whose value it makes,
   const [kl, kAt] = readZigzag(b, p);
   const [vl, vAt] = readZigzag(b, kAt + kl);
   assert.equal(new TextDecoder().decode(b.subarray(vAt, vAt + vl)), "v2");
+});
+
+/** `events` as 26-byte records, a file chunk's layout. */
+function chunkOf(events: EventRecord[]): Uint8Array {
+  const out = new Uint8Array(events.length * RECORD_SIZE);
+  const view = new DataView(out.buffer);
+  events.forEach((e, i) => encodeRecord(e, view, i * RECORD_SIZE));
+  return out;
+}
+
+/** Every batch's bytes, packing 500 events one by one or in chunks of `chunk` records. */
+function batches(per: number, chunk: number | null): [number, number, string][] {
+  const packer = new Packer({ recordsPerMessage: per, batchBytes: 3000, batchMessages: 40 });
+  const out: [number, number, string][] = [];
+  const take = () => {
+    const b = packer.take()!;
+    out.push([b.messages, b.events, Buffer.from(b.records).toString("hex")]);
+  };
+  const events = Array.from({ length: 500 }, (_, i) => event(i));
+  packer.setFrame(frame("AAA", "2026-01-09"), 0);
+  if (chunk === null) { for (const e of events) if (packer.add(e)) take(); }
+  for (let from = 0; chunk !== null && from < events.length; from += chunk) {
+    const records = chunkOf(events.slice(from, from + chunk));
+    const n = records.length / RECORD_SIZE;
+    for (let at = 0; at < n;) {
+      at += packer.addRecords(records, at, n);
+      if (packer.isFull) take();
+    }
+  }
+  packer.closeMessage();
+  take();
+  return out;
+}
+
+Deno.test("records added a chunk at a time make the batches adding them one by one makes", () => {
+  for (const per of [1, 3, 64]) {
+    const one = batches(per, null);
+    assert.ok(one.length > 3, `several batches (${per} per message)`);
+    for (const chunk of [1, 7, 64, 100, 500]) {
+      assert.deepEqual(batches(per, chunk), one, `${per} per message, chunks of ${chunk}`);
+    }
+  }
 });

@@ -117,6 +117,29 @@ export class EventProducer {
     this.batchKey = this.current;
     if (this.packer.add(rec)) this.seal();
     else if (this.linger === null) this.armLinger();
+    return this.holdBack();
+  }
+
+  /**
+   * Appends `count` events of `records` (26-byte records, a file chunk's layout): the same
+   * messages as appending them one by one.
+   */
+  appendRecords(records: Uint8Array, count: number): void | Promise<void> {
+    this.counts.events += count;
+    this.current!.counts.events += count;
+    this.batchKey = this.current;
+    for (let at = 0; at < count;) {
+      at += this.packer.addRecords(records, at, count);
+      if (this.packer.isFull) this.seal();
+    }
+    if (this.linger === null && this.packer.batchedEvents + this.packer.openEvents > 0) {
+      this.armLinger();
+    }
+    return this.holdBack();
+  }
+
+  /** A promise to wait for when too much awaits acknowledgement. */
+  private holdBack(): void | Promise<void> {
     if (this.inFlight() >= this.options.maxInFlight) {
       this.packer.closeMessage();
       this.seal();

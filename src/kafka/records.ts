@@ -75,6 +75,9 @@ export class EncodedFrame {
   }
 }
 
+/** Values up to this many bytes (one or two events) are copied byte by byte. */
+const SHORT_VALUE = 64;
+
 /**
  * Appends records to one growing buffer. Offset deltas count from 0 and timestamp deltas are 0:
  * every record of a batch carries the batch's timestamp.
@@ -103,9 +106,11 @@ export class RecordsWriter {
     this.count = 0;
   }
 
-  add(frame: EncodedFrame, value: Uint8Array): void {
-    const body = 2 + zigzagSize(this.count) + frame.keyPart.length + zigzagSize(value.length) +
-      value.length + frame.headersPart.length;
+  /** Adds a record whose value is `value`, or its bytes [start, end). */
+  add(frame: EncodedFrame, value: Uint8Array, start = 0, end = value.length): void {
+    const size = end - start;
+    const body = 2 + zigzagSize(this.count) + frame.keyPart.length + zigzagSize(size) + size +
+      frame.headersPart.length;
     this.reserve(5 + body);
     const buf = this.buf;
     let at = writeZigzag(buf, this.pos, body);
@@ -113,9 +118,14 @@ export class RecordsWriter {
     buf[at++] = 0; // timestamp delta
     at = writeZigzag(buf, at, this.count);
     buf.set(frame.keyPart, at);
-    at = writeZigzag(buf, at + frame.keyPart.length, value.length);
-    buf.set(value, at);
-    buf.set(frame.headersPart, at += value.length);
+    at = writeZigzag(buf, at + frame.keyPart.length, size);
+    // A short value byte by byte: a view to copy it from would cost more than the copy.
+    if (size <= SHORT_VALUE) { for (let i = start; i < end; i++) buf[at++] = value[i]; }
+    else {
+      buf.set(start === 0 && end === value.length ? value : value.subarray(start, end), at);
+      at += size;
+    }
+    buf.set(frame.headersPart, at);
     this.pos = at + frame.headersPart.length;
     this.count++;
   }

@@ -157,6 +157,7 @@ export class WorkerRunner {
       extra: job.tap ? [new TapSink(this.post)] : [],
       stop: this.stop,
       kafkaConnector: this.kafka!.connector(),
+      kafkaByChunk: !job.cfg.pacing.realtime && job.cfg.pacing.rate === null,
       onKafkaDown: (why) =>
         this.post({
           kind: "warning",

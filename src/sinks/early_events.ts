@@ -54,6 +54,18 @@ export class EarlyEvents {
     return true;
   }
 
+  /** Holds as many of `count` 26-byte records as there is room for; returns how many. */
+  addRecords(records: Uint8Array, count: number): number {
+    if (this.bytes.length === 0) {
+      this.bytes = new Uint8Array(this.capacity);
+      this.view = new DataView(this.bytes.buffer);
+    }
+    const n = Math.min(count, Math.floor(this.capacity / RECORD_SIZE) - this.count);
+    this.bytes.set(records.subarray(0, n * RECORD_SIZE), this.count * RECORD_SIZE);
+    this.count += n;
+    return n;
+  }
+
   /**
    * The next event in order (a record reused from call to call), after telling `onSession` of
    * each session that starts before it; null once every event was taken.

@@ -4,6 +4,7 @@ import type { KafkaConnector } from "./kafka_link.ts";
 import { FileSink } from "./file_sink.ts";
 import { MultiplexSink } from "./multiplex_sink.ts";
 import type { Sink, SinkReport } from "./sink.ts";
+import type { KafkaSink } from "./kafka_sink.ts";
 
 /** What a run's sinks may be told besides where to write. */
 export interface RunSinkOptions {
@@ -16,6 +17,11 @@ export interface RunSinkOptions {
   onKafkaDown?: (why: string) => void;
   /** How the Kafka sink reaches the topic; its own connection in this thread by default. */
   kafkaConnector?: KafkaConnector;
+  /**
+   * Kafka takes the files' chunks, not each event: for unpaced runs only (a paced run's chunk
+   * may take minutes to fill).
+   */
+  kafkaByChunk?: boolean;
 }
 
 /**
@@ -27,20 +33,20 @@ export interface RunSinkOptions {
 export async function createRunSink(
   output: string,
   kafkaSettings: KafkaSettings | null,
-  { target, extra = [], stop, onKafkaDown, kafkaConnector }: RunSinkOptions = {},
+  { target, extra = [], stop, onKafkaDown, kafkaConnector, kafkaByChunk }: RunSinkOptions = {},
 ): Promise<Sink | MultiplexSink> {
-  const file = new FileSink(output, target);
-  if (!kafkaSettings && extra.length === 0) return file;
-  const sinks: Sink[] = [file];
+  if (!kafkaSettings && extra.length === 0) return new FileSink(output, target);
+  let kafka: KafkaSink | null = null;
   if (kafkaSettings) {
     // Loaded only when needed: kafkajs adds start-up time to every worker of a file-only run.
     const { KafkaSink } = await import("./kafka_sink.ts");
-    const kafka = new KafkaSink(kafkaSettings, kafkaConnector);
+    const sink = new KafkaSink(kafkaSettings, kafkaConnector, kafkaByChunk);
     // Not awaited: the sink holds the first events while it connects.
-    kafka.connect(stop).then((down) => down && onKafkaDown?.(down));
-    sinks.push(kafka);
+    sink.connect(stop).then((down) => down && onKafkaDown?.(down));
+    kafka = sink;
   }
-  return new MultiplexSink([...sinks, ...extra]);
+  const file = new FileSink(output, target, kafka?.takesEvents === false ? kafka : undefined);
+  return new MultiplexSink([file, ...kafka ? [kafka] : [], ...extra]);
 }
 
 /** Per-sink reports; a multiplexer reports each of its sinks. */

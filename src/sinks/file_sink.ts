@@ -2,9 +2,13 @@ import type { EventRecord } from "../core/events.ts";
 import { ChunkBuffer } from "../format/writer.ts";
 import { LocalChunkTarget } from "./chunk_target.ts";
 import type { ChunkTarget } from "./chunk_target.ts";
-import type { SessionInfo, Sink, SinkReport } from "./sink.ts";
+import type { ChunkFollower, SessionInfo, Sink, SinkReport } from "./sink.ts";
 
-/** Writes each session to its `.qrsdp` file under the run directory. */
+/**
+ * Writes each session to its `.qrsdp` file under the run directory. A `follower` has every full
+ * chunk's records before they are written, and the last, partial one at the session's end: it
+ * may hold the generator back as `append` does.
+ */
 export class FileSink implements Sink {
   readonly name = "file";
   private chunk: ChunkBuffer | null = null;
@@ -15,6 +19,7 @@ export class FileSink implements Sink {
   constructor(
     private readonly runDir: string,
     private readonly target: ChunkTarget = new LocalChunkTarget(),
+    private readonly follower?: ChunkFollower,
   ) {}
 
   beginSession(session: SessionInfo): void {
@@ -26,18 +31,25 @@ export class FileSink implements Sink {
     this.sessionRecords = 0;
   }
 
-  append(rec: EventRecord): void {
+  append(rec: EventRecord): void | Promise<void> {
     this.appended++;
     this.sessionRecords++;
-    if (this.chunk!.push(rec)) this.target.write(this.chunk!);
+    if (this.chunk!.push(rec)) return this.write(this.chunk!);
   }
 
   /** Writes the last, partial chunk, then the index. */
-  endSession(): void {
-    if (this.chunk && this.chunk.count > 0) this.target.write(this.chunk);
+  endSession(): void | Promise<void> {
+    const held = this.chunk && this.chunk.count > 0 ? this.write(this.chunk) : undefined;
     this.target.close();
     this.written += this.sessionRecords;
     this.sessionRecords = 0;
+    return held;
+  }
+
+  private write(chunk: ChunkBuffer): void | Promise<void> {
+    const held = this.follower?.appendRecords(chunk.raw, chunk.count);
+    this.target.write(chunk);
+    return held;
   }
 
   flush(): void {}

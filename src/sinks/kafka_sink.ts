@@ -1,4 +1,5 @@
 import type { EventRecord } from "../core/events.ts";
+import { RECORD_SIZE } from "../format/record.ts";
 import { DATE_HEADER, UNNAMED_KEY } from "../kafka/message.ts";
 import { partitionOf } from "../kafka/partition.ts";
 import { BATCH_BYTES, BATCH_MESSAGES, BATCHES_AHEAD, EventProducer } from "../kafka/producer.ts";
@@ -28,6 +29,8 @@ const EARLY_BYTES = 1024 * 1024;
  */
 export class KafkaSink implements Sink {
   readonly name = "kafka";
+  /** False when a file sink hands it its chunks (`appendRecords`) instead of each event. */
+  readonly takesEvents: boolean;
   private link: KafkaLink | null = null;
   private events: EventProducer | null = null;
   /** Events appended while no producer could be had, per symbol. */
@@ -43,12 +46,21 @@ export class KafkaSink implements Sink {
   private readonly early = new EarlyEvents(EARLY_BYTES);
   private readonly setFrame = (s: EarlySession) =>
     this.events!.setFrame(ENCODER.encode(s.symbol), DATE_HEADER, s.date);
+  /** Records of a chunk taken once the connection is made (see `later`). */
+  private feeding: Promise<void> | null = null;
 
+  /**
+   * `byChunk`: the run's file sink hands over its chunks (an unpaced run, whose chunks fill in
+   * a millisecond), which saves encoding each event again; for values in the file's layout only.
+   */
   constructor(
     private readonly settings: KafkaSettings,
     private readonly connector: KafkaConnector = async (stop) =>
       (await import("./kafka_connect.ts")).connectKafka(settings, stop),
-  ) {}
+    byChunk = false,
+  ) {
+    this.takesEvents = !(byChunk && settings.valueFormat === "rowbinary");
+  }
 
   /**
    * Connects and creates the topic if needed, retrying for the settings' timeout (bounded, see
@@ -115,9 +127,39 @@ export class KafkaSink implements Sink {
     this.unsent.set(this.symbol, (this.unsent.get(this.symbol) ?? 0) + 1);
   }
 
+  /** Takes `count` 26-byte records of a file chunk (ChunkFollower); held back as `append` is. */
+  appendRecords(records: Uint8Array, count: number): void | Promise<void> {
+    if (this.waiting) {
+      const held = this.early.addRecords(records, count);
+      if (held < count) return this.later(records, held, count, this.connecting!);
+      return;
+    }
+    if (!this.early.isEmpty) {
+      const sending = this.sendEarly(null);
+      if (sending) return this.later(records, 0, count, sending);
+    }
+    if (this.events) return this.events.appendRecords(records, count);
+    this.unsent.set(this.symbol, (this.unsent.get(this.symbol) ?? 0) + count);
+  }
+
+  /**
+   * Takes records `from` to `count` once `first` has settled: a copy, since the chunk's buffer
+   * is written again once the generator goes on.
+   */
+  private later(records: Uint8Array, from: number, count: number, first: Promise<unknown>) {
+    const rest = records.slice(from * RECORD_SIZE, count * RECORD_SIZE);
+    const feeding: Promise<void> = first.then(() => this.appendRecords(rest, count - from));
+    this.feeding = feeding;
+    return feeding;
+  }
+
   /** Sends everything appended so far and waits for the acknowledgements. */
   async endSession(): Promise<void> {
     await this.connecting;
+    for (let f; (f = this.feeding) !== null;) {
+      await f;
+      if (this.feeding === f) this.feeding = null;
+    }
     if (!this.early.isEmpty) await this.sendEarly(null);
     await this.events?.flush();
   }

@@ -3,6 +3,7 @@ import { kafkaSettings } from "../kafka/settings.ts";
 import { messagesOf, numberedEvent as event } from "../kafka/test_records.ts";
 import type { KafkaLink } from "./kafka_link.ts";
 import { KafkaSink } from "./kafka_sink.ts";
+import { encodeRecord, RECORD_SIZE } from "../format/record.ts";
 
 const settings = (perMessage: number) =>
   kafkaSettings({
@@ -102,5 +103,56 @@ Deno.test("kafka sink: past what it may hold while connecting, append waits for 
   await held;
   await sink.endSession();
   assert.equal(fake.sent.length, i);
+  assert.ok(fake.sent.every(([, n], k) => n === k));
+});
+
+/** Events `from` to `to` as a file chunk's 26-byte records. */
+function chunkOf(from: number, to: number): Uint8Array {
+  const out = new Uint8Array((to - from) * RECORD_SIZE);
+  const view = new DataView(out.buffer);
+  for (let i = from; i < to; i++) encodeRecord(event(i), view, (i - from) * RECORD_SIZE);
+  return out;
+}
+
+Deno.test("kafka sink by chunk: takes no event one by one; chunks taken while it connects, past what it may hold, go in order once connected", async () => {
+  const fake = slowLink();
+  const sink = new KafkaSink(settings(64), fake.connector, true);
+  assert.equal(sink.takesEvents, false);
+  sink.connect();
+  sink.beginSession({ symbol: "AAA", date: "2026-01-02", header: null!, file: "" });
+  const chunk = 4096, total = 60_000;
+  const held: (void | Promise<void>)[] = [];
+  for (let from = 0; from < total; from += chunk) {
+    const records = chunkOf(from, Math.min(from + chunk, total));
+    held.push(sink.appendRecords(records, records.length / RECORD_SIZE));
+    // The file sink writes the next events into the same buffer.
+    records.fill(0xff);
+  }
+  // 1 MiB of records fit: the chunk that passes it is held, and waits for the connection.
+  const first = held.findIndex((h) => h instanceof Promise);
+  assert.equal(first, Math.floor(Math.floor(1024 * 1024 / 26) / chunk));
+  fake.connect();
+  await Promise.all(held);
+  await sink.endSession();
+  assert.equal(fake.sent.length, total);
+  assert.ok(
+    fake.sent.every(([key, n, date], k) => n === k && key === "AAA" && date === "2026-01-02"),
+  );
+  const report = await sink.close();
+  assert.deepEqual([report.appended, report.delivered], [total, total]);
+});
+
+Deno.test("kafka sink by chunk: a session's end waits for a chunk still held back behind the events held while connecting", async () => {
+  const fake = slowLink();
+  const sink = new KafkaSink({ ...settings(64), maxInFlight: 1000 }, fake.connector, true);
+  const connected = sink.connect();
+  sink.beginSession({ symbol: "AAA", date: "2026-01-02", header: null!, file: "" });
+  assert.equal(sink.appendRecords(chunkOf(0, 30_000), 30_000), undefined);
+  fake.connect();
+  await connected;
+  // The held events go first, and hold this chunk back; the file sink ends the session at once.
+  assert.ok(sink.appendRecords(chunkOf(30_000, 30_100), 100) instanceof Promise);
+  await sink.endSession();
+  assert.equal(fake.sent.length, 30_100);
   assert.ok(fake.sent.every(([, n], k) => n === k));
 });

@@ -10,9 +10,15 @@ export class MultiplexSink implements EventSink {
   private readonly failures: number[];
   private readonly firstErrors: (string | undefined)[];
 
+  /** The sinks `append` goes to (by index): not those fed by a file sink's chunks. */
+  private readonly appending: number[] = [];
+  private readonly every: number[];
+
   constructor(readonly sinks: Sink[]) {
     this.failures = sinks.map(() => 0);
     this.firstErrors = sinks.map(() => undefined);
+    this.every = sinks.map((_, i) => i);
+    this.appending = this.every.filter((i) => sinks[i].takesEvents !== false);
   }
 
   beginSession(session: SessionInfo): void | Promise<void> {
@@ -20,7 +26,7 @@ export class MultiplexSink implements EventSink {
   }
 
   append(rec: EventRecord): void | Promise<void> {
-    return this.each(appendTo, rec);
+    return this.each(appendTo, rec, this.appending);
   }
 
   endSession(): void | Promise<void> {
@@ -71,9 +77,11 @@ export class MultiplexSink implements EventSink {
   private each<T>(
     call: (s: Sink, arg: T) => void | Promise<void>,
     arg: T,
+    to = this.every,
   ): void | Promise<void> {
     let pending: Promise<void>[] | null = null;
-    for (let i = 0; i < this.sinks.length; i++) {
+    for (let n = 0; n < to.length; n++) {
+      const i = to[n];
       try {
         const r = call(this.sinks[i], arg);
         if (r) (pending ??= []).push(this.counting(r, i));

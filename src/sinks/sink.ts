@@ -35,6 +35,14 @@ export interface SymbolCounts {
 }
 
 /**
+ * Takes a session's events a file chunk at a time (26-byte records), from the file sink that
+ * writes them: see FileSink.
+ */
+export interface ChunkFollower {
+  appendRecords(records: Uint8Array, count: number): void | Promise<void>;
+}
+
+/**
  * Where events go. `append` may return a promise to apply backpressure; the caller awaits it
  * before generating more. The record object is reused by the caller: copy what you keep.
  */
@@ -49,6 +57,8 @@ export interface EventSink {
 /** One destination (a file, a broker), which reports what became of its events. */
 export interface Sink extends EventSink {
   readonly name: string;
+  /** False: the sink has its events from a file sink's chunks, and `append` is not called. */
+  readonly takesEvents?: boolean;
   close(): Promise<SinkReport>;
   /** What a sink that sends (Kafka) has had acknowledged so far, for `run --stats`. */
   stats?(): SinkStats;
