@@ -1,6 +1,7 @@
 import { DataError, UsageError } from "../core/errors.ts";
 import { guardOutput } from "./output.ts";
 import { VERSION } from "./version.ts";
+import { dropEarlyWorker, startWorkerEarly } from "../run/early_worker.ts";
 
 type Command = (args: string[], workerUrl?: string | URL) => Promise<number>;
 
@@ -110,6 +111,10 @@ export async function main(args: string[], workerUrl?: string | URL): Promise<nu
     console.error(`qrsdp: unknown command '${name}' (see 'qrsdp --help')`);
     return 2;
   }
+  // A run's worker starts as its code loads and its options are read.
+  if (name === "run" && workerUrl && !rest.some((a) => a === "-h" || a === "--help")) {
+    startWorkerEarly(workerUrl);
+  }
   try {
     return await (await command.load())(rest, workerUrl);
   } catch (e) {
@@ -120,5 +125,8 @@ export async function main(args: string[], workerUrl?: string | URL): Promise<nu
     // Anything else is our fault, yet still one line (a stack trace may quote a secret).
     console.error(`qrsdp ${name}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
+  } finally {
+    // A run that ended before it started (bad options, --continue of nothing) never took it.
+    dropEarlyWorker();
   }
 }

@@ -9,6 +9,7 @@ import { securityQuota } from "./security_run.ts";
 import type { DayReport, DayTask, SecurityProgress, SessionStart } from "./security_run.ts";
 import type { StopFlag } from "./stop.ts";
 import { WorkerRunner } from "./worker.ts";
+import { dropEarlyWorker, newWorker } from "./early_worker.ts";
 import { isKafkaRequest, KafkaHost } from "../sinks/kafka_remote.ts";
 import type { WorkerMessage, WorkerRequest } from "./worker.ts";
 import { ChunkWriterHost } from "../sinks/chunk_target.ts";
@@ -314,7 +315,7 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
         const runner = new WorkerRunner(onMessage);
         post = (r) => runner.handle(r);
       } else {
-        const worker = new Worker(url, { type: "module" });
+        const worker = newWorker(url);
         worker.onmessage = (e: MessageEvent<WorkerMessage>) => onMessage(e.data);
         worker.onerror = (e) => {
           e.preventDefault();
@@ -338,7 +339,10 @@ async function runIn(cfg: RunConfig, stop: StopFlag, hooks: RunHooks, started: n
       });
       if (queue) next();
     });
-  await Promise.all(Array.from({ length: workers }, (_, w) => runWorker(w)));
+  const ran = Promise.all(Array.from({ length: workers }, (_, w) => runWorker(w)));
+  // Not needed (a short run), or taken by the first worker already.
+  dropEarlyWorker();
+  await ran;
   await kafka?.close();
   try {
     manifest.finish();
