@@ -76,3 +76,17 @@ Deno.test("closing reports each sink: the failing one with its name and first er
   assert.ok(flaky.failures > 0);
   assert.equal(flaky.firstError, "append 5 failed");
 });
+
+Deno.test("one sink taking the events (the others fed otherwise): its failures are counted the same", async () => {
+  const chunkFed = Object.assign(new MemorySink(), { takesEvents: false });
+  const multiplex = new MultiplexSink([new FlakySink(1000), chunkFed]);
+  await generate(multiplex);
+  const alone = new MemorySink();
+  await generate(alone);
+  const total = alone.sessions.reduce((n, s) => n + s.records.length, 0);
+  const [flaky, fed] = await multiplex.close();
+  assert.equal(flaky.failures, Math.floor(total / 1000) + Math.floor((total - 1) / 1000) + 2);
+  assert.equal(flaky.firstError, "append 1000 failed");
+  assert.equal(fed.appended, 0, "no event handed to the other one");
+  assert.equal(chunkFed.sessions.length, alone.sessions.length, "its sessions begun and ended");
+});
