@@ -14,6 +14,7 @@ import {
 import type { RunConfig } from "./config.ts";
 import { Pacer } from "./pacer.ts";
 import { eventQuota, RatePacer } from "./rate.ts";
+import { EventLoop, runEvents } from "./event_loop.ts";
 import { sleepUnlessStopped } from "./stop.ts";
 import type { StopFlag } from "./stop.ts";
 
@@ -65,7 +66,6 @@ export interface SecurityRunHooks {
   pacer?: Pacer;
 }
 
-const STOP_CHECK_MASK = 1023;
 /** How far behind its schedule a paced security may fall before the user is told. */
 export const LATE_WARNING_MS = 1000;
 const PROGRESS_MS = 200;
@@ -155,42 +155,31 @@ export async function runDay(
   ratePacer?.startSession();
   const late = () => pacer?.maxLateMs ?? ratePacer?.maxLateMs ?? 0;
   let lateTold = false;
-  let events = 0;
-  let stopped = false;
-  let capped = false;
-  const progress = (clockNs: number) =>
-    hooks.onProgress?.({ securityIndex, day, date, events, clockNs });
-  progress(openNs);
   let lastProgress = started;
-  while (session.next(rec)) {
-    if (events >= quota) {
-      capped = true;
-      break;
-    }
-    const due = pacer ? pacer.wait(rec.tsNs) : ratePacer?.wait();
-    if (due) {
-      await sink.flush();
-      await due;
-    }
-    const pending = sink.append(rec);
-    if (pending) await pending;
-    events++;
-    if ((events & STOP_CHECK_MASK) === 0 || pacer || ratePacer) {
+  const loop: EventLoop = new EventLoop({
+    source: session,
+    rec,
+    sink,
+    quota,
+    due: pacer ? (tsNs) => pacer.wait(tsNs) : ratePacer ? () => ratePacer.wait() : null,
+    check: (tsNs) => {
       const now = performance.now();
       if (now - lastProgress >= PROGRESS_MS) {
-        progress(rec.tsNs);
+        progress(tsNs);
         lastProgress = now;
       }
       if (!lateTold && late() > LATE_WARNING_MS) {
         lateTold = true;
         hooks.onLate?.({ securityIndex, date, seconds: late() / 1000 });
       }
-      if (stop.requested) {
-        stopped = true;
-        break;
-      }
-    }
-  }
+      return stop.requested;
+    },
+  });
+  const progress = (clockNs: number) =>
+    hooks.onProgress?.({ securityIndex, day, date, events: loop.events, clockNs });
+  progress(openNs);
+  await runEvents(loop);
+  const { events, stopped, capped } = loop;
   if (pacer && !stopped && !capped) {
     // A paced day lasts until its simulated close, not just until its last event.
     await pacer.wait(openNs + seconds * 1e9);
