@@ -1,7 +1,8 @@
 /**
  * Against a three-broker cluster of the test's own (tests/kafka/cluster.ts: replication factor 3,
  * min.insync.replicas=2), in both modes at once (one event per message and 64): the partition
- * leader killed mid-run and restarted, a broker stopped cleanly, the controller moved. After each,
+ * leader killed mid-run and restarted (in a paced run, and in an unpaced one), a broker stopped
+ * cleanly, the controller moved. After each,
  * every event is in the topic exactly once, in order, byte for byte as in the files, and
  * produced = acknowledged = in the topic. And a run that cannot have its acknowledgements
  * (min.insync.replicas not met) exits 1 and says how many events were not acknowledged.
@@ -23,6 +24,16 @@ const PACED_RUN = [
   "run",
   ...["--seed", "5", "--seconds", "3000", "--securities", "FA:1000,FB:2000"],
   ...["--realtime", "--speed", "250", "--kafka-timeout", "60", "--quiet"],
+];
+
+/**
+ * An unpaced run of the same two securities, six days (2.6 M events): Kafka takes the files'
+ * chunks, not each event. About a second or two here, the fault lands early in it.
+ */
+const UNPACED_RUN = [
+  "run",
+  ...["--seed", "9", "--days", "6", "--seconds", "3000", "--securities", "FA:1000,FB:2000"],
+  ...["--kafka-timeout", "60", "--quiet"],
 ];
 
 /**
@@ -70,10 +81,11 @@ async function runThrough(
   cluster: KafkaCluster,
   leader: number,
   fault: () => Promise<void>,
+  run = PACED_RUN,
 ): Promise<void> {
   const kafka = cluster.kafka(), topics = [topicName("lead1"), topicName("lead64")];
   for (const topic of topics) await topicLedBy(kafka, topic, leader);
-  const runs = runsBothWays(PACED_RUN, cluster.brokers, topics);
+  const runs = runsBothWays(run, cluster.brokers, topics);
   const ended = runs.map(() => false);
   runs.forEach((run, i) => run.child.status.then(() => ended[i] = true));
   await awaitMessages(kafka, runs.map((r) => r.topic), 1000);
@@ -99,6 +111,17 @@ Deno.test("a three-broker cluster: leader killed, broker stopped, controller mov
       });
       await cluster.awaitBrokers(3);
     });
+
+    await t.step(
+      "an unpaced run (Kafka fed by the files' chunks): the leader killed mid-run",
+      async () => {
+        await runThrough(cluster, 1, async () => {
+          await cluster.kill(1);
+          await cluster.restart(1);
+        }, UNPACED_RUN);
+        await cluster.awaitBrokers(3);
+      },
+    );
 
     await t.step("the partitions' leader stopped cleanly mid-run, then restarted", async () => {
       await runThrough(cluster, 3, async () => {
