@@ -65,12 +65,12 @@ export class Packer {
       const frame = this.frame!;
       this.writer.add(frame, encode(rec, frame.symbol, frame.date));
       this.batchEvents++;
-      return this.full();
+      return this.isFull;
     }
     encodeRecord(rec, this.view, this.inValue * RECORD_SIZE);
     if (++this.inValue < this.limits.recordsPerMessage) return false;
     this.closeMessage();
-    return this.full();
+    return this.isFull;
   }
 
   /**
@@ -98,17 +98,13 @@ export class Packer {
         if (this.inValue < per) break;
         this.closeMessage();
       }
-      if (this.full()) break;
+      if (this.isFull) break;
     }
     return i - from;
   }
 
-  /** The batch is full: take it before adding more. */
+  /** The batch is full (at its byte or message limit): take it before adding more. */
   get isFull(): boolean {
-    return this.full();
-  }
-
-  private full(): boolean {
     return this.writer.byteLength >= this.limits.batchBytes ||
       this.writer.count >= this.limits.batchMessages;
   }

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import type { EventRecord } from "../core/events.ts";
-import { encodeRecord, RECORD_SIZE } from "../format/record.ts";
+import { RECORD_SIZE } from "../format/record.ts";
 import { Packer } from "./packer.ts";
 import type { PackedBatch } from "./packer.ts";
 import { EncodedFrame, readZigzag } from "./records.ts";
-import { messagesOf as recordsOf } from "./test_records.ts";
+import { chunkOf, messagesOf as recordsOf } from "./test_records.ts";
 
 const frame = (key: string, date: string) =>
   new EncodedFrame({ key: Buffer.from(key), headerKey: "date", headerValue: date });
@@ -87,14 +87,6 @@ Deno.test("with a value encoder, each event is one message whose value it makes,
   const [vl, vAt] = readZigzag(b, kAt + kl);
   assert.equal(new TextDecoder().decode(b.subarray(vAt, vAt + vl)), "v2");
 });
-
-/** `events` as 26-byte records, a file chunk's layout. */
-function chunkOf(events: EventRecord[]): Uint8Array {
-  const out = new Uint8Array(events.length * RECORD_SIZE);
-  const view = new DataView(out.buffer);
-  events.forEach((e, i) => encodeRecord(e, view, i * RECORD_SIZE));
-  return out;
-}
 
 /** Every batch's bytes, packing 500 events one by one or in chunks of `chunk` records. */
 function batches(per: number, chunk: number | null): [number, number, string][] {

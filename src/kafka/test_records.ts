@@ -7,7 +7,7 @@ import "./lz4_codec.ts";
 import type { RecordBatch } from "./record_batch.ts";
 import { newRecord } from "../core/events.ts";
 import type { EventRecord } from "../core/events.ts";
-import { decodeRecord, RECORD_SIZE } from "../format/record.ts";
+import { decodeRecord, encodeRecord, RECORD_SIZE } from "../format/record.ts";
 import { EncodedFrame, readZigzag, RecordsWriter } from "./records.ts";
 
 /** Each record of an encoded records section as [key, value records, date header]. */
@@ -40,6 +40,14 @@ export const numberedEvent = (i: number): EventRecord => ({
   qty: 1,
   orderId: i + 1,
 });
+
+/** `events` as 26-byte records, a file chunk's layout. */
+export function chunkOf(events: EventRecord[]): Uint8Array {
+  const out = new Uint8Array(events.length * RECORD_SIZE);
+  const view = new DataView(out.buffer);
+  events.forEach((e, i) => encodeRecord(e, view, i * RECORD_SIZE));
+  return out;
+}
 
 /** A records section of one message per value, each value 26 bytes of that number. */
 export function packed(values: number[]): Uint8Array {

@@ -46,8 +46,7 @@ export class EarlyEvents {
     const at = this.count * RECORD_SIZE;
     if (at + RECORD_SIZE > this.bytes.length) {
       if (at + RECORD_SIZE > this.capacity) return false;
-      this.bytes = new Uint8Array(this.capacity);
-      this.view = new DataView(this.bytes.buffer);
+      this.makeWhole();
     }
     encodeRecord(rec, this.view, at);
     this.count++;
@@ -56,14 +55,17 @@ export class EarlyEvents {
 
   /** Holds as many of `count` 26-byte records as there is room for; returns how many. */
   addRecords(records: Uint8Array, count: number): number {
-    if (this.bytes.length === 0) {
-      this.bytes = new Uint8Array(this.capacity);
-      this.view = new DataView(this.bytes.buffer);
-    }
+    if (this.bytes.length === 0) this.makeWhole();
     const n = Math.min(count, Math.floor(this.capacity / RECORD_SIZE) - this.count);
     this.bytes.set(records.subarray(0, n * RECORD_SIZE), this.count * RECORD_SIZE);
     this.count += n;
     return n;
+  }
+
+  /** The buffer, whole at once (see the class). */
+  private makeWhole(): void {
+    this.bytes = new Uint8Array(this.capacity);
+    this.view = new DataView(this.bytes.buffer);
   }
 
   /**

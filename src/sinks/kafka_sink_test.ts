@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { kafkaSettings } from "../kafka/settings.ts";
-import { messagesOf, numberedEvent as event } from "../kafka/test_records.ts";
+import { chunkOf, messagesOf, numberedEvent as event } from "../kafka/test_records.ts";
 import type { KafkaLink } from "./kafka_link.ts";
 import { KafkaSink } from "./kafka_sink.ts";
-import { encodeRecord, RECORD_SIZE } from "../format/record.ts";
+import { RECORD_SIZE } from "../format/record.ts";
 
 const settings = (perMessage: number) =>
   kafkaSettings({
@@ -107,12 +107,8 @@ Deno.test("kafka sink: past what it may hold while connecting, append waits for 
 });
 
 /** Events `from` to `to` as a file chunk's 26-byte records. */
-function chunkOf(from: number, to: number): Uint8Array {
-  const out = new Uint8Array((to - from) * RECORD_SIZE);
-  const view = new DataView(out.buffer);
-  for (let i = from; i < to; i++) encodeRecord(event(i), view, (i - from) * RECORD_SIZE);
-  return out;
-}
+const eventsAsChunk = (from: number, to: number) =>
+  chunkOf(Array.from({ length: to - from }, (_, i) => event(from + i)));
 
 Deno.test("kafka sink by chunk: takes no event one by one; chunks taken while it connects, past what it may hold, go in order once connected", async () => {
   const fake = slowLink();
@@ -123,7 +119,7 @@ Deno.test("kafka sink by chunk: takes no event one by one; chunks taken while it
   const chunk = 4096, total = 60_000;
   const held: (void | Promise<void>)[] = [];
   for (let from = 0; from < total; from += chunk) {
-    const records = chunkOf(from, Math.min(from + chunk, total));
+    const records = eventsAsChunk(from, Math.min(from + chunk, total));
     held.push(sink.appendRecords(records, records.length / RECORD_SIZE));
     // The file sink writes the next events into the same buffer.
     records.fill(0xff);
@@ -147,11 +143,11 @@ Deno.test("kafka sink by chunk: a session's end waits for a chunk still held bac
   const sink = new KafkaSink({ ...settings(64), maxInFlight: 1000 }, fake.connector, true);
   const connected = sink.connect();
   sink.beginSession({ symbol: "AAA", date: "2026-01-02", header: null!, file: "" });
-  assert.equal(sink.appendRecords(chunkOf(0, 30_000), 30_000), undefined);
+  assert.equal(sink.appendRecords(eventsAsChunk(0, 30_000), 30_000), undefined);
   fake.connect();
   await connected;
   // The held events go first, and hold this chunk back; the file sink ends the session at once.
-  assert.ok(sink.appendRecords(chunkOf(30_000, 30_100), 100) instanceof Promise);
+  assert.ok(sink.appendRecords(eventsAsChunk(30_000, 30_100), 100) instanceof Promise);
   await sink.endSession();
   assert.equal(fake.sent.length, 30_100);
   assert.ok(fake.sent.every(([, n], k) => n === k));
